@@ -1,0 +1,36 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest are for daily work.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+
+.PHONY: help run test env lint bench bot-train bot-test lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run:  ## start the whole contact centre on this machine (Ctrl-C stops it)
+	@bash scripts/make_run.sh
+
+test:  ## install what the tests need and run every test
+	@bash scripts/test.sh
+
+env:  ## create the app's environment (.venv)
+	@bash scripts/app_env.sh >/dev/null
+
+lint: env  ## check style with ruff
+	@$(PY) -m ruff check .
+
+bench: env  ## run the benchmarks and print their figures
+	@bash scripts/bench.sh
+
+bot-train:  ## train the assistant's model (cached by a hash of its data and config)
+	@bash scripts/bot_train.sh
+
+bot-test:  ## validate and test the assistant
+	@RASA_VENV=$$(bash scripts/rasa_env.sh) RASA_MODEL=$$(bash scripts/bot_train.sh) bash scripts/bot_test.sh
+
+lock:  ## re-resolve requirements.lock from pyproject.toml's ranges
+	@bash scripts/lock.sh
+
+clean:  ## remove local state (var/: the SQLite database, embedded Redis, logs)
+	@rm -rf var

@@ -1,0 +1,141 @@
+"""One settings object, read from the environment and `.env`, validated at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+# Used only in development so the call simulator can sign requests without an account.
+DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+
+
+class SettingsError(RuntimeError):
+    """The settings are unusable; the message says what to change."""
+
+
+class Settings(BaseSettings):
+    """Everything the app, worker and scripts read from the environment (see .env.example)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    port: int = 8000
+    database_url: str = ""
+    redis_url: str = ""
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_enabled: bool = True
+    rasa_timeout_seconds: float = 2.5
+    # Where the assistant keeps its conversation trackers (erasure and retention delete them too).
+    rasa_tracker_redis_url: str = ""
+    rasa_tracker_redis_db: int = 1
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    voice_enabled: bool = True
+    public_base_url: str = ""
+    secret_key: str = ""
+    trusted_proxies: int = 0
+    max_request_bytes: int = 64 * 1024
+    web_workers: int = 2
+    web_threads: int = 32
+    log_level: str = "INFO"
+    retention_days: int = 90
+    adviser_secret: str = ""
+
+    @field_validator("port")
+    @classmethod
+    def _port_in_range(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("PORT must be between 1 and 65535")
+        return value
+
+    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+    @field_validator("max_request_bytes")
+    @classmethod
+    def _sane_limit(cls, value: int) -> int:
+        if value < 1024:
+            raise ValueError("MAX_REQUEST_BYTES must be at least 1024")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgresql://")
+        # psycopg 3 is the installed driver; accept the common spelling without a driver.
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("redis_url", "rasa_tracker_redis_url")
+    @classmethod
+    def _known_redis(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        production = self.app_env == "production"
+        if production and not self.secret_key:
+            raise ValueError("SECRET_KEY must be set when APP_ENV=production")
+        if production and self.voice_enabled and not self.twilio_auth_token:
+            raise ValueError(
+                "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
+                "(set it, or VOICE_ENABLED=false)"
+            )
+        if production and not self.database_url:
+            raise ValueError("DATABASE_URL must be set when APP_ENV=production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database to use: DATABASE_URL, or a SQLite file under var/."""
+        return self.database_url or f"sqlite:///{VAR_DIR / 'careers.sqlite3'}"
+
+    @property
+    def effective_rasa_tracker_redis_url(self) -> str:
+        """The assistant's Redis: RASA_TRACKER_REDIS_URL, else REDIS_URL's server on its own db."""
+        if self.rasa_tracker_redis_url or not self.redis_url:
+            return self.rasa_tracker_redis_url
+        parts = urlsplit(self.redis_url)
+        return urlunsplit(parts._replace(path=f"/{self.rasa_tracker_redis_db}"))
+
+    @property
+    def effective_public_base_url(self) -> str:
+        """The public URL Twilio calls (used to check signatures)."""
+        return (self.public_base_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def effective_twilio_auth_token(self) -> str:
+        """The token that signs webhooks; a fixed development token outside production."""
+        return self.twilio_auth_token or DEVELOPMENT_TWILIO_TOKEN
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The key for signed cookies; a fixed development key outside production."""
+        return self.secret_key or DEVELOPMENT_SECRET_KEY
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make run`: build what is missing (environments, the assistant's model), then start everything.
+source "$(dirname "$0")/common.sh"
+venv=$(bash "$REPO_ROOT/scripts/app_env.sh")
+args=()
+if [ -f "$REPO_ROOT/bot/domain.yml" ] && [ "${RASA_ENABLED:-true}" != "false" ]; then
+  rasa_venv=$(bash "$REPO_ROOT/scripts/rasa_env.sh")
+  model=$(bash "$REPO_ROOT/scripts/bot_train.sh")
+  args=(--rasa-venv "$rasa_venv" --model "$model")
+fi
+say "Starting the contact centre"
+exec "$venv/bin/python" "$REPO_ROOT/scripts/run.py" "${args[@]}"

