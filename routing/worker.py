@@ -1,0 +1,116 @@
+"""The worker: keeps an eye on callback due times and purges expired personal data.
+
+Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis
+for the live pages and warns when any are overdue, so a promised callback is never forgotten
+(004:L912). Once a day it runs the retention purge (001:29.1). It writes counts to the log,
+never personal data. `python -m routing.worker [--once]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+import redis as redis_lib
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from config.settings import SettingsError, load_settings
+from models import keys
+from models.callbacks import Callback
+from models.db import make_engine, session_scope
+from models.records_cli import tracker_redis
+from models.redis import connect
+from models.retention import LAST_RUN_STATE, purge_expired
+from models.service_state import get_state
+
+log = logging.getLogger("routing.worker")
+RETENTION_EVERY = timedelta(days=1)
+
+
+def summarise_callbacks(*, engine: Engine, redis: redis_lib.Redis, now: datetime) -> dict[str, int]:
+    """Count open callbacks by state, store the counts in Redis and return them."""
+    lapsed = sa.and_(Callback.status == "claimed", Callback.lease_expires_at <= now)
+    overdue = sa.and_(Callback.status.in_(("pending", "claimed")), Callback.due_at < now)
+    statement = sa.select(
+        sa.func.count().filter(Callback.status == "pending"),
+        sa.func.count().filter(Callback.status == "claimed"),
+        sa.func.count().filter(overdue),
+        sa.func.count().filter(lapsed),
+    )
+    with session_scope(engine) as session:
+        pending, claimed, late, lapsed_count = session.execute(statement).one()
+    summary = {"pending": pending, "claimed": claimed, "overdue": late,
+               "lapsed_leases": lapsed_count, "at": int(now.timestamp())}
+    redis.hset(keys.CALLBACKS_SUMMARY, mapping=summary)
+    if late:
+        log.warning("%d callbacks are overdue", late)
+    return summary
+
+
+def retention_due(*, engine: Engine, now: datetime) -> bool:
+    """Whether the daily retention purge has not run in the last day."""
+    with session_scope(engine) as session:
+        last = get_state(session=session, name=LAST_RUN_STATE)
+    return last is None or now - datetime.fromisoformat(last) >= RETENTION_EVERY
+
+
+def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: datetime,
+                  retention_days: int) -> dict[str, int]:
+    """Purge what is older than the retention period; return what was purged."""
+    with session_scope(engine) as session:
+        counts = purge_expired(session=session, now=now, retention_days=retention_days,
+                               tracker_redis=trackers)
+    log.info("retention purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
+
+def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
+         retention_days: int, now: datetime | None = None) -> None:
+    """One round of the worker's duties."""
+    now = now or datetime.now(UTC)
+    summarise_callbacks(engine=engine, redis=redis, now=now)
+    if retention_due(engine=engine, now=now):
+        run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ticks until SIGTERM or Ctrl-C (or once, with --once)."""
+    parser = argparse.ArgumentParser(prog="python -m routing.worker")
+    parser.add_argument("--once", action="store_true", help="run one round and exit")
+    parser.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
+    trackers = tracker_redis(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            tick(engine=engine, redis=redis, trackers=trackers,
+                 retention_days=settings.retention_days)
+        except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
+            log.error("worker round failed: %s", type(error).__name__)
+            if args.once:
+                return 1
+        if args.once:
+            break
+        stop.wait(args.interval)
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
