@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, database engine and sessions, Redis connection and key names."""

@@ -1,0 +1,312 @@
+"""The one API every channel uses to write a contact's timeline: open, record events, close, read.
+
+Writes happen in the caller's session, so they are durable when the caller commits, which it does
+before answering the customer. Each event costs two statements: one reserves the next sequence
+number on the contact row (which also serialises writers of one contact), one inserts the event
+and ignores a duplicate (contact, event id), so a retried webhook writes once even when the
+retries arrive at the same moment. A duplicate leaves a gap in the sequence, never a second row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from models.records import Contact, ContactEvent, Customer
+from models.redaction import redact, redact_value
+from models.timestamps import UTCDateTime, require_utc
+
+
+class Channel(StrEnum):
+    """How the customer reached the contact centre (the triage contract's channels)."""
+
+    PHONE = "phone"
+    WEBCHAT = "webchat"
+    WEBFORM = "webform"
+    EMAIL = "email"
+
+
+class EventKind(StrEnum):
+    """Every step a contact's timeline can hold; live figures are computed from these."""
+
+    STARTED = "started"
+    CUSTOMER_SAID = "customer_said"
+    ASSISTANT_SAID = "assistant_said"
+    ADVISER_SAID = "adviser_said"  # a person's words to the customer (webchat hand-over)
+    TRIAGED = "triaged"
+    ENQUEUED = "enqueued"
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    TRANSFER_ATTEMPTED = "transfer_attempted"
+    TRANSFERRED = "transferred"
+    TRANSFER_FAILED = "transfer_failed"
+    CALLBACK_CREATED = "callback_created"
+    CALLBACK_CLAIMED = "callback_claimed"
+    CALLBACK_ATTEMPTED = "callback_attempted"
+    CALLBACK_COMPLETED = "callback_completed"
+    STAFF_NOTE = "staff_note"
+    ENDED = "ended"
+
+
+class AbandonedAt(StrEnum):
+    """Where a customer gave up: the `where` of an `abandoned` event's detail."""
+
+    ASSISTANT = "assistant"
+    QUEUE = "queue"
+    TRANSFER = "transfer"
+
+
+# Kinds that happen once per contact: without a provider id, a repeat is a retry, not news.
+ONCE_PER_CONTACT = frozenset({EventKind.STARTED, EventKind.ABANDONED, EventKind.ENDED})
+# The neutral indicator for a self-declared offender priority group (001:20.3).
+NEUTRAL_INDICATOR = "non-community"
+# Triage's priority group and fact that would say a customer is, or was, in custody.
+_OFFENDER_GROUPS = frozenset({"non_community"})
+_OFFENDER_FACTS = frozenset({"in_custody"})
+
+
+class UnknownContact(LookupError):
+    """No contact has that key."""
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event to record; see `record_event` for the fields."""
+
+    kind: EventKind | str
+    at: datetime
+    event_id: str | None = None
+    detail: dict[str, Any] | None = None
+    text: str | None = None
+
+
+def open_contact(
+    *,
+    session: Session,
+    key: str,
+    channel: Channel | str,
+    at: datetime,
+    dialled: str | None = None,
+    event_id: str | None = None,
+) -> Contact:
+    """The contact for `key`, created with its `started` event if new (idempotent per key)."""
+    if not key or len(key) > 64:
+        raise ValueError("a contact key is 1 to 64 characters")
+    row = {
+        "key": key,
+        "channel": Channel(channel).value,
+        "dialled": dialled,
+        "started_at": require_utc(at),
+        "last_seq": 0,
+    }
+    session.execute(insert_ignoring(session, Contact, row, ["key"]))
+    record_event(session=session, contact_key=key, kind=EventKind.STARTED, at=at, event_id=event_id)
+    return get_contact(session=session, key=key)
+
+
+def record_event(
+    *,
+    session: Session,
+    contact_key: str,
+    kind: EventKind | str,
+    at: datetime,
+    event_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    text: str | None = None,
+) -> bool:
+    """Append one event; False if `event_id` was already recorded. `text` is redacted first.
+
+    `event_id` should come from the provider (e.g. f"{CallSid}:{CallStatus}") so retries are
+    harmless; without one, once-only kinds use their name and others a fresh id.
+    """
+    new = NewEvent(kind=kind, at=at, event_id=event_id, detail=detail, text=text)
+    return record_events(session=session, contact_key=contact_key, events=[new]) == 1
+
+
+def record_events(*, session: Session, contact_key: str, events: Sequence[NewEvent]) -> int:
+    """Append events in order in one statement (a turn's words and decision); count written."""
+    if not events:
+        return 0
+    rows = [_prepare(event) for event in events]
+    if any(row["text"] for row in rows):
+        # Redact before reserving: the contact row stays locked only for the two statements.
+        names = _customer_names(session, contact_key)
+        for row in rows:
+            row["text"] = redact(row["text"], known_names=names) if row["text"] else None
+    connection = session.connection()
+    reserved = connection.execute(
+        _reserve_statement(), {"contact_key": contact_key, "n": len(rows)}
+    ).first()
+    if reserved is None:
+        raise UnknownContact(contact_key)
+    contact_id, last_seq = reserved
+    now = datetime.now(UTC)
+    for seq, row in enumerate(rows, start=last_seq - len(rows) + 1):
+        row.update(contact_id=contact_id, seq=seq, recorded_at=now)
+    if any(_names_offender_group(event.detail) for event in events):
+        _set_indicator(session, contact_id, NEUTRAL_INDICATOR)
+    written = 0
+    for start in range(0, len(rows), 32):
+        chunk = rows[start : start + 32]
+        params = {f"{c}_{i}": row[c] for i, row in enumerate(chunk) for c in _EVENT_COLUMNS}
+        written += len(connection.execute(_insert_events_statement(len(chunk)), params).all())
+    return written
+
+
+def close_contact(
+    *,
+    session: Session,
+    key: str,
+    at: datetime,
+    event_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Contact:
+    """Record the end of a contact (idempotent: the first end time stands)."""
+    session.execute(
+        sa.update(Contact)
+        .where(Contact.key == key, Contact.ended_at.is_(None))
+        .values(ended_at=require_utc(at))
+    )
+    record_event(
+        session=session,
+        contact_key=key,
+        kind=EventKind.ENDED,
+        at=at,
+        event_id=event_id,
+        detail=detail,
+    )
+    return get_contact(session=session, key=key)
+
+
+def get_contact(*, session: Session, key: str) -> Contact:
+    """The contact with `key`, or UnknownContact."""
+    # populate_existing: the row may have been changed by a bulk UPDATE in this session.
+    query = select(Contact).where(Contact.key == key).execution_options(populate_existing=True)
+    contact = session.exec(query).first()
+    if contact is None:
+        raise UnknownContact(key)
+    return contact
+
+
+def timeline(*, session: Session, contact_key: str) -> list[ContactEvent]:
+    """The contact's events in the order they were recorded."""
+    contact = get_contact(session=session, key=contact_key)
+    query = select(ContactEvent).where(ContactEvent.contact_id == contact.id)
+    return list(session.exec(query.order_by(ContactEvent.seq)).all())
+
+
+def record_self_declared_priority_group(*, session: Session, contact_key: str) -> None:
+    """Note, neutrally, that the customer volunteered the offender priority group (001:20.3)."""
+    _set_indicator(session, get_contact(session=session, key=contact_key).id, NEUTRAL_INDICATOR)
+
+
+def remove_indicator(*, session: Session, contact_key: str) -> None:
+    """Remove the indicator at the customer's request (001:20.3)."""
+    _set_indicator(session, get_contact(session=session, key=contact_key).id, None)
+
+
+def _prepare(event: NewEvent) -> dict[str, Any]:
+    kind = EventKind(event.kind)
+    if kind is EventKind.ABANDONED:
+        AbandonedAt((event.detail or {}).get("where"))  # ValueError unless a known place
+    event_id = event.event_id or (kind.value if kind in ONCE_PER_CONTACT else uuid.uuid4().hex)
+    if len(event_id) > 128:
+        raise ValueError("an event id is at most 128 characters")
+    detail = redact_value(_without_offender_facts(event.detail)) if event.detail else None
+    return {
+        "kind": kind.value,
+        "at": require_utc(event.at),
+        "event_id": event_id,
+        "detail": detail,
+        "text": event.text or None,
+    }
+
+
+_EVENT_COLUMNS = ("contact_id", "seq", "kind", "at", "recorded_at", "event_id", "detail", "text")
+
+
+@lru_cache(maxsize=1)
+def _reserve_statement() -> sa.Update:
+    """Reserve sequence numbers on the contact row; this also serialises writers of one contact."""
+    contacts = Contact.__table__
+    return (
+        sa.update(contacts)
+        .where(contacts.c.key == sa.bindparam("contact_key"))
+        .values(last_seq=contacts.c.last_seq + sa.bindparam("n", type_=sa.Integer))
+        .returning(contacts.c.id, contacts.c.last_seq)
+    )
+
+
+@lru_cache(maxsize=32)
+def _insert_events_statement(count: int) -> sa.TextClause:
+    """INSERT of `count` events ignoring duplicates; the same SQL suits PostgreSQL and SQLite.
+
+    Why text: SQLAlchemy recompiles its dialect INSERT … ON CONFLICT on every execution, which
+    costs more than the database does; this statement is compiled once per row count.
+    """
+    rows = ", ".join(
+        "(" + ", ".join(f":{c}_{i}" for c in _EVENT_COLUMNS) + ")" for i in range(count)
+    )
+    types = {"at": UTCDateTime(), "recorded_at": UTCDateTime(), "detail": sa.JSON()}
+    binds = [sa.bindparam(f"{c}_{i}", type_=types[c]) for i in range(count) for c in types]
+    return sa.text(
+        f"INSERT INTO contact_event ({', '.join(_EVENT_COLUMNS)}) VALUES {rows} "
+        "ON CONFLICT (contact_id, event_id) DO NOTHING RETURNING id"
+    ).bindparams(*binds)
+
+
+def _customer_names(session: Session, contact_key: str) -> tuple[str, ...]:
+    """The linked customer's names, so redaction removes them wherever they appear."""
+    contacts, customers = Contact.__table__, Customer.__table__
+    found = (
+        session.connection()
+        .execute(
+            sa.select(customers.c.first_name, customers.c.surname)
+            .select_from(contacts.join(customers, contacts.c.customer_id == customers.c.id))
+            .where(contacts.c.key == contact_key)
+        )
+        .first()
+    )
+    return tuple(found) if found else ()
+
+
+def _names_offender_group(detail: Any) -> bool:
+    """True if a decision's detail says the customer is in the offender priority group."""
+    if isinstance(detail, dict):
+        groups = detail.get("priority_groups") or []
+        facts = detail.get("facts") or {}
+        if _OFFENDER_GROUPS & set(groups) or any(facts.get(f) for f in _OFFENDER_FACTS):
+            return True
+        return any(_names_offender_group(v) for v in detail.values())
+    return False
+
+
+def _without_offender_facts(detail: Any) -> Any:
+    # Why: 001:20.2 forbids any record suggesting offending; the indicator carries it neutrally.
+    if isinstance(detail, dict):
+        return {
+            k: _without_offender_facts(v) for k, v in detail.items() if k not in _OFFENDER_FACTS
+        }
+    if isinstance(detail, list):
+        return [_without_offender_facts(v) for v in detail if v not in _OFFENDER_GROUPS]
+    return detail
+
+
+def _set_indicator(session: Session, contact_id: int, value: str | None) -> None:
+    session.execute(sa.update(Contact).where(Contact.id == contact_id).values(indicator=value))
+
+
+def insert_ignoring(session: Session, model: type, rows: Any, keys: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect (PostgreSQL or SQLite)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model.__table__).values(rows).on_conflict_do_nothing(index_elements=keys)

@@ -1,0 +1,204 @@
+"""Customer records: matched on four facts (000:L61), released only once authenticated (001:7.3).
+
+`match_or_create_customer` says only *which* record and whether it is new: it releases nothing.
+What is held about a customer comes out only through `release_record`, which needs an
+`AuthenticatedCustomer`, and only `authenticate` makes one, from a correct shared secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models.contacts import get_contact, insert_ignoring
+from models.records import Contact, ContactEvent, Customer
+from models.timestamps import require_utc
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The four facts a customer is matched on (000:L61), normalised so spacing and case match."""
+
+    surname: str
+    first_name: str
+    date_of_birth: date
+    postcode: str
+
+    @classmethod
+    def of(
+        cls, *, surname: str, first_name: str, date_of_birth: date | str, postcode: str
+    ) -> Identity:
+        """Normalise and check the four facts; ValueError says which one is unusable."""
+        names = [" ".join(n.split()).casefold() for n in (surname, first_name)]
+        if not all(names) or any(len(n) > 100 for n in names):
+            raise ValueError("surname and first name are each 1 to 100 characters")
+        born = (
+            date.fromisoformat(date_of_birth) if isinstance(date_of_birth, str) else date_of_birth
+        )
+        code = "".join(postcode.split()).upper()
+        if not _POSTCODE.match(code):
+            raise ValueError("postcode is not a full UK postcode")
+        return cls(names[0], names[1], born, code)
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    """Which customer record a contact belongs to; holds nothing about the customer."""
+
+    customer_id: int
+    returning: bool
+
+
+@dataclass(frozen=True)
+class AuthenticatedCustomer:
+    """Proof that a returning customer gave their shared secret (made only by `authenticate`)."""
+
+    customer_id: int
+    _token: object
+
+
+_ISSUED = object()
+
+
+def match_or_create_customer(
+    *, session: Session, identity: Identity, at: datetime
+) -> CustomerMatch:
+    """The record whose four facts all match, or a new one (000:L61); safe under concurrency."""
+    at = require_utc(at)
+    row = {
+        "surname": identity.surname,
+        "first_name": identity.first_name,
+        "date_of_birth": identity.date_of_birth,
+        "postcode": identity.postcode,
+        "created_at": at,
+        "last_contact_at": at,
+    }
+    keys = ["surname", "first_name", "date_of_birth", "postcode"]
+    created = session.execute(
+        insert_ignoring(session, Customer, row, keys).returning(Customer.__table__.c.id)
+    ).first()
+    if created is not None:
+        return CustomerMatch(customer_id=created[0], returning=False)
+    customer = find_customer(session=session, identity=identity)
+    customer.last_contact_at = max(customer.last_contact_at, at)
+    session.add(customer)
+    return CustomerMatch(customer_id=customer.id, returning=True)
+
+
+def find_customer(*, session: Session, identity: Identity) -> Customer | None:
+    """The record matching all four facts, or None (staff tools; never shown unauthenticated)."""
+    return session.exec(
+        select(Customer).where(
+            Customer.surname == identity.surname,
+            Customer.first_name == identity.first_name,
+            Customer.date_of_birth == identity.date_of_birth,
+            Customer.postcode == identity.postcode,
+        )
+    ).first()
+
+
+def link_contact(*, session: Session, contact_key: str, customer_id: int) -> None:
+    """Say which customer a contact was with."""
+    contact = get_contact(session=session, key=contact_key)
+    contact.customer_id = customer_id
+    session.add(contact)
+
+
+def set_shared_secret(*, session: Session, customer_id: int, secret: str) -> None:
+    """Store a salted hash of the customer's shared secret (never the secret itself)."""
+    if len(secret.strip()) < 4:
+        raise ValueError("a shared secret has at least 4 characters")
+    customer = _customer(session, customer_id)
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(_normal_secret(secret), salt=salt, **_SCRYPT)
+    customer.secret_hash = f"scrypt${salt.hex()}${digest.hex()}"
+    session.add(customer)
+
+
+def authenticate(
+    *, session: Session, customer_id: int, secret: str
+) -> AuthenticatedCustomer | None:
+    """Proof of authentication if `secret` matches the stored one (001:7.3), otherwise None."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or not customer.secret_hash:
+        return None
+    _, salt, expected = customer.secret_hash.split("$")
+    digest = hashlib.scrypt(_normal_secret(secret), salt=bytes.fromhex(salt), **_SCRYPT)
+    if not hmac.compare_digest(digest.hex(), expected):
+        return None
+    return AuthenticatedCustomer(customer_id=customer_id, _token=_ISSUED)
+
+
+def release_record(*, session: Session, authenticated: AuthenticatedCustomer) -> dict[str, Any]:
+    """What is held about an authenticated customer: their details and past contacts' outcomes."""
+    if not isinstance(authenticated, AuthenticatedCustomer) or authenticated._token is not _ISSUED:
+        raise PermissionError("the customer has not been authenticated (001:7.3)")
+    customer = _customer(session, authenticated.customer_id)
+    contacts = session.exec(
+        select(Contact).where(Contact.customer_id == customer.id).order_by(Contact.started_at)
+    ).all()
+    return {
+        "customer": customer_details(customer),
+        "contacts": [
+            {
+                "channel": c.channel,
+                "started_at": c.started_at.isoformat(),
+                "outcome": _last_outcome(session, c.id),
+            }
+            for c in contacts
+        ],
+    }
+
+
+def customer_details(customer: Customer) -> dict[str, Any]:
+    """The customer's own details as plain values (the secret's hash is not a detail)."""
+    return {
+        "id": customer.id,
+        "surname": customer.surname,
+        "first_name": customer.first_name,
+        "date_of_birth": customer.date_of_birth.isoformat(),
+        "postcode": customer.postcode,
+        "created_at": customer.created_at.isoformat(),
+        "last_contact_at": customer.last_contact_at.isoformat(),
+    }
+
+
+def _last_outcome(session: Session, contact_id: int) -> str | None:
+    outcome_kinds = (
+        "answered",
+        "abandoned",
+        "transferred",
+        "transfer_failed",
+        "callback_created",
+        "callback_completed",
+        "triaged",
+    )
+    row = session.execute(
+        sa.select(ContactEvent.kind)
+        .where(ContactEvent.contact_id == contact_id, ContactEvent.kind.in_(outcome_kinds))
+        .order_by(ContactEvent.seq.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def _customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise LookupError(f"no customer {customer_id}")
+    return customer
+
+
+def _normal_secret(secret: str) -> bytes:
+    return " ".join(secret.split()).casefold().encode()

@@ -1,0 +1,110 @@
+"""Retention: transcripts and contact details older than the retention period are purged (001:29.1).
+
+What goes, for each contact that started more than `retention_days` before `now`:
+- the text of its events (the transcript and staff notes);
+- its link to a customer record, and its neutral indicator;
+- the phone number, email address, reason and summary of its finished callbacks;
+- its assistant tracker and lock in Rasa's Redis database, when that connection is given;
+and every customer record with no contact inside the period.
+
+What stays: each contact's channel, number dialled and times, and its events' kinds, times and
+details (which carry no personal data), so the figures built from them still add up.
+A contact that started exactly at the cut-off is kept: only what is strictly older is due.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import redis as redis_lib
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import keys
+from models.callbacks import OPEN_STATUSES, Callback
+from models.records import Contact, ContactEvent, Customer
+from models.service_state import set_state
+from models.timestamps import require_utc
+
+PURGED = "[purged]"
+LAST_RUN_STATE = "retention.last_run"
+_CHUNK = 500  # ids per statement: keeps IN lists and transactions small
+
+
+def purge_expired(
+    *,
+    session: Session,
+    now: datetime,
+    retention_days: int,
+    tracker_redis: redis_lib.Redis | None = None,
+) -> dict[str, int]:
+    """Purge everything older than the retention period; counts of what was purged, by kind."""
+    if retention_days < 1:
+        raise ValueError("retention_days must be at least 1")
+    now = require_utc(now)
+    cutoff = now - timedelta(days=retention_days)
+    counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "customers", "trackers"), 0)
+    due = session.execute(
+        sa.select(Contact.id, Contact.key)
+        .where(Contact.started_at < cutoff, Contact.purged_at.is_(None))
+        .order_by(Contact.id)
+    ).all()
+    for start in range(0, len(due), _CHUNK):
+        chunk = due[start : start + _CHUNK]
+        for name, count in _purge_contacts(session, chunk, now, tracker_redis).items():
+            counts[name] += count
+    counts["customers"] = _rowcount(
+        session,
+        sa.delete(Customer).where(Customer.last_contact_at < cutoff, ~_has_recent_contact(cutoff)),
+    )
+    set_state(session=session, name=LAST_RUN_STATE, value=now.isoformat())
+    return counts
+
+
+def _purge_contacts(
+    session: Session, chunk: list, now: datetime, tracker_redis: redis_lib.Redis | None
+) -> dict[str, int]:
+    ids = [row[0] for row in chunk]
+    contact_keys = [row[1] for row in chunk]
+    counts = {
+        "transcripts": _rowcount(
+            session,
+            sa.update(ContactEvent)
+            .where(ContactEvent.contact_id.in_(ids), ContactEvent.text.is_not(None))
+            .values(text=None),
+        ),
+        "callbacks": _rowcount(
+            session,
+            sa.update(Callback)
+            .where(
+                Callback.contact_key.in_(contact_keys),
+                Callback.status.not_in(OPEN_STATUSES),
+                Callback.reason != PURGED,
+            )
+            .values(phone=None, email=None, reason=PURGED, summary={}),
+        ),
+        "contacts": _rowcount(
+            session,
+            sa.update(Contact)
+            .where(Contact.id.in_(ids))
+            .values(customer_id=None, indicator=None, purged_at=now),
+        ),
+        "trackers": 0,
+    }
+    if tracker_redis is not None:
+        names = [
+            keys.key(t, sender_id=k) for k in contact_keys for t in keys.RASA_CONVERSATION_KEYS
+        ]
+        counts["trackers"] = tracker_redis.delete(*names) if names else 0
+    return counts
+
+
+def _has_recent_contact(cutoff: datetime) -> sa.ColumnElement[bool]:
+    recent = select(Contact.id).where(
+        Contact.customer_id == Customer.id, Contact.started_at >= cutoff
+    )
+    return sa.exists(recent)
+
+
+def _rowcount(session: Session, statement: sa.Executable) -> int:
+    return session.execute(statement).rowcount or 0
