@@ -1,0 +1,1 @@
+"""Custom NLU components: deterministic understanding of facts that must survive speech."""

@@ -1,0 +1,197 @@
+"""Facts volunteered in passing: circumstances, qualifications, languages, time out of work, topics.
+
+Customers say several things at once ("I've been made redundant and want help"): the intent
+classifier picks one, and these patterns keep the rest. Patterns are deliberately plain so that
+lower-case, unpunctuated speech-recognition text matches as well as typed chat.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.components.numbers import TENS, UNITS
+from bot.components.spoken import Found
+
+
+def _any(*alternatives: str) -> str:
+    """One pattern matching any of `alternatives`."""
+    return "|".join(alternatives)
+
+
+NEGATIONS = re.compile(r"\b(not|no|never|n't|dont|don't|isn't|aren't|haven't|havent|am not)\W*$")
+
+# (fact, value, pattern). A negation just before a match flips a True value ("I'm not disabled").
+FLAG_PATTERNS: list[tuple[str, bool, str]] = [
+    ("facing_redundancy", True, _any(
+        r"redundan\w*", r"laid off", r"being let go", r"(?:is|are) at risk", r"closing down",
+        r"shutting down")),
+    ("jobcentre_plus_claimant", True, _any(
+        r"job ?cent(?:re|er)s?(?: plus)?", r"universal credit", r"job ?seekers?", r"\bjsa\b",
+        r"\besa\b", r"work coach", r"on benefits", r"claim(?:ing|s)? benefits?", r"signing on",
+        r"sign on")),
+    ("in_custody", True, _any(
+        r"in (?:prison|custody|jail|a young offenders?)",
+        r"serving (?:a|my) (?:prison )?sentence", r"on remand", r"\bprisoner\b", r"\bhmp\b")),
+    ("learning_difficulty_or_disability", True, _any(
+        r"disab\w*", r"dyslexi\w*", r"dyspraxi\w*", r"autis\w*", r"asperger\w*", r"\badhd\b",
+        r"learning (?:difficult\w*|disabilit\w*)", r"special (?:educational )?needs",
+        r"wheelchair", r"\bblind\b", r"\bdeaf\b", r"visually impaired")),
+    ("in_education_or_training", True, _any(
+        r"(?:i'm|im|i am|currently|still) (?:at|in) (?:school|college|uni|university|sixth form)",
+        r"(?:i'm|im|i am) (?:a student|studying|doing an? (?:\w+ )?course|on a course"
+        r"|in year \d+|in education|in training)",
+        r"in (?:year (?:1[0-3]|ten|eleven|twelve|thirteen))")),
+    ("in_work", False, _any(
+        r"lost my job", r"out of work", r"unemployed", r"not working", r"no job", r"jobless",
+        r"between jobs", r"haven't worked", r"havent worked", r"not worked",
+        r"without (?:a )?job", r"out of a job", r"(?:not|haven't|havent) had a job")),
+    ("in_work", True, _any(
+        r"(?:i'm|im|i am) (?:working|employed|in work)", r"i work (?:as|at|in|for|part|full)",
+        r"(?:full|part)[ -]time job", r"my (?:current )?job\b", r"my employer", r"my boss")),
+    ("anonymous", True, _any(
+        r"(?:stay|remain|be) anonymous", r"rather not (?:give|say) (?:my )?(?:name|details)",
+        r"don'?t want to give (?:my |you my )?(?:name|details)")),
+]
+SAFEGUARDING = re.compile(
+    r"suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:it all|my life|things)|take my (?:own )?life"
+    r"|self[- ]?harm\w*|harm(?:ing)? myself|hurt(?:ing)? myself|cut(?:ting)? myself"
+    r"|(?:don'?t|do not) want to (?:live|be alive|be here any ?more|wake up)|no reason to live"
+    r"|better off (?:if i (?:was|were) )?dead|better off without me|want to die|overdose"
+)
+QUALIFICATIONS: list[tuple[int, str]] = [
+    (0, _any(
+        r"no (?:formal )?qual\w*", r"no gcses",
+        r"(?:haven't|havent|not) got any (?:qual\w*|gcses|exams)",
+        r"(?:didn'?t (?:get|pass)|without) any (?:qual\w*|gcses|exams)",
+        r"left school with nothing", r"never (?:got|passed) any", r"entry level")),
+    (8, r"\bphd\b|doctorate"),
+    (7, r"master'?s(?: degree)?|\bmsc\b|\bmba\b|post ?graduate|\bpgce\b"),
+    (5, r"foundation degree|\bhnd\b"),
+    (4, r"\bhnc\b"),
+    (6, _any(
+        r"(?:a |my |university |uni |first |bachelor'?s )?degree", r"bachelor'?s",
+        r"graduated from uni\w*", r"\bgraduate\b")),
+    (3, _any(
+        r"\b(?:a|ay|eh|t)[ -]?levels?\b", r"btec (?:level )?(?:3|three|national)",
+        r"access (?:course|to higher education)", r"baccalaureate")),
+    (2, r"\bgcses?\b|\bgcse's\b|\bg c s e s?\b|\bo[ -]levels?\b"),
+]
+LEVEL_RE = re.compile(_any(
+        r"\b(?:nvq |btec |level )+(?:level )?(\d|one|two|three|four|five|six|seven|eight)\b"))
+LANGUAGES = {
+    "Gujarati": r"gujarati|gujerati", "Punjabi": r"punjabi|panjabi", "Sylheti": r"sylheti",
+    "Urdu": r"urdu", "Farsi": r"farsi|persian", "Polish": r"polish(?! (?:up|my|your|the|it)\b)",
+    "French": r"french", "Somali": r"somali\w*",
+}
+NATIONS = {
+    "wales": r"wales|welsh|cardiff|swansea",
+    "scotland": r"scotland|scottish|glasgow|edinburgh|aberdeen|dundee",
+    "northern_ireland": r"northern ireland|belfast|derry", "england": r"england",
+}
+TOPICS = {
+    "apprenticeships": r"apprentice\w*|traineeship\w*",
+    "funding": _any(
+        r"funding", r"\bloans?\b", r"grants?\b", r"bursar\w*",
+        r"pay for (?:a |the |my )?(?:course|training)", r"tuition fees", r"\bfees\b"),
+    "cv": r"\bcvs?\b|\bc v\b|see vee|\bresume\b|curriculum vitae",
+    "skills_health_check": r"skills? health ?check|skills (?:assessment|test|quiz)",
+    "job_profiles": _any(
+        r"job profiles?", r"what (?:does|do) an? \w+ do", r"how (?:do i|to) become an?",
+        r"salar\w*"),
+    "account": r"(?:my |an |online |the )account|log ?in|sign in|password|register(?:ing)? online",
+    "courses": r"courses?|classes|night school|evening class\w*|retrain\w*|qualification to get",
+}
+# What the customer needs, when they say it outright; the first matching need wins, so a
+# complaint about advice is a complaint. The intent classifier covers everything else.
+NEEDS = {
+    "complaint": r"complain\w*|complaint",
+    "feedback": r"feedback|compliment",
+    "face_to_face": r"face (?:to|2) face|in person|appointment",
+    "advice": _any(
+        r"advice\b", r"advise me", r"guidance", r"career change", r"change (?:my )?careers?",
+        r"next steps", r"what to do next",
+        r"help (?:me )?(?:with |to )?(?:get|getting|find|finding) (?:back )?(?:into |a |some )?"
+        r"(?:work|job)"),
+    "information": r"information|\binfo\b|want to know about|tell me about|find out about",
+}
+DURATION_RE = re.compile(
+    r"(?:for |about |over |more than |nearly |almost |around )*"
+    r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
+    r"|twenty|thirty|a couple of|a few|several) (?P<unit>years?|months?|weeks?)"
+    r"(?P<half> and a half)?"
+)
+OUT_OF_WORK = re.compile(
+    r"out of work|unemployed|not (?:been )?work\w*|(?:haven't|havent|not) (?:had a job|worked)"
+    r"|no job|jobless|without (?:a )?(?:job|work)|off work|lost my job|redundan\w*|out of a job"
+)
+WORD_COUNTS = {"a couple of": 2, "a few": 3, "several": 4, **UNITS, **TENS}
+
+
+def find_circumstances(text: str) -> list[Found]:
+    """Every deterministic fact in `text` except ages and postcodes."""
+    lowered = text.lower()
+    found = _flags(lowered) + _qualifications(lowered) + _months_out_of_work(lowered)
+    found += _named(lowered, "language", LANGUAGES) + _named(lowered, "nation", NATIONS)
+    found += _named(lowered, "need", NEEDS)[:1]
+    topic = _named(lowered, "topic", TOPICS)
+    return found + topic[:1]
+
+
+def self_harm_span(text: str) -> tuple[int, int] | None:
+    """The span of a mention of suicide or self-harm, or None."""
+    match = SAFEGUARDING.search(text.lower())
+    return match.span() if match else None
+
+
+def _flags(lowered: str) -> list[Found]:
+    """Yes/no circumstances, each at most once (the first mention wins)."""
+    found: dict[str, Found] = {}
+    for fact, value, pattern in FLAG_PATTERNS:
+        if fact in found:
+            continue
+        match = re.search(pattern, lowered)
+        if match:
+            before = lowered[max(0, match.start() - 12) : match.start()]
+            negated = value and NEGATIONS.search(before)
+            found[fact] = Found(fact, match.start(), match.end(), not value if negated else value)
+    return list(found.values())
+
+
+def _qualifications(lowered: str) -> list[Found]:
+    """The highest qualification named, as a level 0..8 (most specific pattern first)."""
+    match = LEVEL_RE.search(lowered)
+    if match:
+        digit = match.group(1)
+        level = int(digit) if digit.isdigit() else UNITS[digit]
+        return [Found("qualification_level", match.start(), match.end(), min(level, 8))]
+    for level, pattern in QUALIFICATIONS:
+        match = re.search(pattern, lowered)
+        if match:
+            return [Found("qualification_level", match.start(), match.end(), level)]
+    return []
+
+
+def _months_out_of_work(lowered: str) -> list[Found]:
+    """How long someone has been out of work, in months, when they say so."""
+    if not OUT_OF_WORK.search(lowered):
+        return []
+    match = DURATION_RE.search(lowered)
+    if not match:
+        return []
+    raw = match.group("n")
+    count = int(raw) if raw.isdigit() else WORD_COUNTS.get(raw, 1)
+    unit = match.group("unit")
+    months = count * 12 if unit.startswith("year") else count if unit.startswith("month") else 0
+    if match.group("half"):
+        months += 6 if unit.startswith("year") else 0
+    return [Found("months_out_of_work", match.start("n"), match.end("unit"), months)]
+
+
+def _named(lowered: str, entity: str, table: dict[str, str]) -> list[Found]:
+    """Entities whose value is the key of the first matching pattern in `table`."""
+    found = []
+    for value, pattern in table.items():
+        match = re.search(rf"\b(?:{pattern})", lowered)
+        if match:
+            found.append(Found(entity, match.start(), match.end(), value))
+    return found
