@@ -1,0 +1,38 @@
+"""Connections the app holds (engine, Redis, Rasa client): created once per app, got per request."""
+
+from __future__ import annotations
+
+import redis
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+from config.settings import Settings
+from ivr.rasa_client import RasaClient
+from models.db import make_engine
+from models.redis import connect
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Create the app's connections from `settings` unless a test already supplied them."""
+    ext = app.extensions
+    ext.setdefault("engine", make_engine(settings.effective_database_url))
+    ext.setdefault("redis", connect(settings.redis_url))
+    if settings.rasa_enabled:
+        ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds))
+    else:
+        ext.setdefault("rasa", None)
+
+
+def get_engine() -> Engine:
+    """The current app's database engine."""
+    return current_app.extensions["engine"]
+
+
+def get_redis() -> redis.Redis:
+    """The current app's Redis connection."""
+    return current_app.extensions["redis"]
+
+
+def get_rasa() -> RasaClient | None:
+    """The current app's Rasa client, or None when the assistant is switched off."""
+    return current_app.extensions["rasa"]

@@ -1,0 +1,99 @@
+"""A small client for Rasa's REST channel and status endpoint (Rasa runs in its own environment).
+
+A circuit breaker stops every caller waiting on a dead assistant: after `failures_to_open`
+failures in a row it fails fast for `open_seconds`, then lets one turn through to probe.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import requests
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer usefully in time (down, slow, or empty after an internal error)."""
+
+
+class CircuitBreaker:
+    """Consecutive-failure breaker, per process (each worker learns on its own within seconds)."""
+
+    def __init__(self, *, failures_to_open: int = 3, open_seconds: float = 15.0,
+                 clock=time.monotonic) -> None:
+        self.failures_to_open = failures_to_open
+        self.open_seconds = open_seconds
+        self._clock = clock
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        """True when a call may be tried (closed, or half-open after the wait)."""
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            if self._clock() - self._opened_at >= self.open_seconds:
+                self._opened_at = self._clock()  # one probe per window
+                return True
+            return False
+
+    def succeeded(self) -> None:
+        """Close the breaker."""
+        with self._lock:
+            self._failures, self._opened_at = 0, None
+
+    def failed(self) -> None:
+        """Count a failure; open the breaker when there have been enough in a row."""
+        with self._lock:
+            self._failures += 1
+            if self._failures >= self.failures_to_open:
+                self._opened_at = self._clock()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether calls are currently refused."""
+        return self._opened_at is not None
+
+
+class RasaClient:
+    """Talk to Rasa over HTTP; `sender` is a CallSid or chat session id, never a phone number."""
+
+    def __init__(self, base_url: str, *, timeout: float = 2.5,
+                 breaker: CircuitBreaker | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.breaker = breaker or CircuitBreaker()
+        self._http = requests.Session()
+
+    def ping(self, *, timeout: float = 1.0) -> None:
+        """Raise RasaUnavailable unless the status endpoint answers with a loaded model."""
+        try:
+            response = self._http.get(f"{self.base_url}/status", timeout=timeout)
+            response.raise_for_status()
+            if not response.json().get("model_file"):
+                raise RasaUnavailable("no model loaded")
+        except (requests.RequestException, ValueError) as error:
+            raise RasaUnavailable(type(error).__name__) from None
+
+    def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict]:
+        """Send one customer turn; return Rasa's messages, or raise RasaUnavailable."""
+        if not self.breaker.allow():
+            raise RasaUnavailable("circuit open")
+        payload = {"sender": sender, "message": text, "metadata": metadata or {}}
+        try:
+            response = self._http.post(
+                f"{self.base_url}/webhooks/rest/webhook", json=payload, timeout=self.timeout
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (requests.RequestException, ValueError) as error:
+            self.breaker.failed()
+            raise RasaUnavailable(type(error).__name__) from None
+        if not isinstance(messages, list) or not messages:
+            # Rasa answers 200 with [] after an internal exception: treat it as a failure.
+            self.breaker.failed()
+            raise RasaUnavailable("empty reply")
+        self.breaker.succeeded()
+        return messages
