@@ -1,0 +1,136 @@
+"""Cold transfer on the phone: confirm the number to call back, store the callback, say when.
+
+The number is the caller ID when it is a valid UK number, otherwise keyed in. It is read from
+Twilio's `From` only here, held in call state only while it is being confirmed, and stored only
+in the callback itself (000:L81: contact details and the reason for the enquiry).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import phonenumbers
+
+from ivr.voice.call import Call
+from ivr.voice.spoken import by_when, digits, summary_record
+from ivr.voice.state import CALLBACK
+from models.db import session_scope
+from routing import hours
+from routing.callbacks import create_callback
+
+log = logging.getLogger(__name__)
+MAX_NUMBER_TRIES = 2
+
+
+def uk_number(text: str | None) -> str | None:
+    """`text` as an E.164 UK number when it is a valid one, else None (withheld, foreign, junk)."""
+    if not text:
+        return None
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or \
+            phonenumbers.region_code_for_number(number) != "GB":
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def begin(call: Call, *, owner: dict[str, str], due: datetime | None, source: str,
+          lead: list[str]) -> str:
+    """Start the callback: confirm the caller ID, or ask for a number when it is withheld."""
+    state = call.state
+    state.phase = CALLBACK
+    due = due or call.at + timedelta(hours=call.config.busy_callback_hours)
+    state.after_callback = None
+    state.plan = {**(state.plan or {}), "callback": {
+        "owner": owner, "due": due.isoformat(), "source": source, "tries": 0}}
+    caller = uk_number(call.form.get("From"))
+    if caller:
+        ask = call.prompt("callback_confirm_number", last_digits=digits(caller))
+        return call.keys([*lead, ask], "callback_confirm", repeatable=[ask])
+    ask = call.prompt("callback_enter_number")
+    return call.keys([*lead, ask], "callback_number", digits=True, repeatable=[ask])
+
+
+def from_contact_centre(call: Call, lead: list[str], *, source: str) -> str:
+    """Offer a contact-centre callback: within 24 hours when busy (000:L115), else by the end of
+    the contact centre's next opening period (000:L19)."""
+    services = call.services
+    queue = (call.state.plan or {}).get("queue") or services.config.adviser_queue
+    centre = services.directory.contact_centre
+    if source == "customer_request" and hours.is_open(centre, call.at):
+        # Within 24 hours, on the hour so it can be said plainly ("by 2pm tomorrow").
+        due = (call.at + timedelta(hours=services.config.busy_callback_hours)).replace(
+            minute=0, second=0, microsecond=0)
+    else:
+        due = hours.end_of_next_period(centre, call.at) or call.at + timedelta(hours=24)
+    return begin(call, owner={"queue_id": queue}, due=due, source=source, lead=lead)
+
+
+def on_confirm(call: Call, keyed: str) -> str:
+    """1 uses the caller ID; 2 asks for another number; anything else asks again."""
+    if keyed == "1":
+        caller = uk_number(call.form.get("From"))
+        if caller:
+            return _store(call, caller)
+    if keyed in ("1", "2"):
+        ask = call.prompt("callback_enter_number")
+        return call.keys([ask], "callback_number", digits=True)
+    return call.keys(call.state.last_prompt, "callback_confirm")
+
+
+def on_number(call: Call, keyed: str) -> str:
+    """A keyed-in number: store the callback when it is a valid UK number, else ask again once."""
+    number = uk_number(keyed)
+    if number:
+        return _store(call, number)
+    pending = call.state.plan["callback"]
+    pending["tries"] += 1
+    if pending["tries"] >= MAX_NUMBER_TRIES:
+        return call.finish([call.prompt("callback_number_invalid"),
+                            call.prompt("callback_unavailable")])
+    ask = call.prompt("callback_enter_number")
+    return call.keys([call.prompt("callback_number_invalid"), ask], "callback_number",
+                     digits=True, repeatable=[ask])
+
+
+def _store(call: Call, number: str) -> str:
+    state = call.state
+    pending = state.plan["callback"]
+    owner, due = pending["owner"], datetime.fromisoformat(pending["due"])
+    try:
+        with session_scope(call.services.engine) as session:
+            created = create_callback(
+                session=session, contact_key=state.contact_key, due=due, reason=_reason(call),
+                source=pending["source"], summary=summary_record(state.facts, state.decision),
+                phone=number, **owner)
+    except Exception as error:  # the customer still gets an answer and a way on
+        log.error("callback could not be stored: %s", type(error).__name__)
+        return call.finish([call.prompt("callback_unavailable")])
+    state.outcome = "callback"
+    call.timeline.record("callback_created", event_id="callback_created", detail={
+        "callback_id": created.id, "due": created.due_at.isoformat(), "source": pending["source"],
+        **owner})
+    who = _who(call, owner)
+    when = by_when(created.due_at, call.at, call.services.directory.timezone)
+    return call.finish([call.prompt("callback_booked", who=who, when=when)])
+
+
+def _who(call: Call, owner: dict[str, Any]) -> str:
+    contractor = owner.get("contractor_id")
+    if contractor:
+        return "An adviser from the " + call.services.directory.contractors[contractor].name
+    return "An adviser from the contact centre"
+
+
+def _reason(call: Call) -> str:
+    """Why the customer called, in a few words for the adviser who calls back."""
+    decision = call.state.decision or {}
+    need = call.state.facts.get("need") or decision.get("destination") or "not yet known"
+    return f"Phone call: {str(need).replace('_', ' ')}"
+
+
+HANDLERS = {"callback_confirm": on_confirm, "callback_number": on_number}

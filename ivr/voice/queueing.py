@@ -1,0 +1,90 @@
+"""Contact-centre queues on the phone: <Enqueue>, the wait messages, and the queue's outcome.
+
+While waiting the customer hears their place and the expected wait every interval (30-60 s) and
+can press 1 to be called back instead (000:L19). The Enqueue action records how it ended.
+"""
+
+from __future__ import annotations
+
+from ivr.voice import callback, twiml
+from ivr.voice.call import Call
+from ivr.voice.spoken import minutes, summary_record
+from ivr.voice.state import QUEUE
+
+SAFEGUARDING = "safeguarding"
+BRIDGED = frozenset({"bridged", "bridging-in-process"})
+
+
+def enqueue(call: Call, queue: str, texts: list[str]) -> str:
+    """Put the customer in `queue` with the triage summary so far on the timeline."""
+    state = call.state
+    state.phase = QUEUE
+    state.plan = {**(state.plan or {}), "queue": queue}
+    call.timeline.record("enqueued", event_id=call.event_id("enqueued"), detail={
+        "queue": queue, "summary": summary_record(state.facts, state.decision)})
+    state.step += 1
+    return twiml.enqueue(texts, queue, action=call.url("queue/done"),
+                         wait_url=call.url("queue/wait"), speech=call.config.speech)
+
+
+def wait(call: Call) -> str:
+    """What a waiting customer hears each interval: place, expected wait, the callback offer."""
+    form = call.form
+    texts = []
+    position = _int(form.get("QueuePosition"))
+    if position:
+        texts.append(call.prompt("queue_position", position=position))
+    average = _int(form.get("AvgQueueTime"))
+    if average is not None and position:
+        texts.append(call.prompt("queue_wait", minutes=minutes(average)))
+    if _queue(call) == SAFEGUARDING:
+        texts += [call.prompt("queue_hold"), call.config.emergency_numbers]
+    else:
+        texts += [call.prompt("queue_hold"), call.prompt("queue_offer_callback")]
+    return twiml.queue_wait(texts, action=call.url("queue/choice"),
+                            interval_seconds=call.config.wait_message_interval_seconds,
+                            speech=call.config.speech)
+
+
+def choice(call: Call) -> str:
+    """A key pressed while waiting: 1 leaves the queue for a callback; others keep waiting."""
+    if call.form.get("Digits") == "1" and _queue(call) != SAFEGUARDING:
+        call.state.outcome = "left_for_callback"
+        return twiml.leave_queue([call.prompt("left_for_callback")], call.config.speech)
+    return twiml.queue_wait([call.prompt("queue_hold")], action=call.url("queue/choice"),
+                            interval_seconds=call.config.wait_message_interval_seconds,
+                            speech=call.config.speech)
+
+
+def done(call: Call) -> str:
+    """The Enqueue action: record answered, abandoned or left for a callback, and go on."""
+    state, form = call.state, call.form
+    result = form.get("QueueResult", "")
+    detail = {"where": "queue", "queue": _queue(call), "queue_time": _int(form.get("QueueTime")),
+              "result": result}
+    if result in BRIDGED:
+        state.outcome = "answered"
+        call.timeline.record("answered", event_id="answered", detail=detail)
+        return twiml.hangup([], call.config.speech)
+    if result == "hangup" or form.get("CallStatus") == "completed":
+        state.outcome = "abandoned"
+        call.timeline.record("abandoned", event_id="abandoned", detail=detail)
+        return twiml.hangup([], call.config.speech)
+    if result == "leave" and state.outcome == "left_for_callback":
+        return callback.from_contact_centre(call, [], source="customer_request")
+    # queue-full, error, system-error, redirected, or a leave we did not ask for.
+    lead = [call.prompt("queue_ended")]
+    if _queue(call) == SAFEGUARDING:
+        lead.append(call.config.emergency_numbers)
+    return callback.from_contact_centre(call, lead, source="customer_request")
+
+
+def _queue(call: Call) -> str | None:
+    return (call.state.plan or {}).get("queue")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None

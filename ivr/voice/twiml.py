@@ -1,0 +1,121 @@
+"""Pure TwiML builders: texts, URLs and settings in, a TwiML document (str) out; no I/O.
+
+Every document that waits for the customer uses `actionOnEmptyResult` so silence comes back to
+us (we count reprompts) instead of falling through to the end of the document as dead air.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from ivr.voice.voice_config import Speech
+
+
+def _say(target: VoiceResponse | Gather, texts: Iterable[str], speech: Speech) -> None:
+    for text in texts:
+        if text:
+            target.say(text, voice=speech.voice or None, language=speech.language)
+
+
+def conversation(texts: Iterable[str], action: str, speech: Speech) -> str:
+    """Say `texts`, then listen for speech or one key (0 adviser, * repeat, 1-9 a choice)."""
+    response = VoiceResponse()
+    gather = response.gather(
+        input="dtmf speech", action=action, method="POST", language=speech.language,
+        hints=speech.hints or None, speech_model=speech.model,
+        speech_timeout=speech.speech_timeout_seconds, timeout=speech.timeout_seconds,
+        num_digits=1, action_on_empty_result=True,
+    )
+    _say(gather, texts, speech)
+    return str(response)
+
+
+def keypad(texts: Iterable[str], action: str, speech: Speech, *, num_digits: int | None = 1) -> str:
+    """Say `texts`, then collect keys: one for a menu, or digits ended by # (num_digits=None)."""
+    response = VoiceResponse()
+    gather = response.gather(
+        input="dtmf", action=action, method="POST", timeout=speech.timeout_seconds,
+        num_digits=num_digits, finish_on_key="#", action_on_empty_result=True,
+    )
+    _say(gather, texts, speech)
+    return str(response)
+
+
+def enqueue(texts: Iterable[str], queue: str, *, action: str, wait_url: str, speech: Speech) -> str:
+    """Say `texts`, then wait in Twilio queue `queue`; `wait_url` speaks while they wait."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    response.enqueue(queue, action=action, method="POST", wait_url=wait_url, wait_url_method="POST")
+    return str(response)
+
+
+def queue_wait(texts: Iterable[str], *, action: str, interval_seconds: int, speech: Speech) -> str:
+    """One round of waiting: say `texts`, listen `interval_seconds` for 1 (callback instead).
+
+    When the Gather times out the document ends and Twilio requests the wait URL again, so the
+    customer hears their place once per interval.
+    """
+    response = VoiceResponse()
+    gather = response.gather(input="dtmf", action=action, method="POST", num_digits=1,
+                             timeout=interval_seconds)
+    _say(gather, texts, speech)
+    return str(response)
+
+
+def leave_queue(texts: Iterable[str], speech: Speech) -> str:
+    """Take the customer out of the queue (the Enqueue action then continues the call)."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    response.leave()
+    return str(response)
+
+
+def dial_contractor(texts: Iterable[str], number: str, *, action: str, whisper_url: str,
+                    ring_seconds: int, speech: Speech) -> str:
+    """Tell the customer, then ring the contractor's number with a whisper to who answers."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    dial = response.dial(action=action, method="POST", timeout=ring_seconds)
+    dial.number(number, url=whisper_url, method="POST")
+    return str(response)
+
+
+def whisper(text: str, *, action: str, accept_seconds: int, declined: str, speech: Speech) -> str:
+    """Played to the adviser who answers: the summary and "press 1"; no key hangs up their leg."""
+    response = VoiceResponse()
+    gather = response.gather(input="dtmf", action=action, method="POST", num_digits=1,
+                             timeout=accept_seconds)
+    _say(gather, [text], speech)
+    _say(response, [declined], speech)
+    response.hangup()
+    return str(response)
+
+
+def connect() -> str:
+    """An empty document: the whisper ends and the two parties are connected."""
+    return str(VoiceResponse())
+
+
+def redirect(texts: Iterable[str], url: str, speech: Speech) -> str:
+    """Say `texts`, then continue at `url`."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    response.redirect(url, method="POST")
+    return str(response)
+
+
+def hangup(texts: Iterable[str], speech: Speech) -> str:
+    """Say `texts`, then end the call."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    response.hangup()
+    return str(response)
+
+
+def say_only(texts: Iterable[str], speech: Speech) -> str:
+    """Say `texts` and nothing else (for documents where Gather is not allowed)."""
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    return str(response)

@@ -1,0 +1,271 @@
+"""The phone journey on the keypad alone (assistant off), through real Redis and the database.
+
+Every plan action is carried out: queue (with wait messages and a callback instead), warm transfer
+(accepted, not answered, declined, customer hangs up), cold transfer (caller ID and withheld),
+signposts, out of hours; and the timeline records each step.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from models.callbacks import Callback
+from tests.support.twilio import (
+    JOBCENTRE_PLUS_LINE,
+    NIGHT,
+    SATURDAY,
+    WEEKDAY_MORNING,
+    call_state,
+    events,
+    heard_text,
+    kinds,
+    new_call,
+    set_facts,
+    voice_app,
+)
+
+AGE_PROMPT = "Please enter your age"
+NEED_MENU = "Press 1 for information"
+
+
+@pytest.fixture
+def weekday(settings, redis_client):
+    return voice_app(settings, WEEKDAY_MORNING)
+
+
+def _callbacks(app) -> list[Callback]:
+    with Session(app.extensions["engine"]) as session:
+        return list(session.exec(select(Callback)).all())
+
+
+def test_without_the_assistant_the_call_starts_on_the_keypad(weekday):
+    call = new_call(weekday)
+    heard = call.start()
+    assert heard[0].startswith("Welcome to the National Careers Service")
+    assert heard[-1].startswith(AGE_PROMPT)
+    assert kinds(weekday, call.call_sid) == ["started"]
+
+
+def test_young_person_is_queued_for_the_young_peoples_team(weekday):  # 001:5.2, 5.4
+    call = new_call(weekday)
+    call.start()
+    assert call.press("16")[-1].startswith(NEED_MENU)
+    heard = call.press("2")
+    assert "I will put you through to an adviser in the contact centre." in heard
+    assert "You are number 1 in the queue." in heard
+    assert "The expected wait is about 2 minutes." in heard  # AvgQueueTime 150 s, said plainly
+    assert call_state(weekday, call.call_sid)["plan"]["queue"] == "young_people"
+    call.adviser_answers_queue(queue_time=25)
+    assert call.ended
+    timeline = events(weekday, call.call_sid)
+    assert [k for k, _ in timeline] == [
+        "started", "customer_said", "customer_said", "triaged", "enqueued", "answered", "ended"]
+    assert timeline[3][1]["destination"] == "young_people_service"
+    assert timeline[5][1]["queue_time"] == 25
+
+
+def test_adult_information_on_the_keypad_signposts_the_website_and_offers_an_adviser(weekday):
+    call = new_call(weekday)
+    call.start()
+    call.press("45")
+    heard = call.press("1")  # 001:5.5: information at the first point of contact
+    assert any("nationalcareers.service.gov.uk" in text for text in heard)
+    assert heard[-1].startswith("Press 0 to speak to an adviser")
+    call.press("9")
+    assert call.ended and call.heard[-1].startswith("Thank you for calling")
+    assert "abandoned" not in kinds(weekday, call.call_sid)
+
+
+def test_adult_advice_without_a_postcode_is_queued_with_the_summary_so_far(weekday):
+    call = new_call(weekday)
+    call.start()
+    call.press("45")
+    heard = call.press("2")
+    assert "I will put you through to an adviser who can find your local service with you." in heard
+    enqueued = dict(events(weekday, call.call_sid))["enqueued"]
+    assert enqueued["queue"] == "adult_information"
+    assert enqueued["summary"]["facts"] == {"age": 45, "need": "advice"}
+
+
+def test_complaint_goes_to_the_complaints_queue(weekday):  # 001:32.2
+    call = new_call(weekday)
+    call.start()
+    call.press("30")
+    call.press("4")
+    assert call_state(weekday, call.call_sid)["plan"]["queue"] == "complaints"
+
+
+def test_under_13_is_signposted_and_the_call_ends(weekday):  # 001:1.1
+    call = new_call(weekday)
+    call.start()
+    call.press("10")  # no need to ask what they need: the service starts at 13
+    assert call.ended
+    assert "aged 13 and over" in heard_text(call)
+    assert dict(events(weekday, call.call_sid))["triaged"]["action"] == "signpost"
+
+
+def test_an_18_year_old_is_asked_about_jobcentre_plus(weekday):  # 001:5.2, 5.3
+    call = new_call(weekday)
+    call.start()
+    call.press("18")
+    heard = call.press("2")
+    assert heard[-1].startswith("Are you a Jobcentre Plus customer?")
+    call.press("2")
+    assert call_state(weekday, call.call_sid)["facts"]["jobcentre_plus_claimant"] is False
+
+
+def test_jobcentre_plus_line_starts_as_a_claimant(weekday):  # 000:L107, L131
+    call = new_call(weekday, dialled=JOBCENTRE_PLUS_LINE)
+    heard = call.start()
+    assert "Jobcentre Plus customers" in heard[0]
+    call.press("18")
+    call.press("2")  # no claimant question: the dialled number already said so
+    state = call_state(weekday, call.call_sid)
+    assert state["facts"]["jobcentre_plus_claimant"] is True
+    assert state["question"] != "jobcentre_plus_claimant"
+
+
+def test_invalid_keys_are_explained_and_asked_again(weekday):
+    call = new_call(weekday)
+    call.start()
+    heard = call.press("999")
+    assert heard[0] == "Sorry, that is not an age I can use."
+    assert heard[-1].startswith(AGE_PROMPT)
+    call.press("40")
+    heard = call.press("7")
+    assert heard[0] == "Sorry, that is not one of the choices."
+
+
+def test_star_repeats_and_silence_twice_reaches_an_adviser(weekday):
+    call = new_call(weekday)
+    call.start()
+    assert call.press("*")[-1].startswith(AGE_PROMPT)
+    heard = call.silence()
+    assert heard[0] == "Sorry, I did not hear a key."
+    heard = call.silence()
+    assert "I will put you through to an adviser in the contact centre." in heard
+
+
+def test_zero_at_any_time_reaches_an_adviser(weekday):
+    call = new_call(weekday)
+    call.start()
+    call.press("30")
+    heard = call.press("0")
+    assert "I will put you through to an adviser in the contact centre." in heard
+    assert call.waiting.kind == "queue"
+
+
+def test_waiting_customer_can_ask_for_a_callback_instead(weekday):  # 000:L19
+    call = new_call(weekday)
+    call.start()
+    call.press("16")
+    call.press("1")
+    heard = call.wait_in_queue()
+    assert "If you would rather not wait, press 1 and we will call you back instead." in heard
+    heard = call.press("1")
+    assert heard[0] == "Of course. We will arrange a call back."
+    assert heard[-1].startswith("We will call you back on the number ending 1 2 3.")
+    heard = call.press("1")
+    assert "by 10am tomorrow" in heard[-2]  # within 24 hours in a busy period (000:L115)
+    [callback] = _callbacks(weekday)
+    assert (callback.queue_id, callback.phone, callback.source) == (
+        "young_people", "+441134960123", "customer_request")
+    assert "abandoned" not in kinds(weekday, call.call_sid)
+
+
+def test_hanging_up_in_the_queue_is_recorded_as_abandoned(weekday):
+    call = new_call(weekday)
+    call.start()
+    call.press("16")
+    call.press("2")
+    call.hang_up()
+    timeline = dict(events(weekday, call.call_sid))
+    assert timeline["abandoned"]["where"] == "queue"
+    assert timeline["ended"]["outcome"] == "abandoned"
+
+
+def _advice_call_with_postcode(app, **call_args):
+    call = new_call(app, **call_args)
+    call.start()
+    set_facts(app, call.call_sid, postcode="M1 1AE")  # as the assistant would have learnt it
+    call.press("45")
+    return call, call.press("2")
+
+
+def test_warm_transfer_accepted(weekday):  # 001:5.3, 001:6.1
+    call, heard = _advice_call_with_postcode(weekday)
+    assert heard[-1].startswith("I am now putting you through to the North West prime contractor")
+    whisper = call.adviser_picks_up()
+    assert whisper[0] == ("A customer from the National Careers Service. The customer is aged 45, "
+                          "wants careers advice, lives in the North West area. "
+                          "Press 1 to accept the call.")
+    call.adviser_presses("1")
+    assert call.ended
+    assert kinds(weekday, call.call_sid)[-3:] == ["transfer_attempted", "transferred", "ended"]
+    assert not _callbacks(weekday)
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy", "failed"])
+def test_warm_transfer_not_answered_becomes_a_cold_transfer(weekday, status):  # 000:L81
+    call, _ = _advice_call_with_postcode(weekday)
+    heard = call.adviser_does_not_answer(status)
+    assert heard[0].startswith("Sorry, no one at the North West prime contractor could take")
+    call.press("1")
+    assert "will call you back by 5pm tomorrow" in heard_text(call)
+    [callback] = _callbacks(weekday)
+    assert (callback.contractor_id, callback.source) == ("north-west", "cold_transfer")
+    assert dict(events(weekday, call.call_sid))["transfer_failed"]["status"] == status
+
+
+def test_warm_transfer_declined_by_the_adviser_becomes_a_cold_transfer(weekday):
+    call, _ = _advice_call_with_postcode(weekday)
+    call.adviser_picks_up()
+    heard = call.adviser_presses(None)
+    assert heard[0].startswith("Sorry, no one at the North West prime contractor")
+
+
+def test_customer_hanging_up_during_the_transfer_is_recorded(weekday):
+    call, _ = _advice_call_with_postcode(weekday)
+    call.hang_up()
+    assert dict(events(weekday, call.call_sid))["abandoned"]["where"] == "transfer"
+
+
+def test_cold_transfer_at_the_weekend_with_a_withheld_number(settings, redis_client):
+    app = voice_app(settings, SATURDAY)
+    call, heard = _advice_call_with_postcode(app, caller="anonymous")
+    assert heard[-2] == ("The North West prime contractor is closed just now, so an adviser "
+                         "from there will call you back.")
+    assert heard[-1].startswith("Please enter the UK phone number")
+    heard = call.press("12345")
+    assert heard[0] == "Sorry, that does not look like a UK phone number."
+    heard = call.press("01134960456")
+    # Saturday: followed up by the end of the next working day (000:L81).
+    assert ("Thank you. An adviser from the North West prime contractor will call you back "
+            "by 5pm on Monday.") in heard[0]
+    [callback] = _callbacks(app)
+    assert callback.phone == "+441134960456"
+    assert callback.summary["facts"]["postcode"] == "M1 1AE"
+    assert "callback_number" not in str(call_state(app, call.call_sid)["callback_number"] or "")
+
+
+def test_out_of_hours_an_adviser_request_offers_a_callback_or_the_website(settings, redis_client):
+    app = voice_app(settings, NIGHT)
+    call = new_call(app)
+    call.start()
+    heard = call.press("0")
+    assert "The contact centre is closed just now." in heard
+    assert heard[-1].startswith("Press 1 and an adviser will call you back when we open")
+    call.press("1")
+    heard = call.press("1")
+    assert "by 10pm tomorrow" in heard[0]  # the end of the contact centre's next opening period
+
+
+def test_the_simulators_accept_picks_up_first_when_the_script_did_not(weekday):
+    from ivr.simulate import _command
+
+    call, _ = _advice_call_with_postcode(weekday)
+    heard = _command(call, "accept")
+    assert heard[0].startswith("[adviser hears] A customer from the National Careers Service.")
+    timeline = dict(events(weekday, call.call_sid))
+    assert "transferred" in timeline
