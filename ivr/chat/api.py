@@ -1,0 +1,164 @@
+"""The Chat API of ARCHITECTURE.md: create a session, send a message, stream events; end a chat.
+
+Bad input answers 400 with a reason, an unknown session 404, too many requests 429 with
+Retry-After. The API is open to any origin (the widget is embedded on other sites by one script
+tag); it uses no cookies, the session id being the customer's only credential.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, abort, current_app, jsonify, request
+
+from ivr.chat import bp
+from ivr.chat.config import ChatConfig, Limit, get_chat_config
+from ivr.chat.conversation import ChatService
+from ivr.chat.events import event_stream, resume_point
+from ivr.chat.ratelimit import RateLimiter
+from ivr.chat.store import ChatSession, ChatStore
+from ivr.connections import get_engine, get_rasa, get_redis
+from routing.chat_queue import ChatQueue
+from routing.closures import EmergencyClosures
+from routing.directory import QUEUE_IDS
+from routing.plan import default_directory
+
+SESSION_PATH = "/api/chat/sessions/<session_id>"
+
+
+def chat_store(config: ChatConfig) -> ChatStore:
+    """The store on the app's Redis."""
+    return ChatStore(get_redis(), ttl_seconds=config.session_ttl_seconds,
+                     max_lines=config.transcript_max_lines)
+
+
+def chat_queue(config: ChatConfig) -> ChatQueue:
+    """The advisers' queue on the app's Redis."""
+    return ChatQueue(get_redis(), queue_ids=QUEUE_IDS, handling_seconds=config.handling_seconds,
+                     advisers=config.advisers)
+
+
+def chat_clock() -> Callable[[], datetime]:
+    """The current time (tests and demos may pass chat_clock= to create_app to move it)."""
+    return current_app.extensions.get("chat_clock") or _now
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def chat_events(session_id: str) -> Response:
+    """The server-sent event response for one chat (used by the customer's and adviser's pages)."""
+    config, clock = get_chat_config(), chat_clock()
+    after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("after"))
+    stream = event_stream(chat_store(config), chat_queue(config), config, session_id, after,
+                          clock=lambda: clock().timestamp())
+    return Response(stream, mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def chat_service() -> ChatService:
+    """A ChatService on the current app's connections (cheap: nothing is opened here)."""
+    config = get_chat_config()
+    return ChatService(store=chat_store(config), queue=chat_queue(config), engine=get_engine(),
+                       config=config, directory=default_directory(),
+                       closures=EmergencyClosures(get_redis()), rasa=get_rasa(),
+                       clock=chat_clock())
+
+
+@bp.post("/api/chat/sessions")
+def create_session():
+    """Start a chat: 201 {"session_id"}."""
+    _limit("address_sessions", _address(), get_chat_config().address_sessions)
+    session = chat_service().start()
+    return jsonify(session_id=session.session_id), 201
+
+
+@bp.post(f"{SESSION_PATH}/messages")
+def post_message(session_id: str):
+    """One customer message: 200 {"messages": [...], "route": null | {...}}."""
+    config = get_chat_config()
+    session = _session(session_id)
+    _limit("address_messages", _address(), config.address_messages)
+    _limit("session_messages", session_id, config.session_messages)
+    text = customer_text(request.get_data(cache=False), request.mimetype, config.max_text_chars)
+    turn = chat_service().customer_says(session, text)
+    messages = [{"text": m["text"], "buttons": m["buttons"]} for m in turn.messages]
+    return jsonify(messages=messages, route=session.route)
+
+
+@bp.get(f"{SESSION_PATH}/events")
+def stream_events(session_id: str):
+    """The chat's server-sent events: message, status and queue."""
+    _session(session_id)
+    return chat_events(session_id)
+
+
+@bp.delete(SESSION_PATH)
+def end_session(session_id: str):
+    """The customer ends the chat (an addition: the contract's three endpoints are unchanged)."""
+    session = _session(session_id)
+    _limit("session_messages", session_id, get_chat_config().session_messages)
+    chat_service().end(session, by="customer")
+    return jsonify(ended=True)
+
+
+def customer_text(body: bytes, mimetype: str, max_chars: int) -> str:
+    """The "text" of a JSON body, cleaned of control characters, or abort(400) with the reason."""
+    if mimetype != "application/json":
+        abort(400, "send the message as JSON (Content-Type: application/json)")
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        abort(400, "the body is not valid JSON")
+    if not isinstance(data, dict) or "text" not in data:
+        abort(400, 'the body must be a JSON object with a "text" field')
+    text = data["text"]
+    if not isinstance(text, str):
+        abort(400, '"text" must be a string')
+    if len(text) > max_chars:
+        abort(400, f'"text" is longer than {max_chars} characters')
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        abort(400, '"text" is not valid Unicode')
+    # Control characters (NUL above all) cannot be stored or shown; line breaks and tabs can.
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+    if not text:
+        abort(400, '"text" is empty')
+    return text
+
+
+def _session(session_id: str) -> ChatSession:
+    session = chat_store(get_chat_config()).load(session_id)
+    if session is None:
+        abort(404, "unknown or expired chat session")
+    return session
+
+
+def _limit(scope: str, ident: str, limit: Limit) -> None:
+    retry_after = RateLimiter(get_redis()).check(scope, ident, limit)
+    if retry_after:
+        response = jsonify(error="too many requests: please wait a moment", status=429)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(retry_after)
+        abort(response)
+
+
+def _address() -> str:
+    # ProxyFix (TRUSTED_PROXIES) has already put the client's address here when behind a proxy.
+    return request.remote_addr or "unknown"
+
+
+@bp.after_request
+def _open_to_embedding_sites(response: Response) -> Response:
+    if request.path.startswith("/api/chat/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response

@@ -1,0 +1,217 @@
+"""One chat's conversation: each customer turn goes to the assistant (or the menu), then routing.
+
+ChatService holds the connections a turn needs (Redis store and queue, database engine, Rasa
+client) and is built per request from the app's connections, so no state lives in the process.
+A turn collects what to say, what to record and the route, then `_finish` writes the contact
+records first (durable before the customer is answered), the display transcript second.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from ivr.assistant import parse_reply
+from ivr.chat import outcomes
+from ivr.chat.config import ChatConfig
+from ivr.chat.menu import menu_turn, need_buttons
+from ivr.chat.store import ChatSession, ChatStore
+from ivr.rasa_client import RasaClient, RasaUnavailable
+from models.contacts import EventKind, NewEvent, close_contact, open_contact, record_events
+from models.db import session_scope
+from routing.chat_queue import ChatQueue
+from routing.closures import EmergencyClosures
+from routing.directory import Directory
+from triage import Decision, FactsError, decide
+
+CHANNEL = "webchat"
+# Reserved payloads the chat itself answers; the assistant never sees them.
+HANDOVER, CALLBACK, NO_CALLBACK = "/chat_handover", "/chat_callback", "/chat_no_callback"
+# Where a customer goes who asks for a person before the route is known: the contact centre.
+GENERAL_QUEUE = "adult_information"
+# The assistant's own "Yes" to "would you like to speak to an adviser as well?" (bot/domain.yml).
+ASSISTANT_YES = "/affirm"
+
+
+@dataclass
+class Turn:
+    """What one turn says, records and decides, applied together by ChatService._finish."""
+
+    session: ChatSession
+    now: datetime
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    events: list[NewEvent] = field(default_factory=list)
+    route: dict[str, Any] | None = None
+    status: tuple[str, dict[str, Any]] | None = None
+    author: str = "assistant"
+
+    def say(self, text: str, buttons: list[dict[str, str]] | None = None, *,
+            author: str | None = None) -> None:
+        """Queue one line for the customer (and the record when the assistant or system says it)."""
+        self.messages.append({"text": text, "buttons": list(buttons or []),
+                              "from": author or self.author})
+        self.record(EventKind.ASSISTANT_SAID, text=text)
+
+    def record(self, kind: EventKind, *, text: str | None = None,
+               detail: dict[str, Any] | None = None) -> None:
+        """Queue one contact event."""
+        self.events.append(NewEvent(kind=kind, at=self.now, text=text, detail=detail))
+
+
+class ChatService:
+    """Start, continue, hand over and end chats."""
+
+    def __init__(self, *, store: ChatStore, queue: ChatQueue, engine: Engine, config: ChatConfig,
+                 directory: Directory, closures: EmergencyClosures, rasa: RasaClient | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.store, self.queue, self.engine, self.config = store, queue, engine, config
+        self.directory, self.closures, self.rasa, self.clock = directory, closures, rasa, clock
+
+    def start(self) -> ChatSession:
+        """Open a contact and a session, and greet the customer."""
+        now = self.clock()
+        contact_key = f"webchat-{secrets.token_hex(12)}"
+        with session_scope(self.engine) as db:
+            open_contact(session=db, key=contact_key, channel=CHANNEL, at=now)
+        session = self.store.create(contact_key)
+        turn = Turn(session, now)
+        if self.rasa is None:
+            session.mode = "menu"
+            turn.say(self.config.text("greeting"), need_buttons(self.config))
+        else:
+            turn.say(self.config.text("greeting"))
+        self._finish(turn)
+        return session
+
+    def customer_says(self, session: ChatSession, text: str) -> Turn:
+        """Handle one customer message and return what was said back and the route."""
+        turn = Turn(session, self.clock())
+        self.store.append(session.session_id, "customer", self._shown(session, text))
+        turn.record(EventKind.CUSTOMER_SAID, text=text)
+        if session.state == "ended":
+            turn.say(self.config.text("chat_closed"), author="system")
+        elif session.state == "queued" and text == CALLBACK:
+            outcomes.callback_instead(self, turn)
+        elif session.state in ("queued", "adviser"):
+            pass  # a person is (about to be) in charge: the assistant stays silent
+        elif session.state == "callback":
+            outcomes.take_contact_details(self, turn, text)
+        elif text in (HANDOVER, ASSISTANT_YES) and session.offer_queue:
+            outcomes.enqueue(self, turn, session.offer_queue)
+        else:
+            self._triage_turn(turn, text)
+        self._finish(turn)
+        return turn
+
+    def end(self, session: ChatSession, *, by: str) -> None:
+        """End the chat (by "customer" or "adviser"); a customer leaving the queue abandoned it."""
+        if session.state == "ended":
+            return
+        turn = Turn(session, self.clock(), author="system")
+        if session.state == "queued" and self.queue.leave(session.queue_id, session.session_id):
+            turn.record(EventKind.ABANDONED, detail={"where": "queue", "queue": session.queue_id})
+        elif session.state == "triage" and session.route is None:
+            turn.record(EventKind.ABANDONED, detail={"where": "assistant"})
+        session.state = "ended"
+        turn.say(self.config.text("adviser_left" if by == "adviser" else "customer_ended"))
+        turn.status = ("ended", {"by": by})
+        self._finish(turn, close=True)
+
+    def hand_over(self, session: ChatSession, *, adviser_name: str, waited_seconds: float) -> None:
+        """An adviser has taken the chat from the queue: from now on the assistant is silent."""
+        turn = Turn(session, self.clock(), author="system")
+        session.state, session.adviser_name = "adviser", adviser_name
+        turn.record(EventKind.ANSWERED, detail={"queue": session.queue_id,
+                                                "waited_seconds": round(waited_seconds, 1)})
+        turn.say(self.config.text("adviser_joined", name=adviser_name))
+        turn.status = ("adviser", {"name": adviser_name})
+        self._finish(turn)
+
+    def adviser_says(self, session: ChatSession, text: str, *, name: str) -> None:
+        """Pass an adviser's reply to the customer (recorded, redacted, as a staff note)."""
+        turn = Turn(session, self.clock(), author="adviser")
+        turn.messages.append({"text": text, "buttons": [], "from": "adviser"})
+        turn.record(EventKind.ADVISER_SAID, text=text)
+        self._finish(turn)
+
+    def closed_ids(self) -> frozenset[str]:
+        """Entities under an emergency closure right now (every process sees the same)."""
+        return self.closures.closed_among(self.directory.entity_ids())
+
+    def _triage_turn(self, turn: Turn, text: str) -> None:
+        session = turn.session
+        decision: Decision | None = None
+        if text.startswith("/") and text not in {b["payload"] for b in session.offered}:
+            # Only offered quick replies may speak the assistant's intent syntax.
+            text = text.lstrip("/ ") or "hello"
+        if session.mode == "assistant" and self.rasa is not None:
+            try:
+                reply = parse_reply(self.rasa.send(session.session_id, text, {"channel": CHANNEL}))
+            except RasaUnavailable:
+                session.mode = "menu"
+                turn.say(self.config.text("assistant_unavailable"))
+            else:
+                self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
+                if reply.triaged:
+                    decision = self._decide(session, reply.facts or {})
+                if decision is not None and _wants_a_person(reply, decision):
+                    # The customer asked for a person (or the assistant could not finish):
+                    # queue them with the summary so far rather than answer it ourselves.
+                    outcomes.enqueue(self, turn, session.offer_queue or GENERAL_QUEUE)
+                    return
+        if session.mode == "menu":
+            step = menu_turn(session.facts, text, self.config)
+            self._say_all(turn, step.texts, step.buttons)
+            decision = step.decision
+        if decision is not None and decision.destination != "incomplete":
+            outcomes.route(self, turn, decision)
+
+    def _decide(self, session: ChatSession, facts: dict[str, Any]) -> Decision | None:
+        # Decide again here rather than trust the payload: the same pure rules, on this channel.
+        try:
+            decision = decide({**facts, "channel": CHANNEL})
+        except FactsError:
+            session.mode = "menu"
+            return None
+        session.facts = {**facts, "channel": CHANNEL}
+        return decision
+
+    @staticmethod
+    def _say_all(turn: Turn, texts: list[str], buttons: list[dict[str, str]]) -> None:
+        for index, text in enumerate(texts):
+            turn.say(text, buttons if index == len(texts) - 1 else None)
+        if buttons and not texts:
+            turn.say("", buttons)
+
+    @staticmethod
+    def _shown(session: ChatSession, text: str) -> str:
+        """Show a pressed quick reply by its title, not its payload."""
+        titles = {b["payload"]: b["title"] for b in session.offered}
+        return titles.get(text, text)
+
+    def _finish(self, turn: Turn, *, close: bool = False) -> None:
+        session = turn.session
+        with session_scope(self.engine) as db:
+            record_events(session=db, contact_key=session.contact_key, events=turn.events)
+            if close:
+                close_contact(session=db, key=session.contact_key, at=turn.now)
+        offered = [b for m in turn.messages for b in m["buttons"]]
+        if offered:
+            session.offered = offered
+        for message in turn.messages:
+            self.store.append(session.session_id, message["from"], message["text"],
+                              message["buttons"])
+        self.store.save(session)
+        if turn.status:
+            self.store.announce(session.session_id, turn.status[0], **turn.status[1])
+
+
+def _wants_a_person(reply, decision: Decision) -> bool:
+    """A hand-over the route would not already give a person: an unfinished or answered-now one."""
+    return reply.handover in ("customer_request", "could_not_complete") and \
+        decision.destination in ("incomplete", "adult_information")

@@ -1,0 +1,223 @@
+"""Once triage has decided: routing's plan carried out on a chat (001:5.3, 5.6; 000:L19).
+
+- enqueue: wait for an adviser in the right contact-centre queue, with a callback offered instead;
+- self_serve: the information is given now (001:5.5) and an adviser stays one button away;
+- cold_transfer: a face-to-face request made in chat (001:5.6), or anything out of hours, becomes
+  a durable callback once the customer leaves a phone number or email address (000:L9, L81, L19);
+- signpost: the careers service of another nation, school, or emergency numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from models.contacts import EventKind
+from models.db import session_scope
+from routing import hours
+from routing.callbacks import CallbackError, create_callback
+from routing.plan import Plan, plan
+from triage import Decision
+
+if TYPE_CHECKING:
+    from ivr.chat.conversation import ChatService, Turn
+
+LONDON = ZoneInfo("Europe/London")
+# Callbacks asked for instead of queuing are due within 24 hours (000:L21).
+CALLBACK_WITHIN = timedelta(hours=24)
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTRACTOR_WHO = "The careers service for your area"
+_CENTRE_WHO = "An adviser from the contact centre"
+# Facts and groups that never leave the chat in a callback summary (001:20.2).
+_OFFENDER_FACTS = ("in_custody",)
+
+
+def route(service: ChatService, turn: Turn, decision: Decision) -> None:
+    """Plan the decision for this moment and carry the plan out."""
+    session = turn.session
+    closed = service.closed_ids()
+    planned = plan(decision, "webchat", turn.now, directory=service.directory, closed=closed,
+                   language=session.facts.get("language"))
+    session.decision = decision.to_dict()
+    turn.route = session.route = route_view(planned)
+    turn.record(EventKind.TRIAGED, detail={"decision": decision.to_dict(), "route": turn.route})
+    _ACTIONS[planned.action](service, turn, planned)
+
+
+def route_view(planned: Plan) -> dict[str, Any]:
+    """The chat API's "route": action, destination and the queue or contractor it names."""
+    view: dict[str, Any] = {"action": planned.action, "destination": planned.decision.destination}
+    for name in ("queue", "contractor", "callback_queue"):
+        if getattr(planned, name):
+            view[name] = getattr(planned, name)
+    if planned.callback_due:
+        view["callback_due"] = planned.callback_due.isoformat()
+    return view
+
+
+def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
+    """Wait for an adviser in `queue_id`, or leave details for a callback when it is closed."""
+    session, centre = turn.session, service.directory.contact_centre
+    closed = service.closed_ids()
+    if not hours.is_open(centre, turn.now, closed=closed) or queue_id in closed:
+        due = hours.end_of_next_period(centre, turn.now) or turn.now + CALLBACK_WITHIN
+        _ask_for_details(service, turn, {"queue_id": queue_id}, due, "out_of_hours",
+                         "closed_callback", _CENTRE_WHO)
+        return
+    service.queue.join(queue_id, session.session_id, at=turn.now.timestamp())
+    session.state, session.queue_id, session.offer_queue = "queued", queue_id, ""
+    turn.route = session.route = {**(session.route or {}), "action": "enqueue", "queue": queue_id}
+    turn.record(EventKind.ENQUEUED, detail={"queue": queue_id})
+    team = service.config.texts["teams"].get(queue_id, _CENTRE_WHO.lower())
+    turn.say(service.config.text("queued", team=team), author="system")
+    # Offer an alternative to queuing (000:L19).
+    instead = [{"title": "Ask for a callback instead", "payload": "/chat_callback"}]
+    turn.say(service.config.text("queue_alternative"), instead, author="system")
+    turn.status = ("queued", {"queue": queue_id})
+
+
+def callback_instead(service: ChatService, turn: Turn) -> None:
+    """The customer in the queue would rather be called back (000:L19): due within 24 hours."""
+    session = turn.session
+    service.queue.leave(session.queue_id, session.session_id)
+    _ask_for_details(service, turn, {"queue_id": session.queue_id}, turn.now + CALLBACK_WITHIN,
+                     "customer_request", "callback_instead", _CENTRE_WHO)
+
+
+def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
+    """Create the durable callback from a phone number or email address, or ask again."""
+    session, config = turn.session, service.config
+    if text == "/chat_no_callback":
+        _leave_callback(turn, config.text("callback_declined"))
+        return
+    phone, email = _phone_in(text), _email_in(text)
+    if not (phone or email):
+        session.callback_tries += 1
+        if session.callback_tries >= config.callback_attempts:
+            _leave_callback(turn, config.text("callback_declined"))
+        else:
+            turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
+        return
+    wanted = session.callback or {}
+    due = datetime.fromisoformat(wanted["due"])
+    try:
+        with session_scope(service.engine) as db:
+            callback = create_callback(
+                session=db, contact_key=session.contact_key, due=due, reason=_reason(session),
+                source=wanted["source"], summary=_summary(session), phone=phone, email=email,
+                contractor_id=wanted.get("contractor_id"), queue_id=wanted.get("queue_id"))
+    except CallbackError:
+        turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
+        return
+    turn.record(EventKind.CALLBACK_CREATED, detail={
+        "callback_id": callback.id, "due": due.isoformat(), "source": wanted["source"],
+        "owner": wanted.get("contractor_id") or wanted.get("queue_id")})
+    turn.route = session.route = {**(session.route or {}), "callback_due": due.isoformat()}
+    confirmed = config.text("callback_confirmed", who=wanted["who"], due=spoken_time(due))
+    _leave_callback(turn, confirmed)
+
+
+def spoken_time(at: datetime) -> str:
+    """A due time as a customer reads it: "5pm on Monday 28 December" (UK time)."""
+    local = at.astimezone(LONDON)
+    clock = local.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "")
+    return f"{clock} on {local.strftime('%A')} {local.day} {local.strftime('%B')}"
+
+
+_NO_THANKS = [{"title": "No thanks", "payload": "/chat_no_callback"}]
+
+
+def _enqueue(service: ChatService, turn: Turn, planned: Plan) -> None:
+    enqueue(service, turn, planned.queue)
+
+
+def _self_serve(service: ChatService, turn: Turn, planned: Plan) -> None:
+    session, config = turn.session, service.config
+    if session.mode == "menu":
+        turn.say(config.text("information"))
+    session.offer_queue = planned.adviser_queue or "adult_information"
+    if any(message["buttons"] for message in turn.messages):
+        return  # the assistant has already offered an adviser (its Yes is taken as a hand-over)
+    turn.say(config.text("offer_adviser"),
+             [{"title": "Speak to an adviser", "payload": "/chat_handover"}], author="system")
+
+
+def _cold_transfer(service: ChatService, turn: Turn, planned: Plan) -> None:
+    if planned.contractor:
+        # A chat cannot be put through by phone, so even a "warm" plan becomes a callback.
+        due = planned.callback_due or turn.now + CALLBACK_WITHIN
+        face_to_face = planned.decision.destination == "prime_contractor_face_to_face"
+        _ask_for_details(service, turn, {"contractor_id": planned.contractor}, due,
+                         "cold_transfer", "face_to_face_callback" if face_to_face
+                         else "closed_callback", _CONTRACTOR_WHO)
+        return
+    due = planned.callback_due or turn.now + CALLBACK_WITHIN
+    _ask_for_details(service, turn, {"queue_id": planned.callback_queue}, due, "out_of_hours",
+                     "closed_callback", _CENTRE_WHO)
+
+
+def _signpost(service: ChatService, turn: Turn, planned: Plan) -> None:
+    config, destination = service.config, planned.decision.destination
+    if destination in ("outside_england", "not_eligible"):
+        turn.say(config.text(destination), author="system")
+    if planned.emergency:
+        turn.say(config.text("emergency"), author="system")
+    if planned.callback_queue:
+        _cold_transfer(service, turn, planned)
+
+
+def _ask(service: ChatService, turn: Turn, planned: Plan) -> None:
+    if "postcode" in planned.missing and turn.session.mode == "menu":
+        turn.say(service.config.text("ask_postcode"))
+
+
+_ACTIONS = {"enqueue": _enqueue, "self_serve": _self_serve, "cold_transfer": _cold_transfer,
+            "warm_transfer": _cold_transfer, "signpost": _signpost, "ask": _ask}
+
+
+def _ask_for_details(service: ChatService, turn: Turn, owner: dict[str, str], due: datetime,
+                     source: str, prompt: str, who: str) -> None:
+    session = turn.session
+    session.state, session.callback_tries = "callback", 0
+    session.callback = {**owner, "due": due.isoformat(), "source": source, "who": who}
+    turn.status = ("callback", {})
+    turn.say(service.config.text(prompt, due=spoken_time(due)), _NO_THANKS, author="system")
+
+
+def _leave_callback(turn: Turn, text: str) -> None:
+    turn.session.state, turn.session.callback = "triage", None
+    turn.say(text, author="system")
+
+
+def _phone_in(text: str) -> str | None:
+    # POSSIBLE, not VALID: a real number the metadata does not know yet must not be refused.
+    matches = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    for match in matches:
+        if len(phonenumbers.national_significant_number(match.number)) >= 9:
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def _email_in(text: str) -> str | None:
+    match = _EMAIL.search(text)
+    return match.group(0) if match else None
+
+
+def _reason(session) -> str:
+    destination = (session.decision or {}).get("destination", "contact")
+    need = session.facts.get("need")
+    reason = f"webchat: {destination.replace('_', ' ')}"
+    return f"{reason} ({need.replace('_', ' ')})" if need else reason
+
+
+def _summary(session) -> dict[str, Any]:
+    """The triage summary the person calling back sees, without offending facts (001:20.2)."""
+    decision = dict(session.decision or {})
+    decision["priority_groups"] = [g for g in decision.get("priority_groups", [])
+                                   if g != "non_community"]
+    facts = {k: v for k, v in session.facts.items() if k not in _OFFENDER_FACTS}
+    return {"channel": "webchat", "decision": decision, "facts": facts}

@@ -1,0 +1,235 @@
+/* The National Careers Service webchat widget. Embed with one tag:
+ *   <script src="https://HOST/chat/static/widget.js" defer></script>
+ * Plain JavaScript, no build step. Every message is put on the page as text (textContent), never
+ * as HTML. The session id is kept in sessionStorage so a reload resumes the conversation; the
+ * transcript is replayed from the server's event stream, which is the one source of what is shown.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = (script && script.getAttribute("data-chat-base")) ||
+    (script ? new URL(script.src, location.href).origin : location.origin);
+  var STORE_ID = "ncsChatSession", STORE_OPEN = "ncsChatOpen";
+  var MAX_CHARS = 1000;
+  var AUTHORS = { customer: "You", assistant: "National Careers Service", system: "National Careers Service" };
+  var sessionId = read(STORE_ID), source = null, sending = Promise.resolve(), starting = null, ended = false;
+
+  function read(key) { try { return sessionStorage.getItem(key); } catch (e) { return null; } }
+  function write(key, value) {
+    try { if (value === null) sessionStorage.removeItem(key); else sessionStorage.setItem(key, value); } catch (e) { /* private mode: the chat still works until reload */ }
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var css = el("link", { rel: "stylesheet", href: base + "/chat/static/widget.css" });
+  document.head.appendChild(css);
+
+  var root = el("aside", { "class": "ncs-chat-root", "aria-label": "Webchat" });
+  var launcher = el("button", { type: "button", "class": "ncs-chat-launcher", "aria-expanded": "false", "aria-controls": "ncs-chat-panel" }, "Chat with us");
+  var panel = el("section", { id: "ncs-chat-panel", "class": "ncs-chat", "aria-labelledby": "ncs-chat-title", hidden: "" });
+  var header = el("div", { "class": "ncs-chat-header" });
+  var title = el("h2", { id: "ncs-chat-title", "class": "ncs-chat-title" }, "Webchat");
+  var minimise = el("button", { type: "button", "class": "ncs-chat-minimise", "aria-label": "Minimise the chat" }, "Minimise");
+  header.append(title, minimise);
+  var intro = el("p", { "class": "ncs-chat-intro" }, "Talk to the National Careers Service. Please do not share personal details unless you are asked for them.");
+  var status = el("p", { "class": "ncs-chat-status", role: "status", "aria-live": "polite" });
+  var log = el("div", { "class": "ncs-chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+  var replies = el("div", { "class": "ncs-chat-replies", role: "group", "aria-label": "Quick replies" });
+  var form = el("form", { "class": "ncs-chat-form" });
+  var label = el("label", { "for": "ncs-chat-input", "class": "ncs-chat-label" }, "Your message");
+  var hint = el("p", { id: "ncs-chat-hint", "class": "ncs-chat-hint" }, "Press Enter to send, Shift and Enter for a new line. Up to 1,000 characters.");
+  var input = el("textarea", { id: "ncs-chat-input", name: "message", rows: "2", maxlength: String(MAX_CHARS), "aria-describedby": "ncs-chat-hint", autocomplete: "off" });
+  var send = el("button", { type: "submit", "class": "ncs-chat-send" }, "Send");
+  form.append(label, hint, input, send);
+  var error = el("p", { "class": "ncs-chat-error", role: "alert" });
+  var actions = el("div", { "class": "ncs-chat-actions" });
+  var download = el("button", { type: "button", "class": "ncs-chat-secondary" }, "Download the conversation");
+  var end = el("button", { type: "button", "class": "ncs-chat-secondary" }, "End the chat");
+  var restart = el("button", { type: "button", "class": "ncs-chat-secondary", hidden: "" }, "Start a new chat");
+  actions.append(download, end, restart);
+  panel.append(header, intro, status, log, replies, form, error, actions);
+  root.append(launcher, panel);
+  document.body.appendChild(root);
+
+  function api(method, path, body) {
+    return fetch(base + "/api/chat/sessions" + path, {
+      method: method,
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var failure = new Error(data.error || "Something went wrong. Please try again.");
+          failure.status = response.status;
+          throw failure;
+        }
+        return data;
+      });
+    });
+  }
+
+  function showError(message) { error.textContent = message || ""; }
+
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    write(STORE_OPEN, "1");
+    input.focus();
+    if (!sessionId) start(); else if (!source) connect();
+  }
+
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    write(STORE_OPEN, null);
+    launcher.focus();
+  }
+
+  function start() {
+    showError("");
+    starting = api("POST", "", null).then(function (data) {
+      sessionId = data.session_id;
+      write(STORE_ID, sessionId);
+      connect();
+    }).catch(function (failure) { starting = null; showError(failure.message); });
+    return starting;
+  }
+
+  function connect() {
+    if (source) source.close();
+    log.textContent = "";
+    replies.textContent = "";
+    setEnded(false);
+    source = new EventSource(eventsUrl());
+    source.addEventListener("message", function (event) { addMessage(JSON.parse(event.data)); });
+    source.addEventListener("status", function (event) { onStatus(JSON.parse(event.data)); });
+    source.addEventListener("queue", function (event) { onQueue(JSON.parse(event.data)); });
+    source.addEventListener("expired", forget);
+    source.onerror = function () {
+      // EventSource retries by itself; a closed one was refused, or cut off by a page reload.
+      if (source && source.readyState === EventSource.CLOSED) setTimeout(probe, 1000);
+    };
+  }
+
+  function probe() {
+    // Ask once more: 404 means the chat has expired; anything else, connect again.
+    if (!sessionId || ended) return;
+    var abort = new AbortController();
+    fetch(eventsUrl(), { signal: abort.signal }).then(function (response) {
+      abort.abort();
+      if (response.status === 404) forget(); else connect();
+    }).catch(function () { setTimeout(probe, 5000); });
+  }
+
+  function eventsUrl() {
+    return base + "/api/chat/sessions/" + encodeURIComponent(sessionId) + "/events";
+  }
+
+  function forget() {
+    if (source) source.close();
+    source = null;
+    sessionId = null;
+    starting = null;
+    write(STORE_ID, null);
+    status.textContent = "This chat has expired. Send a message to start a new one.";
+  }
+
+  function addMessage(message) {
+    var who = message.from === "adviser" ? "Adviser" : (AUTHORS[message.from] || "National Careers Service");
+    if (message.text) {
+      var item = el("div", { "class": "ncs-msg ncs-msg--" + message.from });
+      item.append(el("span", { "class": "ncs-msg-who" }, who + ":"), el("p", { "class": "ncs-msg-text" }, message.text));
+      log.appendChild(item);
+      log.scrollTop = log.scrollHeight;
+    }
+    if (message.from === "customer" || (message.buttons && message.buttons.length)) showReplies(message.buttons || []);
+  }
+
+  function showReplies(buttons) {
+    replies.textContent = "";
+    buttons.forEach(function (button) {
+      var choice = el("button", { type: "button", "class": "ncs-chat-reply" }, button.title);
+      choice.addEventListener("click", function () { submit(button.payload, false); input.focus(); });
+      replies.appendChild(choice);
+    });
+  }
+
+  function onStatus(data) {
+    if (data.state === "adviser") status.textContent = "An adviser, " + (data.name || "Adviser") + ", is with you.";
+    else if (data.state === "ended") { status.textContent = "The chat has ended."; setEnded(true); }
+    else if (data.state !== "queued") status.textContent = "";
+  }
+
+  function onQueue(data) {
+    var minutes = data.estimated_wait_minutes;
+    var wait = minutes <= 1 ? "about a minute" : "about " + minutes + " minutes";
+    status.textContent = "You are number " + data.position + " in the queue. Estimated wait: " + wait + ".";
+  }
+
+  function setEnded(value) {
+    ended = value;
+    input.disabled = send.disabled = end.disabled = value;
+    restart.hidden = !value;
+    if (value) { replies.textContent = ""; if (source) { source.close(); source = null; } }
+  }
+
+  function submit(text, typed) {
+    text = (text || "").trim();
+    if (!text) return;
+    if (text.length > MAX_CHARS) { showError("Please keep your message to 1,000 characters or fewer."); return; }
+    if (!sessionId && !starting) start();
+    if (typed) input.value = "";
+    showError("");
+    // Messages go one after another, in the order the customer sent them, once the chat exists.
+    sending = sending.then(function () { return starting; }).then(function () {
+      if (!sessionId) throw new Error("The chat could not start. Please try again.");
+      return api("POST", "/" + encodeURIComponent(sessionId) + "/messages", { text: text });
+    }).catch(function (failure) {
+      if (failure.status === 404) forget();
+      if (typed && !input.value) input.value = text;
+      showError(failure.message);
+    });
+  }
+
+  function transcriptText() {
+    var lines = ["National Careers Service webchat", "Downloaded " + new Date().toLocaleString("en-GB"), ""];
+    Array.prototype.forEach.call(log.querySelectorAll(".ncs-msg"), function (item) {
+      lines.push(item.querySelector(".ncs-msg-who").textContent + " " + item.querySelector(".ncs-msg-text").textContent);
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  launcher.addEventListener("click", function () { if (panel.hidden) open(); else close(); });
+  minimise.addEventListener("click", close);
+  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); submit(input.value, true); });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); submit(input.value, true); }
+  });
+  end.addEventListener("click", function () {
+    if (!sessionId || ended) return;
+    api("DELETE", "/" + encodeURIComponent(sessionId), null).catch(function (failure) { showError(failure.message); });
+  });
+  restart.addEventListener("click", function () {
+    write(STORE_ID, null);
+    sessionId = null;
+    starting = null;
+    status.textContent = "";
+    setEnded(false);
+    log.textContent = "";
+    start();
+    input.focus();
+  });
+  download.addEventListener("click", function () {
+    var link = el("a", { href: URL.createObjectURL(new Blob([transcriptText()], { type: "text/plain" })), download: "webchat-conversation.txt" });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  });
+
+  if (sessionId && read(STORE_OPEN)) { panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); connect(); }
+})();

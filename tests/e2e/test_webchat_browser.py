@@ -1,0 +1,236 @@
+"""The webchat in a real browser (Debian's Chromium under Playwright) against a live app server.
+
+The assistant is switched off here, so the chat triages by its buttons (the same routing as with
+the assistant); the assistant's own journeys are in test_webchat_rasa.py. Screenshots are kept
+under test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from ivr import create_app
+from ivr.chat.config import load_chat_config
+from tests.support.browser import (
+    WEEKDAY_MORNING,
+    axe_script,
+    axe_violations,
+    chromium_available,
+    launch_chromium,
+    live_server,
+    moving_clock,
+    screenshot,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
+]
+TIMEOUT = 10_000
+SECRET = "adviser-development-only"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def base_url(settings, redis_client):
+    config = dataclasses.replace(load_chat_config(), stream_seconds=5)
+    app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING), chat_config=config)
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1000, "height": 800})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    yield page
+    context.close()
+
+
+def open_chat(page):
+    page.get_by_role("button", name="Chat with us").click()
+    expect_line(page, "What can we help you with today?")
+
+
+def expect_line(page, text: str):
+    """Wait until the conversation log shows `text` (as text)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("log", name="Conversation")).to_contain_text(text)
+
+
+def reply(page, title: str):
+    page.get_by_role("group", name="Quick replies").get_by_role("button", name=title).click()
+
+
+def type_message(page, text: str):
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send", exact=True).click()
+
+
+JOURNEYS = [
+    # (name, steps, what the customer finally reads)
+    ("adult-advice", [("reply", "Careers advice"), ("reply", "19 or over")],
+     "waiting for an adviser from the contact centre"),                       # 001:5.3
+    ("young-person", [("reply", "Careers advice"), ("type", "15")],
+     "waiting for an adviser from the young people's team"),                  # 001:5.2, 5.4
+    ("information", [("reply", "Information about careers or learning"), ("type", "42")],
+     "an adviser from the contact centre can help"),                          # 001:5.5
+    ("face-to-face", [("reply", "A face-to-face appointment"), ("reply", "19 or over"),
+                      ("type", "LS1 4AP"), ("type", "07700 900123")],
+     "The careers service for your area will contact you by"),                # 001:5.6, 000:L81
+    ("complaint", [("reply", "A complaint or feedback")],
+     "waiting for an adviser who handles complaints"),                        # 001:32.2
+]
+
+
+@pytest.mark.parametrize(("name", "steps", "outcome"), JOURNEYS, ids=[j[0] for j in JOURNEYS])
+def test_a_full_conversation_reaches_each_destination(page, name, steps, outcome):
+    open_chat(page)
+    for kind, value in steps:
+        reply(page, value) if kind == "reply" else type_message(page, value)
+    expect_line(page, outcome)
+    screenshot(page, f"webchat-{name}")
+
+
+def test_waiting_customer_sees_the_queue_then_the_adviser_reply(page, browser, base_url):
+    from playwright.sync_api import expect
+
+    open_chat(page)
+    reply(page, "Careers advice")
+    reply(page, "19 or over")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(re.compile(r"You are number 1 in the queue\. Estimated wait"))
+    type_message(page, "I want to change career")
+    adviser = browser.new_context().new_page()
+    adviser.set_default_timeout(TIMEOUT)
+    adviser.goto(base_url + "/adviser/")
+    expect(adviser.get_by_text("development default")).to_be_visible()
+    adviser.get_by_label("Your first name").fill("Sam")
+    adviser.get_by_label("Shared secret").fill(SECRET)
+    adviser.get_by_role("button", name="Sign in").click()
+    expect(adviser.locator('[data-queue="adult_digital_advice"]')).to_have_text("1")
+    adviser.get_by_role("button", name="Take the next chat").click()
+    adviser_log = adviser.get_by_role("log", name="Conversation with the customer")
+    expect(adviser_log).to_contain_text("I want to change career")
+    expect(adviser.get_by_text("adult_digital_advice").first).to_be_visible()
+    expect(status).to_contain_text("An adviser, Sam, is with you.")
+    adviser.get_by_label("Your reply").fill("Hello, I am Sam. Tell me about your work now.")
+    adviser.get_by_role("button", name="Send reply").click()
+    expect_line(page, "Hello, I am Sam. Tell me about your work now.")
+    type_message(page, "I work in a shop")
+    expect(adviser_log).to_contain_text("I work in a shop")
+    screenshot(page, "webchat-with-adviser")
+    screenshot(adviser, "adviser-page")
+    adviser.get_by_role("button", name="End the chat").click()
+    expect_line(page, "The adviser has ended the chat.")
+    expect(page.get_by_label("Your message")).to_be_disabled()
+    adviser.context.close()
+
+
+def test_a_reload_keeps_the_conversation(page):
+    open_chat(page)
+    reply(page, "Careers advice")
+    type_message(page, "I am 34")
+    # The turn's last line: the widget shows a turn's lines one by one, so wait for the whole turn.
+    expect_line(page, "ask for a callback instead")
+    before = page.get_by_role("log", name="Conversation").inner_text()
+    page.reload()
+    expect_line(page, "ask for a callback instead")
+    assert page.get_by_role("log", name="Conversation").inner_text() == before
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("status")).to_contain_text("You are number 1 in the queue")
+
+
+def test_keyboard_only_use_with_visible_focus(page):
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Chat with us":
+            break
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect_line(page, "What can we help you with today?")
+    assert page.evaluate("document.activeElement.id") == "ncs-chat-input"
+    page.keyboard.type("advice please")
+    page.keyboard.press("Enter")
+    expect_line(page, "How old are you?")
+    page.keyboard.press("Tab")  # from the message box to the Send button, then the quick replies
+    while page.evaluate("document.activeElement.textContent") != "19 or over":
+        page.keyboard.press("Shift+Tab")
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect_line(page, "waiting for an adviser")
+    page.keyboard.press("Escape")  # minimises and gives focus back to the launcher
+    assert page.evaluate("document.activeElement.textContent") == "Chat with us"
+
+
+def _focus_is_visible(page) -> bool:
+    style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                                     return [s.outlineStyle, s.outlineWidth]; }""")
+    return style[0] != "none" and float(style[1].removesuffix("px")) >= 2
+
+
+def test_typed_markup_is_shown_as_text_and_never_run(page):
+    open_chat(page)
+    attack = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    type_message(page, attack)
+    expect_line(page, attack)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".ncs-chat-log img, .ncs-chat-log script").count() == 0
+
+
+def test_the_customer_can_download_and_end_the_chat(page):
+    open_chat(page)
+    reply(page, "Careers advice")
+    expect_line(page, "How old are you?")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the conversation").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert "You: Careers advice" in text and "How old are you?" in text
+    page.get_by_role("button", name="End the chat").click()
+    expect_line(page, "You ended the chat.")
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("button", name="Start a new chat")).to_be_visible()
+
+
+def test_no_serious_or_critical_accessibility_violations(page, base_url):
+    if not axe_script().exists():
+        pytest.skip("axe-core is not in the cache: run scripts/browser.sh (make test does)")
+    open_chat(page)
+    reply(page, "Careers advice")
+    expect_line(page, "How old are you?")
+    assert axe_violations(page) == []
+    page.goto(base_url + "/adviser/")
+    assert axe_violations(page) == []
+
+
+def test_text_scales_to_200_percent_without_losing_the_chat(page):
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    open_chat(page)
+    reply(page, "Careers advice")
+    expect_line(page, "How old are you?")
+    panel = page.locator("#ncs-chat-panel")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1000  # inside the viewport
+    assert page.evaluate("(p) => p.scrollWidth <= p.clientWidth", panel.element_handle())
+    page.get_by_label("Your message").focus()
+    assert page.get_by_role("button", name="Send", exact=True).is_visible()
+    screenshot(page, "webchat-text-200-percent")

@@ -1,0 +1,106 @@
+"""A live app server in a thread, Debian's Chromium under Playwright, axe-core, and a movable clock.
+
+The webchat's browser tests need a real HTTP server (server-sent events, several requests at
+once): werkzeug's threaded server runs the app factory's app on a free port. Chromium is Debian's
+(/usr/bin/chromium, never `playwright install`); axe-core comes from the cache filled by
+scripts/browser.sh, so nothing is downloaded while the tests run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from werkzeug.serving import make_server
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_VERSION = "4.10.3"  # keep in step with scripts/browser.sh
+LONDON = ZoneInfo("Europe/London")
+# A Tuesday morning: the contact centre (08:00-22:00) and the prime contractors are open.
+WEEKDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+# Late evening: the contact centre has closed (001:1.3).
+LATE_EVENING = datetime(2026, 11, 24, 23, 0, tzinfo=LONDON)
+
+
+def moving_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that starts at `start` and runs at real speed (so waits still grow)."""
+    began = time.monotonic()
+
+    def now() -> datetime:
+        from datetime import timedelta
+
+        return start + timedelta(seconds=time.monotonic() - began)
+
+    return now
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """Serve `app` on a free port in a thread; yields its base URL and stops it afterwards."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def chromium_available() -> bool:
+    """True when Debian's Chromium is installed."""
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def launch_chromium(playwright):
+    """Start Debian's Chromium headless with the flags this machine needs."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def axe_script() -> Path:
+    """Where scripts/browser.sh put axe-core."""
+    cache = os.environ.get("CAREERS_TRIAGE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "careers-triage")
+    return Path(cache) / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+
+
+def axe_violations(page, *, context: str | None = None) -> list[dict]:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return serious and critical ones."""
+    page.add_script_tag(path=str(axe_script()))
+    results = page.evaluate(
+        """async (context) => await axe.run(context || document, {
+               runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                               'wcag22aa', 'best-practice']}})""",
+        context,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [n["target"] for n in v["nodes"]]}
+        for v in results["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot under test-artifacts/ (git-ignored) and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
