@@ -96,6 +96,11 @@ def bench_events(url: str, count: int) -> dict[str, float]:
         figures["record_event_8_writers"] = _concurrent_rate(
             count, lambda n: _one_event(engine, calls, n, lines[n % count])
         )
+        # The shape of real traffic: many calls at once, each turn's events in one commit.
+        calls = _open_calls(engine, count)
+        figures["record_events_batch_of_4_8_writers"] = 4 * _concurrent_rate(
+            count // 4, lambda n: _batch(engine, calls, n, lines, "w")
+        )
     finally:
         with engine.begin() as connection:
             connection.execute(text("DROP TABLE bench_bare"))
@@ -138,7 +143,7 @@ def _one_event(
         )
 
 
-def _batch(engine, calls: list[str], n: int, lines: list[str]) -> None:
+def _batch(engine, calls: list[str], n: int, lines: list[str], prefix: str = "b") -> None:
     with session_scope(engine) as session:
         record_events(
             session=session,
@@ -147,7 +152,7 @@ def _batch(engine, calls: list[str], n: int, lines: list[str]) -> None:
                 NewEvent(
                     kind="customer_said",
                     at=T0,
-                    event_id=f"b{n}:{i}",
+                    event_id=f"{prefix}{n}:{i}",
                     text=lines[(n + i) % len(lines)],
                 )
                 for i in range(4)
@@ -266,9 +271,9 @@ def print_table(results: dict) -> None:
                 f"{figures[name] / base:>8.2f}"
             )
         base = figures["bare_insert_8_writers"]
-        for name in ("record_event_8_writers",):
+        for name in ("record_event_8_writers", "record_events_batch_of_4_8_writers"):
             print(
-                f"{'  ' + name.replace('record_event_', '') + ' (vs bare, 8)':<44}"
+                f"{'  ' + name.replace('record_', '') + ' (vs bare, 8)':<44}"
                 f"{figures[name]:>12,.0f}{base:>12,.0f}{figures[name] / base:>8.2f}"
             )
     red = results["redaction"]

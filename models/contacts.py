@@ -4,7 +4,8 @@ Writes happen in the caller's session, so they are durable when the caller commi
 before answering the customer. Each event costs two statements: one reserves the next sequence
 number on the contact row (which also serialises writers of one contact), one inserts the event
 and ignores a duplicate (contact, event id), so a retried webhook writes once even when the
-retries arrive at the same moment. A duplicate leaves a gap in the sequence, never a second row.
+retries arrive at the same moment. Text for a contact linked to a customer costs a third, to
+read the names that redaction removes. A duplicate leaves a gap in the sequence, never a second row.
 """
 
 from __future__ import annotations
@@ -137,18 +138,19 @@ def record_events(*, session: Session, contact_key: str, events: Sequence[NewEve
     if not events:
         return 0
     rows = [_prepare(event) for event in events]
-    if any(row["text"] for row in rows):
-        # Redact before reserving: the contact row stays locked only for the two statements.
-        names = _customer_names(session, contact_key)
-        for row in rows:
-            row["text"] = redact(row["text"], known_names=names) if row["text"] else None
     connection = session.connection()
     reserved = connection.execute(
         _reserve_statement(), {"contact_key": contact_key, "n": len(rows)}
     ).first()
     if reserved is None:
         raise UnknownContact(contact_key)
-    contact_id, last_seq = reserved
+    contact_id, last_seq, customer_id = reserved
+    if any(row["text"] for row in rows):
+        # The customer's names are looked up only for a contact linked to a customer: most
+        # contacts are not, and the saved statement is a round trip on every event.
+        names = _customer_names(session, customer_id) if customer_id is not None else ()
+        for row in rows:
+            row["text"] = redact(row["text"], known_names=names) if row["text"] else None
     now = datetime.now(UTC)
     for seq, row in enumerate(rows, start=last_seq - len(rows) + 1):
         row.update(contact_id=contact_id, seq=seq, recorded_at=now)
@@ -242,7 +244,7 @@ def _reserve_statement() -> sa.Update:
         sa.update(contacts)
         .where(contacts.c.key == sa.bindparam("contact_key"))
         .values(last_seq=contacts.c.last_seq + sa.bindparam("n", type_=sa.Integer))
-        .returning(contacts.c.id, contacts.c.last_seq)
+        .returning(contacts.c.id, contacts.c.last_seq, contacts.c.customer_id)
     )
 
 
@@ -264,15 +266,15 @@ def _insert_events_statement(count: int) -> sa.TextClause:
     ).bindparams(*binds)
 
 
-def _customer_names(session: Session, contact_key: str) -> tuple[str, ...]:
-    """The linked customer's names, so redaction removes them wherever they appear."""
-    contacts, customers = Contact.__table__, Customer.__table__
+def _customer_names(session: Session, customer_id: int) -> tuple[str, ...]:
+    """The customer's names, so redaction removes them wherever they appear."""
+    customers = Customer.__table__
     found = (
         session.connection()
         .execute(
-            sa.select(customers.c.first_name, customers.c.surname)
-            .select_from(contacts.join(customers, contacts.c.customer_id == customers.c.id))
-            .where(contacts.c.key == contact_key)
+            sa.select(customers.c.first_name, customers.c.surname).where(
+                customers.c.id == customer_id
+            )
         )
         .first()
     )
