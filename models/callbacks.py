@@ -131,9 +131,11 @@ class Callback(CallbackBase, table=True):
         CheckConstraint("(contractor_id IS NULL) <> (queue_id IS NULL)", name="ck_callback_owner"),
         CheckConstraint(f"status IN {STATUSES!r}", name="ck_callback_status"),
         CheckConstraint(f"attempt_count BETWEEN 0 AND {MAX_ATTEMPTS}", name="ck_callback_attempts"),
-        Index("ix_callback_contractor_due", "contractor_id", "status", "due_at"),
-        Index("ix_callback_queue_due", "queue_id", "status", "due_at"),
-        Index("ix_callback_status_due", "status", "due_at"),
+        # Claims read these in (due_at, id) order (migration 0004).
+        Index("ix_callback_contractor_due", "contractor_id", "status", "due_at", "id"),
+        Index("ix_callback_queue_due", "queue_id", "status", "due_at", "id"),
+        Index("ix_callback_status_due", "status", "due_at", "id"),
+        Index("ix_callback_status_lease", "status", "lease_expires_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

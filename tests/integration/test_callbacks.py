@@ -100,6 +100,25 @@ def test_a_claim_is_leased_and_an_expired_lease_is_claimable_again(engine):
                               outcome="reached", now=NOW + timedelta(seconds=61))
 
 
+def test_the_soonest_due_wins_between_lapsed_claims_and_pending_ones(engine):
+    with Session(engine) as session:
+        make(session, "lapsed", due=DUE)
+        make(session, "middle", due=DUE + timedelta(hours=1))
+        make(session, "last", due=DUE + timedelta(hours=2))
+        assert cb.claim_next(session=session, staff_id="anna", lease_seconds=60,
+                             now=NOW).contact_key == "lapsed"
+        later = NOW + timedelta(seconds=61)
+        # Anna's lease has lapsed, and that callback is due before every pending one.
+        assert cb.claim_next(session=session, staff_id="ben", now=later).contact_key == "lapsed"
+        assert cb.claim_next(session=session, staff_id="cat", lease_seconds=60,
+                             now=later).contact_key == "middle"
+        # Now a pending callback ("last") is due after the lapsed "middle", which comes first.
+        much_later = later + timedelta(seconds=61)
+        picked = [cb.claim_next(session=session, staff_id="dan", now=much_later).contact_key
+                  for _ in range(2)]
+        assert picked == ["middle", "last"]
+
+
 def test_extend_and_release(engine):
     with Session(engine) as session:
         created = make(session)
