@@ -14,9 +14,10 @@ from typing import Any
 
 import phonenumbers
 from pydantic import field_validator, model_validator
-from sqlalchemy import JSON, CheckConstraint, DateTime, Index, UniqueConstraint
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from models.timestamps import UTCDateTime
 
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "claimed")
@@ -26,26 +27,6 @@ MAX_ATTEMPTS = 3  # the adviser calls back up to three times (000:L29)
 MAX_SUMMARY_CHARS = 4000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-
-
-class UTCDateTime(TypeDecorator):
-    """A timezone-aware time stored as UTC; SQLite (which keeps no offset) reads back as UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where an aware one is required")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class CallbackBase(SQLModel):

@@ -19,12 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from models.records import Contact, ContactEvent, Customer
 from models.redaction import redact, redact_value
-from models.timestamps import UTCDateTime, require_utc
+from models.statements import insert_ignoring, insert_ignoring_sql, row_params
+from models.timestamps import require_utc
 
 
 class Channel(StrEnum):
@@ -159,8 +159,10 @@ def record_events(*, session: Session, contact_key: str, events: Sequence[NewEve
     written = 0
     for start in range(0, len(rows), 32):
         chunk = rows[start : start + 32]
-        params = {f"{c}_{i}": row[c] for i, row in enumerate(chunk) for c in _EVENT_COLUMNS}
-        written += len(connection.execute(_insert_events_statement(len(chunk)), params).all())
+        statement = insert_ignoring_sql(
+            ContactEvent.__table__, _EVENT_COLUMNS, ("contact_id", "event_id"), len(chunk)
+        )
+        written += len(connection.execute(statement, row_params(_EVENT_COLUMNS, chunk)).all())
     return written
 
 
@@ -248,24 +250,6 @@ def _reserve_statement() -> sa.Update:
     )
 
 
-@lru_cache(maxsize=32)
-def _insert_events_statement(count: int) -> sa.TextClause:
-    """INSERT of `count` events ignoring duplicates; the same SQL suits PostgreSQL and SQLite.
-
-    Why text: SQLAlchemy recompiles its dialect INSERT … ON CONFLICT on every execution, which
-    costs more than the database does; this statement is compiled once per row count.
-    """
-    rows = ", ".join(
-        "(" + ", ".join(f":{c}_{i}" for c in _EVENT_COLUMNS) + ")" for i in range(count)
-    )
-    types = {"at": UTCDateTime(), "recorded_at": UTCDateTime(), "detail": sa.JSON()}
-    binds = [sa.bindparam(f"{c}_{i}", type_=types[c]) for i in range(count) for c in types]
-    return sa.text(
-        f"INSERT INTO contact_event ({', '.join(_EVENT_COLUMNS)}) VALUES {rows} "
-        "ON CONFLICT (contact_id, event_id) DO NOTHING RETURNING id"
-    ).bindparams(*binds)
-
-
 def _customer_names(session: Session, customer_id: int) -> tuple[str, ...]:
     """The customer's names, so redaction removes them wherever they appear."""
     customers = Customer.__table__
@@ -305,10 +289,3 @@ def _without_offender_facts(detail: Any) -> Any:
 
 def _set_indicator(session: Session, contact_id: int, value: str | None) -> None:
     session.execute(sa.update(Contact).where(Contact.id == contact_id).values(indicator=value))
-
-
-def insert_ignoring(session: Session, model: type, rows: Any, keys: list[str]):
-    """INSERT … ON CONFLICT DO NOTHING in the session's dialect (PostgreSQL or SQLite)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model.__table__).values(rows).on_conflict_do_nothing(index_elements=keys)

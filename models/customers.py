@@ -18,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models.contacts import get_contact, insert_ignoring
+from models.contacts import get_contact
 from models.records import Contact, ContactEvent, Customer
+from models.statements import insert_ignoring
 from models.timestamps import require_utc
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")

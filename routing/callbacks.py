@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import JSON, TextClause, bindparam, select, text, union_all, update
+from sqlalchemy import bindparam, select, union_all, update
 from sqlmodel import Session
 
 from models.callbacks import (
@@ -45,10 +45,14 @@ from models.callbacks import (
     CallbackAttempt,
     CallbackCreate,
     CallbackPublic,
-    UTCDateTime,
 )
 from models.redaction import redact, redact_value
+from models.statements import insert_ignoring_sql, row_params
+from models.timestamps import UTCDateTime
 from triage.postcodes import normalise
+
+# Every column a new callback is written with: all but the id, which the database assigns.
+_COLUMNS = tuple(c.name for c in Callback.__table__.columns if c.name != "id")
 
 
 class CallbackError(ValueError):
@@ -83,7 +87,9 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
         "finished_at": None,
     }
-    new_id = session.connection().execute(_insert_statement(), values).scalar_one_or_none()
+    statement = insert_ignoring_sql(Callback.__table__, _COLUMNS, ("contact_key",))
+    inserted = session.connection().execute(statement, row_params(_COLUMNS, [values]))
+    new_id = inserted.scalar_one_or_none()
     if new_id is None:
         by_key = select(Callback).where(Callback.contact_key == contact_key)
         existing = session.scalars(by_key).one()
@@ -300,23 +306,6 @@ def _attempts(session: Session, callback_id: int) -> list[AttemptPublic]:
 def _public(row: Callback, attempts: list[AttemptPublic] | None = None) -> CallbackPublic:
     return CallbackPublic.model_validate(row, from_attributes=True,
                                          update={"attempts": attempts or []})
-
-
-@lru_cache(maxsize=1)
-def _insert_statement() -> TextClause:
-    """INSERT of one callback, ignoring a second for the same contact key; built once.
-
-    Why text: SQLAlchemy recompiles its dialect INSERT … ON CONFLICT on every execution, which
-    cost more than the database's own work; this SQL suits PostgreSQL and SQLite alike.
-    """
-    columns = [c.name for c in Callback.__table__.columns if c.name != "id"]
-    placeholders = ", ".join(f":{name}" for name in columns)
-    binds = [bindparam(c.name, type_=c.type) for c in Callback.__table__.columns
-             if c.name != "id" and isinstance(c.type, UTCDateTime | JSON)]
-    return text(
-        f"INSERT INTO callback ({', '.join(columns)}) VALUES ({placeholders}) "
-        "ON CONFLICT (contact_key) DO NOTHING RETURNING id"
-    ).bindparams(*binds)
 
 
 def _stored_summary(summary: dict[str, Any]) -> dict[str, Any]:
