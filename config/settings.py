@@ -14,6 +14,8 @@ VAR_DIR = REPO_ROOT / "var"
 # Used only in development so the call simulator can sign requests without an account.
 DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+# An account SID of the right shape for the emulator; a real account's comes from the environment.
+DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 
 
 class SettingsError(RuntimeError):
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
     rasa_tracker_redis_db: int = 1
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
+    # Where the Twilio REST client sends requests: Twilio itself, or the project's emulator.
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_api_timeout_seconds: float = 5.0
     voice_enabled: bool = True
     public_base_url: str = ""
     secret_key: str = ""
@@ -122,6 +127,11 @@ class Settings(BaseSettings):
     def effective_twilio_auth_token(self) -> str:
         """The token that signs webhooks; a fixed development token outside production."""
         return self.twilio_auth_token or DEVELOPMENT_TWILIO_TOKEN
+
+    @property
+    def effective_twilio_account_sid(self) -> str:
+        """The account the REST client acts for; a fixed development SID outside production."""
+        return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
 
     @property
     def effective_secret_key(self) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from config.settings import Settings
 from ivr.rasa_client import RasaClient
+from ivr.voice.twilio_rest import TwilioRest
 from models.db import make_engine
 from models.redis import connect
 
@@ -21,6 +22,11 @@ def init_app(app: Flask, settings: Settings) -> None:
         ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds))
     else:
         ext.setdefault("rasa", None)
+    if "twilio" not in ext:
+        ext["twilio"] = TwilioRest(base_url=settings.twilio_api_base_url,
+                                   account_sid=settings.effective_twilio_account_sid,
+                                   auth_token=settings.effective_twilio_auth_token,
+                                   timeout=settings.twilio_api_timeout_seconds)
 
 
 def get_engine() -> Engine:
@@ -31,6 +37,11 @@ def get_engine() -> Engine:
 def get_redis() -> redis.Redis:
     """The current app's Redis connection."""
     return current_app.extensions["redis"]
+
+
+def get_twilio() -> TwilioRest:
+    """The current app's Twilio REST client (Twilio, or the emulator in development)."""
+    return current_app.extensions["twilio"]
 
 
 def get_rasa() -> RasaClient | None:

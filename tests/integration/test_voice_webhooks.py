@@ -8,6 +8,7 @@ import pytest
 
 from config.settings import Settings
 from ivr.voice.simulated_call import CallFailed
+from tests.support.databases import TEST_REDIS_URL
 from tests.support.twilio import (
     WEEKDAY_MORNING,
     call_state,
@@ -71,7 +72,7 @@ def test_signature_covers_the_query_string(app):
 
 def test_public_base_url_is_what_is_signed(sqlite_url, redis_client):
     settings = Settings(app_env="test", database_url=sqlite_url, rasa_enabled=False,
-                        redis_url="redis://127.0.0.1:6379/9", _env_file=None,
+                        redis_url=TEST_REDIS_URL, _env_file=None,
                         public_base_url="https://phone.example.org")
     app = voice_app(settings, WEEKDAY_MORNING)
     token = settings.effective_twilio_auth_token
@@ -84,7 +85,7 @@ def test_public_base_url_is_what_is_signed(sqlite_url, redis_client):
 
 def test_forwarded_headers_count_only_from_a_trusted_proxy(sqlite_url, redis_client):
     common = dict(app_env="test", database_url=sqlite_url, rasa_enabled=False,
-                  redis_url="redis://127.0.0.1:6379/9", _env_file=None)
+                  redis_url=TEST_REDIS_URL, _env_file=None)
     public = "https://phone.example.org/voice/incoming"
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "phone.example.org",
                "X-Forwarded-For": "203.0.113.9"}

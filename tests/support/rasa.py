@@ -25,7 +25,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BOT = REPO / "bot"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"  # the assistant's trackers, apart from the suite's
+# The assistant's trackers: db 12 of the suite's Redis server (TEST_REDIS_URL), apart from the
+# suite's own db, so two suites on two Redis servers never share conversations.
+DEFAULT_REDIS_URL = os.environ.get(
+    "TEST_RASA_REDIS_URL",
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9").rsplit("/", 1)[0] + "/12")
 READY_SECONDS = 240  # loading a model takes about 10 s here, 45 s on a slow machine
 
 

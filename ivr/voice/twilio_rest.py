@@ -1,0 +1,123 @@
+"""The only place the app talks to Twilio's REST API (Calls, Queues, Queue Members).
+
+Its base URL is the `TWILIO_API_BASE_URL` setting: Twilio's own in production, the project's
+emulator in development and tests. Nothing else in the app knows which one it is talking to.
+Requests are form-encoded with HTTP basic auth (account SID and auth token) and answers are
+Twilio's JSON (https://www.twilio.com/docs/usage/api). Tests may hand the app any object with
+these methods (`create_app(settings, twilio=...)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+
+API_VERSION = "2010-04-01"
+CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+
+
+class TwilioError(RuntimeError):
+    """Twilio refused a request or could not be reached; `status` 0 means unreachable."""
+
+    def __init__(self, status: int, code: int | None, message: str) -> None:
+        super().__init__(f"Twilio {status}: {message}" + (f" (error {code})" if code else ""))
+        self.status, self.code, self.message = status, code, message
+
+
+class TwilioRest:
+    """Calls, Queues and Queue Members of one Twilio account."""
+
+    def __init__(self, *, base_url: str, account_sid: str, auth_token: str,
+                 timeout: float = 5.0, session: requests.Session | None = None) -> None:
+        self.base = f"{base_url.rstrip('/')}/{API_VERSION}/Accounts/{account_sid}"
+        self.timeout = timeout
+        self.http = session or requests.Session()
+        self.http.auth = (account_sid, auth_token)
+        self._queue_sids: dict[str, str] = {}
+
+    # Calls: https://www.twilio.com/docs/voice/api/call-resource
+    def create_call(self, *, to: str, from_: str, url: str,
+                    status_callback: str | None = None,
+                    status_callback_event: Iterable[str] = CALL_EVENTS,
+                    timeout_seconds: int | None = None, machine_detection: str | None = None,
+                    amd_status_callback: str | None = None) -> dict[str, Any]:
+        """Start an outbound call to `to` that runs the TwiML at `url` when answered."""
+        form: list[tuple[str, str]] = [("To", to), ("From", from_), ("Url", url)]
+        if status_callback:
+            form.append(("StatusCallback", status_callback))
+            form += [("StatusCallbackEvent", event) for event in status_callback_event]
+        if timeout_seconds is not None:
+            form.append(("Timeout", str(timeout_seconds)))
+        if machine_detection:
+            form += [("MachineDetection", machine_detection), ("AsyncAmd", "true")]
+            if amd_status_callback:
+                form.append(("AsyncAmdStatusCallback", amd_status_callback))
+        return self._request("POST", "/Calls.json", form)
+
+    def fetch_call(self, call_sid: str) -> dict[str, Any]:
+        """One call's current resource."""
+        return self._request("GET", f"/Calls/{call_sid}.json")
+
+    def update_call(self, call_sid: str, *, url: str | None = None, twiml: str | None = None,
+                    status: str | None = None) -> dict[str, Any]:
+        """Redirect a live call to new TwiML, or end it (`status` completed or canceled)."""
+        form = [(name, value) for name, value in
+                (("Url", url), ("Twiml", twiml), ("Status", status)) if value is not None]
+        return self._request("POST", f"/Calls/{call_sid}.json", form)
+
+    # Queues: https://www.twilio.com/docs/voice/api/queue-resource
+    def list_queues(self) -> list[dict[str, Any]]:
+        """Every queue of the account."""
+        return self._request("GET", "/Queues.json").get("queues", [])
+
+    def create_queue(self, friendly_name: str, *, max_size: int | None = None) -> dict[str, Any]:
+        """A new queue (Twilio refuses a friendly name already in use)."""
+        form = [("FriendlyName", friendly_name)]
+        if max_size is not None:
+            form.append(("MaxSize", str(max_size)))
+        return self._request("POST", "/Queues.json", form)
+
+    def fetch_queue(self, queue_sid: str) -> dict[str, Any]:
+        """One queue: current_size, average_wait_time, max_size."""
+        return self._request("GET", f"/Queues/{queue_sid}.json")
+
+    def queue_sid(self, friendly_name: str) -> str | None:
+        """The QU… sid of the queue `<Enqueue>` created under `friendly_name`, if it exists."""
+        if friendly_name not in self._queue_sids:
+            for queue in self.list_queues():
+                self._queue_sids[queue["friendly_name"]] = queue["sid"]
+        return self._queue_sids.get(friendly_name)
+
+    # Queue Members: https://www.twilio.com/docs/voice/api/member-resource
+    def list_members(self, queue_sid: str) -> list[dict[str, Any]]:
+        """The callers waiting in a queue, front first."""
+        return self._request("GET", f"/Queues/{queue_sid}/Members.json").get("queue_members", [])
+
+    def fetch_member(self, queue_sid: str, call_sid: str = "Front") -> dict[str, Any]:
+        """One waiting caller (`Front` for the first in line)."""
+        return self._request("GET", f"/Queues/{queue_sid}/Members/{call_sid}.json")
+
+    def dequeue_member(self, queue_sid: str, call_sid: str, *, url: str,
+                       method: str = "POST") -> dict[str, Any]:
+        """Take `call_sid` (or `Front`) out of the queue and run the TwiML at `url` on its leg."""
+        return self._request("POST", f"/Queues/{queue_sid}/Members/{call_sid}.json",
+                             [("Url", url), ("Method", method)])
+
+    def _request(self, method: str, path: str,
+                 form: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+        try:
+            response = self.http.request(method, self.base + path, data=form,
+                                         timeout=self.timeout)
+        except requests.RequestException as error:
+            raise TwilioError(0, None, f"unreachable: {type(error).__name__}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code >= 400:
+            # Twilio's error body: {"code", "message", "more_info", "status"}.
+            raise TwilioError(response.status_code, body.get("code"),
+                              body.get("message") or response.reason)
+        return body
