@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from models.restricted_text import restricted_text
 from models.restricted_words import restricted_forms
 
 RESTRICTED = "[restricted]"
@@ -104,6 +105,8 @@ class Redactor:
         found += [
             _Span(s.start_char, s.end_char - s.text.endswith("."), RESTRICTED) for s in matches
         ]
+        # Word families and spelling noise ("reoffending", "b.u.r.g.l.a.r.y"), 001:20.4.
+        found += [_Span(m.start, m.end, RESTRICTED) for m in restricted_text().finditer(text)]
         return _merge(found)
 
     def _data_label(self, match: re.Match[str]) -> str:
