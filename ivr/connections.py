@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import redis
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
@@ -10,7 +12,10 @@ from config.settings import Settings
 from ivr.rasa_client import RasaClient
 from ivr.voice.twilio_rest import TwilioRest
 from models.db import make_engine
+from models.erasure import ContactIds, erase_redis
 from models.redis import connect
+
+logger = logging.getLogger(__name__)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -20,8 +25,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     ext.setdefault("redis", connect(settings.redis_url))
     if settings.rasa_enabled:
         ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds))
+        # The assistant's own Redis database, so a finished call or chat's tracker goes at once.
+        ext.setdefault("tracker_redis", connect(settings.effective_rasa_tracker_redis_url))
     else:
         ext.setdefault("rasa", None)
+        ext.setdefault("tracker_redis", None)
     if "twilio" not in ext:
         ext["twilio"] = TwilioRest(base_url=settings.twilio_api_base_url,
                                    account_sid=settings.effective_twilio_account_sid,
@@ -42,6 +50,20 @@ def get_redis() -> redis.Redis:
 def get_twilio() -> TwilioRest:
     """The current app's Twilio REST client (Twilio, or the emulator in development)."""
     return current_app.extensions["twilio"]
+
+
+def forget_conversation(contact_key: str) -> None:
+    """Delete the assistant's tracker and lock of a finished call or chat (001:29.1).
+
+    Best effort: a tracker left by a Redis hiccup still expires (bot/endpoints.yml record_exp).
+    """
+    tracker_redis = current_app.extensions.get("tracker_redis")
+    if tracker_redis is None:
+        return
+    try:
+        erase_redis(tracker_redis, [ContactIds(contact_key)], [], store="tracker")
+    except redis.RedisError:
+        logger.warning("could not delete a finished conversation's tracker; it will expire")
 
 
 def get_rasa() -> RasaClient | None:

@@ -12,6 +12,7 @@ database still holds the customer and the erasure can simply be run again.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,12 +28,47 @@ from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.timestamps import require_utc
 
 TERMINATION_OF_SERVICE = "termination_of_service"
-_CONTACT_KEY_TEMPLATES = (
-    (keys.CALL_STATE, "call_sid"),
-    (keys.CHAT_SESSION, "session_id"),
-    (keys.CHAT_EVENTS, "session_id"),
-)
-_TRACKER_TEMPLATES = keys.RASA_CONVERSATION_KEYS
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_CHAT_PREFIX = "webchat-"
+
+
+@dataclass(frozen=True)
+class ContactIds:
+    """Every identifier one contact goes by: its contact key, chat session ids, their digest."""
+
+    contact: str
+    sessions: tuple[str, ...] = ()
+    digest: str | None = None
+
+    def values(self, name: str) -> list[str]:
+        """The identifiers a key pattern's `{name}` may stand for."""
+        if name == "contact":
+            return [self.contact]
+        if name == "session":
+            return list(self.sessions)
+        if name == "digest":
+            return [self.digest] if self.digest else []
+        return []
+
+
+def contact_ids(given: str, redis: redis_lib.Redis) -> ContactIds:
+    """Resolve what an operator gave (a CallSid, a chat session id or a contact key)."""
+    if _SESSION_ID.match(given):
+        return ContactIds(keys.chat_contact_key(given), (given,), keys.session_digest(given))
+    if given.startswith(_CHAT_PREFIX):
+        return ContactIds(given, tuple(_live_sessions(redis, given)), given[len(_CHAT_PREFIX):])
+    return ContactIds(given)
+
+
+def _live_sessions(redis: redis_lib.Redis, contact_key: str) -> list[str]:
+    """Session ids of live chats whose state names `contact_key` (the session id is not stored
+    with the contact, so a chat contact key leads to its live keys only through them)."""
+    prefix = keys.CHAT_SESSION.format(session_id="")
+    found = []
+    for name in redis.scan_iter(match=prefix + "*", count=1000):
+        if redis.type(name) == "hash" and redis.hget(name, "contact_key") == contact_key:
+            found.append(name[len(prefix):])
+    return found
 
 
 @dataclass(frozen=True)
@@ -56,7 +92,7 @@ def erase_customer(
     if customer is None:
         raise LookupError(f"no customer {customer_id}")
     contact_keys = list(session.exec(select(Contact.key).where(Contact.customer_id == customer_id)))
-    counts = _erase(session, contact_keys, redis, tracker_redis)
+    counts = _erase(session, [contact_ids(k, redis) for k in contact_keys], redis, tracker_redis)
     session.execute(sa.delete(Customer).where(Customer.id == customer_id))
     counts["customers"] = 1
     return _receipt(session, counts, at)
@@ -70,23 +106,27 @@ def erase_contacts(
     tracker_redis: redis_lib.Redis,
     at: datetime,
 ) -> ErasureReceipt:
-    """Erase contacts that belong to no customer record (an anonymous customer's request)."""
-    contact_keys = list(dict.fromkeys(contact_keys))
-    counts = _erase(session, contact_keys, redis, tracker_redis)
+    """Erase contacts that belong to no customer record (an anonymous customer's request).
+
+    Each may be given as its contact key, a CallSid, or the session id the chat API returned.
+    """
+    ids = [contact_ids(k, redis) for k in dict.fromkeys(contact_keys)]
+    counts = _erase(session, ids, redis, tracker_redis)
     counts["customers"] = 0
     return _receipt(session, counts, at)
 
 
 def _erase(
     session: Session,
-    contact_keys: list[str],
+    ids: list[ContactIds],
     redis: redis_lib.Redis,
     tracker_redis: redis_lib.Redis,
 ) -> dict[str, int]:
+    contact_keys = [i.contact for i in ids]
     callback_ids = _callback_ids(session, contact_keys)
     counts = {
-        "redis_keys": _erase_live_state(redis, contact_keys, callback_ids),
-        "trackers": _erase_trackers(tracker_redis, contact_keys),
+        "redis_keys": erase_redis(redis, ids, callback_ids, store="live"),
+        "trackers": erase_redis(tracker_redis, ids, callback_ids, store="tracker"),
     }
     counts |= _erase_rows(session, contact_keys, callback_ids)
     return counts
@@ -109,32 +149,44 @@ def _erase_rows(
     return counts
 
 
-def _erase_live_state(
-    redis: redis_lib.Redis, contact_keys: list[str], callback_ids: list[int]
+def erase_redis(
+    redis: redis_lib.Redis, ids: list[ContactIds], callback_ids: list[int], *, store: str
 ) -> int:
-    """Delete the live keys of the contacts and their callbacks; drop them from shared sets."""
+    """Delete every registered key naming the contacts (models.keys.per_contact) in one store,
+    and remove them from the shared collections registered as holding contacts."""
     doomed: set[str] = set()
-    for contact_key in contact_keys:
-        doomed |= {
-            keys.key(template, **{part: contact_key}) for template, part in _CONTACT_KEY_TEMPLATES
-        }
-        # Any other key of ours whose name holds the contact key (e.g. a rate limit per session).
-        doomed |= set(
-            redis.scan_iter(match=f"{keys.PREFIX}*{_glob_escape(contact_key)}*", count=1000)
-        )
-    doomed |= {keys.key(keys.CALLBACK_LEASE, callback_id=cid) for cid in callback_ids}
+    members = [v for i in ids for v in (i.contact, *i.sessions)] + [str(c) for c in callback_ids]
+    collections: set[str] = set()
+    for entry in (p for p in keys.CONTACT_PATTERNS if p.store == store):
+        if entry.holds_contacts:
+            collections |= set(_matching(redis, entry.pattern))
+            continue
+        for value in _fill(entry.pattern, ids, callback_ids):
+            doomed |= set(_matching(redis, value)) if "*" in value else {value}
+    if store == "live":
+        # Any other key of ours whose name holds the contact key (a key not yet registered).
+        for i in ids:
+            doomed |= set(_matching(redis, f"{keys.PREFIX}*{_glob_escape(i.contact)}*"))
     removed = redis.delete(*doomed) if doomed else 0
-    members = [*contact_keys, *(str(cid) for cid in callback_ids)]
     if members:
-        for collection in _shared_collections(redis):
+        for collection in collections - doomed:
             removed += _remove_members(redis, collection, members)
     return removed
 
 
-def _shared_collections(redis: redis_lib.Redis) -> list[str]:
-    """Keys whose members may be contact keys or callback ids: the queues and the callback index."""
-    queues = redis.scan_iter(match=keys.QUEUE.format(queue_id="*"), count=1000)
-    return [keys.CALLBACKS_DUE, *queues]
+def _fill(pattern: str, ids: list[ContactIds], callback_ids: list[int]) -> list[str]:
+    """The pattern with its identifier filled in for each contact (glob-escaped if it globs)."""
+    name = next(n for n in keys.IDENTIFIERS if f"{{{n}}}" in pattern)
+    values = [str(c) for c in callback_ids] if name == "callback" else [
+        v for i in ids for v in i.values(name)]
+    escape = _glob_escape if "*" in pattern else str
+    return [pattern.replace(f"{{{name}}}", escape(v)) for v in values]
+
+
+def _matching(redis: redis_lib.Redis, pattern: str) -> list[str]:
+    if "*" not in pattern:
+        return [pattern] if redis.exists(pattern) else []
+    return list(redis.scan_iter(match=pattern, count=1000))
 
 
 def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str]) -> int:
@@ -147,13 +199,12 @@ def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str])
         return sum(redis.lrem(collection, 0, member) for member in members)
     if kind == "hash":
         return redis.hdel(collection, *members)
+    if kind == "stream":
+        wanted = set(members)
+        doomed = [entry_id for entry_id, fields in redis.xrange(collection)
+                  if wanted & set(fields.values())]
+        return redis.xdel(collection, *doomed) if doomed else 0
     return 0
-
-
-def _erase_trackers(tracker_redis: redis_lib.Redis, contact_keys: list[str]) -> int:
-    """The assistant's conversation tracker and lock for each contact (sender id = contact key)."""
-    names = [keys.key(t, sender_id=k) for k in contact_keys for t in _TRACKER_TEMPLATES]
-    return tracker_redis.delete(*names) if names else 0
 
 
 def _callback_ids(session: Session, contact_keys: list[str]) -> list[int]:

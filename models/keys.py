@@ -1,6 +1,51 @@
-"""Every Redis key name the system uses, in one place: nothing collides and erasure finds them."""
+"""Every Redis key name the system uses, in one place: nothing collides and erasure finds them.
+
+Per-contact keys are also registered with `per_contact`, so erasure (models/erasure.py) and the
+end of a call or chat reach every one of them without knowing who added it. A new key that names a
+contact takes one line here:
+
+    MY_KEY = PREFIX + "thing:{call_sid}"
+    per_contact(PREFIX + "thing:{contact}")                 # a key per contact
+    per_contact(PREFIX + "things:*", holds_contacts=True)   # a shared set/zset/list/hash/stream
+                                                             # whose members or entries name one
+
+A pattern names the contact by exactly one of `{contact}` (the contact key: the CallSid, or
+"webchat-" + a digest for a chat), `{session}` (the chat session id the chat API returned) or
+`{digest}` (the hex digest of a chat session id, as rate limits and chat contact keys hold it)
+or `{callback}` (the id of a callback made for the contact); any other part may be `*`.
+`store="tracker"` puts it in the assistant's Redis database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
 
 PREFIX = "ct:"
+
+
+@dataclass(frozen=True)
+class ContactPattern:
+    """A Redis key pattern that names one contact, or a shared collection holding contacts."""
+
+    pattern: str
+    store: str = "live"  # "live" (REDIS_URL) or "tracker" (the assistant's database)
+    holds_contacts: bool = False  # members, fields or stream entries are contact identifiers
+
+
+CONTACT_PATTERNS: list[ContactPattern] = []
+IDENTIFIERS = ("contact", "session", "digest", "callback")
+
+
+def per_contact(pattern: str, *, store: str = "live", holds_contacts: bool = False) -> str:
+    """Register a key pattern that names a contact (see the module docstring); returns it."""
+    if store not in ("live", "tracker"):
+        raise ValueError(f"unknown store {store!r}")
+    named = [f"{{{name}}}" in pattern for name in IDENTIFIERS]
+    if sum(named) != (0 if holds_contacts else 1):
+        raise ValueError(f"{pattern}: name the contact by one of {IDENTIFIERS}")
+    CONTACT_PATTERNS.append(ContactPattern(pattern, store, holds_contacts))
+    return pattern
 
 # Live state of one phone call or chat, keyed by CallSid or chat session id.
 CALL_STATE = PREFIX + "call:{call_sid}"
@@ -29,6 +74,29 @@ RASA_LOCK = "careerslock:lock:{sender_id}"
 RASA_TRACKER_UNPREFIXED = "tracker:{sender_id}"
 RASA_LOCK_UNPREFIXED = "lock:{sender_id}"
 RASA_CONVERSATION_KEYS = (RASA_TRACKER, RASA_LOCK, RASA_TRACKER_UNPREFIXED, RASA_LOCK_UNPREFIXED)
+
+# The registry of keys that name a contact (add yours beside these).
+per_contact(PREFIX + "call:{contact}")
+per_contact(PREFIX + "call:{contact}:lock")
+per_contact(PREFIX + "chat:{session}")
+per_contact(PREFIX + "chat:{session}:events")
+per_contact(PREFIX + "rate:*:{digest}:*")
+per_contact(PREFIX + "queue:*", holds_contacts=True)
+per_contact(PREFIX + "callback:{callback}:lease")
+per_contact(CALLBACKS_DUE, holds_contacts=True)
+for _template in RASA_CONVERSATION_KEYS:
+    per_contact(_template.format(sender_id="{contact}"), store="tracker")
+    per_contact(_template.format(sender_id="{session}"), store="tracker")
+
+
+def session_digest(session_id: str) -> str:
+    """The digest by which keys name a chat session without holding its id (a credential)."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:24]
+
+
+def chat_contact_key(session_id: str) -> str:
+    """A chat's contact key, derived from its session id: one identity across every store."""
+    return f"webchat-{session_digest(session_id)}"
 
 
 def key(template: str, **parts: object) -> str:

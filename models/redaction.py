@@ -66,6 +66,47 @@ class _Span:
     label: str
 
 
+_DATA_REGEX = re.compile(
+    "|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.IGNORECASE
+)
+_DATA_LABELS = [label for label, _ in _PATTERNS]
+
+
+def rule_spans(text: str, *, known_names: Iterable[str] = ()) -> list[_Span]:
+    """The spans found by rule alone: personal data, names after cues, restricted word families.
+
+    Standard library only, so a process without spaCy (the assistant's tracker store) redacts
+    with the same rules and the same word list as the app.
+    """
+    found = [
+        _Span(m.start(), m.end(), _DATA_LABELS[int(m.lastgroup[1:])])
+        for m in _DATA_REGEX.finditer(text)
+    ]
+    for regex in _NAMES_AFTER_CUES:
+        found += [_Span(*m.span("name"), NAME) for m in regex.finditer(text)]
+    for name in known_names:
+        if name and len(name) > 1:
+            pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+            found += [_Span(m.start(), m.end(), NAME) for m in pattern.finditer(text)]
+    # Word families and spelling noise ("reoffending", "b.u.r.g.l.a.r.y"), 001:20.4.
+    found += [_Span(m.start, m.end, RESTRICTED) for m in restricted_text().finditer(text)]
+    return found
+
+
+def redact_by_rule(text: str, *, known_names: Iterable[str] = ()) -> str:
+    """`redact` without spaCy's lemma-based matcher: for processes that do not have spaCy."""
+    return _apply(text, _merge(rule_spans(text, known_names=known_names))) if text else text
+
+
+def _apply(text: str, spans: list[_Span]) -> str:
+    pieces, cursor = [], 0
+    for span in spans:
+        pieces += [text[cursor : span.start], span.label]
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
 class Redactor:
     """A blank English pipeline plus matchers, built once and shared by every caller."""
 
@@ -82,20 +123,11 @@ class Redactor:
             if len(dotted) == len(doc):  # the tokenizer keeps the stop on this word ("M.")
                 patterns.append(dotted)
         self.matcher.add("RESTRICTED", patterns)
-        self.data_regex = re.compile(
-            "|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.IGNORECASE
-        )
-        self.data_labels = [label for label, _ in _PATTERNS]
         self._lock = threading.Lock()
 
     def spans(self, text: str, *, known_names: Iterable[str] = ()) -> list[_Span]:
         """Every span of `text` that must not be stored, with its placeholder, in text order."""
-        found = [
-            _Span(m.start(), m.end(), self._data_label(m)) for m in self.data_regex.finditer(text)
-        ]
-        for regex in _NAMES_AFTER_CUES:
-            found += [_Span(*m.span("name"), NAME) for m in regex.finditer(text)]
-        found += self._known_name_spans(text, known_names)
+        found = rule_spans(text, known_names=known_names)
         doc = self.nlp.make_doc(text)
         # The matcher's vocabulary grows as it sees new words; spaCy is not safe for that
         # from several threads at once, and gunicorn runs threads.
@@ -105,21 +137,7 @@ class Redactor:
         found += [
             _Span(s.start_char, s.end_char - s.text.endswith("."), RESTRICTED) for s in matches
         ]
-        # Word families and spelling noise ("reoffending", "b.u.r.g.l.a.r.y"), 001:20.4.
-        found += [_Span(m.start, m.end, RESTRICTED) for m in restricted_text().finditer(text)]
         return _merge(found)
-
-    def _data_label(self, match: re.Match[str]) -> str:
-        return self.data_labels[int(match.lastgroup[1:])]
-
-    @staticmethod
-    def _known_name_spans(text: str, names: Iterable[str]) -> list[_Span]:
-        spans = []
-        for name in names:
-            if name and len(name) > 1:
-                pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
-                spans += [_Span(m.start(), m.end(), NAME) for m in pattern.finditer(text)]
-        return spans
 
 
 def _merge(spans: list[_Span]) -> list[_Span]:
@@ -144,12 +162,7 @@ def redact(text: str, *, known_names: Iterable[str] = ()) -> str:
     """`text` with restricted words and personal data replaced by typed placeholders."""
     if not text:
         return text
-    pieces, cursor = [], 0
-    for span in redactor().spans(text, known_names=known_names):
-        pieces += [text[cursor : span.start], span.label]
-        cursor = span.end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
+    return _apply(text, redactor().spans(text, known_names=known_names))
 
 
 def redact_value(value: object) -> object:

@@ -21,7 +21,7 @@ from ivr.chat.conversation import ChatService
 from ivr.chat.events import event_stream, resume_point
 from ivr.chat.ratelimit import RateLimiter
 from ivr.chat.store import ChatSession, ChatStore
-from ivr.connections import get_engine, get_rasa, get_redis
+from ivr.connections import forget_conversation, get_engine, get_rasa, get_redis
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
 from routing.directory import QUEUE_IDS
@@ -67,7 +67,7 @@ def chat_service() -> ChatService:
     return ChatService(store=chat_store(config), queue=chat_queue(config), engine=get_engine(),
                        config=config, directory=default_directory(),
                        closures=EmergencyClosures(get_redis()), rasa=get_rasa(),
-                       clock=chat_clock())
+                       clock=chat_clock(), forget=forget_conversation)
 
 
 @bp.post("/api/chat/sessions")

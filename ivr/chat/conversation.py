@@ -22,6 +22,7 @@ from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
 from ivr.chat.store import ChatSession, ChatStore
 from ivr.rasa_client import RasaClient, RasaUnavailable
+from models import keys
 from models.contacts import EventKind, NewEvent, close_contact, open_contact, record_events
 from models.db import session_scope
 from routing.chat_queue import ChatQueue
@@ -68,17 +69,22 @@ class ChatService:
 
     def __init__(self, *, store: ChatStore, queue: ChatQueue, engine: Engine, config: ChatConfig,
                  directory: Directory, closures: EmergencyClosures, rasa: RasaClient | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 forget: Callable[[str], None] = lambda contact_key: None) -> None:
         self.store, self.queue, self.engine, self.config = store, queue, engine, config
         self.directory, self.closures, self.rasa, self.clock = directory, closures, rasa, clock
+        self.forget = forget  # deletes the assistant's tracker once the chat has ended
 
     def start(self) -> ChatSession:
         """Open a contact and a session, and greet the customer."""
         now = self.clock()
-        contact_key = f"webchat-{secrets.token_hex(12)}"
+        # The contact key is a digest of the session id: records, live state, rate limits and the
+        # assistant's tracker all name one identity, and erasure finds them all from either.
+        session_id = secrets.token_urlsafe(32)
+        contact_key = keys.chat_contact_key(session_id)
         with session_scope(self.engine) as db:
             open_contact(session=db, key=contact_key, channel=CHANNEL, at=now)
-        session = self.store.create(contact_key)
+        session = self.store.create(contact_key, session_id=session_id)
         turn = Turn(session, now)
         if self.rasa is None:
             session.mode = "menu"
@@ -151,7 +157,7 @@ class ChatService:
             text = text.lstrip("/ ") or "hello"
         if session.mode == "assistant" and self.rasa is not None:
             try:
-                reply = parse_reply(self.rasa.send(session.session_id, text, {"channel": CHANNEL}))
+                reply = parse_reply(self.rasa.send(session.contact_key, text, {"channel": CHANNEL}))
             except RasaUnavailable:
                 session.mode = "menu"
                 turn.say(self.config.text("assistant_unavailable"))
@@ -200,6 +206,8 @@ class ChatService:
             record_events(session=db, contact_key=session.contact_key, events=turn.events)
             if close:
                 close_contact(session=db, key=session.contact_key, at=turn.now)
+        if close:
+            self.forget(session.contact_key)
         offered = [b for m in turn.messages for b in m["buttons"]]
         if offered:
             session.offered = offered

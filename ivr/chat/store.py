@@ -79,9 +79,10 @@ class ChatStore:
         self.ttl_seconds = ttl_seconds
         self.max_lines = max_lines
 
-    def create(self, contact_key: str) -> ChatSession:
+    def create(self, contact_key: str, *, session_id: str | None = None) -> ChatSession:
         """A new session with an unguessable id (the customer's only credential)."""
-        session = ChatSession(session_id=secrets.token_urlsafe(32), contact_key=contact_key)
+        session = ChatSession(session_id=session_id or secrets.token_urlsafe(32),
+                              contact_key=contact_key)
         self.save(session)
         return session
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 
+from ivr import connections
 from ivr.voice import (
     bp,
     callback,
@@ -247,6 +248,7 @@ def _ended(call: Call) -> str:
     if state.phase == CALLBACK and state.outcome != "callback":
         state.plan = {k: v for k, v in (state.plan or {}).items() if k != "callback"}
     state.callback_number = None
+    connections.forget_conversation(state.call_sid)
     call.timeline.close(detail={"outcome": state.outcome,
                                 "status": call.form.get("CallStatus"),
                                 "duration": call.form.get("CallDuration")})
