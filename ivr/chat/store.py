@@ -17,6 +17,7 @@ from typing import Any
 import redis
 
 from models import keys
+from models.minimise import for_storage, from_storage
 from models.redaction import redact
 
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet (256 bits).
@@ -51,7 +52,7 @@ class ChatSession:
         values: dict[str, Any] = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for name in _JSON_FIELDS:
             if name in values:
-                values[name] = json.loads(values[name])
+                values[name] = from_storage(json.loads(values[name]))
         values["callback_tries"] = int(values.get("callback_tries", 0))
         return cls(session_id=session_id, **values)
 
@@ -62,7 +63,8 @@ class ChatSession:
             if name == "session_id":
                 continue
             value = getattr(self, name)
-            result[name] = json.dumps(value) if name in _JSON_FIELDS else str(value)
+            # JSON fields as stored: postcodes as outward codes, no fact named after offending.
+            result[name] = json.dumps(for_storage(value)) if name in _JSON_FIELDS else str(value)
         return result
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import redis
 
 from models import keys
+from models.minimise import for_storage, from_storage
 
 # Phases of a call; "ended" is final.
 ASSISTANT, KEYPAD, QUEUE, TRANSFER, CALLBACK, FINISHING, ENDED = (
@@ -95,7 +96,7 @@ class CallStore:
         pipe = self._redis.pipeline(transaction=False)
         if state is not None:
             pipe.set(keys.key(keys.CALL_STATE, call_sid=state.call_sid),
-                     json.dumps(asdict(state), separators=(",", ":")), ex=self._ttl)
+                     _encode(state), ex=self._ttl)
         if token is not None:
             pipe.eval(_RELEASE, 1, keys.key(keys.CALL_LOCK, call_sid=call_sid), token)
         pipe.execute()
@@ -103,17 +104,22 @@ class CallStore:
     def save(self, state: CallState) -> None:
         """Store `state` and restart its expiry."""
         self._redis.set(keys.key(keys.CALL_STATE, call_sid=state.call_sid),
-                        json.dumps(asdict(state), separators=(",", ":")), ex=self._ttl)
+                        _encode(state), ex=self._ttl)
 
     def create(self, state: CallState) -> bool:
         """Store `state` unless the call has one; False when a duplicate webhook lost the race."""
         return bool(self._redis.set(keys.key(keys.CALL_STATE, call_sid=state.call_sid),
-                                    json.dumps(asdict(state), separators=(",", ":")),
+                                    _encode(state),
                                     ex=self._ttl, nx=True))
+
+
+def _encode(state: CallState) -> str:
+    """The state as stored: postcodes as outward codes, no fact named after offending."""
+    return json.dumps(for_storage(asdict(state)), separators=(",", ":"))
 
 
 def _decode(raw: str | None) -> CallState | None:
     if raw is None:
         return None
     known = CallState.__dataclass_fields__
-    return CallState(**{k: v for k, v in json.loads(raw).items() if k in known})
+    return CallState(**{k: v for k, v in from_storage(json.loads(raw)).items() if k in known})

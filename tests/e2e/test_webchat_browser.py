@@ -157,6 +157,22 @@ def test_a_reload_keeps_the_conversation(page):
     expect(page.get_by_role("status")).to_contain_text("You are number 1 in the queue")
 
 
+def test_the_customer_sees_what_they_typed_while_the_stored_copy_is_redacted(page, redis_client):
+    open_chat(page)
+    reply(page, "A face-to-face appointment")
+    reply(page, "19 or over")
+    type_message(page, "LS1 4AP")
+    expect_line(page, "LS1 4AP")
+    log = page.get_by_role("log", name="Conversation")
+    assert "[postcode]" not in log.inner_text()
+    page.reload()
+    expect_line(page, "LS1 4AP")  # after a reload too, from this tab's own copy
+    assert "[postcode]" not in log.inner_text()
+    stored = " ".join(str(redis_client.xrange(name)) for name in redis_client.scan_iter("ct:chat:*")
+                      if redis_client.type(name) == "stream")
+    assert "[postcode]" in stored and "LS1 4AP" not in stored  # only the stored copy is redacted
+
+
 def test_keyboard_only_use_with_visible_focus(page):
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"

@@ -2,22 +2,31 @@
  *   <script src="https://HOST/chat/static/widget.js" defer></script>
  * Plain JavaScript, no build step. Every message is put on the page as text (textContent), never
  * as HTML. The session id is kept in sessionStorage so a reload resumes the conversation; the
- * transcript is replayed from the server's event stream, which is the one source of what is shown.
+ * transcript is replayed from the server's event stream, which is the one source of what is shown,
+ * except the customer's own typed lines: the server keeps them only redacted ("[postcode]"), so
+ * the widget keeps what the customer typed in this tab's sessionStorage and shows that instead.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = (script && script.getAttribute("data-chat-base")) ||
     (script ? new URL(script.src, location.href).origin : location.origin);
-  var STORE_ID = "ncsChatSession", STORE_OPEN = "ncsChatOpen";
+  var STORE_ID = "ncsChatSession", STORE_OPEN = "ncsChatOpen", STORE_TYPED = "ncsChatTyped";
   var MAX_CHARS = 1000;
   var AUTHORS = { customer: "You", assistant: "National Careers Service", system: "National Careers Service" };
   var sessionId = read(STORE_ID), source = null, sending = Promise.resolve(), starting = null, ended = false;
+  // What the customer typed, one entry per line they sent (null for a quick reply), in order.
+  var typedLines = parseList(read(STORE_TYPED)), customerLines = 0;
 
   function read(key) { try { return sessionStorage.getItem(key); } catch (e) { return null; } }
   function write(key, value) {
     try { if (value === null) sessionStorage.removeItem(key); else sessionStorage.setItem(key, value); } catch (e) { /* private mode: the chat still works until reload */ }
   }
+  function parseList(text) {
+    try { var list = JSON.parse(text || "[]"); return Array.isArray(list) ? list : []; } catch (e) { return []; }
+  }
+  function rememberTyped() { write(STORE_TYPED, typedLines.length ? JSON.stringify(typedLines) : null); }
+  function forgetTyped() { typedLines = []; customerLines = 0; rememberTyped(); }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -91,6 +100,7 @@
 
   function start() {
     showError("");
+    forgetTyped();
     starting = api("POST", "", null).then(function (data) {
       sessionId = data.session_id;
       write(STORE_ID, sessionId);
@@ -103,6 +113,7 @@
     if (source) source.close();
     log.textContent = "";
     replies.textContent = "";
+    customerLines = 0;
     setEnded(false);
     source = new EventSource(eventsUrl());
     source.addEventListener("message", function (event) { addMessage(JSON.parse(event.data)); });
@@ -135,14 +146,20 @@
     sessionId = null;
     starting = null;
     write(STORE_ID, null);
+    forgetTyped();
     status.textContent = "This chat has expired. Send a message to start a new one.";
   }
 
   function addMessage(message) {
     var who = message.from === "adviser" ? "Adviser" : (AUTHORS[message.from] || "National Careers Service");
-    if (message.text) {
+    var text = message.text;
+    if (message.from === "customer") {
+      var own = typedLines[customerLines++];
+      if (own) text = own;  // the customer sees what they typed; the server keeps it redacted
+    }
+    if (text) {
       var item = el("div", { "class": "ncs-msg ncs-msg--" + message.from });
-      item.append(el("span", { "class": "ncs-msg-who" }, who + ":"), el("p", { "class": "ncs-msg-text" }, message.text));
+      item.append(el("span", { "class": "ncs-msg-who" }, who + ":"), el("p", { "class": "ncs-msg-text" }, text));
       log.appendChild(item);
       log.scrollTop = log.scrollHeight;
     }
@@ -185,10 +202,14 @@
     if (typed) input.value = "";
     showError("");
     // Messages go one after another, in the order the customer sent them, once the chat exists.
+    var line = -1;
     sending = sending.then(function () { return starting; }).then(function () {
       if (!sessionId) throw new Error("The chat could not start. Please try again.");
+      line = typedLines.push(typed ? text : null) - 1;
+      rememberTyped();
       return api("POST", "/" + encodeURIComponent(sessionId) + "/messages", { text: text });
     }).catch(function (failure) {
+      if (line >= 0 && failure.status) { typedLines.splice(line, 1); rememberTyped(); }
       if (failure.status === 404) forget();
       if (typed && !input.value) input.value = text;
       showError(failure.message);
@@ -216,6 +237,7 @@
   });
   restart.addEventListener("click", function () {
     write(STORE_ID, null);
+    forgetTyped();
     sessionId = null;
     starting = null;
     status.textContent = "";
