@@ -2,7 +2,8 @@
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Loopback unless BIND_HOST says otherwise (the settings refuse development secrets off loopback).
+bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 # Threads keep slow dependencies (Rasa turns) from blocking a whole worker; each open webchat
 # holds one for its live event stream, so there are many.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -14,6 +15,8 @@ VAR_DIR = REPO_ROOT / "var"
 # Used only in development so the call simulator can sign requests without an account.
 DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+# The adviser page's development default (config/chat.yaml development_secret).
+DEVELOPMENT_ADVISER_SECRET = "adviser-development-only"
 # An account SID of the right shape for the emulator; a real account's comes from the environment.
 DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     retention_days: int = 90
     adviser_secret: str = ""
+    # The address gunicorn listens on (config/gunicorn.conf.py). Development secrets are allowed
+    # only on a loopback address outside production.
+    bind_host: str = "127.0.0.1"
 
     @field_validator("port")
     @classmethod
@@ -103,7 +109,27 @@ class Settings(BaseSettings):
             )
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
+        development = self.development_secrets()
+        if development and (production or not _loopback(self.bind_host)):
+            raise ValueError(
+                f"{', '.join(development)} must be set to secrets of your own: the development "
+                f"defaults are refused {'in production' if production else 'off loopback'} "
+                f"(BIND_HOST={self.bind_host})"
+            )
         return self
+
+    def development_secrets(self) -> list[str]:
+        """Names of the secrets that fall back to (or equal) the published development ones."""
+        found = []
+        if self.secret_key in ("", DEVELOPMENT_SECRET_KEY):
+            found.append("SECRET_KEY")
+        if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
+            found.append("TWILIO_AUTH_TOKEN")
+        if self.adviser_secret == DEVELOPMENT_ADVISER_SECRET or (
+            not self.adviser_secret and self.app_env != "production"
+        ):
+            found.append("ADVISER_SECRET")
+        return found
 
     @property
     def effective_database_url(self) -> str:
@@ -137,6 +163,14 @@ class Settings(BaseSettings):
     def effective_secret_key(self) -> str:
         """The key for signed cookies; a fixed development key outside production."""
         return self.secret_key or DEVELOPMENT_SECRET_KEY
+
+
+def _loopback(host: str) -> bool:
+    """True for an address only this machine can reach."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def load_settings(**overrides: object) -> Settings:

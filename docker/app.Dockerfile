@@ -8,6 +8,6 @@ COPY ivr ivr
 COPY routing routing
 COPY triage triage
 COPY models models
-ENV PYTHONPATH=/srv PORT=8000
+ENV PYTHONPATH=/srv PORT=8000 BIND_HOST=0.0.0.0
 EXPOSE 8000
 CMD ["sh", "-c", "python -m models migrate && gunicorn -c config/gunicorn.conf.py"]

@@ -4,6 +4,8 @@ WORKDIR /srv
 COPY bot/requirements.txt bot/requirements.txt
 RUN pip install --no-cache-dir -r bot/requirements.txt
 COPY triage triage
+# The tracker store (bot/tracker_store.py) redacts with the app's standard-library rules and word list.
+COPY models models
 COPY bot bot
 ENV PYTHONPATH=/srv
 WORKDIR /srv/bot

@@ -6,7 +6,7 @@ from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings, load_settings
-from ivr import chat, connections, errors, health, logs, voice
+from ivr import chat, connections, errors, health, logs, security, voice
 
 
 def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
     if settings.voice_enabled:

@@ -41,7 +41,7 @@ CHAT_TURNS = [
     "I was born on 12/03/1985 and live at LS1 4AP, I was reoffending before",
 ]
 CALL_TURNS = [
-    "I left prison last month after a sentence for shoplifting, email jo.bloggs@example.com",
+    "I left prison after a sentence for shoplifting, email jo.bloggs@example.com",
     "I want some careers advice",
     "45",
     "M1 1AE",
@@ -49,7 +49,8 @@ CALL_TURNS = [
 # What must not be found anywhere at rest, lower-cased. The callback number the caller keys in
 # (01134960456) is not here: a callback needs it, and it lives only in the callback's row.
 NEEDLES = (
-    "hmp", "burglary", "conviction", "parole", "custody", "offend", "reoffending", "prison", "sentence",
+    "hmp", "burglary", "conviction", "parole", "custody", "offend", "reoffending", "prison",
+    "sentence",
     "shoplifting", "joanna", "bloggs", "07700 900123", "07700900123", "jo.bloggs",
     "12/03/1985", "ls1 4ap", "m1 1ae",
 )
@@ -123,22 +124,24 @@ def _call(app) -> str:
     return call.call_sid
 
 
+_READERS = {
+    "string": lambda client, name: client.get(name),
+    "hash": lambda client, name: client.hgetall(name),
+    "list": lambda client, name: client.lrange(name, 0, -1),
+    "set": lambda client, name: client.smembers(name),
+    "zset": lambda client, name: client.zrange(name, 0, -1),
+    "stream": lambda client, name: client.xrange(name),
+}
+
+
 def _redis_text(base: str) -> str:
     """Every key name and value in every database of the server, as one lower-case text."""
     parts = []
     for db in range(16):
         client = redis.Redis.from_url(f"{base}/{db}", decode_responses=True)
         for name in client.scan_iter(count=1000):
-            kind = client.type(name)
-            value = {
-                "string": lambda n: client.get(n),
-                "hash": lambda n: client.hgetall(n),
-                "list": lambda n: client.lrange(n, 0, -1),
-                "set": lambda n: client.smembers(n),
-                "zset": lambda n: client.zrange(n, 0, -1),
-                "stream": lambda n: client.xrange(n),
-            }.get(kind, lambda n: "")(name)
-            parts.append(f"{db} {name} {value}")
+            read = _READERS.get(client.type(name), lambda client, name: "")
+            parts.append(f"{db} {name} {read(client, name)}")
     return "\n".join(parts).lower()
 
 

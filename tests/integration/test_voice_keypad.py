@@ -245,7 +245,7 @@ def test_cold_transfer_at_the_weekend_with_a_withheld_number(settings, redis_cli
             "by 5pm on Monday.") in heard[0]
     [callback] = _callbacks(app)
     assert callback.phone == "+441134960456"
-    # Only the outward code outlives the turn it was said in: the area is all a rule needs (001:29.1).
+    # Only the outward code outlives the turn it was said in: a rule needs the area (001:29.1).
     assert callback.summary["facts"]["postcode"] == "M1"
     assert "callback_number" not in str(call_state(app, call.call_sid)["callback_number"] or "")
 

@@ -1,0 +1,42 @@
+"""Security headers on every response, and the pages that must never be framed.
+
+Every page's scripts and styles are static files of this app (no inline script, no inline style),
+so the Content-Security-Policy allows only 'self'. Staff pages (the adviser page, the console,
+the dashboard) may not be framed by any site; the public pages and the widget's files may be, so
+the widget stays embeddable in the website. HSTS is sent only in production, where the app is
+served over HTTPS.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+STAFF_PREFIXES = ("/adviser", "/console", "/dashboard")
+_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response the app sends."""
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response: Response) -> Response:
+    """The security headers for this request's response (set only where a view did not)."""
+    staff = request.path.startswith(STAFF_PREFIXES)
+    policy = _POLICY + ("; frame-ancestors 'none'" if staff else "")
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", policy)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin" if not staff
+                       else "no-referrer")
+    if staff:
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["SETTINGS"].app_env == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
