@@ -17,8 +17,8 @@ test:  ## install what the tests need and run every test
 env:  ## create the app's environment (.venv)
 	@bash scripts/app_env.sh >/dev/null
 
-lint: env  ## check style with ruff
-	@$(PY) -m ruff check .
+lint: env  ## check style (ruff), security (bandit) and dependencies (pip-audit)
+	@bash scripts/lint.sh
 
 bench: env  ## run the benchmarks and print their figures
 	@bash scripts/bench.sh

@@ -12,11 +12,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
-# Used only in development so the call simulator can sign requests without an account.
-DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+# Used only in development so the call simulator can sign requests without an account; these
+# published defaults are refused in production and off loopback (Settings.development_secrets).
+DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"  # nosec B105
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key"  # nosec B105
 # The adviser page's development default (config/chat.yaml development_secret).
-DEVELOPMENT_ADVISER_SECRET = "adviser-development-only"
+DEVELOPMENT_ADVISER_SECRET = "adviser-development-only"  # nosec B105
 # An account SID of the right shape for the emulator; a real account's comes from the environment.
 DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 
