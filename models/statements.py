@@ -30,9 +30,9 @@ def insert_ignoring_sql(table: sa.Table, columns: tuple[str, ...], conflict: tup
     values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in columns) + ")" for i in range(rows))
     binds = [sa.bindparam(f"{c}_{i}", type_=table.c[c].type) for i in range(rows) for c in columns]
     # Table and column names come from the SQLModel metadata; every value is a bound parameter.
-    return sa.text(  # nosec B608
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values} "
-        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING id"
+    insert = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values} "  # nosec B608
+    return sa.text(
+        insert + f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING id"
     ).bindparams(*binds)
 
 
