@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     web_threads: int = 32
     log_level: str = "INFO"
     retention_days: int = 90
+    # The logs the retention purge trims (make run's and the emulator's logs): var/log when unset.
+    log_dir: str = ""
     adviser_secret: str = ""
     # The address gunicorn listens on (config/gunicorn.conf.py). Development secrets are allowed
     # only on a loopback address outside production.
@@ -136,6 +138,11 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The database to use: DATABASE_URL, or a SQLite file under var/."""
         return self.database_url or f"sqlite:///{VAR_DIR / 'careers.sqlite3'}"
+
+    @property
+    def effective_log_dir(self) -> Path:
+        """Where the processes' logs are written: LOG_DIR, else var/log."""
+        return Path(self.log_dir) if self.log_dir else VAR_DIR / "log"
 
     @property
     def effective_rasa_tracker_redis_url(self) -> str:

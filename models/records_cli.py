@@ -67,7 +67,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 args.retention_days if args.retention_days is not None else settings.retention_days
             )
             counts = purge_expired(
-                session=session, now=now, retention_days=days, tracker_redis=tracker_redis(settings)
+                session=session, now=now, retention_days=days,
+                tracker_redis=tracker_redis(settings),
+                redis=redis_connection.connect(settings.redis_url),
+                log_dir=settings.effective_log_dir,
             )
             print(json.dumps(counts, sort_keys=True))
             return 0

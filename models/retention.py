@@ -5,7 +5,9 @@ What goes, for each contact that started more than `retention_days` before `now`
 - its link to a customer record, and its neutral indicator;
 - the phone number, email address, reason and summary of its finished callbacks;
 - its assistant tracker and lock in Rasa's Redis database, when that connection is given;
-and every customer record with no contact inside the period.
+- its live Redis keys (every pattern registered in models.keys), when that connection is given;
+and every customer record with no contact inside the period, and, when a log directory is given,
+every log line (and log file) older than the period.
 
 What stays: each contact's channel, number dialled and times, and its events' kinds, times and
 details (which carry no personal data), so the figures built from them still add up.
@@ -14,7 +16,9 @@ A contact that started exactly at the cut-off is kept: only what is strictly old
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import redis as redis_lib
 import sqlalchemy as sa
@@ -22,6 +26,7 @@ from sqlmodel import Session, select
 
 from models import keys
 from models.callbacks import OPEN_STATUSES, Callback
+from models.erasure import ContactIds, erase_redis
 from models.records import Contact, ContactEvent, Customer
 from models.service_state import set_state
 from models.timestamps import require_utc
@@ -37,6 +42,8 @@ def purge_expired(
     now: datetime,
     retention_days: int,
     tracker_redis: redis_lib.Redis | None = None,
+    redis: redis_lib.Redis | None = None,
+    log_dir: Path | None = None,
 ) -> dict[str, int]:
     """Purge everything older than the retention period; counts of what was purged, by kind."""
     if retention_days < 1:
@@ -44,6 +51,8 @@ def purge_expired(
     now = require_utc(now)
     cutoff = now - timedelta(days=retention_days)
     counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "customers", "trackers"), 0)
+    if redis is not None:
+        counts["redis_keys"] = 0
     due = session.execute(
         sa.select(Contact.id, Contact.key)
         .where(Contact.started_at < cutoff, Contact.purged_at.is_(None))
@@ -53,12 +62,51 @@ def purge_expired(
         chunk = due[start : start + _CHUNK]
         for name, count in _purge_contacts(session, chunk, now, tracker_redis).items():
             counts[name] += count
+        if redis is not None:
+            ids = [ContactIds(row[1]) for row in chunk]
+            counts["redis_keys"] += erase_redis(redis, ids, [], store="live")
     counts["customers"] = _rowcount(
         session,
         sa.delete(Customer).where(Customer.last_contact_at < cutoff, ~_has_recent_contact(cutoff)),
     )
+    if log_dir is not None:
+        counts["log_lines"] = purge_logs(log_dir, cutoff)
     set_state(session=session, name=LAST_RUN_STATE, value=now.isoformat())
     return counts
+
+
+_LOG_TIME = re.compile(r"^\[?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})")
+
+
+def purge_logs(directory: Path, cutoff: datetime) -> int:
+    """Drop log lines stamped before `cutoff` (UTC) from every *.log file under `directory`;
+    a whole file last written before it goes. Returns the number of lines removed.
+
+    A line without a time stamp (a traceback, a continuation) shares the fate of the stamped line
+    above it. Files are rewritten in place, so a process appending to one carries on at its end.
+    """
+    removed = 0
+    for path in sorted(directory.glob("**/*.log")) if directory.is_dir() else []:
+        written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+        if written < cutoff:
+            path.unlink()
+            removed += len(lines)
+            continue
+        kept, keep = [], True
+        for line in lines:
+            stamp = _LOG_TIME.match(line)
+            if stamp:
+                at = datetime.fromisoformat(f"{stamp[1]}T{stamp[2]}").replace(tzinfo=UTC)
+                keep = at >= cutoff
+            if keep:
+                kept.append(line)
+        if len(kept) < len(lines):
+            with path.open("r+", encoding="utf-8") as handle:
+                handle.write("".join(kept))
+                handle.truncate()
+            removed += len(lines) - len(kept)
+    return removed
 
 
 def _purge_contacts(

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import redis as redis_lib
 import sqlalchemy as sa
@@ -60,22 +61,25 @@ def retention_due(*, engine: Engine, now: datetime) -> bool:
 
 
 def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: datetime,
-                  retention_days: int) -> dict[str, int]:
-    """Purge what is older than the retention period; return what was purged."""
+                  retention_days: int, redis: redis_lib.Redis | None = None,
+                  log_dir: Path | None = None) -> dict[str, int]:
+    """Purge what is older than the retention period (database, trackers, live Redis keys, logs);
+    return what was purged."""
     with session_scope(engine) as session:
         counts = purge_expired(session=session, now=now, retention_days=retention_days,
-                               tracker_redis=trackers)
+                               tracker_redis=trackers, redis=redis, log_dir=log_dir)
     log.info("retention purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
 
 
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
-         retention_days: int, now: datetime | None = None) -> None:
+         retention_days: int, now: datetime | None = None, log_dir: Path | None = None) -> None:
     """One round of the worker's duties."""
     now = now or datetime.now(UTC)
     summarise_callbacks(engine=engine, redis=redis, now=now)
     if retention_due(engine=engine, now=now):
-        run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days)
+        run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days,
+                      redis=redis, log_dir=log_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.is_set():
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
-                 retention_days=settings.retention_days)
+                 retention_days=settings.retention_days, log_dir=settings.effective_log_dir)
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:

@@ -165,7 +165,9 @@ def test_nothing_raw_at_rest_after_a_chat_and_a_call_then_erasure_leaves_nothing
     live = redis.Redis.from_url(f"{base}/1", decode_responses=True)
     chat_contact = keys.chat_contact_key(session_id)
     # The chat is still open (waiting for an adviser), so its tracker is still there, redacted.
-    assert live.exists(keys.RASA_TRACKER.format(sender_id=chat_contact))
+    tracker = keys.RASA_TRACKER.format(sender_id=chat_contact)
+    # ... and expires with an idle chat (config/chat.yaml session_ttl_seconds, 001:29.1).
+    assert 0 < live.ttl(tracker) <= load_chat_config().session_ttl_seconds
     # The call has ended, so its tracker went at once.
     assert not live.exists(keys.RASA_TRACKER.format(sender_id=call_sid))
     redis.Redis.from_url(base).save()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from models.db import make_engine, session_scope
 from tests.support.databases import TEST_REDIS_URL
 
 REPO = Path(__file__).resolve().parents[2]
+LOG_DIR = Path(tempfile.mkdtemp(prefix="records-cli-logs-"))
 NOW = datetime.now(UTC) - timedelta(days=2)
 IDENTITY = [
     "--surname",
@@ -37,6 +39,7 @@ def models_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
         "DATABASE_URL": database_url,
         "REDIS_URL": TEST_REDIS_URL,
         "RASA_TRACKER_REDIS_URL": TEST_REDIS_URL,
+        "LOG_DIR": str(LOG_DIR),
         "APP_ENV": "test",
     }
     return subprocess.run(
@@ -105,12 +108,14 @@ def test_purge_prints_its_counts(sqlite_url, customer):
     assert json.loads(kept.stdout)["contacts"] == 0
     purged = models_cli(sqlite_url, "purge", "--retention-days", "1")  # the contact is 2 days old
     assert purged.returncode == 0, purged.stderr
-    assert json.loads(purged.stdout) | {"trackers": 0} == {
+    assert json.loads(purged.stdout) | {"trackers": 0, "redis_keys": 0} == {
         "contacts": 1,
         "transcripts": 1,
         "callbacks": 0,
         "customers": 1,
         "trackers": 0,
+        "redis_keys": 0,
+        "log_lines": 0,
     }
 
 

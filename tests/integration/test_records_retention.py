@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
@@ -109,3 +110,39 @@ def test_a_returning_customer_keeps_their_record(engine):
         counts = purge_expired(session=session, now=NOW, retention_days=90)
         assert counts["customers"] == 0 and counts["contacts"] == 1
         assert len(session.exec(select(Customer)).all()) == 1
+
+
+def test_retention_reaches_live_redis_trackers_and_logs(engine, redis_client, tmp_path):
+    """RETENTION_DAYS on a fixed clock: the old contact's live keys, its assistant tracker and
+    the log lines older than the period go; the recent contact's and recent lines stay."""
+    old, new = "CA-OLD-LIVE", "CA-NEW-LIVE"
+    add_contact(engine, old, CUTOFF - timedelta(days=1))
+    add_contact(engine, new, CUTOFF + timedelta(days=1))
+    for sid in (old, new):
+        redis_client.set(keys.key(keys.CALL_STATE, call_sid=sid), "{}")
+        redis_client.set(keys.key(keys.RASA_TRACKER, sender_id=sid), "{}")
+    logs = tmp_path / "log"
+    logs.mkdir()
+    before, after = CUTOFF - timedelta(hours=1), CUTOFF + timedelta(hours=1)
+    (logs / "app.log").write_text(
+        f"{before:%Y-%m-%d %H:%M:%S},120 INFO ivr: old line\n"
+        "Traceback (most recent call last): a continuation of the old line\n"
+        f"[{after:%Y-%m-%d %H:%M:%S} +0000] [12] [INFO] recent line\n"
+        "a continuation of the recent line\n"
+    )
+    stale = logs / "emulator.log"
+    stale.write_text(f"{before:%Y-%m-%d %H:%M:%S} INFO emulator: an old call\n")
+    os.utime(stale, (before.timestamp(), before.timestamp()))
+    with session_scope(engine) as session:
+        counts = purge_expired(session=session, now=NOW, retention_days=90,
+                               tracker_redis=redis_client, redis=redis_client, log_dir=logs)
+    assert counts["trackers"] == 1 and counts["redis_keys"] == 1 and counts["log_lines"] == 3
+    assert not redis_client.exists(keys.key(keys.CALL_STATE, call_sid=old))
+    assert not redis_client.exists(keys.key(keys.RASA_TRACKER, sender_id=old))
+    assert redis_client.exists(keys.key(keys.CALL_STATE, call_sid=new))
+    assert redis_client.exists(keys.key(keys.RASA_TRACKER, sender_id=new))
+    assert (logs / "app.log").read_text().splitlines() == [
+        f"[{after:%Y-%m-%d %H:%M:%S} +0000] [12] [INFO] recent line",
+        "a continuation of the recent line",
+    ]
+    assert not stale.exists()
