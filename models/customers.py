@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import argon2
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -25,6 +25,7 @@ from models.timestamps import require_utc
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+_HASHER = argon2.PasswordHasher()  # argon2id with the library's recommended parameters
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,11 @@ def link_contact(*, session: Session, contact_key: str, customer_id: int) -> Non
 
 
 def set_shared_secret(*, session: Session, customer_id: int, secret: str) -> None:
-    """Store a salted hash of the customer's shared secret (never the secret itself)."""
+    """Store an argon2id hash of the customer's shared secret (never the secret itself)."""
     if len(secret.strip()) < 4:
         raise ValueError("a shared secret has at least 4 characters")
     customer = _customer(session, customer_id)
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(_normal_secret(secret), salt=salt, **_SCRYPT)
-    customer.secret_hash = f"scrypt${salt.hex()}${digest.hex()}"
+    customer.secret_hash = _HASHER.hash(_normal_secret(secret))
     session.add(customer)
 
 
@@ -134,11 +133,25 @@ def authenticate(
     customer = session.get(Customer, customer_id)
     if customer is None or not customer.secret_hash:
         return None
-    _, salt, expected = customer.secret_hash.split("$")
-    digest = hashlib.scrypt(_normal_secret(secret), salt=bytes.fromhex(salt), **_SCRYPT)
-    if not hmac.compare_digest(digest.hex(), expected):
+    given = _normal_secret(secret)
+    if not _secret_matches(customer.secret_hash, given):
         return None
+    if customer.secret_hash.startswith("scrypt$") or _HASHER.check_needs_rehash(
+            customer.secret_hash):
+        customer.secret_hash = _HASHER.hash(given)  # upgraded while the secret is at hand
+        session.add(customer)
     return AuthenticatedCustomer(customer_id=customer_id, _token=_ISSUED)
+
+
+def _secret_matches(stored: str, given: bytes) -> bool:
+    if stored.startswith("scrypt$"):  # hashes written before argon2id
+        _, salt, expected = stored.split("$")
+        digest = hashlib.scrypt(given, salt=bytes.fromhex(salt), **_SCRYPT)
+        return hmac.compare_digest(digest.hex(), expected)
+    try:
+        return _HASHER.verify(stored, given)
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return False
 
 
 def release_record(*, session: Session, authenticated: AuthenticatedCustomer) -> dict[str, Any]:

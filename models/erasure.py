@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from models import keys
 from models.callbacks import Callback, CallbackAttempt
+from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.timestamps import require_utc
 
@@ -93,6 +94,8 @@ def erase_customer(
         raise LookupError(f"no customer {customer_id}")
     contact_keys = list(session.exec(select(Contact.key).where(Contact.customer_id == customer_id)))
     counts = _erase(session, [contact_ids(k, redis) for k in contact_keys], redis, tracker_redis)
+    counts["identity_checks"] = forget_checks(session=session, customer_id=customer_id,
+                                              contact_keys=contact_keys)
     session.execute(sa.delete(Customer).where(Customer.id == customer_id))
     counts["customers"] = 1
     return _receipt(session, counts, at)
@@ -112,6 +115,8 @@ def erase_contacts(
     """
     ids = [contact_ids(k, redis) for k in dict.fromkeys(contact_keys)]
     counts = _erase(session, ids, redis, tracker_redis)
+    counts["identity_checks"] = forget_checks(session=session, customer_id=None,
+                                              contact_keys=[i.contact for i in ids])
     counts["customers"] = 0
     return _receipt(session, counts, at)
 

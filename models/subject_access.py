@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from models.callbacks import Callback, CallbackAttempt
 from models.customers import customer_details
+from models.identity import checks_for
 from models.records import Contact, ContactEvent, Customer
 
 RESPONSE_DAYS = 40  # calendar days to respond (001:34.2)
@@ -33,6 +34,7 @@ def export_customer(
         "customer": customer_details(customer),
         "contacts": [_contact(session, contact) for contact in contacts],
         "callbacks": _callbacks(session, [contact.key for contact in contacts]),
+        "identity_checks": checks_for(session=session, customer_id=customer_id),
     }
     if requested_on is not None:
         export["requested_on"] = requested_on.isoformat()

@@ -148,6 +148,7 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "customers",
         "redis_keys",
         "trackers",
+        "identity_checks",
     }
 
 
