@@ -84,8 +84,8 @@ def axe_script() -> Path:
 
 def axe_violations(page, *, context: str | None = None) -> list[dict]:
     """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return serious and critical ones."""
-    # Evaluated through the browser's protocol, not added as a <script>: the pages' Content-Security-
-    # Policy (script-src 'self') rightly refuses an injected inline script.
+    # Evaluated through the browser's protocol, not added as a <script>: the pages'
+    # Content-Security-Policy (script-src 'self') rightly refuses an injected inline script.
     page.evaluate(axe_script().read_text(encoding="utf-8") + "\n;undefined")
     results = page.evaluate(
         """async (context) => await axe.run(context || document, {
