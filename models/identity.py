@@ -39,7 +39,7 @@ class Check(StrEnum):
 
     CREATED = "created"  # no record matched all four facts: a new customer (001:7.2)
     MATCHED = "matched"  # a returning customer's record, not yet released
-    SECRET_SET = "secret_set"
+    SECRET_SET = "secret_set"  # nosec B105
     AUTHENTICATED = "authenticated"
     REFUSED = "refused"  # a wrong shared secret
     LOCKED = "locked"  # too many wrong secrets: not even checked
