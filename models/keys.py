@@ -18,6 +18,14 @@ CALLBACKS_DUE = PREFIX + "callbacks:due"
 CALLBACK_LEASE = PREFIX + "callback:{callback_id}:lease"
 # The worker's latest count of open callbacks (pending, overdue, lapsed leases) for live pages.
 CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
+# Supervisor figures (routing.figures): counters per local day, and per hour of it; contacts
+# waiting now per queue; which events were counted and which contacts reached a person, by digest
+# (never the contact key itself, so no figure key names a customer's contact).
+FIGURES_DAY = PREFIX + "fig:day:{date}"
+FIGURES_HOUR = PREFIX + "fig:hour:{date}"
+FIGURES_WAITING = PREFIX + "fig:waiting:{queue_id}"
+FIGURES_SEEN = PREFIX + "fig:seen:{date}"
+FIGURES_REACHED = PREFIX + "fig:reached:{date}"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the
