@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings, load_settings
 from ivr import chat, connections, errors, health, logs, voice
+from routing.figures import Figures
 
 
 def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     app.extensions.update(extensions)
     connections.init_app(app, settings)
+    app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)

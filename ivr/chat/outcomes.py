@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from ivr import figures
 from models.contacts import EventKind
 from models.db import session_scope
 from routing import hours
@@ -84,6 +85,7 @@ def callback_instead(service: ChatService, turn: Turn) -> None:
     """The customer in the queue would rather be called back (000:L19): due within 24 hours."""
     session = turn.session
     service.queue.leave(session.queue_id, session.session_id)
+    figures.left_queue("webchat", session.contact_key, queue=session.queue_id, at=turn.now)
     _ask_for_details(service, turn, {"queue_id": session.queue_id}, turn.now + CALLBACK_WITHIN,
                      "customer_request", "callback_instead", _CENTRE_WHO)
 

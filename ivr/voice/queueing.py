@@ -6,6 +6,7 @@ can press 1 to be called back instead (000:L19). The Enqueue action records how 
 
 from __future__ import annotations
 
+from ivr import figures
 from ivr.voice import callback, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes, summary_record
@@ -70,6 +71,8 @@ def done(call: Call) -> str:
         state.outcome = "abandoned"
         call.timeline.record("abandoned", event_id="abandoned", detail=detail)
         return twiml.hangup([], call.config.speech)
+    figures.left_queue("phone", call.state.contact_key, queue=_queue(call),
+                       waited=_int(form.get("QueueTime")))
     if result == "leave" and state.outcome == "left_for_callback":
         return callback.from_contact_centre(call, [], source="customer_request")
     # queue-full, error, system-error, redirected, or a leave we did not ask for.

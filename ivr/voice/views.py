@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 
+from ivr import figures
 from ivr.voice import (
     bp,
     callback,
@@ -67,6 +68,7 @@ def _answer(call_sid: str | None, handler: Callable[[Call], str], *, step: bool 
             # The step's events are committed (one transaction) before the customer hears the
             # answer, and under the call's lock so the timeline keeps the order of the webhooks.
             call.timeline.flush()
+            figures.observe("phone", call.state.contact_key, call.timeline.committed)
     except Exception as error:
         log.error("voice webhook %s failed: %s", request.path, type(error).__name__, exc_info=error)
         body, call = _apology(), None
