@@ -1,14 +1,14 @@
 """Management information: figure counters rolled up per hour.
 
-Revision ID: 0005_figure_hour
-Revises: 0004_callback_claim_order
+Revision ID: 0006_figure_hour
+Revises: 0005_staff
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_figure_hour"
-down_revision = "0004_callback_claim_order"
+revision = "0006_figure_hour"
+down_revision = "0005_staff"
 branch_labels = None
 depends_on = None
 
