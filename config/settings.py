@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     console_idle_minutes: int = 15
     # Create the demo staff accounts at start-up (development only; refused in production).
     console_demo_accounts: bool = False
+    # Bearer token for GET /metrics; required in production (without it /metrics answers 403),
+    # optional elsewhere (development and test leave it open).
+    metrics_token: str = ""
 
     @field_validator("port")
     @classmethod

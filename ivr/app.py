@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import console
 from config.settings import Settings, load_settings
+from console import supervisor
 from ivr import chat, connections, errors, health, logs, voice
 from routing.figures import Figures
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
     console.init_app(app)
+    supervisor.init_app(app)
     app.before_request(_refuse_oversized_body)
     return app
 
