@@ -35,9 +35,9 @@ from routing.figures_live import Snapshot, alerts, dashboard_json, snapshot
 from routing.plan import default_directory
 
 # Guarded once, here: console.register() would add the guard again for every app a process makes.
+# Its script is served by the console's own static route (console/static/dashboard.js).
 bp = auth.guard(Blueprint("supervisor", __name__, url_prefix="/console",
-                          template_folder="templates", static_folder="static",
-                          static_url_path="/supervisor-static"))
+                          template_folder="templates"))
 SUPERVISORS = ("supervisor", "admin")
 PRESENCE_STATES = ("Available", "Busy", "Wrap-up", "Away")
 MAX_MESSAGE = 200
