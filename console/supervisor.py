@@ -66,10 +66,13 @@ def now() -> datetime:
 
 
 def live_snapshot() -> Snapshot:
-    """Today's figures as of now."""
-    return snapshot(redis_client=current_app.extensions["redis"],
+    """Today's figures as of now, with every callback owner (zeros where nothing is open)."""
+    snap = snapshot(redis_client=current_app.extensions["redis"],
                     engine=current_app.extensions["engine"], now=now(),
                     definitions=load_definitions(), queue_ids=directory().queues)
+    zero = {"pending": 0, "due_within_hour": 0, "overdue": 0}
+    snap.callbacks = {**{owner: dict(zero) for owner in callback_owners()}, **snap.callbacks}
+    return snap
 
 
 def local_midnight(snap: Snapshot) -> datetime:
@@ -86,7 +89,7 @@ def closures() -> EmergencyClosures:
 
 def body() -> dict:
     """The dashboard JSON with its live extras."""
-    found = dashboard_json(live_snapshot(), owners=callback_owners())
+    found = dashboard_json(live_snapshot())
     found["advisers"] = adviser_presence()
     found["closures"] = [{"entity": c.entity_id, "message": c.reason, "set_by": c.set_by,
                           "until": c.until.isoformat() if c.until else None}
@@ -170,7 +173,7 @@ def close_entity():
         return _page(error=str(error)), 400
     audit("closure_set", target=entity, detail={
         "message": message, "until": closure.until.isoformat() if closure.until else None})
-    return _back(f"{entity} is closed")
+    return _back(f"{_name(entity)} is closed until {_when(closure.until)}")
 
 
 @bp.post("/closures/<entity>/reopen")
@@ -183,7 +186,8 @@ def reopen_entity(entity: str):
         return _page(error=str(error)), 400
     if lifted:
         audit("closure_lifted", target=entity)
-    return _back(f"{entity} is open again" if lifted else f"{entity} was not closed")
+    return _back(f"{_name(entity)} is open again" if lifted else
+                 f"{_name(entity)} was not closed")
 
 
 def _until(text: str, hours: str) -> datetime | None:
@@ -195,6 +199,16 @@ def _until(text: str, hours: str) -> datetime | None:
     zone = load_definitions().timezone
     value = datetime.fromisoformat(text.strip())
     return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def _name(entity: str) -> str:
+    return dict(_closable(directory())).get(entity, entity)
+
+
+def _when(until: datetime | None) -> str:
+    if until is None:
+        return "reopened"
+    return until.astimezone(load_definitions().timezone).strftime("%H:%M on %d %B %Y")
 
 
 def _closable(places: Directory) -> list[tuple[str, str]]:

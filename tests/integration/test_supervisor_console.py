@@ -184,3 +184,20 @@ def test_metrics_are_protected_in_production(sqlite_url, redis_client):
     assert guarded.test_client().get("/metrics").status_code == 401
     ok = guarded.test_client().get("/metrics", headers={"Authorization": "Bearer scrape-me"})
     assert ok.status_code == 200 and b"contact_centre_waiting" in ok.data
+
+
+def test_the_grafana_dashboard_asks_only_for_metrics_the_app_exposes(app):
+    import json
+    import re
+    from pathlib import Path
+
+    synthetic_morning(app)
+    app.extensions["figures"].observe("phone", "CA20", [
+        NewEvent("transferred", NOW, "x", {"contractor": "london"})])
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    exposed = {s.name for f in text_string_to_metric_families(text) for s in f.samples}
+    board = json.loads((Path(__file__).parents[2] / "docker" / "grafana-dashboard.json")
+                       .read_text(encoding="utf-8"))
+    asked = {name for panel in board["panels"] for target in panel["targets"]
+             for name in re.findall(r"contact_centre_\w+", target["expr"])}
+    assert asked and asked <= exposed, asked - exposed
