@@ -201,7 +201,7 @@ def print_accounts(accounts: list[dict]) -> None:
 def print_addresses(base: str, settings) -> None:
     """Tell the newcomer where everything is."""
     pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
-             ("Supervisor dashboard", "/dashboard/")]
+             ("Supervisor dashboard", "/console/dashboard")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
     if (REPO / "ivr" / "simulate.py").exists():

@@ -94,3 +94,14 @@ def test_chats_count_from_joining_to_leaving(settings, redis_client):
     assert q["short_abandoned"] == 1                         # it waited well under 5 s
     assert figures["channels"]["webchat"]["adult_digital_advice"]["abandoned"] == 1
     assert figures["assistant"]["webchat"]["started"] == 2
+
+
+def test_figures_are_shared_by_every_process_and_survive_a_restart(settings, redis_client):
+    first, second = (voice_app(settings, WEEKDAY_MORNING) for _ in range(2))
+    young_person_in_queue(first)._queue_ends("bridged", 9)
+    young_person_in_queue(second)._queue_ends("bridged", 30)
+    del first                                               # one process goes away
+    restarted = voice_app(settings, WEEKDAY_MORNING)        # and a new one starts
+    q = body(restarted, datetime.now(UTC))["queues"]["young_people"]
+    assert (q["offered"], q["answered"], q["answered_within_threshold"]) == (2, 2, 1)
+    assert body(second, datetime.now(UTC))["queues"]["young_people"] == q
