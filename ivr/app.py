@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+    # "/a//b" is not found (a 404 with a reason), rather than a redirect that re-posts the body.
+    app.url_map.merge_slashes = False
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     errors.init_app(app)
