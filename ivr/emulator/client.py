@@ -112,7 +112,9 @@ class Leg:
 
     def _act(self, action: str, body: dict | None = None) -> list[str]:
         before = len(self.info()["heard"])
-        self.client.request("POST", f"/calls/{self.sid}/{action}", body or {})
+        answer = self.client.request("POST", f"/calls/{self.sid}/{action}", body or {})
+        if answer.get("spoken_to_others"):
+            return []  # words across a bridge: the leg itself goes on as it was
         return self.settle()["heard"][before:]
 
     def say(self, text: str, confidence: float = 0.9) -> list[str]:

@@ -45,7 +45,7 @@ def view(leg: Leg) -> dict:
     """What the control API tells about a leg."""
     return {"sid": leg.sid, "status": leg.status, "to": leg.to, "from": leg.from_,
             "direction": leg.direction, "parent_call_sid": leg.parent_sid,
-            "waiting": leg.waiting, "gather_input": leg.gather_input if
+            "waiting": leg.state, "gather_input": leg.gather_input if
             leg.waiting == "input" else "", "turn": leg.turn, "heard": list(leg.heard),
             "log": list(leg.log), "queue_sid": leg.queue_sid, "peer_sid": leg.peer_sid,
             "conference": leg.conference, "answered_by": leg.answered_by}
@@ -96,8 +96,8 @@ def settled(sid: str):
 
     def matched() -> bool:
         if wanted:
-            return leg.waiting == wanted or leg.status == wanted
-        return leg.ended or (leg.turn > after and leg.waiting in SETTLED)
+            return leg.state == wanted or leg.status == wanted
+        return leg.ended or (leg.turn > after and leg.state in SETTLED)
 
     with leg.changed:
         while not (matched() or leg.ended) and time.monotonic() < deadline:
@@ -113,7 +113,7 @@ def say(sid: str):
     if not text.strip():
         abort(400, description="say needs some text")
     if _to_others(leg, f"(they say) {text}"):
-        return jsonify(view(leg))
+        return jsonify({**view(leg), "spoken_to_others": True})
     send(leg, "input", speech=text, confidence=float(body.get("confidence", 0.9)))
     return jsonify(view(leg))
 

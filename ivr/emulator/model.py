@@ -79,6 +79,11 @@ class Leg:
         """True once the leg has a final status."""
         return self.status in FINAL
 
+    @property
+    def state(self) -> str | None:
+        """What the leg waits for now; a queued caller between wait documents is in "queue"."""
+        return self.waiting or ("queue" if self.queue_sid and not self.ended else None)
+
     def duration(self) -> int:
         """Whole seconds from answer to end (or now), as Twilio's `duration` and CallDuration."""
         if not self.start_time:

@@ -197,7 +197,8 @@ class Engine:
 
     def _verb_pause(self, leg: Leg, verb: ET.Element, url: str, context: str) -> Doc:
         # https://www.twilio.com/docs/voice/twiml/pause: length defaults to 1 second.
-        next_event(leg, self.seconds(int(verb.get("length") or 1)))
+        state = "queue" if leg.queue_sid else None  # a queued caller holding is waiting too
+        next_event(leg, self.seconds(int(verb.get("length") or 1)), state=state)
         return None
 
     def _verb_redirect(self, leg: Leg, verb: ET.Element, url: str, context: str) -> Doc:
