@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.clock import parse_start
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     retention_days: int = 90
     adviser_secret: str = ""
+    # The development clock (config/clock.py): the time when the process starts; never in
+    # production.
+    clock_start: datetime | None = None
 
     @field_validator("port")
     @classmethod
@@ -65,6 +71,15 @@ class Settings(BaseSettings):
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _clock_with_offset(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return parse_start(value)
         return value
 
     @field_validator("max_request_bytes")
@@ -101,6 +116,8 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
+        if production and self.clock_start is not None:
+            raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         return self
