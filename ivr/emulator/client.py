@@ -37,9 +37,13 @@ class EmulatorClient:
         return response.json()
 
     def phone(self, *, from_: str = "+441134960123", to: str = "+44800100900",
-              patient: bool = True) -> Leg:
-        """A customer phones `to`; a patient caller's silence is only what they send."""
-        data = self.request("POST", "/calls", {"from": from_, "to": to, "patient": patient})
+              patient: bool = True, app_url: str | None = None) -> Leg:
+        """A customer phones `to`; a patient caller's silence is only what they send.
+
+        `app_url` rings another app than the one the emulator serves.
+        """
+        data = self.request("POST", "/calls", {"from": from_, "to": to, "patient": patient,
+                                               "app_url": app_url})
         return Leg(self, data["sid"])
 
     def endpoint(self, address: str, mode: str = "answer", answered_by: str = "human") -> None:

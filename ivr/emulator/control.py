@@ -63,7 +63,8 @@ def place_call():
     body = _body()
     leg = _engine().inbound(from_=str(body.get("from") or "+441134960123"),
                             to=str(body.get("to") or "+44800100900"),
-                            patient=bool(body.get("patient", False)))
+                            patient=bool(body.get("patient", False)),
+                            app_url=str(body["app_url"]) if body.get("app_url") else None)
     return jsonify(view(leg)), 201
 
 

@@ -47,17 +47,24 @@ class Engine:
         return value * self.scale
 
     # -- starting legs ------------------------------------------------------------------------
-    def inbound(self, *, from_: str, to: str, patient: bool = False) -> Leg:
+    def inbound(self, *, from_: str, to: str, patient: bool = False,
+                app_url: str | None = None) -> Leg:
         """A call to the service's number: Twilio requests its voice URL
-        (https://www.twilio.com/docs/usage/webhooks/voice-webhooks#incoming-voice-call)."""
+        (https://www.twilio.com/docs/usage/webhooks/voice-webhooks#incoming-voice-call).
+
+        `app_url` sends this one call to another app than the emulator's own.
+        """
         leg = Leg(new_sid("CA"), self.account.sid, to=to, from_=from_, direction="inbound",
                   patient=patient)
-        if self.status_url:
-            # A phone number's status callback is told when the call ends
-            # (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
-            leg.callback = (self.status_url, "POST", frozenset({"completed"}))
+        voice_url, status_url = self.voice_url, self.status_url
+        if app_url:
+            voice_url = f"{app_url.rstrip('/')}/voice/incoming"
+            status_url = f"{app_url.rstrip('/')}/voice/status"
+        # A phone number's status callback is told when the call ends
+        # (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
+        leg.callback = (status_url, "POST", frozenset({"completed"}))
         self.account.add_leg(leg)
-        self._thread(self._run_inbound, leg)
+        self._thread(self._run_inbound, leg, voice_url)
         return leg
 
     def outbound(self, leg: Leg, *, url: str | None, method: str, twiml: str | None,
@@ -71,10 +78,10 @@ class Engine:
         threading.Thread(target=target, args=args, daemon=True,
                          name=f"leg-{args[0].sid[:10]}").start()
 
-    def _run_inbound(self, leg: Leg) -> None:
+    def _run_inbound(self, leg: Leg, voice_url: str) -> None:
         leg.touch(status="ringing")
         try:
-            root = self.hooks.twiml(self.voice_url, self.hooks.call_params(leg))
+            root = self.hooks.twiml(voice_url, self.hooks.call_params(leg))
         except WebhookFailed:
             leg.hear(APPLICATION_ERROR)
             return self.end(leg, "failed")
@@ -83,7 +90,7 @@ class Engine:
             # https://www.twilio.com/docs/voice/twiml/reject: not answered; busy or no-answer.
             return self.end(leg, "busy" if first.get("reason") == "busy" else "no-answer")
         self.answer(leg)
-        self.run(leg, (root, self.voice_url))
+        self.run(leg, (root, voice_url))
 
     def _run_outbound(self, leg, url, method, twiml, timeout, machine_detection, amd) -> None:
         try:
