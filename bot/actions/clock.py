@@ -8,7 +8,9 @@ when APP_ENV=production, as the app's settings refuse it.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
+
+UTC = timezone.utc  # noqa: UP017 - Python 3.10 (the actions run there) has no datetime.UTC
 
 _offset: timedelta | None = None
 
