@@ -146,3 +146,17 @@ def end_contact(member: str) -> int | None:
                                          member, held.channel)
     notify_adviser(held.adviser_id, "ended", member=member, channel=held.channel)
     return held.adviser_id
+
+
+def worker_round(settings) -> Callable[[], int]:
+    """For the worker: one dispatch round on an app built from `settings` (the periodic
+    trigger, so a contact is placed even when no page or webhook happens to ask)."""
+    from ivr.app import create_app
+
+    app = create_app(settings)
+
+    def round_() -> int:
+        with app.app_context():
+            return len(dispatch())
+
+    return round_

@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers = tracker_redis(settings)
+    dispatch_round = _dispatch_round(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
                  retention_days=settings.retention_days)
+            if dispatch_round is not None:
+                dispatch_round()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
@@ -112,6 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait(args.interval)
     engine.dispose()
     return 0
+
+
+def _dispatch_round(settings):
+    """The dispatcher's periodic round (routing.dispatcher pairs contacts with advisers; the
+    app's channels carry the pairings out, so the worker builds the app to act on them)."""
+    try:
+        from ivr.dispatch import worker_round  # the worker process wires the channels in
+    except ImportError:
+        return None
+    return worker_round(settings)
 
 
 if __name__ == "__main__":

@@ -268,3 +268,19 @@ def test_an_adviser_cannot_act_on_someone_elses_contact(app):
     assert other.post(f"/console/api/chats/{session_id}/messages", json={"text": "x"},
                       headers=other.headers).status_code == 403
     assert sam.get(f"/console/api/contacts/{session_id}").status_code == 200
+
+
+def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings):
+    from ivr.dispatch import worker_round
+    from routing.presence import Presence
+
+    _, session_id = chat_to_queue(app)  # nobody is Available yet: the chat waits
+    presence = Presence(app.extensions["redis"], clock=lambda: START.timestamp())
+    presence.sign_on(42, queues=["adult_digital_advice"], chat_cap=2, endpoint=None)
+    presence.set_mode(42, "available")
+    # The worker's own app (its clock is the real one: a fresh heartbeat on it).
+    Presence(app.extensions["redis"]).heartbeat(42)
+    app.extensions["redis"].hset("ct:adviser:42", "idle_since", 0)
+    assert worker_round(settings)() == 1
+    state = ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=9).load(session_id)
+    assert state.state == "adviser"
