@@ -32,9 +32,9 @@ def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -
             contact = get_contact(session=db, key=contact_key)
             dialled = contact.dialled
             if channel == "call":
-                transcript = [{"from": _SPOKEN[e.kind], "text": e.text or ""}
+                transcript = [{"from": _SPOKEN[e.kind], "text": _words(e)}
                               for e in timeline(session=db, contact_key=contact_key)
-                              if e.kind in _SPOKEN]
+                              if e.kind in _SPOKEN and _words(e)]
         except UnknownContact:
             pass
     decision = decision or {}
@@ -49,6 +49,14 @@ def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -
         "facts": {k: v for k, v in (facts or {}).items() if k not in _HIDDEN_FACTS},
         "transcript": transcript,
     }
+
+
+def _words(event) -> str:
+    """What was said, or which keypad question was answered (the keys are in the facts)."""
+    if event.text:
+        return event.text
+    question = (event.detail or {}).get("keypad")
+    return f"(answered the {question.replace('_', ' ')} question on the keypad)" if question else ""
 
 
 def _chat(member: str):

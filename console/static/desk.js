@@ -75,7 +75,7 @@
     $("pop-channel").textContent = pop.channel === "phone" ? "Phone call" : "Webchat";
     $("pop-dialled").textContent = pop.dialled || "—";
     $("pop-queue").textContent = (pop.queue || "").replace(/_/g, " ");
-    $("pop-waited").textContent = pop.waited_seconds == null ? "—" : Math.round(pop.waited_seconds / 60) + " min " + (pop.waited_seconds % 60) + " s";
+    $("pop-waited").textContent = pop.waited_seconds == null ? "—" : Math.floor(pop.waited_seconds / 60) + " min " + (pop.waited_seconds % 60) + " s";
     $("pop-destination").textContent = (pop.destination || "not decided yet").replace(/_/g, " ");
     $("pop-reasons").textContent = pop.reasons.join(", ") || "—";
     $("pop-groups").textContent = pop.priority_groups.map((g) => g.replace(/_/g, " ")).join(", ") || "none";
