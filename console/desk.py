@@ -16,12 +16,11 @@ from console.auth import ConsoleUser, passive, role_required
 from console.config import get_console_config
 from console.live import resume_point, stream_response
 from console.screen_pop import screen_pop
-from ivr.dispatch import clock, dispatch, get_dispatcher, get_presence
+from ivr.dispatch import clock, dispatch, get_dispatcher, get_presence, queue_ids
 from models import keys
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
 from models.redaction import RESTRICTED, redact
-from routing.directory import QUEUE_IDS
 from routing.presence import MODES
 
 MAX_NOTE = 1000
@@ -78,7 +77,7 @@ def desk_page():
     config = get_console_config()
     canned = [{"id": k, "title": t} for k, (t, _) in config.canned.items()]
     return render_template("console/desk.html", config=config, canned=canned,
-                           outcomes=config.outcomes, queues=QUEUE_IDS)
+                           outcomes=config.outcomes, queues=queue_ids())
 
 
 @bp.get("/api/desk")
@@ -189,9 +188,9 @@ def chat_transfer(member: str):
     """Transfer to another queue: the customer is told and keeps their place by time waited."""
     held, service, chat = _chat(member)
     queue = (request.get_json(silent=True) or {}).get("queue")
-    if queue not in QUEUE_IDS or queue == held.queue_id:
+    if queue not in queue_ids() or queue == held.queue_id:
         abort(400, "choose another contact-centre queue")
-    team = service.config.texts["teams"].get(queue, "another adviser")
+    team = service.config.texts["teams"].get(queue.split(":")[0], "another adviser")
     chat.state, chat.queue_id = "queued", queue
     service.store.append(member, "system", f"You are being transferred to {team}. You keep "
                          "your place: you will be next in line by the time you have waited.")
@@ -215,6 +214,22 @@ def chat_close(member: str):
     end_contact(member)
     audit("chat_closed", target=member)
     return jsonify(closed=True)
+
+
+@bp.post("/api/calls/<member>/interpreter")
+@role_required("adviser")
+def call_interpreter(member: str):
+    """Advice in another language: bring the interpreter into the call, three-way (000:L47)."""
+    from ivr.voice.adviser_leg import add_interpreter
+
+    held = _mine(member)
+    if held.channel != "call":
+        abort(404, "not a call")
+    added = add_interpreter(member, get_console_config().interpreters)
+    if isinstance(added, str):
+        abort(409, added)
+    audit("interpreter_added", target=member, detail={"language": added["language"]})
+    return jsonify(interpreter=True, language=added["language"])
 
 
 @bp.post("/api/contacts/<member>/wrap-up")

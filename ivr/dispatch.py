@@ -19,7 +19,8 @@ from flask import Flask, Response, current_app
 
 from models import keys
 from routing.directory import QUEUE_IDS
-from routing.dispatcher import CALL, Assignment, Dispatcher
+from routing.dispatcher import CALL, Assignment, Dispatcher, all_queue_ids, contact_queue
+from routing.plan import default_directory
 from routing.presence import Presence
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,25 @@ def get_presence() -> Presence:
                     heartbeat_timeout=console_config().heartbeat_timeout_seconds, clock=clock())
 
 
+def languages() -> tuple[str, ...]:
+    """The language lines' languages, in lower case (config/contact_centre.yaml)."""
+    directory = current_app.extensions.get("directory") or default_directory()
+    return tuple(directory.language_lines)
+
+
+def queue_ids() -> tuple[str, ...]:
+    """Every queue a contact can wait in: the contact centre's and one per language line."""
+    return all_queue_ids(QUEUE_IDS, languages())
+
+
+def waiting_queue(queue_id: str, language: str | None) -> str:
+    """The queue a contact joins: its language line's own queue for a language-line contact."""
+    return contact_queue(queue_id, language, languages())
+
+
 def get_dispatcher() -> Dispatcher:
     """The dispatcher on the app's Redis and clock."""
-    return Dispatcher(current_app.extensions["redis"], queue_ids=QUEUE_IDS,
+    return Dispatcher(current_app.extensions["redis"], queue_ids=queue_ids(),
                       heartbeat_timeout=console_config().heartbeat_timeout_seconds,
                       clock=clock())
 

@@ -59,6 +59,7 @@ class EventKind(StrEnum):
     OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept
     QUEUE_CHANGED = "queue_changed"  # an adviser transferred it to another queue
     WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
+    INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     ENDED = "ended"
 
 

@@ -24,6 +24,9 @@ import redis
 from models import keys
 
 URGENT_QUEUES = ("safeguarding",)
+# A language line's own queue (000:L47, L129): advisers are skilled per language by having it.
+LANGUAGE_LINES = "language_lines"
+LANGUAGE_PREFIX = LANGUAGE_LINES + ":"
 CALL, CHAT = "call", "chat"
 HEADS_PER_QUEUE = 25  # how deep to look into each queue for a contact someone can take
 
@@ -121,6 +124,23 @@ if ARGV[4] == '1' then
 end
 return 1
 """
+
+
+def language_queue(language: str) -> str:
+    """The queue id of one language line, e.g. "language_lines:polish"."""
+    return LANGUAGE_PREFIX + language.strip().lower()
+
+
+def all_queue_ids(base: Sequence[str], languages: Sequence[str]) -> tuple[str, ...]:
+    """The contact-centre queues and one queue per language line."""
+    return (*base, *(language_queue(language) for language in languages))
+
+
+def contact_queue(queue_id: str, language: str | None, languages: Sequence[str]) -> str:
+    """Where a contact waits: a language-line contact waits on its language's own line."""
+    if queue_id == LANGUAGE_LINES and language and language.strip().lower() in languages:
+        return language_queue(language)
+    return queue_id
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@
     $("pop-facts").textContent = Object.entries(pop.facts).map(([k, v]) => k.replace(/_/g, " ") + ": " + v).join("; ") || "—";
     $("pop-transcript").replaceChildren();
     $("chat-tools").hidden = channel !== "chat";
+    $("call-tools").hidden = channel !== "call" || !pop.facts.language;
     if (chatStream) { chatStream.close(); chatStream = null; }
     if (channel === "chat") {
       chatStream = new EventSource("/console/api/chats/" + encodeURIComponent(member) + "/events?after=0");
@@ -113,6 +114,10 @@
   });
   $("close-chat").addEventListener("click", async () => {
     if (current && await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/close")) { closePop(); refresh(); }
+  });
+  $("interpreter").addEventListener("click", async () => {
+    const done = current && await call("POST", "/console/api/calls/" + encodeURIComponent(current) + "/interpreter");
+    if (done) say("Calling the " + done.language + " interpreter into this call.");
   });
   $("wrap-form").addEventListener("submit", async (e) => {
     e.preventDefault();

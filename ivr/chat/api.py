@@ -26,7 +26,6 @@ from ivr.connections import get_engine, get_rasa, get_redis
 from ivr.dispatch import dispatch_after, end_contact
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
-from routing.directory import QUEUE_IDS
 from routing.plan import default_directory
 
 SESSION_PATH = "/api/chat/sessions/<session_id>"
@@ -40,10 +39,10 @@ def chat_store(config: ChatConfig) -> ChatStore:
 
 def chat_queue(config: ChatConfig) -> ChatQueue:
     """The advisers' queue on the app's Redis."""
-    from ivr.dispatch import get_presence
+    from ivr.dispatch import get_presence, queue_ids
 
     # The estimate before any wait is seen counts the advisers actually signed in (presence).
-    return ChatQueue(get_redis(), queue_ids=QUEUE_IDS, handling_seconds=config.handling_seconds,
+    return ChatQueue(get_redis(), queue_ids=queue_ids(), handling_seconds=config.handling_seconds,
                      advisers=config.advisers, staffing=get_presence().staffing)
 
 

@@ -63,6 +63,8 @@ def whisper_line(state: CallState, waited_seconds: float) -> str:
     if decision.get("destination") == "safeguarding" or (state.plan or {}).get(
             "queue") == "safeguarding":
         parts.insert(0, "urgent, safeguarding")
+    if facts.get("language"):
+        parts.append(f"speaks {facts['language']}")
     parts.append(f"waited {minutes(waited_seconds)}")
     return ", ".join(parts)
 
@@ -227,6 +229,45 @@ def adviser_status():
         return response
     _declined(held.adviser_id, member, "no answer" if status != "completed" else "declined")
     return dispatch_after(response)
+
+
+def add_interpreter(member: str, interpreters: dict[str, str]) -> dict | str:
+    """Ring the interpreter for the caller's language into the contact's room (000:L47).
+
+    Returns {"language", "leg"}, or a reason it cannot be done.
+    """
+    svc = _services()
+    state = svc.store.load(member)
+    offer = ((state.plan or {}).get("adviser") or {}) if state else {}
+    if not offer.get("accepted"):
+        return "the call is not connected yet"
+    language = state.facts.get("language")
+    numbers = {k.lower(): v for k, v in interpreters.items()}
+    if not language or language.lower() not in numbers:
+        return "no interpreter is configured for this customer's language"
+    try:
+        leg = connections.get_twilio().create_call(
+            to=numbers[language.lower()], from_=svc.config.national_number,
+            url=f"{_base()}/voice/adviser/interpreter?call={member}",
+            timeout_seconds=console_config().ring_seconds)
+    except TwilioError as error:
+        return f"the interpreter could not be called (Twilio {error.status})"
+    Timeline(svc.engine, member).record("interpreter_added",
+                                        event_id=f"interpreter:{leg.get('sid')}",
+                                        detail={"language": language})
+    return {"language": language, "leg": leg.get("sid")}
+
+
+@bp.post("/adviser/interpreter")
+def adviser_interpreter():
+    """The interpreter answered: into the room; their leaving does not end the call."""
+
+    def join(state: CallState, offer: dict) -> str:
+        return twiml.conference(["You are joining a National Careers Service advice call as the "
+                                 "interpreter."], offer["room"], speech=_services().config.speech,
+                                end_on_exit=False)
+
+    return _on_call(join)
 
 
 def caller_gone(call_sid: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import g
 
-from ivr.dispatch import get_dispatcher
+from ivr.dispatch import get_dispatcher, waiting_queue
 from ivr.voice import callback, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes, summary_record
@@ -21,6 +21,8 @@ BRIDGED = frozenset({"bridged", "bridging-in-process"})
 def enqueue(call: Call, queue: str, texts: list[str]) -> str:
     """Put the customer in `queue` with the triage summary so far on the timeline."""
     state = call.state
+    # A language-line caller waits on their language's line, for advisers who speak it.
+    queue = waiting_queue(queue, state.facts.get("language"))
     state.phase = QUEUE
     state.plan = {**(state.plan or {}), "queue": queue}
     call.timeline.record("enqueued", event_id=call.event_id("enqueued"), detail={

@@ -284,3 +284,43 @@ def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings):
     assert worker_round(settings)() == 1
     state = ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=9).load(session_id)
     assert state.state == "adviser"
+
+
+def test_a_language_line_call_goes_to_an_adviser_with_that_language_and_three_way_advice(
+        app, twilio):
+    from tests.support.twilio import call_state, set_facts
+
+    call = new_call(app)
+    call.start()
+    set_facts(app, call.call_sid, language="Polish")  # as the assistant would have heard it
+    call.press("30")
+    call.press("2")  # careers advice, in Polish: the Polish language line (000:L47, L129)
+    assert call_state(app, call.call_sid)["plan"]["queue"] == "language_lines:polish"
+    adviser(app, "yan", queues=("young_people", "adult_information", "language_lines"))
+    assert twilio.made("create_call") == []  # not skilled for the Polish line
+    ola, _ = adviser(app, "ola", queues=("language_lines:polish",))
+    [ring] = twilio.made("create_call")
+    assert ring["to"] == "client:ola"
+    adviser_leg = "CA" + "c" * 32
+    said = " ".join(s.text for s in leg(call, "answer", adviser_leg).iter("Say"))
+    assert "speaks Polish" in said
+    room = leg(call, "accept", adviser_leg, Digits="1").find("Dial/Conference").text
+    added = ola.post(f"/console/api/calls/{call.call_sid}/interpreter", headers=ola.headers)
+    assert added.status_code == 200 and added.get_json()["language"] == "Polish"
+    interpreter = twilio.made("create_call")[-1]
+    assert interpreter["to"] == "+441134960106"  # config/console.yaml: the Polish interpreters
+    joined = leg(call, "interpreter", "CA" + "d" * 32)
+    conference = joined.find("Dial/Conference")
+    assert conference.text == room and conference.get("endConferenceOnExit") == "false"
+    assert "interpreter_added" in [k for k, *_ in kinds_of(app, call.call_sid)]
+
+
+def test_cli_and_accounts_know_the_language_line_queues(app):
+    from console.accounts import AccountError, add_user
+
+    user = add_user(app.extensions["engine"], username="ola2", password="Careers-2026",
+                    role="adviser", queues=["language_lines:punjabi"])
+    assert user.queues == ["language_lines:punjabi"]
+    with pytest.raises(AccountError, match="unknown queue"):
+        add_user(app.extensions["engine"], username="ola3", password="Careers-2026",
+                 role="adviser", queues=["language_lines:klingon"])
