@@ -13,6 +13,8 @@ from console.passwords import hash_password, password_problem
 from models.db import session_scope
 from models.staff import ROLES, StaffUser, StaffUserCreate, create_user, find_user
 from routing.directory import CONTRACTOR_IDS, QUEUE_IDS
+from routing.dispatcher import all_queue_ids
+from routing.plan import default_directory
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 # Twilio Client identities: letters, digits and underscore, at most 121 characters.
@@ -41,9 +43,12 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
         raise AccountError("only a contractor_adviser belongs to a contractor")
     if contractor is not None and contractor not in CONTRACTOR_IDS:
         raise AccountError(f"unknown contractor {contractor!r}")
-    unknown = [q for q in queues or () if q not in QUEUE_IDS]
+    # The contact-centre queues, and "language_lines:polish" and so on for each language line
+    # (advisers are skilled per language, 000:L47).
+    known = all_queue_ids(QUEUE_IDS, tuple(default_directory().language_lines))
+    unknown = [q for q in queues or () if q not in known]
     if unknown:
-        raise AccountError(f"unknown queue {unknown[0]!r} (expected {', '.join(QUEUE_IDS)})")
+        raise AccountError(f"unknown queue {unknown[0]!r} (expected one of {', '.join(known)})")
     if (problem := password_problem(password)) is not None:
         raise AccountError(problem)
     chosen = list(queues) if queues is not None else (

@@ -9,7 +9,6 @@ process reads them from Redis) and each one set or lifted is written to the audi
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -24,10 +23,10 @@ from flask import (
     url_for,
 )
 
+from config import clock as centre_clock
 from console import auth
 from console.audit import audit
 from console.auth import passive, role_required
-from models import keys
 from routing.closures import EmergencyClosures
 from routing.directory import CONTACT_CENTRE_ID, Directory
 from routing.figure_definitions import load_definitions
@@ -40,6 +39,7 @@ bp = auth.guard(Blueprint("supervisor", __name__, url_prefix="/console",
                           template_folder="templates"))
 SUPERVISORS = ("supervisor", "admin")
 PRESENCE_STATES = ("Available", "Busy", "Wrap-up", "Away")
+STATUS_NAMES = {"available": "Available", "busy": "Busy", "wrap_up": "Wrap-up", "away": "Away"}
 MAX_MESSAGE = 200
 
 
@@ -62,7 +62,7 @@ def directory() -> Directory:
 def now() -> datetime:
     """The figures' clock (tests pin it with the `figures_clock` extension)."""
     clock = current_app.extensions.get("figures_clock")
-    return clock() if clock else datetime.now(UTC)
+    return clock() if clock else centre_clock.now()
 
 
 def live_snapshot() -> Snapshot:
@@ -105,31 +105,19 @@ def callback_owners() -> list[str]:
 
 
 def adviser_presence() -> dict:
-    """Advisers by presence state, overall and per queue they take (from the console's presence
-    hashes in Redis; a state this page does not know counts as Away)."""
-    redis_client = current_app.extensions["redis"]
-    ids = sorted(redis_client.smembers(keys.ADVISERS))
+    """Advisers by presence status (routing.presence, derived on the server: a console that
+    stopped its heartbeats is Away), overall and per queue they take."""
+    from ivr.dispatch import get_presence  # late: the dispatcher is built per app
+
     totals: Counter = Counter()
     per_queue: dict[str, Counter] = {}
-    for user_id in ids:
-        entry = redis_client.hgetall(keys.key(keys.ADVISER, user_id=user_id))
-        state = entry.get("state") or entry.get("presence") or "Away"
-        state = state if state in PRESENCE_STATES else "Away"
+    for adviser in get_presence().everyone():
+        state = STATUS_NAMES.get(adviser.status, "Away")
         totals[state] += 1
-        for queue in _queues(entry.get("queues")):
+        for queue in {q.split(":")[0] for q in adviser.queues}:  # language lines share one
             per_queue.setdefault(queue, Counter())[state] += 1
     return {"total": {s: totals[s] for s in PRESENCE_STATES},
             "queues": {q: {s: c[s] for s in PRESENCE_STATES} for q, c in per_queue.items()}}
-
-
-def _queues(raw: str | None) -> list[str]:
-    if not raw:
-        return []
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        found = raw.split(",")
-    return [str(q).strip() for q in found if str(q).strip()] if isinstance(found, list) else []
 
 
 @bp.get("/api/dashboard")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, has_app_context
 
+from config import clock
 from routing.figures import Figures
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,13 @@ def left_queue(channel: str, contact_key: str, *, queue: str | None,
                at: datetime | None = None, waited: float | None = None) -> None:
     """A queued contact left for a callback or was redirected (at: the timeline's clock)."""
     _quietly(lambda f: f.left_queue(channel, contact_key, queue=queue,
-                                    at=at or datetime.now(UTC), waited=waited))
+                                    at=at or clock.now(), waited=waited))
 
 
 def note(channel: str, measure: str, *, at: datetime | None = None,
          contact_key: str | None = None, event_id: str | None = None) -> None:
     """A keypad fallback or an assistant error (at: the timeline's clock)."""
-    _quietly(lambda f: f.note(channel, measure, at=at or datetime.now(UTC),
+    _quietly(lambda f: f.note(channel, measure, at=at or clock.now(),
                               contact_key=contact_key, event_id=event_id))
 
 

@@ -56,3 +56,5 @@ ADVISER_CONTACTS = PREFIX + "adviser:{user_id}:contacts"
 ASSIGNMENT = PREFIX + "assigned:{member}"
 # The adviser's live stream (offers, screen pops, presence changes) for the console page.
 ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
+# Contacts an adviser has finished but not yet wrapped up (member -> channel).
+ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"

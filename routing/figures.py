@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import redis
@@ -208,7 +209,7 @@ class Figures:
         if definition.answered_within(waited):
             count.add("answered_within", channel, queue, at=joined)
         count.waiting(queue, _member(channel, key), None)
-        return self._run(count, key, event.event_id or "answered", mode="reach")
+        return self._run(count, key, event.event_id or f"answered:{queue}", mode="reach")
 
     def _abandoned(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
         where = detail.get("where")
@@ -253,6 +254,12 @@ class Figures:
         if source == "cold_transfer" and owner in self._contractors():
             count.add("cold", owner, None)
         return self._run(count, key, event.event_id or "callback_created", mode="reach")
+
+    def _queue_changed(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
+        """An adviser passed a contact they had taken to another queue: it is offered there
+        afresh (its first queue keeps its answer)."""
+        joined = SimpleNamespace(at=event.at, event_id=f"moved:{event.at.timestamp()}")
+        return self._enqueued(channel, key, joined, {"queue": detail.get("to")})
 
     def _ended(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
         count = _Count(self, event.at)
@@ -319,4 +326,5 @@ _HANDLERS = {
     "transfer_attempted": Figures._transfer("warm_attempted"),
     "transferred": Figures._transfer("warm"), "transfer_failed": Figures._transfer("failed_warm"),
     "callback_created": Figures._callback_created, "ended": Figures._ended,
+    "queue_changed": Figures._queue_changed,
 }

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from config import clock
+from ivr import figures
 from models.contacts import NewEvent, close_contact, open_contact, record_events
 from models.db import session_scope
 
@@ -24,8 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
-    """The current time in UTC (the timeline's clock)."""
-    return datetime.now(UTC)
+    """The current time in UTC (the centre's clock: real, or CLOCK_START and on)."""
+    return clock.now()
 
 
 class Timeline:
@@ -45,7 +47,7 @@ class Timeline:
             return True
         written = self._commit(lambda session: [action(session) for action, _ in pending])
         if written:
-            self.committed += [event for _, events in pending for event in events]
+            self._counted([event for _, events in pending for event in events])
         return written
 
     def open(self, *, dialled: str | None) -> bool:
@@ -84,8 +86,13 @@ class Timeline:
             return True
         written = self._commit(action)
         if written:
-            self.committed += events
+            self._counted(list(events))
         return written
+
+    def _counted(self, events: list[NewEvent]) -> None:
+        """Hand events just committed to the figure counters (every timeline is a phone call's)."""
+        self.committed += events
+        figures.observe("phone", self.key, events)
 
     def _commit(self, action) -> bool:
         try:

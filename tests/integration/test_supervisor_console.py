@@ -201,3 +201,16 @@ def test_the_grafana_dashboard_asks_only_for_metrics_the_app_exposes(app):
     asked = {name for panel in board["panels"] for target in panel["targets"]
              for name in re.findall(r"contact_centre_\w+", target["expr"])}
     assert asked and asked <= exposed, asked - exposed
+
+
+def test_advisers_by_presence_per_queue(app, supervisor):
+    from routing.presence import Presence
+
+    presence = Presence(app.extensions["redis"])
+    presence.sign_on(7, queues=["young_people", "adult_information"], chat_cap=2, endpoint=None)
+    presence.set_mode(7, "available")
+    presence.sign_on(8, queues=["young_people"], chat_cap=2, endpoint=None)
+    advisers = supervisor.get("/console/api/dashboard").get_json()["advisers"]
+    assert advisers["total"] == {"Available": 1, "Busy": 0, "Wrap-up": 0, "Away": 1}
+    assert advisers["queues"]["young_people"] == {"Available": 1, "Busy": 0, "Wrap-up": 0,
+                                                  "Away": 1}
