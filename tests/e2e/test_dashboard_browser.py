@@ -37,7 +37,7 @@ def page(app):
     with live_server(app) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(reduced_motion="reduce",
-                                      viewport={"width": 1280, "height": 1000})
+                                      viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.goto(url + "/console/login")
@@ -105,3 +105,7 @@ def test_the_dashboard_as_a_supervisor_sees_it(app, page):
     page.wait_for_selector("#closures button")
     assert axe_violations(page) == []
     screenshot(page, "supervisor-dashboard")
+    for path in ("/console/reports", "/console/reports?period=month&month="
+                 + now.strftime("%Y-%m"), "/console/definitions"):
+        page.goto(page.url.split("/console/")[0] + path)
+        assert axe_violations(page) == [], path
