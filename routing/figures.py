@@ -149,6 +149,7 @@ class Figures:
                    waited: float | None = None, event_id: str = "left") -> int:
         """A queued contact left for a callback or was redirected: neither answered nor
         abandoned, but no longer waiting."""
+        queue = base_queue(queue)
         if not queue:
             return 0
         joined = self._joined(queue, channel, contact_key, at, waited)
@@ -186,7 +187,7 @@ class Figures:
         return self._run(count, key, "triaged")  # the first complete decision of a contact
 
     def _enqueued(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
-        queue = detail.get("queue")
+        queue = base_queue(detail.get("queue"))
         if not queue:
             return 0
         count = _Count(self, event.at)
@@ -196,7 +197,7 @@ class Figures:
                          mode="reach")
 
     def _answered(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
-        queue = detail.get("queue")
+        queue = base_queue(detail.get("queue"))
         if not queue:
             return 0
         waited = _seconds(detail.get("queue_time", detail.get("waited_seconds")))
@@ -220,7 +221,7 @@ class Figures:
         if where == "transfer":
             count.add("transfer_abandoned", detail.get("contractor"), None)
             return self._run(count, key, event.event_id or "abandoned", mode="reach")
-        queue = detail.get("queue") or self._waiting_queue(channel, key)
+        queue = base_queue(detail.get("queue")) or self._waiting_queue(channel, key)
         if not queue:
             return 0
         waited = _seconds(detail.get("queue_time"))
@@ -259,7 +260,7 @@ class Figures:
         """An adviser passed a contact they had taken to another queue: it is offered there
         afresh (its first queue keeps its answer)."""
         joined = SimpleNamespace(at=event.at, event_id=f"moved:{event.at.timestamp()}")
-        return self._enqueued(channel, key, joined, {"queue": detail.get("to")})
+        return self._enqueued(channel, key, joined, {"queue": base_queue(detail.get("to"))})
 
     def _ended(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
         count = _Count(self, event.at)
@@ -307,6 +308,12 @@ class Figures:
     def _contractors() -> frozenset[str]:
         from routing.plan import default_directory
         return frozenset(default_directory().contractors)
+
+
+def base_queue(queue: str | None) -> str | None:
+    """The contact-centre queue a waiting queue belongs to: each language line's own queue
+    ("language_lines:polish") counts as the language lines' queue."""
+    return queue.split(":")[0] if queue else None
 
 
 def _member(channel: str, contact_key: str) -> str:

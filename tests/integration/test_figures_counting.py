@@ -155,3 +155,10 @@ def test_containment_transfers_and_left(figures, redis_client):
         "assistant_errors": 1, "abandoned_in_assistant": 0}
     q = body["queues"]["adult_information"]
     assert (q["offered"], q["answered"], q["abandoned"], q["waiting"]) == (1, 0, 0, 0)
+
+
+def test_each_language_lines_own_queue_counts_as_the_language_lines(figures, redis_client):
+    queued(figures, "CA1", joined=MORNING, waited=8, result="answered",
+           queue="language_lines:polish")
+    q = today(redis_client, MORNING + timedelta(minutes=1))["queues"]["language_lines"]
+    assert (q["offered"], q["answered"], q["answered_within_threshold"]) == (1, 1, 1)
