@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.clock import parse_start
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -17,7 +20,6 @@ VAR_DIR = REPO_ROOT / "var"
 DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token"  # nosec B105
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key"  # nosec B105
 # The adviser page's development default (config/chat.yaml development_secret).
-DEVELOPMENT_ADVISER_SECRET = "adviser-development-only"  # nosec B105
 # An account SID of the right shape for the emulator; a real account's comes from the environment.
 DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 
@@ -57,10 +59,19 @@ class Settings(BaseSettings):
     retention_days: int = 90
     # The logs the retention purge trims (make run's and the emulator's logs): var/log when unset.
     log_dir: str = ""
-    adviser_secret: str = ""
     # The address gunicorn listens on (config/gunicorn.conf.py). Development secrets are allowed
     # only on a loopback address outside production.
     bind_host: str = "127.0.0.1"
+    # Staff console: a session with no request from its user for this long is signed out.
+    console_idle_minutes: int = 15
+    # Create the demo staff accounts at start-up (development only; refused in production).
+    console_demo_accounts: bool = False
+    # Bearer token for GET /metrics; required in production (without it /metrics answers 403),
+    # optional elsewhere (development and test leave it open).
+    metrics_token: str = ""
+    # The development clock (config/clock.py): the time when the process starts; never in
+    # production.
+    clock_start: datetime | None = None
 
     @field_validator("port")
     @classmethod
@@ -69,11 +80,27 @@ class Settings(BaseSettings):
             raise ValueError("PORT must be between 1 and 65535")
         return value
 
+    @field_validator("console_idle_minutes")
+    @classmethod
+    def _positive_minutes(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("CONSOLE_IDLE_MINUTES must be at least 1")
+        return value
+
     @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _clock_with_offset(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return parse_start(value)
         return value
 
     @field_validator("max_request_bytes")
@@ -110,6 +137,10 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
+        if production and self.console_demo_accounts:
+            raise ValueError("CONSOLE_DEMO_ACCOUNTS is for development only")
+        if production and self.clock_start is not None:
+            raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         development = self.development_secrets()
@@ -128,10 +159,10 @@ class Settings(BaseSettings):
             found.append("SECRET_KEY")
         if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
             found.append("TWILIO_AUTH_TOKEN")
-        if self.adviser_secret == DEVELOPMENT_ADVISER_SECRET or (
-            not self.adviser_secret and self.app_env != "production"
-        ):
-            found.append("ADVISER_SECRET")
+        # The demo staff accounts' passwords are printed by make run: staff secrets as public
+        # as the development key.
+        if self.console_demo_accounts:
+            found.append("CONSOLE_DEMO_ACCOUNTS")
         return found
 
     @property

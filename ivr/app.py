@@ -5,8 +5,12 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import console
+from config import clock
 from config.settings import Settings, load_settings
+from console import supervisor
 from ivr import chat, connections, errors, health, logs, security, voice
+from routing.figures import Figures
 
 
 def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
@@ -15,6 +19,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     `extensions` lets tests hand in ready-made connections (engine=, redis=, rasa=).
     """
     settings = settings or load_settings()
+    clock.start(settings.clock_start)
     logs.configure(settings.log_level)
     app = Flask(__name__)
     app.config.update(
@@ -22,7 +27,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
         SECRET_KEY=settings.effective_secret_key,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
-        # The adviser page's cookie: not sent on cross-site requests, and only over HTTPS in
+        # The console's session cookie: not sent on cross-site requests, and only over HTTPS in
         # production.
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -31,14 +36,19 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+    # "/a//b" is not found (a 404 with a reason), rather than a redirect that re-posts the body.
+    app.url_map.merge_slashes = False
     app.extensions.update(extensions)
     connections.init_app(app, settings)
+    app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
+    console.init_app(app)
+    supervisor.init_app(app)
     app.before_request(_refuse_oversized_body)
     return app
 

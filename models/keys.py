@@ -63,6 +63,14 @@ CALLBACKS_DUE = PREFIX + "callbacks:due"
 CALLBACK_LEASE = PREFIX + "callback:{callback_id}:lease"
 # The worker's latest count of open callbacks (pending, overdue, lapsed leases) for live pages.
 CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
+# Supervisor figures (routing.figures): counters per local day, and per hour of it; contacts
+# waiting now per queue; which events were counted and which contacts reached a person, by digest
+# (never the contact key itself, so no figure key names a customer's contact).
+FIGURES_DAY = PREFIX + "fig:day:{date}"
+FIGURES_HOUR = PREFIX + "fig:hour:{date}"
+FIGURES_WAITING = PREFIX + "fig:waiting:{queue_id}"
+FIGURES_SEEN = PREFIX + "fig:seen:{date}"
+FIGURES_REACHED = PREFIX + "fig:reached:{date}"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the
@@ -104,3 +112,17 @@ def key(template: str, **parts: object) -> str:
     if any(value in (None, "") for value in parts.values()):
         raise ValueError(f"empty key part for {template}")
     return template.format(**parts)
+
+# Staff console: failed sign-ins per username (a sorted set of times) and the lock that follows.
+SIGNIN_FAILURES = PREFIX + "signin:{username}:failures"
+SIGNIN_LOCK = PREFIX + "signin:{username}:lock"
+# Presence of every adviser signed in: the set of their ids, and one hash per adviser.
+ADVISERS = PREFIX + "advisers"
+ADVISER = PREFIX + "adviser:{user_id}"
+# What the dispatcher has given an adviser (a set of contact members) and who has a contact.
+ADVISER_CONTACTS = PREFIX + "adviser:{user_id}:contacts"
+ASSIGNMENT = PREFIX + "assigned:{member}"
+# The adviser's live stream (offers, screen pops, presence changes) for the console page.
+ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
+# Contacts an adviser has finished but not yet wrapped up (member -> channel).
+ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"

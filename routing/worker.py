@@ -2,8 +2,9 @@
 
 Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis
 for the live pages and warns when any are overdue, so a promised callback is never forgotten
-(004:L912). Once a day it runs the retention purge (001:29.1). It writes counts to the log,
-never personal data. `python -m routing.worker [--once]`.
+(004:L912), and rolls the figure counters up into the management-information table. Once a
+day it runs the retention purge (001:29.1). It writes counts to the log, never personal data.
+`python -m routing.worker [--once]`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import redis as redis_lib
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config import clock
 from config.settings import SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
@@ -28,6 +30,8 @@ from models.records_cli import tracker_redis
 from models.redis import connect
 from models.retention import LAST_RUN_STATE, purge_expired
 from models.service_state import get_state
+from routing.figure_definitions import load_definitions
+from routing.rollup import rollup
 
 log = logging.getLogger("routing.worker")
 RETENTION_EVERY = timedelta(days=1)
@@ -75,8 +79,9 @@ def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: date
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
          retention_days: int, now: datetime | None = None, log_dir: Path | None = None) -> None:
     """One round of the worker's duties."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     summarise_callbacks(engine=engine, redis=redis, now=now)
+    rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
     if retention_due(engine=engine, now=now):
         run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days,
                       redis=redis, log_dir=log_dir)
@@ -96,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers = tracker_redis(settings)
+    dispatch_round = _dispatch_round(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -105,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
                  retention_days=settings.retention_days, log_dir=settings.effective_log_dir)
+            if dispatch_round is not None:
+                dispatch_round()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
@@ -114,6 +123,16 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait(args.interval)
     engine.dispose()
     return 0
+
+
+def _dispatch_round(settings):
+    """The dispatcher's periodic round (routing.dispatcher pairs contacts with advisers; the
+    app's channels carry the pairings out, so the worker builds the app to act on them)."""
+    try:
+        from ivr.dispatch import worker_round  # the worker process wires the channels in
+    except ImportError:
+        return None
+    return worker_round(settings)
 
 
 if __name__ == "__main__":

@@ -16,15 +16,18 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from config import clock  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
 from models import migrate  # noqa: E402
 from models.redis import record_embedded_url  # noqa: E402
 
 VAR = REPO / "var"
+LONDON = ZoneInfo("Europe/London")
 
 
 class Supervisor:
@@ -114,6 +117,9 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    clock.start(settings.clock_start)
+    if settings.clock_start is not None:
+        print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
     supervisor = Supervisor()
@@ -127,11 +133,13 @@ def main() -> int:
             record_embedded_url(env["REDIS_URL"])
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
+        accounts = demo_accounts(settings)
         assistant = bool(args.rasa_venv and args.model)
         env["RASA_ENABLED"] = env.get("RASA_ENABLED", "true" if assistant else "false")
         if assistant and env["RASA_ENABLED"] == "true":
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
+        emulator = start_twilio_emulator(supervisor, env, settings)
         supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
                                  "config/gunicorn.conf.py"], env)
         if (REPO / "routing" / "worker.py").exists():
@@ -140,7 +148,8 @@ def main() -> int:
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
-        print_addresses(base, settings)
+        print_addresses(base, settings, emulator)
+        print_accounts(accounts)
         while (dead := supervisor.failed()) is None:
             time.sleep(1)
         print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
@@ -163,32 +172,81 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
     from urllib.parse import urlparse
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
+    actions_port = free_port(5055)  # another centre on this machine may hold 5055
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
-               ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook", RASA_TELEMETRY_ENABLED="false",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
+               RASA_TELEMETRY_ENABLED="false",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
     port = str(urlparse(rasa_url).port or 5005)
-    supervisor.start("actions", [rasa, "run", "actions", "--port", "5055",
+    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",
                               "bot/credentials.yml", "--interface", "127.0.0.1"], env)
 
 
-def print_addresses(base: str, settings) -> None:
+def demo_accounts(settings) -> list[dict]:
+    """The console's demo accounts (created in development only; none elsewhere)."""
+    if settings.app_env != "development":
+        return []
+    from console.demo import create_demo_accounts
+    from models.db import make_engine
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return create_demo_accounts(engine, app_env=settings.app_env)
+    finally:
+        engine.dispose()
+
+
+def print_accounts(accounts: list[dict]) -> None:
+    """The demo staff accounts, so a newcomer can sign in to the console."""
+    if not accounts:
+        return
+    lines = [f"    {a['username']:<12}{a['password']:<20}{a['role']}"
+             + (f" ({a['contractor']})" if a.get("contractor") else "") for a in accounts]
+    print("  Demo staff accounts (development only):\n" + "\n".join(lines) + "\n", flush=True)
+
+
+def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
+    """The Twilio emulator (ivr/emulator), unless TWILIO_API_BASE_URL already names a Twilio.
+
+    The app's REST client is pointed at it; its phone number rings the app's voice webhooks.
+    """
+    if os.environ.get("TWILIO_API_BASE_URL"):
+        return None
+    port = free_port(8070)
+    supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
+                                         str(port), "--app-url",
+                                         settings.effective_public_base_url], env)
+    env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return env["TWILIO_API_BASE_URL"]
+
+
+def print_addresses(base: str, settings, emulator: str | None = None) -> None:
     """Tell the newcomer where everything is."""
-    pages = [("Webchat (demo website)", "/"), ("Chat adviser page", "/adviser/"),
-             ("Staff console", "/console/"), ("Supervisor dashboard", "/dashboard/")]
+    pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
+             ("Supervisor dashboard", "/console/dashboard")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
-    if (REPO / "ivr" / "simulate.py").exists():
-        simulate = f".venv/bin/python -m ivr.simulate --url {base}"
+    if emulator:
+        simulate = f".venv/bin/python -m ivr.simulate --emulator {emulator}"
+        lines.append(f"  {'Twilio emulator:':<26}{emulator}")
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
+        lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
+    if settings.clock_start is not None:
+        lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)
           + "\nPress Ctrl-C to stop everything.\n", flush=True)
+
+
+def _believed() -> str:
+    """The time the centre believes it is, in London, said plainly."""
+    return f"{clock.now().astimezone(LONDON):%A %d %B %Y, %H:%M} Europe/London"
 
 
 def _serves(url: str) -> bool:

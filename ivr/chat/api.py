@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request
 
+from config import clock
 from ivr.chat import bp
 from ivr.chat.config import ChatConfig, Limit, get_chat_config
 from ivr.chat.conversation import ChatService
@@ -22,9 +23,9 @@ from ivr.chat.events import event_stream, resume_point
 from ivr.chat.ratelimit import RateLimiter
 from ivr.chat.store import ChatSession, ChatStore
 from ivr.connections import forget_conversation, get_engine, get_rasa, get_redis
+from ivr.dispatch import dispatch_after, end_contact
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
-from routing.directory import QUEUE_IDS
 from routing.plan import default_directory
 
 SESSION_PATH = "/api/chat/sessions/<session_id>"
@@ -38,8 +39,11 @@ def chat_store(config: ChatConfig) -> ChatStore:
 
 def chat_queue(config: ChatConfig) -> ChatQueue:
     """The advisers' queue on the app's Redis."""
-    return ChatQueue(get_redis(), queue_ids=QUEUE_IDS, handling_seconds=config.handling_seconds,
-                     advisers=config.advisers)
+    from ivr.dispatch import get_presence, queue_ids
+
+    # The estimate before any wait is seen counts the advisers actually signed in (presence).
+    return ChatQueue(get_redis(), queue_ids=queue_ids(), handling_seconds=config.handling_seconds,
+                     advisers=config.advisers, staffing=get_presence().staffing)
 
 
 def chat_clock() -> Callable[[], datetime]:
@@ -48,7 +52,7 @@ def chat_clock() -> Callable[[], datetime]:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def chat_events(session_id: str) -> Response:
@@ -88,7 +92,10 @@ def post_message(session_id: str):
     text = customer_text(request.get_data(cache=False), request.mimetype, config.max_text_chars)
     turn = chat_service().customer_says(session, text)
     messages = [{"text": m["text"], "buttons": m["buttons"]} for m in turn.messages]
-    return jsonify(messages=messages, route=session.route)
+    response = jsonify(messages=messages, route=session.route)
+    if session.state == "queued":
+        return dispatch_after(response)  # look for an adviser once the customer has the answer
+    return response
 
 
 @bp.get(f"{SESSION_PATH}/events")
@@ -104,6 +111,7 @@ def end_session(session_id: str):
     session = _session(session_id)
     _limit("session_messages", session_id, get_chat_config().session_messages)
     chat_service().end(session, by="customer")
+    end_contact(session_id)  # the customer left their adviser: the adviser goes into wrap-up
     return jsonify(ended=True)
 
 

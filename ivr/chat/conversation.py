@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from ivr import figures
 from ivr.assistant import parse_reply
 from ivr.chat import outcomes
 from ivr.chat.config import ChatConfig
@@ -84,6 +85,7 @@ class ChatService:
         contact_key = keys.chat_contact_key(session_id)
         with session_scope(self.engine) as db:
             open_contact(session=db, key=contact_key, channel=CHANNEL, at=now)
+        figures.observe(CHANNEL, contact_key, [NewEvent(EventKind.STARTED, now, "started")])
         session = self.store.create(contact_key, session_id=session_id)
         turn = Turn(session, now)
         if self.rasa is None:
@@ -160,6 +162,8 @@ class ChatService:
                 reply = parse_reply(self.rasa.send(session.contact_key, text, {"channel": CHANNEL}))
             except RasaUnavailable:
                 session.mode = "menu"
+                figures.note(CHANNEL, "assistant_error", at=turn.now)
+                figures.note(CHANNEL, "keypad_fallback", at=turn.now)
                 turn.say(self.config.text("assistant_unavailable"))
             else:
                 self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
@@ -183,6 +187,7 @@ class ChatService:
             decision = decide({**facts, "channel": CHANNEL})
         except FactsError:
             session.mode = "menu"
+            figures.note(CHANNEL, "keypad_fallback", at=self.clock())
             return None
         session.facts = {**facts, "channel": CHANNEL}
         return decision
@@ -206,6 +211,7 @@ class ChatService:
             record_events(session=db, contact_key=session.contact_key, events=turn.events)
             if close:
                 close_contact(session=db, key=session.contact_key, at=turn.now)
+        figures.observe(CHANNEL, session.contact_key, [*turn.events, *_ended(turn.now, close)])
         if close:
             self.forget(session.contact_key)
         offered = [b for m in turn.messages for b in m["buttons"]]
@@ -217,6 +223,11 @@ class ChatService:
         self.store.save(session)
         if turn.status:
             self.store.announce(session.session_id, turn.status[0], **turn.status[1])
+
+
+def _ended(at: datetime, close: bool) -> list[NewEvent]:
+    """The `ended` event close_contact wrote, for the figure counters."""
+    return [NewEvent(EventKind.ENDED, at, "ended")] if close else []
 
 
 def _wants_a_person(reply, decision: Decision) -> bool:

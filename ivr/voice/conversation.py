@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ivr import figures
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
 from ivr.voice import keypad, routes
@@ -51,6 +52,8 @@ def _ask_assistant(call: Call, said: str) -> str:
     try:
         messages = rasa.send(state.call_sid, said, _metadata(call))
     except RasaUnavailable:
+        figures.note("phone", "assistant_error", contact_key=call.state.call_sid,
+                     event_id=call.event_id("assistant_error"))
         return keypad.start(call, [call.prompt("assistant_unavailable")])
     reply = parse_reply(messages)
     call.timeline.record_many([

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ivr import figures
 from ivr.voice import routes
 from ivr.voice.call import Call
 from ivr.voice.state import KEYPAD
@@ -51,6 +52,8 @@ INVALID = {"age": "age_invalid", "need": "need_invalid"}
 
 def start(call: Call, lead: list[str]) -> str:
     """Switch the call to the keypad and ask the first thing triage still needs."""
+    if call.services.rasa is not None and call.state.phase != KEYPAD:  # a fallback, not a choice
+        figures.note("phone", "keypad_fallback", contact_key=call.state.call_sid)
     call.state.phase = KEYPAD
     call.state.silences = call.state.misunderstood = 0
     return ask_next(call, lead)

@@ -52,6 +52,7 @@ def carry_out(call: Call, decision, lead: list[str]) -> str:
         "destination": decision.destination, "action": plan.action,
         "reasons": list(state.decision.get("reasons") or []),
         "queue": plan.queue, "contractor": plan.contractor,
+        "priority_groups": list(state.decision.get("priority_groups") or []),
     })
     return ACTIONS[plan.action](call, plan, lead)
 

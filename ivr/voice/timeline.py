@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from config import clock
+from ivr import figures
 from models.contacts import NewEvent, close_contact, open_contact, record_events
 from models.db import session_scope
 
@@ -24,8 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
-    """The current time in UTC (the timeline's clock)."""
-    return datetime.now(UTC)
+    """The current time in UTC (the centre's clock: real, or CLOCK_START and on)."""
+    return clock.now()
 
 
 class Timeline:
@@ -36,19 +38,25 @@ class Timeline:
         self.key = contact_key
         self._deferred = deferred
         self._pending: list = []
+        self.committed: list[NewEvent] = []  # events written so far, for the figure counters
 
     def flush(self) -> bool:
         """Commit the writes collected so far in one transaction."""
         pending, self._pending = self._pending, []
         if not pending:
             return True
-        return self._commit(lambda session: [action(session) for action in pending])
+        written = self._commit(lambda session: [action(session) for action, _ in pending])
+        if written:
+            self._counted([event for _, events in pending for event in events])
+        return written
 
     def open(self, *, dialled: str | None) -> bool:
         """Open the contact with its `started` event (idempotent)."""
+        at = now()
         return self._write(lambda s: open_contact(session=s, key=self.key, channel="phone",
-                                                  at=now(), dialled=dialled,
-                                                  event_id=f"{self.key}:started"))
+                                                  at=at, dialled=dialled,
+                                                  event_id=f"{self.key}:started"),
+                           [NewEvent(kind="started", at=at, event_id=f"{self.key}:started")])
 
     def record(self, kind: str, *, event_id: str, detail: dict[str, Any] | None = None,
                text: str | None = None) -> bool:
@@ -61,18 +69,30 @@ class Timeline:
         at = now()
         batch = [NewEvent(kind=kind, at=at, event_id=f"{self.key}:{event_id}", detail=detail,
                           text=text) for kind, event_id, detail, text in events]
-        return self._write(lambda s: record_events(session=s, contact_key=self.key, events=batch))
+        return self._write(lambda s: record_events(session=s, contact_key=self.key, events=batch),
+                           batch)
 
     def close(self, *, detail: dict[str, Any] | None = None) -> bool:
         """Record the end of the call (the first end time stands)."""
-        return self._write(lambda s: close_contact(session=s, key=self.key, at=now(),
-                                                   event_id=f"{self.key}:ended", detail=detail))
+        at = now()
+        return self._write(lambda s: close_contact(session=s, key=self.key, at=at,
+                                                   event_id=f"{self.key}:ended", detail=detail),
+                           [NewEvent(kind="ended", at=at, event_id=f"{self.key}:ended",
+                                     detail=detail)])
 
-    def _write(self, action) -> bool:
+    def _write(self, action, events: Sequence[NewEvent] = ()) -> bool:
         if self._deferred:
-            self._pending.append(action)
+            self._pending.append((action, list(events)))
             return True
-        return self._commit(action)
+        written = self._commit(action)
+        if written:
+            self._counted(list(events))
+        return written
+
+    def _counted(self, events: list[NewEvent]) -> None:
+        """Hand events just committed to the figure counters (every timeline is a phone call's)."""
+        self.committed += events
+        figures.observe("phone", self.key, events)
 
     def _commit(self, action) -> bool:
         try:

@@ -1,14 +1,14 @@
 """Identity checks: the audit of matching, authenticating and releasing customer records.
 
-Revision ID: 0005_identity_checks
-Revises: 0002_contacts
+Revision ID: 0007_identity_checks
+Revises: 0006_figure_hour
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_identity_checks"
-down_revision = "0002_contacts"
+revision = "0007_identity_checks"
+down_revision = "0006_figure_hour"
 branch_labels = None
 depends_on = None
 
