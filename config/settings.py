@@ -56,8 +56,6 @@ class Settings(BaseSettings):
     retention_days: int = 90
     # Staff console: a session with no request from its user for this long is signed out.
     console_idle_minutes: int = 15
-    # Create the demo staff accounts at start-up (development only; refused in production).
-    console_demo_accounts: bool = False
     # The development clock (config/clock.py): the time when the process starts; never in
     # production.
     clock_start: datetime | None = None
@@ -126,8 +124,6 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
-        if production and self.console_demo_accounts:
-            raise ValueError("CONSOLE_DEMO_ACCOUNTS is for development only")
         if production and self.clock_start is not None:
             raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:

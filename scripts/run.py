@@ -145,8 +145,8 @@ def main() -> int:
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
-        print_addresses(base, settings, emulator)
         print_accounts(accounts)
+        print_addresses(base, settings, emulator)
         while (dead := supervisor.failed()) is None:
             time.sleep(1)
         print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
@@ -204,7 +204,8 @@ def print_accounts(accounts: list[dict]) -> None:
         return
     lines = [f"    {a['username']:<12}{a['password']:<20}{a['role']}"
              + (f" ({a['contractor']})" if a.get("contractor") else "") for a in accounts]
-    print("  Demo staff accounts (development only):\n" + "\n".join(lines) + "\n", flush=True)
+    print("\n  Demo staff accounts (development only; sign in at /console/login):\n"
+          + "\n".join(lines), flush=True)
 
 
 def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
@@ -233,6 +234,7 @@ def print_addresses(base: str, settings, emulator: str | None = None) -> None:
         lines.append(f"  {'Twilio emulator:':<26}{emulator}")
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
+        lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
     if settings.clock_start is not None:
         lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)
