@@ -132,7 +132,11 @@ def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
     while (voice := free_port(0)) == web:
         pass
     # The pools sit behind one proxy (the front), whose X-Forwarded-* they believe.
-    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1)}
+    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1),
+             "WEB_NICE": str(settings.web_nice), "WEB_WORKERS": str(settings.web_workers),
+             "WEB_THREADS": str(settings.web_threads),
+             "VOICE_WORKERS": str(settings.voice_workers),
+             "VOICE_THREADS": str(settings.voice_threads)}
     supervisor.start("app", gunicorn, {**pools, "GUNICORN_POOL": "web",
                                        "GUNICORN_BIND": f"127.0.0.1:{web}"})
     supervisor.start("voice", gunicorn, {**pools, "GUNICORN_POOL": "voice",
