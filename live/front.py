@@ -31,6 +31,8 @@ _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
 _LIVE = {h.lower() for h in (FRONT_HEADER, STREAM_HEADER, RENDERER_HEADER, AFTER_HEADER,
                              PARAMS_HEADER)}
 
+BUSY = "We are very busy just now. Please try again in a moment."
+
 
 @dataclass(frozen=True)
 class FrontConfig:
@@ -92,17 +94,17 @@ class Front:
         voice = request.path.startswith(self.config.voice_prefixes)
         if request.method == "GET" and self.hub.open_streams >= self.config.max_streams \
                 and "text/event-stream" in request.headers.get("Accept", ""):
-            return self.busy("too many live connections: please try again in a moment")
+            return self.busy(BUSY)
         if voice:  # the phone is never refused here: Twilio would hear an error
             answer = await self._exchange(request, self.config.voice_url)
             return voice_unavailable(request) if answer is None else answer
         if self.web_waiting >= self.config.web_max_waiting:
-            return self.busy("the service is very busy: please try again in a moment")
+            return self.busy(BUSY)
         self.web_waiting += 1
         try:
             await asyncio.wait_for(self.web_slots.acquire(), self.config.web_wait_seconds)
         except TimeoutError:
-            return self.busy("the service is very busy: please try again in a moment")
+            return self.busy(BUSY)
         finally:
             self.web_waiting -= 1
         try:
