@@ -85,7 +85,7 @@ class RasaClient:
         if not self.breaker.allow():
             raise RasaUnavailable("circuit open")
         if self._gate is not None and not self._gate.acquire(blocking=False):
-            raise RasaUnavailable("busy")  # not a failure of the assistant: the breaker is untouched
+            raise RasaUnavailable("busy")  # not the assistant failing: leave the breaker be
         try:
             return self._send(sender, text, metadata)
         finally:

@@ -1,4 +1,4 @@
-"""The events front on real Redis: streams handed over by Flask views, the phone's own pool, shedding.
+"""The events front on real Redis: streams handed over by Flask views, the phone pool, shedding.
 
 The front runs in-process (aiohttp); behind it, real Flask apps on werkzeug servers stand in for
 the two gunicorn pools: the chat app itself, and a small app using the generic `live.flask.stream`
