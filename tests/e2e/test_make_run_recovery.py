@@ -24,7 +24,6 @@ import pytest
 import sqlalchemy as sa
 
 from config.settings import DEVELOPMENT_TWILIO_TOKEN
-from ivr.simulate import http_transport
 from ivr.voice.simulated_call import SimulatedCall
 from tests.support.rasa import assistant_environment
 
@@ -84,6 +83,20 @@ def make_run(tmp_path: Path, *args: str, **env: str):
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.communicate()
+
+
+def http_transport(timeout: float = 20.0):
+    """Post form-encoded requests over HTTP, as Twilio does (the simulator now goes through
+    the emulator, so the test keeps its own direct transport)."""
+    import requests
+
+    session = requests.Session()
+
+    def post(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        response = session.post(url, data=params, headers=headers, timeout=timeout)
+        return response.status_code, response.text
+
+    return post
 
 
 def _keypad_call(base: str, *, callback: bool = False) -> tuple[SimulatedCall, list[str]]:
