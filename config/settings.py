@@ -55,6 +55,32 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64 * 1024
     web_workers: int = 2
     web_threads: int = 32
+    # The phone's own gunicorn pool under `make run`, so chat load never takes a webhook's thread.
+    voice_workers: int = 2
+    voice_threads: int = 8
+    # CPU niceness of the web pool under `make run` (0-19): chat work yields to the phone.
+    web_nice: int = 10
+    # Set by `make run` for the events front (python -m live): where the two pools listen.
+    front_web_url: str = ""
+    front_voice_url: str = ""
+    # Requests the front lets into the web pool at once (0: its threads); beyond, 503 at once.
+    web_max_inflight: int = 0
+    # Requests that may wait for one of those (for at most web_wait_seconds); beyond, 503 at once.
+    web_max_waiting: int = 512
+    web_wait_seconds: float = 3.0
+    # Open event streams one front process serves; beyond, 503 with Retry-After.
+    live_max_streams: int = 5000
+    live_stream_seconds: float = 300.0
+    live_keepalive_seconds: float = 15.0
+    # Modules that register renderers for the front (comma-separated).
+    live_renderers: str = "ivr.chat.live"
+    # Webchats active within chat_open_idle_seconds; a new chat beyond chat_max_open gets 503.
+    chat_max_open: int = 4000
+    chat_open_idle_seconds: int = 900
+    # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
+    assistant_max_inflight: int = 8
+    # What a refusal's Retry-After says.
+    retry_after_seconds: int = 30
     log_level: str = "INFO"
     retention_days: int = 90
     # The logs the retention purge trims (make run's and the emulator's logs): var/log when unset.
@@ -64,8 +90,6 @@ class Settings(BaseSettings):
     bind_host: str = "127.0.0.1"
     # Staff console: a session with no request from its user for this long is signed out.
     console_idle_minutes: int = 15
-    # Create the demo staff accounts at start-up (development only; refused in production).
-    console_demo_accounts: bool = False
     # Bearer token for GET /metrics; required in production (without it /metrics answers 403),
     # optional elsewhere (development and test leave it open).
     metrics_token: str = ""
@@ -87,7 +111,9 @@ class Settings(BaseSettings):
             raise ValueError("CONSOLE_IDLE_MINUTES must be at least 1")
         return value
 
-    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
+    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads",
+                     "voice_workers", "voice_threads", "web_max_inflight", "live_max_streams",
+                     "chat_max_open", "assistant_max_inflight", "retry_after_seconds")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
@@ -137,8 +163,6 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
-        if production and self.console_demo_accounts:
-            raise ValueError("CONSOLE_DEMO_ACCOUNTS is for development only")
         if production and self.clock_start is not None:
             raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:
@@ -159,10 +183,6 @@ class Settings(BaseSettings):
             found.append("SECRET_KEY")
         if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
             found.append("TWILIO_AUTH_TOKEN")
-        # The demo staff accounts' passwords are printed by make run: staff secrets as public
-        # as the development key.
-        if self.console_demo_accounts:
-            found.append("CONSOLE_DEMO_ACCOUNTS")
         return found
 
     @property
@@ -197,6 +217,11 @@ class Settings(BaseSettings):
     def effective_twilio_account_sid(self) -> str:
         """The account the REST client acts for; a fixed development SID outside production."""
         return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
+
+    @property
+    def effective_web_max_inflight(self) -> int:
+        """How many requests the front lets into the web pool at once."""
+        return self.web_max_inflight or max(1, self.web_workers * self.web_threads)
 
     @property
     def effective_secret_key(self) -> str:

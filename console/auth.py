@@ -105,6 +105,9 @@ def _before_console_request():
         return None
     if not current_user.is_authenticated or _idle_expired():
         if current_user.is_authenticated:
+            from console.desk import go_offline  # late: the desk imports this module
+
+            go_offline(current_user)  # an idle adviser is not left Available
             logout_user()
             session.clear()
         return redirect(url_for("console.login", next=request.path if request.method == "GET"

@@ -14,7 +14,7 @@ from console import bp
 from console.audit import audit
 from console.auth import ConsoleUser, passive, role_required
 from console.config import get_console_config
-from console.live import resume_point, stream_response
+from console.live import stream_response
 from console.screen_pop import screen_pop
 from ivr import figures
 from ivr.dispatch import clock, dispatch, get_dispatcher, get_presence, queue_ids
@@ -120,9 +120,7 @@ def heartbeat():
 @passive
 def desk_events():
     """The adviser's live events: contact (a screen pop), ended, declined, gone."""
-    key = keys.key(keys.ADVISER_EVENTS, user_id=current_user.id)
-    after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    return stream_response(_redis(), key, after)
+    return stream_response(_redis(), keys.key(keys.ADVISER_EVENTS, user_id=current_user.id))
 
 
 @bp.get("/api/contacts/<member>")

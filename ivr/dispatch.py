@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, current_app
 
+from live import publish as live_publish
 from models import keys
 from routing.directory import QUEUE_IDS
 from routing.dispatcher import CALL, Assignment, Dispatcher, all_queue_ids, contact_queue
@@ -74,13 +75,11 @@ def get_dispatcher() -> Dispatcher:
 
 def notify_adviser(adviser_id: int, event: str, **data: object) -> None:
     """Put one event on the adviser's live stream (their console shows it at once)."""
-    redis_client = current_app.extensions["redis"]
-    key = keys.key(keys.ADVISER_EVENTS, user_id=adviser_id)
-    with redis_client.pipeline(transaction=True) as pipe:
-        pipe.xadd(key, {"event": event, "data": json.dumps(data)}, maxlen=STREAM_LENGTH,
-                  approximate=True)
-        pipe.expire(key, STREAM_TTL_SECONDS)
-        pipe.execute()
+    # live.publish also wakes the events front's followers (the "raw" renderer's fields).
+    live_publish.add(current_app.extensions["redis"],
+                     keys.key(keys.ADVISER_EVENTS, user_id=adviser_id),
+                     live_publish.event(event, json.dumps(data)), maxlen=STREAM_LENGTH,
+                     ttl_seconds=STREAM_TTL_SECONDS)
 
 
 def dispatch() -> list[Assignment]:

@@ -126,3 +126,10 @@ ASSIGNMENT = PREFIX + "assigned:{member}"
 ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
 # Contacts an adviser has finished but not yet wrapped up (member -> channel).
 ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
+# Live event streams (live/): every writer of a stream that pages follow publishes the stream's
+# key on this one pub/sub channel, so each events process needs a single subscriber connection.
+STREAM_WAKE = PREFIX + "streams:wake"
+# `make run`'s launcher: one hash field per child process, its status as JSON (see scripts/run.py).
+PROCESSES = PREFIX + "processes"
+# Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
+CHATS_OPEN = PREFIX + "chats:open"

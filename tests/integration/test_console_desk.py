@@ -324,3 +324,28 @@ def test_cli_and_accounts_know_the_language_line_queues(app):
     with pytest.raises(AccountError, match="unknown queue"):
         add_user(app.extensions["engine"], username="ola3", password="Careers-2026",
                  role="adviser", queues=["language_lines:klingon"])
+
+
+def test_two_advisers_on_two_app_instances_race_for_one_chat_and_exactly_one_gets_it(
+        app, settings, clock, twilio):
+    import threading
+
+    other_app = create_app(settings, voice_clock=clock, chat_clock=clock, twilio=twilio)
+    a, _ = adviser(app, "amy", queues=("adult_digital_advice",), available=False)
+    b, _ = adviser(other_app, "ben", queues=("adult_digital_advice",), available=False)
+    _, session_id = chat_to_queue(app)
+    start = threading.Barrier(2)
+
+    def available(client):
+        start.wait()
+        go(client, "available")
+
+    threads = [threading.Thread(target=available, args=(c,)) for c in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    holders = [c for c in (a, b) if desk(c)["contacts"]]
+    assert len(holders) == 1
+    joined = [t for who, t in chat_lines(app, session_id) if "has joined the chat" in t]
+    assert len(joined) == 1

@@ -75,9 +75,7 @@ def test_production_sends_hsts(sqlite_url, redis_client):
 
 def test_development_secrets_are_refused_off_loopback(monkeypatch):
     monkeypatch.setenv("BIND_HOST", "0.0.0.0")
-    monkeypatch.setenv("CONSOLE_DEMO_ACCOUNTS", "true")
-    with pytest.raises(SettingsError,
-                       match="SECRET_KEY, TWILIO_AUTH_TOKEN, CONSOLE_DEMO_ACCOUNTS"):
+    with pytest.raises(SettingsError, match="SECRET_KEY, TWILIO_AUTH_TOKEN"):
         load_settings(_env_file=None)
 
 
