@@ -134,7 +134,7 @@ def test_update_redirects_a_live_call_with_url_or_twiml(emulator, recorder):
     leg = emulator.leg(call["sid"])
     recorder.wait_for("/first")
     rest.update_call(call["sid"], url=recorder.url + "/second")
-    recorder.wait_for("/second")
+    leg.wait_heard("Moved")
     rest.update_call(call["sid"], twiml="<Response><Say>Inline</Say><Hangup/></Response>")
     leg.wait_for("completed")
     assert leg.heard == ["Hello", "Moved", "Inline"]
