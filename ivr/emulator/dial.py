@@ -43,7 +43,8 @@ def ring(engine: Engine, leg: Leg, timeout: float) -> str:
     if endpoint.mode == "answer":
         wait = min(engine.seconds(AUTO_ANSWER_SECONDS), engine.seconds(timeout))
         return "answered" if next_event(leg, wait) is None else "canceled"
-    limit = engine.seconds(timeout)
+    # A person answers a manual endpoint, in their own time: its ringing is not scaled.
+    limit = timeout if endpoint.mode == "manual" else engine.seconds(timeout)
     accept = {"pickup", "decline"} if endpoint.mode == "manual" else set()
     event = next_event(leg, limit, accept, state="ringing")
     if event is None:
