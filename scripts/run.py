@@ -116,6 +116,9 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if settings.clock_start is not None:
+        # Every process started from here runs on the same timeline (config/clock.py).
+        os.environ["CLOCK_STARTED_AT"] = f"{time.time():.3f}"
     clock.start(settings.clock_start)
     if settings.clock_start is not None:
         print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
