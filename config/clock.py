@@ -44,9 +44,10 @@ def start(at: datetime | None) -> None:
 def _started_at() -> datetime:
     text = os.environ.get("CLOCK_STARTED_AT", "").strip()
     try:
-        return datetime.fromtimestamp(float(text), UTC) if text else datetime.now(UTC)
+        started = datetime.fromtimestamp(float(text), UTC) if text else datetime.now(UTC)
     except ValueError:
-        return datetime.now(UTC)
+        started = datetime.now(UTC)
+    return min(started, datetime.now(UTC))  # never ahead of now (the stamp is rounded)
 
 
 def now() -> datetime:

@@ -192,7 +192,7 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
     """
     if os.environ.get("TWILIO_API_BASE_URL"):
         return None
-    port = free_port(8070)
+    port = free_port(int(os.environ.get("TWILIO_EMULATOR_PORT") or 8070))
     supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)
