@@ -91,6 +91,9 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if settings.clock_start is not None:
+        # Every process started from here runs on the same timeline (config/clock.py).
+        os.environ["CLOCK_STARTED_AT"] = f"{time.time():.3f}"
     clock.start(settings.clock_start)
     if settings.clock_start is not None:
         print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
@@ -214,7 +217,7 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
     """
     if os.environ.get("TWILIO_API_BASE_URL"):
         return None
-    port = free_port(8070)
+    port = free_port(int(os.environ.get("TWILIO_EMULATOR_PORT") or 8070))
     supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)

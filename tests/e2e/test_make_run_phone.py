@@ -37,7 +37,8 @@ class Centre:
         self.env = {**os.environ, "PORT": str(self.port), "CLOCK_START": clock_start,
                     "REDIS_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
                     "RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_ENABLED": "true",
-                    "WEB_WORKERS": "1", "TWILIO_AUTH_TOKEN": "", "TWILIO_API_BASE_URL": ""}
+                    "WEB_WORKERS": "1", "TWILIO_AUTH_TOKEN": "", "TWILIO_API_BASE_URL": "",
+                    "TWILIO_EMULATOR_PORT": str(self.emulator_port)}
         with self.log.open("wb") as out:
             self.child = subprocess.Popen(
                 [sys.executable, "scripts/run.py", "--rasa-venv", venv, "--model", model],
