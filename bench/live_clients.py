@@ -24,6 +24,9 @@ import time
 import aiohttp
 import redis.asyncio as aioredis
 
+from live import publish
+from models import keys
+
 ADDRESSES = [f"127.0.1.{i}" for i in range(1, 251)]
 
 
@@ -145,14 +148,14 @@ class Browsers:
         batch = 50
         groups = [self.sessions[i:i + batch] for i in range(0, len(self.sessions), batch)]
         pause = seconds / max(1, len(groups))
+        script = self.redis.register_script(publish.ADD_SCRIPT)  # as ChatStore.append writes
         for group in groups:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for session_id in group:
-                    key = f"ct:chat:{session_id}:events"
-                    fields = {"type": "message", "from": "system",
-                              "text": f"probe {time.time():.6f}", "buttons": "[]"}
-                    pipe.xadd(key, fields, maxlen=400, approximate=True)
-                    pipe.publish("ct:streams:wake", key)
+                    fields = ["type", "message", "from", "system",
+                              "text", f"probe {time.time():.6f}", "buttons", "[]"]
+                    await script(keys=[keys.key(keys.CHAT_EVENTS, session_id=session_id)],
+                                 args=[400, 7200, keys.STREAM_WAKE, *fields], client=pipe)
                 await pipe.execute()
             await asyncio.sleep(pause)
         deadline = time.monotonic() + 10
