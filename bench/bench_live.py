@@ -7,9 +7,9 @@ PostgreSQL when it answers (else SQLite) and the Redis at BENCH_REDIS_URL. In on
    how many of 100 open webchats get their stream, and how long /healthz takes meanwhile;
 1. ≥ 2,000 open webchats, each sent a new line: how many arrive within 1 s; memory per chat;
 2. /voice/* p95 at 20 concurrent keypad calls (a) alone, (b) with the chats open, (c) with 50
-   of them also sending a message every second; targets (b)/(a) and (c)/(a) ≤ 1.3. The alone
-   figure is measured before and after the loaded runs and averaged, so drift on this shared
-   machine falls on both sides of the ratio.
+   of them also sending a message every second; targets (b)/(a) and (c)/(a) <= 1.3. (a) is
+   measured before the chats open and after they close, (b) and (c) alternate in between, and
+   each is pooled, so drift on this shared machine falls on both sides of the ratios.
 Prints a table and writes var/bench/live.json. Loopback only; every loop is bounded.
 """
 
@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import redis
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +38,7 @@ sys.path.insert(0, str(REPO))
 from bench.bench_voice import Timed, percentile  # noqa: E402
 from config.settings import DEVELOPMENT_TWILIO_TOKEN, load_settings  # noqa: E402
 from ivr.voice.simulated_call import SimulatedCall  # noqa: E402
+from models import keys  # noqa: E402
 from scripts.run import start_app  # noqa: E402
 from scripts.supervisor import Supervisor  # noqa: E402
 
@@ -74,7 +76,7 @@ def database():
         yield url
 
 
-def wait_up(url: str, seconds: float = 60) -> None:
+def wait_up(url: str, seconds: float = 180) -> None:
     """Until `url` answers 200."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -262,31 +264,33 @@ def measure(args) -> dict:
         clients = Clients(base)
         stack_.callback(clients.close)
         result["round"] = []
+        # (a) before the chats open and again after they close, brackets (b) and (c), which
+        # alternate while the chats stay open: drift on this shared machine falls on both sides.
+        result["alone_first"] = phone(base, args.calls, args.seconds, pooled["alone"])
+        memory_before = {name: rss_kib(pid) for name, pid in pids.items()}
+        result["open"] = clients.ask("open", chats=args.chats)
+        time.sleep(2)
+        memory_after = {name: rss_kib(pid) for name, pid in pids.items()}
+        opened = max(1, result["open"]["streams_served"])
+        result["memory_kib"] = {
+            "before": memory_before, "after": memory_after,
+            "front_per_chat": round((memory_after["front"] - memory_before["front"]) / opened, 1)}
+        result["probe"] = clients.ask("probe", seconds=args.probe_seconds)
+        print(f"open: {result['open']}; probe: {result['probe']}", flush=True)
         for number in range(args.rounds):
-            figures = {"alone": phone(base, args.calls, args.seconds, pooled["alone"])}
-            if number == 0:
-                memory_before = {name: rss_kib(pid) for name, pid in pids.items()}
-                result["open"] = clients.ask("open", chats=args.chats)
-                time.sleep(2)
-                memory_after = {name: rss_kib(pid) for name, pid in pids.items()}
-                opened = max(1, result["open"]["streams_served"])
-                result["memory_kib"] = {
-                    "before": memory_before, "after": memory_after,
-                    "front_per_chat": round((memory_after["front"] - memory_before["front"])
-                                            / opened, 1)}
-                result["probe"] = clients.ask("probe", seconds=args.probe_seconds)
-                print(f"open: {result['open']}; probe: {result['probe']}", flush=True)
-            else:
-                figures["reopen"] = clients.ask("reopen")
+            figures = {"load_average": os.getloadavg()[0]}
             figures["open"] = phone(base, args.calls, args.seconds, pooled["open"])
             clients.ask("chat", chats=args.chatters)
             time.sleep(1)
             figures["chatting"] = phone(base, args.calls, args.seconds, pooled["chatting"])
             figures["chat_api"] = clients.ask("stop_chat")
             figures["probe_after"] = clients.ask("probe", seconds=args.probe_seconds)
-            clients.ask("close_streams")
             print(f"round {number + 1}: {figures}", flush=True)
             result["round"].append(figures)
+        clients.ask("close_streams")
+        time.sleep(2)
+        result["alone_last"] = phone(base, args.calls, args.seconds, pooled["alone"])
+        print(f"alone again: {result['alone_last']}", flush=True)
     for name, values in pooled.items():
         result[f"voice_{name}"] = {"webhooks": len(values),
                                    "p50": round(percentile(values, 50), 1),
@@ -318,12 +322,15 @@ def print_table(r: dict) -> None:
          f"{probe['latency_ms']['max']} ms"),
         ("memory per open chat (events front)", f"{r['memory_kib']['front_per_chat']} KiB"),
         (f"(a) /voice/* p95, {r['calls']} calls alone", f"{r['voice_alone']['p95']} ms "
-         f"(p50 {r['voice_alone']['p50']}, {r['voice_alone']['webhooks']} webhooks)"),
+         f"(p50 {r['voice_alone']['p50']}, {r['voice_alone']['webhooks']} webhooks; before "
+         f"{r['alone_first']['p95']}, after {r['alone_last']['p95']})"),
         ("(b) with the chats open", f"{r['voice_open']['p95']} ms, ratio {r['ratio_open']} "
          f"({met(r['ratio_open'] <= 1.3)}: <= 1.3)"),
         (f"(c) with {r.get('chatters', 50)} chats messaging each second",
          f"{r['voice_chatting']['p95']} ms, ratio {r['ratio_chatting']} "
          f"({met(r['ratio_chatting'] <= 1.3)}: <= 1.3)"),
+        ("load average during (b)/(c) rounds", ", ".join(
+            f"{f['load_average']:.1f}" for f in r["round"])),
         ("chat API during (c), per round", "; ".join(
             f"p95 {c['latency_ms']['p95']} ms, {c['messages']} msgs, {c['errors']} errors"
             for c in chat)),
@@ -340,12 +347,15 @@ def main() -> int:
     parser.add_argument("--chatters", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phone run")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="interleaved rounds of (a), (b) and (c), pooled")
+                        help="alternating rounds of (b) and (c), pooled")
     parser.add_argument("--probe-seconds", type=float, default=10.0,
                         help="one new line per chat, written evenly over this many seconds")
     parser.add_argument("--skip-before", action="store_true")
     args = parser.parse_args()
     raise_open_files()
+    # The chats of an earlier run (within CHAT_OPEN_IDLE_SECONDS) would count against this
+    # run's CHAT_MAX_OPEN: start from none (BENCH_REDIS_URL is the benchmarks' own database).
+    redis.Redis.from_url(REDIS_URL).delete(keys.CHATS_OPEN)
     result = measure(args)
     print_table(result)
     out = REPO / "var" / "bench"

@@ -24,6 +24,9 @@ import time
 import aiohttp
 import redis.asyncio as aioredis
 
+from live import publish
+from models import keys
+
 ADDRESSES = [f"127.0.1.{i}" for i in range(1, 251)]
 
 
@@ -48,6 +51,7 @@ class Browsers:
         self.latencies: list[float] = []
         self.failed = 0
         self.refusals = 0  # 503s met while connecting (each page tried again a second later)
+        self.ended: dict[str, str] = {}  # streams that stopped, and why
         self.tasks: list[asyncio.Task] = []
         self.addresses = itertools.cycle(ADDRESSES)
         self.clients: dict[str, aiohttp.ClientSession] = {}
@@ -89,6 +93,7 @@ class Browsers:
     async def reopen(self) -> dict:
         """Follow every chat again (after close_streams), as pages reloaded at once would."""
         started = time.monotonic()
+        self.ended.clear()
         for session_id in self.sessions:
             self.first_frame[session_id] = asyncio.Event()
             self.tasks.append(asyncio.create_task(self.follow(session_id)))
@@ -118,8 +123,12 @@ class Browsers:
         for _ in range(30):  # bounded, as the widget's own retries are in effect
             try:
                 if await self._read_stream(client, session_id):
+                    self.ended[session_id] = "stream ended"
                     return
-            except (aiohttp.ClientError, asyncio.CancelledError):
+            except asyncio.CancelledError:
+                return
+            except Exception as error:  # noqa: BLE001 - counted and shown, not hidden
+                self.ended[session_id] = type(error).__name__
                 return
             self.refusals += 1
             await asyncio.sleep(1.0)
@@ -145,22 +154,26 @@ class Browsers:
         batch = 50
         groups = [self.sessions[i:i + batch] for i in range(0, len(self.sessions), batch)]
         pause = seconds / max(1, len(groups))
+        script = self.redis.register_script(publish.ADD_SCRIPT)  # as ChatStore.append writes
         for group in groups:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for session_id in group:
-                    key = f"ct:chat:{session_id}:events"
-                    fields = {"type": "message", "from": "system",
-                              "text": f"probe {time.time():.6f}", "buttons": "[]"}
-                    pipe.xadd(key, fields, maxlen=400, approximate=True)
-                    pipe.publish("ct:streams:wake", key)
+                    fields = ["type", "message", "from", "system",
+                              "text", f"probe {time.time():.6f}", "buttons", "[]"]
+                    await script(keys=[keys.key(keys.CHAT_EVENTS, session_id=session_id)],
+                                 args=[400, 7200, keys.STREAM_WAKE, *fields], client=pipe)
                 await pipe.execute()
             await asyncio.sleep(pause)
         deadline = time.monotonic() + 10
         while len(self.latencies) < len(self.sessions) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         within = sum(1 for v in self.latencies if v <= 1000)
+        reasons: dict[str, int] = {}
+        for reason in self.ended.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
         return {"lines": len(self.sessions), "received": len(self.latencies),
-                "within_1s": within, "latency_ms": summary(self.latencies)}
+                "within_1s": within, "latency_ms": summary(self.latencies),
+                "streams_ended": reasons}
 
     async def chat(self, chats: int) -> dict:
         """`chats` chats each send a message every second until stop_chat."""

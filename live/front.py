@@ -58,7 +58,7 @@ class Front:
         # A blocking pool: a burst of followers waits a moment for one of a few connections
         # rather than failing (and then waiting for its keep-alive to read again).
         pool = aioredis.BlockingConnectionPool.from_url(
-            config.redis_url, decode_responses=True, max_connections=16, timeout=5,
+            config.redis_url, decode_responses=True, max_connections=32, timeout=20,
             socket_connect_timeout=2)
         self.redis = aioredis.Redis(connection_pool=pool)
         self.hub = Hub(self.redis)

@@ -15,6 +15,8 @@ from live.hub import Hub
 log = logging.getLogger(__name__)
 _STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 KEEPALIVE = ": keep-alive\n\n"
+# A follower re-reads its stream this often even without news (covers a wake-up lost in transit).
+SAFETY_READ_SECONDS = 60.0
 
 
 def resume_point(last_event_id: str | None) -> str:
@@ -89,16 +91,19 @@ async def pump(write: Callable[[str], Any], hub: Hub, renderer: Renderer, after:
     follower = hub.follow(renderer.context.key, after)
     try:
         await write(f"retry: {limits.retry_milliseconds}\n\n")
-        await write_all(write, await renderer.tick())
+        await write_all(write, await _tick(renderer))
         deadline = loop.time() + limits.max_seconds
-        last_sent = last_tick = loop.time()
+        last_sent = last_tick = last_check = loop.time()
         while not renderer.finished and (now := loop.time()) < deadline:
             wait = min(limits.keepalive_seconds - (now - last_sent),
                        renderer.tick_seconds - (now - last_tick), deadline - now)
             await follower.wait(max(0.0, wait))
+            if loop.time() - last_check >= SAFETY_READ_SECONDS:
+                follower.stale = True  # now and then, read the stream in case news was lost
+                last_check = loop.time()
             out = await _read(hub, follower, renderer)
             if loop.time() - last_tick >= renderer.tick_seconds:
-                out += await renderer.tick()
+                out += await _tick(renderer)
                 last_tick = loop.time()
             if out:
                 await write_all(write, out)
@@ -108,6 +113,14 @@ async def pump(write: Callable[[str], Any], hub: Hub, renderer: Renderer, after:
                 last_sent = loop.time()
     finally:
         hub.leave(follower)
+
+
+async def _tick(renderer: Renderer) -> list[str]:
+    try:
+        return await renderer.tick()
+    except Exception as error:  # noqa: BLE001 - Redis busy or away: keep the socket, try later
+        log.warning("events tick failed (%s)", type(error).__name__)
+        return []
 
 
 async def write_all(write: Callable[[str], Any], frames: list[str]) -> None:
@@ -121,7 +134,6 @@ async def _read(hub: Hub, follower, renderer: Renderer) -> list[str]:
         entries = await hub.read(follower)
     except Exception as error:  # noqa: BLE001 - Redis away: keep the socket, try again later
         log.warning("events read failed (%s)", type(error).__name__)
+        follower.stale = True
         return []
-    if len(entries) >= hub.batch:
-        follower.news.set()  # more to come: read again at once
     return [frame for entry_id, fields in entries for frame in renderer.frames(entry_id, fields)]

@@ -22,6 +22,7 @@ from models import keys
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_DELAY, MAX_DELAY, HEALTHY_AFTER = 1.0, 30.0, 60.0
+RECORD_EVERY = 5.0
 
 
 def _now() -> str:
@@ -74,6 +75,7 @@ class Supervisor:
         self.redis_url = ""
         self._redis = None
         self.status_file = var / "run" / "processes.json"
+        self._recorded = 0.0
 
     def start(self, name: str, argv: list[str], env: dict[str, str], *,
               restart: bool = True) -> None:
@@ -101,7 +103,8 @@ class Supervisor:
                 print(f"  restarting {child.name} (restart {child.restarts})", flush=True)
                 self._spawn(child)
                 changed = True
-        if changed:
+        # Also every few seconds: Redis may have been the child that restarted (its copy is stale).
+        if changed or time.monotonic() - self._recorded >= RECORD_EVERY:
             self.record()
 
     def _exited(self, child: Child) -> None:
@@ -134,6 +137,7 @@ class Supervisor:
     def record(self) -> None:
         """Write the status file and, when Redis answers, the status hash."""
         statuses = self.status()
+        self._recorded = time.monotonic()
         self.status_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.status_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({"updated_at": _now(), "processes": statuses}, indent=1))

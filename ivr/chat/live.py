@@ -29,7 +29,9 @@ class ChatRenderer(Renderer):
         self.state: str | None = None
         self.queue_id = ""
         self.last_place: tuple[int, int] | None = None
-        self.idle_tick = float(context.params.get("tick_seconds", 15.0))
+        # Outside the queue a chat's state changes arrive as its own status entries; a tick then
+        # only notices expiry, so it can be rare.
+        self.idle_tick = float(context.params.get("tick_seconds", 60.0))
         self.tick_seconds = 0.0  # the first tick comes at once
 
     def frames(self, entry_id: str, fields: dict[str, str]) -> list[str]:
