@@ -79,7 +79,8 @@ def test_questions_that_cannot_change_the_route_are_not_worth_asking():
     assert worth_asking({"age": 16}) == ()  # a young person: every need goes to one service
     assert worth_asking({}) == ("need", "age")
     assert worth_asking({"age": 30, "need": "advice", "channel": "webchat"}) == ("postcode",)
-    assert not matters({"age": 30, "need": "information", "postcode": "M1 1AE"}, "in_custody")
+    assert not matters({"age": 30, "need": "information", "postcode": "M1 1AE"},
+                       "in_education_or_training")  # the NEET group ends at 24
     assert matters({"age": 18, "need": "advice"}, "jobcentre_plus_claimant")
 
 
