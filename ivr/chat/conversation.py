@@ -51,6 +51,7 @@ class Turn:
     route: dict[str, Any] | None = None
     status: tuple[str, dict[str, Any]] | None = None
     author: str = "assistant"
+    close: bool = False  # the customer said goodbye: the chat ends after this turn
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None, *,
             author: str | None = None) -> None:
@@ -112,7 +113,7 @@ class ChatService:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:
             self._triage_turn(turn, text)
-        self._finish(turn)
+        self._finish(turn, close=turn.close)
         return turn
 
     def end(self, session: ChatSession, *, by: str) -> None:
@@ -164,6 +165,11 @@ class ChatService:
                 turn.say(self.config.text("assistant_unavailable"))
             else:
                 self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
+                if reply.ends_conversation and not reply.triaged:
+                    # A closing: the chat ends politely, as the phone hangs up.
+                    session.state, turn.close = "ended", True
+                    turn.status = ("ended", {"by": "customer"})
+                    return
                 if reply.triaged:
                     decision = self._decide(session, reply.facts or {})
                 if decision is not None and decision.destination == "safeguarding":

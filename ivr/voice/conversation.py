@@ -65,6 +65,8 @@ def _ask_assistant(call: Call, said: str) -> str:
     ])
     if reply.facts:
         state.facts.update({k: v for k, v in reply.facts.items() if k != "channel"})
+    if reply.ends_conversation and not reply.triaged:
+        return call.finish([])  # a closing: say goodbye and hang up
     if reply.triaged:
         state.misunderstood = 0
         return _after_decision(call, reply, messages)
