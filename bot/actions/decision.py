@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,11 @@ from bot.actions.facts import channel_of
 from bot.actions.payload import decide_now, has_response, send_decision
 
 INFORMATION_DESTINATIONS = ("adult_information", "young_people_service")
+# "no thanks, that's everything": a no that also closes the conversation.
+CLOSING = re.compile(
+    r"\b(?:every ?thing|that'?s (?:all|it)|thats (?:all|it)|bye|good ?bye|nothing else|cheers"
+    r"|i'?m (?:good|fine|ok|sorted)|im (?:good|fine|ok|sorted)|all (?:good|sorted)|done"
+    r"|that'?ll be all)\b", re.I)
 
 
 class ActionTriageDecision(Action):
@@ -61,8 +67,9 @@ class ActionAfterNo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Says goodbye on the phone (the line asked already); asks "anything else?" on chat."""
-        if channel_of(tracker) == "phone":
+        """Goodbye on the phone (the line asked already) or to a closing; else "anything else?"."""
+        said = (tracker.latest_message or {}).get("text") or ""
+        if channel_of(tracker) == "phone" or CLOSING.search(said):
             dispatcher.utter_message(response="utter_goodbye")
         else:
             dispatcher.utter_message(response="utter_anything_else")

@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.facts import FACT_SLOTS, clean_fact, facts_from
+from bot.components.spoken import answer_age
 from triage import FactsError, decide
 from triage.postcodes import lookup, normalise
 from triage.questions import matters
@@ -46,11 +47,18 @@ class ValidateTriageForm(FormValidationAction):
         gave no fact still lets the form hand over to a digression rule.
         """
         events: list[EventType] = []
-        for name, value in tracker.slots_to_validate().items():
+        given = tracker.slots_to_validate()
+        for name, value in given.items():
             if name in FACT_SLOTS:
                 for slot, cleaned in validated(name, value, tracker).items():
                     tracker.slots[slot] = cleaned
                     events.append(SlotSet(slot, cleaned))
+        if tracker.get_slot("requested_slot") == "age" and given.get("age") is None:
+            # The answer to "How old are you?" is read as an age ("fifty nine mate", "36 thx").
+            age = answer_age((tracker.latest_message or {}).get("text") or "")
+            if age is not None:
+                tracker.slots["age"] = age
+                events.append(SlotSet("age", age))
         return events
 
 

@@ -63,12 +63,6 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"(?:stay|remain|be) anonymous", r"rather not (?:give|say) (?:my )?(?:name|details)",
         r"don'?t want to give (?:my |you my )?(?:name|details)")),
 ]
-SAFEGUARDING = re.compile(
-    r"suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:it all|my life|things)|take my (?:own )?life"
-    r"|self[- ]?harm\w*|harm(?:ing)? myself|hurt(?:ing)? myself|cut(?:ting)? myself"
-    r"|(?:don'?t|do not) want to (?:live|be alive|be here any ?more|wake up)|no reason to live"
-    r"|better off (?:if i (?:was|were) )?dead|better off without me|want to die|overdose"
-)
 QUALIFICATIONS: list[tuple[int, str]] = [
     (0, _any(
         r"no (?:formal )?qual\w*", r"no gcses",
@@ -89,16 +83,8 @@ QUALIFICATIONS: list[tuple[int, str]] = [
 ]
 LEVEL_RE = re.compile(_any(
         r"\b(?:nvq |btec |level )+(?:level )?(\d|one|two|three|four|five|six|seven|eight)\b"))
-LANGUAGES = {
-    "Gujarati": r"gujarati|gujerati", "Punjabi": r"punjabi|panjabi", "Sylheti": r"sylheti",
-    "Urdu": r"urdu", "Farsi": r"farsi|persian", "Polish": r"polish(?! (?:up|my|your|the|it)\b)",
-    "French": r"french", "Somali": r"somali\w*",
-}
-NATIONS = {
-    "wales": r"wales|welsh|cardiff|swansea",
-    "scotland": r"scotland|scottish|glasgow|edinburgh|aberdeen|dundee",
-    "northern_ireland": r"northern ireland|belfast|derry", "england": r"england",
-}
+# Languages (triage.languages), places (triage.places) and the safeguarding screen
+# (triage.safeguarding) are triage's own, so the app and the assistant read words the same way.
 TOPICS = {
     "apprenticeships": r"apprentice\w*|traineeship\w*",
     "funding": _any(

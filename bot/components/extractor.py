@@ -40,6 +40,9 @@ TRIAGE_INTENTS = frozenset(NEED_INTENTS.values()) | {
     "tell_age", "tell_postcode", "tell_jobcentre_claimant", "tell_in_custody", "tell_redundancy",
     "tell_out_of_work", "tell_qualifications", "tell_disability", "tell_in_education",
     "tell_language"}
+# Intents the triage form ignores: a turn with facts is never one of them.
+DIGRESSIONS = frozenset({"greet", "goodbye", "bot_challenge", "out_of_scope", "ask_repeat",
+                         "ask_why", "ask_about_service", "affirm", "deny"})
 # "sorry, I meant 31": the last value said is the one the customer means.
 CORRECTION = re.compile(r"\b(?:i meant|i mean|sorry|no wait|hang on|actually|correction|rather"
                         r"|not \w+ (?:but|i'm|im)|wait no|no no|oops|typo)\b", re.I)
@@ -124,6 +127,10 @@ def _settle_intent(message: Message, found: list[Found]) -> None:
         _force_intent(message, stated)  # a need said outright beats the classifier's guess
     elif entities.get("language") and name not in NEED_INTENTS.values():
         _force_intent(message, "tell_language")  # a language line decides before anything else
+    elif name in DIGRESSIONS:
+        # "b1 1bb thanks" is not a goodbye, nor "you" in a spoken postcode a question about bots:
+        # the form ignores these intents, so the fact would be lost.
+        _force_intent(message, wanted)
     elif name == "request_human" and entities.get("language"):
         _force_intent(message, "tell_language")
     elif confidence < UNSURE or _ambiguous(ranking):

@@ -92,6 +92,7 @@ INDIRECT = [
     "they'd all be better off if i was gone",
     "no one would miss me",
     "nobody would notice if i disappeared",
+    "nobody would miss me if i was gone",  # missed by the screen on the fresh held-out slice
     "i won't be around much longer",
     "i'm not going to be here much longer",
     "i just want to go to sleep and never wake up",
