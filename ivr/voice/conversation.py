@@ -15,6 +15,8 @@ from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call
 
 HANDOVER_TO_PERSON = "customer_request"
+# The customer asked for a person, or the assistant could not finish ("I don't know my postcode").
+HANDOVERS = (HANDOVER_TO_PERSON, "could_not_complete")
 
 
 def greet(call: Call) -> str:
@@ -81,7 +83,7 @@ def _after_decision(call: Call, reply: AssistantReply, messages: list[dict[str, 
     decision = routes.decision_for(call.state.facts, reply.decision)
     if decision.destination == "safeguarding":
         voice_safeguarding.assistant_found(call)
-    if _handover(messages) == HANDOVER_TO_PERSON and decision.destination != "safeguarding":
+    if _handover(messages) in HANDOVERS and decision.destination != "safeguarding":
         call.state.decision = decision.to_dict()
         return routes.to_adviser(call, reply.texts)
     return routes.carry_out(call, decision, _spoken(reply))
