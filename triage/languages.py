@@ -22,6 +22,8 @@ NAMES: dict[str, tuple[str, ...]] = {
 _NOT_LANGUAGE = re.compile(r"\bpolish(?:ing|ed)? (?:up|my|your|the|it|off)\b")
 def _fold(text: str) -> str:
     """Lower case without accents (Français -> francais); other scripts are kept as they are."""
+    if text.isascii():
+        return text.lower()  # nothing to fold: the common case, kept cheap
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

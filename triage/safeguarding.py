@@ -56,7 +56,9 @@ _SPELLINGS = {
     r"hits|hitting|hit": "hits",
     r"beats|beating|beat|beaten": "beats",
 }
-_SPELLING_RE = [(re.compile(rf"\b(?:{k})\b"), v) for k, v in _SPELLINGS.items()]
+# One pass for every spelling (a turn is screened on every channel, so this runs a lot).
+_SPELLING_RE = re.compile("|".join(rf"(?P<s{i}>\b(?:{k})\b)" for i, k in enumerate(_SPELLINGS)))
+_SPELLING_OF = {f"s{i}": v for i, v in enumerate(_SPELLINGS.values())}
 _FILLERS = re.compile(r"\b(?:erm+|um+|uh+|er+|hmm+|basically|literally|honestly|just|so|yeah"
                       r"|kind of|sort of|you know|i mean)\b")
 
@@ -175,8 +177,7 @@ def normalise(text: str) -> str:
     """Lower case, no apostrophes or punctuation, one spelling of common typos, fillers out."""
     lowered = _APOSTROPHE.sub("", text.lower())
     lowered = " " + _NON_WORD.sub(" ", lowered) + " "
-    for pattern, replacement in _SPELLING_RE:
-        lowered = pattern.sub(replacement, lowered)
+    lowered = _SPELLING_RE.sub(lambda m: _SPELLING_OF[m.lastgroup], lowered)
     lowered = _FILLERS.sub(" ", lowered)
     return " ".join(lowered.split())
 

@@ -8,6 +8,7 @@ lower-case, unpunctuated speech-recognition text matches as well as typed chat.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.components.numbers import TENS, UNITS
 from bot.components.spoken import Found
@@ -144,7 +145,8 @@ def find_circumstances(text: str) -> list[Found]:
     topic = _named(lowered, "topic", TOPICS)[:1]
     if topic and not need and not _ADVICE_HINT.search(lowered):
         # A question about a tool or a topic is information (001 glossary, 000:L29).
-        need = [Found("need", topic[0].start, topic[0].end, "information")]
+        # Zero-width at the start, so that the topic keeps its own span (one entity a token).
+        need = [Found("need", 0, 0, "information")]
     return found + need + topic
 
 
@@ -174,7 +176,7 @@ def _flags(lowered: str) -> list[Found]:
     for fact, value, pattern in FLAG_PATTERNS:
         if fact in found:
             continue
-        match = re.search(pattern, lowered)
+        match = _compiled(pattern).search(lowered)
         if match:
             before = lowered[max(0, match.start() - 12) : match.start()]
             negated = value and NEGATIONS.search(before)
@@ -190,7 +192,7 @@ def _qualifications(lowered: str) -> list[Found]:
         level = int(digit) if digit.isdigit() else UNITS[digit]
         return [Found("qualification_level", match.start(), match.end(), min(level, 8))]
     for level, pattern in QUALIFICATIONS:
-        match = re.search(pattern, lowered)
+        match = _compiled(pattern).search(lowered)
         if match:
             return [Found("qualification_level", match.start(), match.end(), level)]
     return []
@@ -212,11 +214,23 @@ def _months_out_of_work(lowered: str) -> list[Found]:
     return [Found("months_out_of_work", match.start("n"), match.end("unit"), months)]
 
 
+@lru_cache(maxsize=128)
+def _compiled(pattern: str) -> re.Pattern:
+    """`pattern` compiled once."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=64)
+def _word_start(pattern: str) -> re.Pattern:
+    """`pattern` compiled once, anchored at a word start."""
+    return re.compile(rf"\b(?:{pattern})")
+
+
 def _named(lowered: str, entity: str, table: dict[str, str]) -> list[Found]:
     """Entities whose value is the key of the first matching pattern in `table`."""
     found = []
     for value, pattern in table.items():
-        match = re.search(rf"\b(?:{pattern})", lowered)
+        match = _word_start(pattern).search(lowered)
         if match:
             found.append(Found(entity, match.start(), match.end(), value))
     return found
