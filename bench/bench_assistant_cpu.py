@@ -1,10 +1,11 @@
 """Rasa CPU per customer turn: one assistant against another, measured in the same run.
 
-    python bench/bench_assistant_cpu.py --before DIR --before-model MODEL.tar.gz [--rounds 2]
+    python bench/bench_assistant_cpu.py [--before DIR --before-model MODEL.tar.gz] [--rounds 2]
 
-DIR holds an earlier copy of the repository's bot/ and triage/ (for example
-`git archive main bot triage | tar -x -C DIR`), MODEL its trained model. Both assistants are
-started in turn, the same whole conversations are sent one turn at a time (no concurrency, so
+DIR holds an earlier copy of the repository's bot/ and triage/, MODEL its trained model. Without
+them (as `make bench` runs it) the baseline is git's `main` (or BENCH_BASELINE_REF): its bot/ and
+triage/ are exported with `git archive` and its model trained, which takes a minute or two.
+Both assistants are started in turn, the same whole conversations are sent one turn at a time (no concurrency, so
 queueing does not count), and the CPU time of the Rasa server's and the action server's process
 groups is read from /proc before and after. Rounds alternate (before, after, before, after...)
 so that load from other work on the machine falls on both alike. Prints a table and writes
@@ -116,18 +117,37 @@ def _send(url: str, conversations, turns: int) -> int:
     return sent
 
 
+def baseline(venv: str) -> tuple[Path, str]:
+    """main's bot/ and triage/ exported to a scratch directory, and its model trained there."""
+    import subprocess
+
+    ref = os.environ.get("BENCH_BASELINE_REF", "main")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    archive = subprocess.run(["git", "archive", ref, "bot", "triage"], cwd=REPO, check=True,
+                             stdout=subprocess.PIPE).stdout
+    subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
+    env = {**os.environ, "PYTHONPATH": str(scratch), "RASA_TELEMETRY_ENABLED": "false"}
+    subprocess.run([f"{venv}/bin/rasa", "train", "--quiet", "--out", str(scratch),
+                    "--fixed-model-name", "baseline"], cwd=scratch / "bot", env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return scratch, str(scratch / "baseline.tar.gz")
+
+
 def main() -> int:
     """Alternate rounds, print medians and the ratio, write JSON; exit 2 on bad arguments."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", type=Path, required=True, help="earlier bot/ and triage/")
-    parser.add_argument("--before-model", required=True, help="the earlier trained model")
+    parser.add_argument("--before", type=Path, help="earlier bot/ and triage/")
+    parser.add_argument("--before-model", help="the earlier trained model")
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    if not (args.before / "bot").is_dir() or not Path(args.before_model).is_file():
+    venv, model = assistant_environment()
+    if args.before is None and args.before_model is None:
+        args.before, args.before_model = baseline(venv)
+    if args.before is None or args.before_model is None or not (args.before / "bot").is_dir() \
+            or not Path(args.before_model).is_file():
         print("error: --before needs bot/ and --before-model a model file", file=sys.stderr)
         return 2
-    venv, model = assistant_environment()
     rows: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(args.rounds):
         rows["before"].append(measure(args.before, args.before_model, venv, args.turns))
