@@ -7,9 +7,9 @@ them (as `make bench` runs it) the baseline is git's `main` (or BENCH_BASELINE_R
 triage/ are exported with `git archive` and its model trained, which takes a minute or two.
 Both assistants are started in turn, the same whole conversations are sent one turn at a time
 (no concurrency, so queueing does not count), and the CPU time of the Rasa server's and the
-action server's process groups is read from /proc before and after. Rounds alternate (before, after, before, after...)
-so that load from other work on the machine falls on both alike. Prints a table and writes
-var/bench/assistant_cpu.json. Standard library only.
+action server's process groups is read from /proc before and after. Rounds alternate (before,
+after, before, after...) so that load from other work on the machine falls on both alike.
+Prints a table and writes var/bench/assistant_cpu.json. Standard library only.
 """
 
 from __future__ import annotations
