@@ -29,7 +29,7 @@ def hand_over(call: Call, concern: Concern, *, where: str) -> str:
                        concern=concern, where=where, at=call.at)
     call.state.facts["safeguarding_concern"] = True
     decision = routes.decision_for(call.state.facts)
-    return routes.carry_out(call, decision, [call.prompt("safeguarding")])
+    return routes.carry_out(call, decision, [call.prompt("safeguarding_heard")])
 
 
 def assistant_found(call: Call) -> None:

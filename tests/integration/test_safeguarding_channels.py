@@ -65,7 +65,8 @@ def test_the_keypad_hears_words_said_at_a_keypad_question(phone):
     call.say("i dont want to be here anymore")
     assert call.waiting.kind == "queue"
     assert call_state(phone, call.call_sid)["plan"]["queue"] == "safeguarding"
-    assert "putting you through to an adviser now" in heard_text(call)
+    assert "putting you through to a member of our team now" in heard_text(call)
+    assert "call 999" in heard_text(call)
     assert _alerts(phone)[0]["where"] == "keypad" and _alerts(phone)[0]["channel"] == "phone"
 
 
