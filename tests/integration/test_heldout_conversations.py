@@ -1,7 +1,7 @@
 """The held-out conversations (tests/heldout/, never used in training) end to end, real Rasa.
 
 Every conversation runs through the phone channel (signed Twilio webhooks) or the chat API into
-the app, with the real assistant. The run fails below the targets of the assistant's brief:
+the app, with the real assistant. The run fails below the targets:
 at least 98% routed right, a median of at most 3 customer turns, every explicit safeguarding
 mention and at least 95% of indirect ones caught, at most 1% false alarms. The figures and the
 per-kind table are written to var/heldout/report.json.

@@ -1,4 +1,4 @@
-"""Customers as they really speak: facts on every turn, corrections, everyday words (issue kinds).
+"""Customers as they really speak: facts on every turn, corrections, everyday words.
 
 The safeguarding screen, language names and places come from triage, the same rules the app runs.
 """
