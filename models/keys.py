@@ -71,6 +71,9 @@ FIGURES_HOUR = PREFIX + "fig:hour:{date}"
 FIGURES_WAITING = PREFIX + "fig:waiting:{queue_id}"
 FIGURES_SEEN = PREFIX + "fig:seen:{date}"
 FIGURES_REACHED = PREFIX + "fig:reached:{date}"
+# Safeguarding alerts for supervisors (003:L211): a Redis stream, one entry per concern raised
+# on any channel; fields in routing/safeguarding_alerts.py. Never a transcript.
+SAFEGUARDING_ALERTS = PREFIX + "alerts:safeguarding"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the
@@ -133,3 +136,14 @@ STREAM_WAKE = PREFIX + "streams:wake"
 PROCESSES = PREFIX + "processes"
 # Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
 CHATS_OPEN = PREFIX + "chats:open"
+
+# Erasure reaches these too (the registry above): the dispatcher's and console's keys name a
+# contact by its member (the CallSid or the chat session id), the load-shedding set and the
+# supervisors' safeguarding alerts hold contacts among their members or entries.
+per_contact(ASSIGNMENT.format(member="{contact}"))
+per_contact(ASSIGNMENT.format(member="{session}"))
+per_contact(ADVISER_CONTACTS.format(user_id="*"), holds_contacts=True)
+per_contact(ADVISER_WRAP_UPS.format(user_id="*"), holds_contacts=True)
+per_contact(ADVISER_EVENTS.format(user_id="*"), holds_contacts=True)
+per_contact(CHATS_OPEN, holds_contacts=True)
+per_contact(SAFEGUARDING_ALERTS, holds_contacts=True)

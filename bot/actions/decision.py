@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.facts import channel_of
 from bot.actions.payload import decide_now, has_response, send_decision
 
 INFORMATION_DESTINATIONS = ("adult_information", "young_people_service")
+# "no thanks, that's everything": a no that also closes the conversation.
+CLOSING = re.compile(
+    r"\b(?:every ?thing|that'?s (?:all|it)|thats (?:all|it)|bye|good ?bye|nothing else|cheers"
+    r"|i'?m (?:good|fine|ok|sorted)|im (?:good|fine|ok|sorted)|all (?:good|sorted)|done"
+    r"|that'?ll be all)\b", re.I)
 
 
 class ActionTriageDecision(Action):
@@ -48,6 +55,25 @@ def answer_information(
             dispatcher.utter_message(response="utter_offer_adviser")
     elif destination == "adult_information":
         dispatcher.utter_message(response="utter_ask_topic")
+
+
+class ActionAfterNo(Action):
+    """A "no" right after a decision: on the phone the call was asking "anything else?"."""
+
+    def name(self) -> str:
+        """The action the rules run for a no right after a decision."""
+        return "action_after_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Goodbye on the phone (the line asked already) or to a closing; else "anything else?"."""
+        said = (tracker.latest_message or {}).get("text") or ""
+        if channel_of(tracker) == "phone" or CLOSING.search(said):
+            dispatcher.utter_message(response="utter_goodbye")
+        else:
+            dispatcher.utter_message(response="utter_anything_else")
+        return []
 
 
 class ActionAcceptOffer(Action):

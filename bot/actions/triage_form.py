@@ -11,8 +11,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.facts import FACT_SLOTS, clean_fact, facts_from
+from bot.components.spoken import answer_age
 from triage import FactsError, decide
 from triage.postcodes import lookup, normalise
+from triage.questions import matters
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -45,11 +47,18 @@ class ValidateTriageForm(FormValidationAction):
         gave no fact still lets the form hand over to a digression rule.
         """
         events: list[EventType] = []
-        for name, value in tracker.slots_to_validate().items():
+        given = tracker.slots_to_validate()
+        for name, value in given.items():
             if name in FACT_SLOTS:
                 for slot, cleaned in validated(name, value, tracker).items():
                     tracker.slots[slot] = cleaned
                     events.append(SlotSet(slot, cleaned))
+        if tracker.get_slot("requested_slot") == "age" and given.get("age") is None:
+            # The answer to "How old are you?" is read as an age ("fifty nine mate", "36 thx").
+            age = answer_age((tracker.latest_message or {}).get("text") or "")
+            if age is not None:
+                tracker.slots["age"] = age
+                events.append(SlotSet("age", age))
         return events
 
 
@@ -62,7 +71,10 @@ def next_question(tracker: Tracker, askable: list[str]) -> list[str]:
     if decision.destination != "incomplete":
         return []
     declined = set(tracker.get_slot("declined") or [])
-    wanted = [name for name in decision.missing if name in askable and name not in declined]
+    facts = facts_from(tracker)
+    # Ask only what can change the route: a question no answer of which moves the customer.
+    wanted = [name for name in decision.missing if name in askable and name not in declined
+              and matters(facts, name)]
     return wanted[:1]
 
 

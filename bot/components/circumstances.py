@@ -8,9 +8,12 @@ lower-case, unpunctuated speech-recognition text matches as well as typed chat.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.components.numbers import TENS, UNITS
 from bot.components.spoken import Found
+from triage import languages, places
+from triage.safeguarding import screen
 
 
 def _any(*alternatives: str) -> str:
@@ -29,9 +32,18 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"job ?cent(?:re|er)s?(?: plus)?", r"universal credit", r"job ?seekers?", r"\bjsa\b",
         r"\besa\b", r"work coach", r"on benefits", r"claim(?:ing|s)? benefits?", r"signing on",
         r"sign on")),
+    # A past conviction, volunteered: the neutral indicator only (001:3.4, 001:20.2-20.4).
+    ("ex_offender", True, _any(
+        r"(?:got|get|came|come|been|just) out of (?:prison|jail|custody)",
+        r"(?:released|out) from (?:prison|jail|custody)", r"(?:left|leaving|after) (?:prison|jail)",
+        r"(?:was|been|went) (?:in|to) (?:prison|jail)", r"criminal (?:record|conviction)s?",
+        r"(?:a|my|previous|past|spent|unspent) convictions?", r"done (?:some )?(?:time|bird)",
+        r"ex[- ]?(?:offender|con|prisoner)", r"on (?:probation|licence|license)",
+        r"served (?:a|my) (?:prison )?sentence", r"(?:a|my) prison sentence")),
     ("in_custody", True, _any(
-        r"in (?:prison|custody|jail|a young offenders?)",
-        r"serving (?:a|my) (?:prison )?sentence", r"on remand", r"\bprisoner\b", r"\bhmp\b")),
+        r"(?<!out of )(?<!been )(?<!was )in (?:prison|custody|jail|a young offenders?)",
+        r"serving (?:a|my) (?:prison )?sentence", r"on remand", r"(?<!ex )(?<!ex-)\bprisoner\b",
+        r"\bhmp\b")),
     ("learning_difficulty_or_disability", True, _any(
         r"disab\w*", r"dyslexi\w*", r"dyspraxi\w*", r"autis\w*", r"asperger\w*", r"\badhd\b",
         r"learning (?:difficult\w*|disabilit\w*)", r"special (?:educational )?needs",
@@ -52,12 +64,6 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"(?:stay|remain|be) anonymous", r"rather not (?:give|say) (?:my )?(?:name|details)",
         r"don'?t want to give (?:my |you my )?(?:name|details)")),
 ]
-SAFEGUARDING = re.compile(
-    r"suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:it all|my life|things)|take my (?:own )?life"
-    r"|self[- ]?harm\w*|harm(?:ing)? myself|hurt(?:ing)? myself|cut(?:ting)? myself"
-    r"|(?:don'?t|do not) want to (?:live|be alive|be here any ?more|wake up)|no reason to live"
-    r"|better off (?:if i (?:was|were) )?dead|better off without me|want to die|overdose"
-)
 QUALIFICATIONS: list[tuple[int, str]] = [
     (0, _any(
         r"no (?:formal )?qual\w*", r"no gcses",
@@ -78,16 +84,8 @@ QUALIFICATIONS: list[tuple[int, str]] = [
 ]
 LEVEL_RE = re.compile(_any(
         r"\b(?:nvq |btec |level )+(?:level )?(\d|one|two|three|four|five|six|seven|eight)\b"))
-LANGUAGES = {
-    "Gujarati": r"gujarati|gujerati", "Punjabi": r"punjabi|panjabi", "Sylheti": r"sylheti",
-    "Urdu": r"urdu", "Farsi": r"farsi|persian", "Polish": r"polish(?! (?:up|my|your|the|it)\b)",
-    "French": r"french", "Somali": r"somali\w*",
-}
-NATIONS = {
-    "wales": r"wales|welsh|cardiff|swansea",
-    "scotland": r"scotland|scottish|glasgow|edinburgh|aberdeen|dundee",
-    "northern_ireland": r"northern ireland|belfast|derry", "england": r"england",
-}
+# Languages (triage.languages), places (triage.places) and the safeguarding screen
+# (triage.safeguarding) are triage's own, so the app and the assistant read words the same way.
 TOPICS = {
     "apprenticeships": r"apprentice\w*|traineeship\w*",
     "funding": _any(
@@ -106,9 +104,17 @@ TOPICS = {
 NEEDS = {
     "complaint": r"complain\w*|complaint",
     "feedback": r"feedback|compliment",
-    "face_to_face": r"face (?:to|2) face|in person|appointment",
+    # An appointment elsewhere ("at the jobcentre on Monday") is not a face-to-face request.
+    "face_to_face": _any(
+        r"face (?:to|2) face", r"in person", r"(?:see|meet) (?:an adviser|someone) (?:in person"
+        r"|locally)",
+        r"(?:book|make|arrange|want|like|need|get|have)(?: \w+)? (?:an? )?(?:appointment|appt)"
+        r"(?! (?:at|with|in) (?:the |my |a )?(?:job ?cent\w*|doctors?|gp|hospital|dentist|bank"
+        r"|council|work|college|school|uni\w*))"),
     "advice": _any(
-        r"advice\b", r"advise me", r"guidance", r"career change", r"change (?:my )?careers?",
+        r"advi[cs]e\b", r"advise me", r"guidance", r"career change", r"change (?:my )?careers?",
+        r"get promoted", r"promotion", r"progress (?:at|in) (?:work|my career)",
+        r"less (?:dull|boring)", r"(?:what|which) job (?:to|should)",
         r"next steps", r"what to do next",
         r"help (?:me )?(?:with |to )?(?:get|getting|find|finding) (?:back )?(?:into |a |some )?"
         r"(?:work|job)"),
@@ -124,6 +130,9 @@ OUT_OF_WORK = re.compile(
     r"out of work|unemployed|not (?:been )?work\w*|(?:haven't|havent|not) (?:had a job|worked)"
     r"|no job|jobless|without (?:a )?(?:job|work)|off work|lost my job|redundan\w*|out of a job"
 )
+# Words that make a topic question one of advice rather than information.
+_ADVICE_HINT = re.compile(r"career change|change (?:my )?career|next steps|what (?:job|to do)"
+                          r"|promot\w*|progress\w*|less (?:dull|boring)|get back into work")
 WORD_COUNTS = {"a couple of": 2, "a few": 3, "several": 4, **UNITS, **TENS}
 
 
@@ -131,16 +140,34 @@ def find_circumstances(text: str) -> list[Found]:
     """Every deterministic fact in `text` except ages and postcodes."""
     lowered = text.lower()
     found = _flags(lowered) + _qualifications(lowered) + _months_out_of_work(lowered)
-    found += _named(lowered, "language", LANGUAGES) + _named(lowered, "nation", NATIONS)
-    found += _named(lowered, "need", NEEDS)[:1]
-    topic = _named(lowered, "topic", TOPICS)
-    return found + topic[:1]
+    found += _language(text) + _nation(lowered)
+    need = _named(lowered, "need", NEEDS)[:1]
+    topic = _named(lowered, "topic", TOPICS)[:1]
+    if topic and not need and not _ADVICE_HINT.search(lowered):
+        # A question about a tool or a topic is information (001 glossary, 000:L29).
+        # Zero-width at the start, so that the topic keeps its own span (one entity a token).
+        need = [Found("need", 0, 0, "information")]
+    return found + need + topic
 
 
 def self_harm_span(text: str) -> tuple[int, int] | None:
-    """The span of a mention of suicide or self-harm, or None."""
-    match = SAFEGUARDING.search(text.lower())
-    return match.span() if match else None
+    """The whole message's span when the safeguarding screen finds a concern, or None.
+
+    The screen is triage's (the app runs the same one on every channel): one rule, everywhere.
+    """
+    return (0, len(text)) if screen(text) is not None else None
+
+
+def _language(text: str) -> list[Found]:
+    """A language-line language by any common name (Panjabi, Persian, Polski, Français)."""
+    found = languages.find(text)
+    return [Found("language", found[1], found[2], found[0])] if found else []
+
+
+def _nation(lowered: str) -> list[Found]:
+    """A nation, town or Crown dependency named in words ("I live in Cardiff")."""
+    found = places.find_nation(lowered)
+    return [Found("nation", found[1], found[2], found[0])] if found else []
 
 
 def _flags(lowered: str) -> list[Found]:
@@ -149,7 +176,7 @@ def _flags(lowered: str) -> list[Found]:
     for fact, value, pattern in FLAG_PATTERNS:
         if fact in found:
             continue
-        match = re.search(pattern, lowered)
+        match = _compiled(pattern).search(lowered)
         if match:
             before = lowered[max(0, match.start() - 12) : match.start()]
             negated = value and NEGATIONS.search(before)
@@ -165,7 +192,7 @@ def _qualifications(lowered: str) -> list[Found]:
         level = int(digit) if digit.isdigit() else UNITS[digit]
         return [Found("qualification_level", match.start(), match.end(), min(level, 8))]
     for level, pattern in QUALIFICATIONS:
-        match = re.search(pattern, lowered)
+        match = _compiled(pattern).search(lowered)
         if match:
             return [Found("qualification_level", match.start(), match.end(), level)]
     return []
@@ -187,11 +214,23 @@ def _months_out_of_work(lowered: str) -> list[Found]:
     return [Found("months_out_of_work", match.start("n"), match.end("unit"), months)]
 
 
+@lru_cache(maxsize=128)
+def _compiled(pattern: str) -> re.Pattern:
+    """`pattern` compiled once."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=64)
+def _word_start(pattern: str) -> re.Pattern:
+    """`pattern` compiled once, anchored at a word start."""
+    return re.compile(rf"\b(?:{pattern})")
+
+
 def _named(lowered: str, entity: str, table: dict[str, str]) -> list[Found]:
     """Entities whose value is the key of the first matching pattern in `table`."""
     found = []
     for value, pattern in table.items():
-        match = re.search(rf"\b(?:{pattern})", lowered)
+        match = _word_start(pattern).search(lowered)
         if match:
             found.append(Found(entity, match.start(), match.end(), value))
     return found

@@ -24,7 +24,9 @@ class Found:
 
 # ---- ages -------------------------------------------------------------------------------------
 
-AGE_CUES = {"i'm", "im", "am", "aged", "age", "turning", "turned", "turn", "be", "i'll"}
+# "sorry, I meant 31": a correction names the age again.
+AGE_CUES = {"i'm", "im", "am", "aged", "age", "turning", "turned", "turn", "be", "i'll", "meant",
+            "mean"}
 # "I'm in prison and 18": the speaker is the subject a few words back.
 SELF_CUES = {"i'm", "im", "am"}
 # "year 12", "level 3", "for 18 months": numbers that are never an age after these words.
@@ -60,17 +62,52 @@ def find_ages(text: str) -> list[Found]:
             continue
         value, used = number
         age = _age_in_context(words, index, used, value)
+        if age is None and index == 0 and 13 <= value <= 99 and _then_pause(text, words, used):
+            age = value  # "52, on universal credit, want advice": a leading number is the age
         if age is not None:
             found.append(Found("age", words[index][1], words[index + used - 1][2], age))
         index += used
     return found
 
 
+_AGE_SUFFIX = re.compile(r"\b(1[0-9]|[2-9][0-9]|1[01][0-9]|120)\s*(?:yo|y/o|yrs?|years?)\b")
+
+
+def answer_age(text: str) -> int | None:
+    """The age in an answer to "How old are you?": "fifty nine mate", "36 thx", "42yo".
+
+    Only for that question's answer, where any number from 10 to 120 that is not a count of
+    something ("3 kids") is the age; elsewhere `find_ages` wants a cue such as "I'm".
+    """
+    suffixed = _AGE_SUFFIX.search(text.lower())
+    if suffixed:
+        return int(suffixed.group(1))
+    words = words_with_spans(text)
+    for index in range(len(words)):
+        number = number_at(words, index)
+        if number is None:
+            continue
+        value, used = number
+        after = [w for w, _, _ in words[index + used : index + used + 1]]
+        before = [w for w, _, _ in words[max(0, index - 1) : index]]
+        if 10 <= value <= 120 and not (set(after) & NOT_AGE_UNITS) and before != ["not"]:
+            return value
+    return None
+
+
+def _then_pause(text: str, words, used: int) -> bool:
+    """True when the number that starts `text` is followed by a comma, a full stop or nothing."""
+    rest = text[words[used - 1][2]:].lstrip()
+    return not rest or rest[0] in ",.;"
+
+
 def _age_in_context(words, index: int, used: int, value: int) -> int | None:
     """The age a number means where it stands, or None when it is not an age."""
     after = [w for w, _, _ in words[index + used : index + used + 3]]
     before = [w for w, _, _ in words[max(0, index - 3) : index]]
-    years_old = after[:2] in (["years", "old"], ["year", "old"]) or after[:1] == ["yo"]
+    # "44 yrs old", "23 years" said as the whole answer, "17 y/o": an age.
+    years_old = after[:2] in (["years", "old"], ["year", "old"], ["yrs", "old"]) or \
+        after[:1] in (["yo"], ["yrs"], ["y"]) or (after in (["years"], ["year"]))
     if (after and after[0] in NOT_AGE_UNITS) or before[-1:] == ["not"]:
         return None
     if set(before) & POSTCODE_CUES:
@@ -79,7 +116,7 @@ def _age_in_context(words, index: int, used: int, value: int) -> int | None:
         return None
     if before[-1:] and before[-1] in NOT_AFTER:
         return None
-    wider = {w for w, _, _ in words[max(0, index - 4) : index]}
+    wider = {w for w, _, _ in words[max(0, index - 6) : index]}
     cued = years_old or bool(set(before) & AGE_CUES) or bool(wider & SELF_CUES)
     alone = all(w in FILLERS for w, _, _ in words[:index] + words[index + used :])
     if not (cued or alone) or not 10 <= value <= 120:

@@ -82,6 +82,11 @@ class ChatStore:
         self.ttl_seconds = ttl_seconds
         self.max_lines = max_lines
 
+    @property
+    def redis(self) -> redis.Redis:
+        """The connection this store uses (the safeguarding alerts share it)."""
+        return self._redis
+
     def create(self, contact_key: str, *, session_id: str | None = None) -> ChatSession:
         """A new session with an unguessable id (the customer's only credential)."""
         session = ChatSession(session_id=session_id or secrets.token_urlsafe(32),

@@ -82,8 +82,8 @@ def type_message(page, text: str):
 
 JOURNEYS = [
     # (name, steps, what the customer finally reads)
-    ("adult-advice", [("reply", "Careers advice"), ("reply", "19 or over")],
-     "waiting for an adviser from the contact centre"),                       # 001:5.3
+    ("adult-advice", [("reply", "Careers advice"), ("reply", "19 or over"), ("type", "M1 1AE")],
+     "waiting for an adviser from the contact centre"),                       # 001:5.3, 000:L68
     ("young-person", [("reply", "Careers advice"), ("type", "15")],
      "waiting for an adviser from the young people's team"),                  # 001:5.2, 5.4
     ("information", [("reply", "Information about careers or learning"), ("type", "42")],
@@ -109,6 +109,8 @@ def test_a_reload_keeps_the_conversation(page):
     open_chat(page)
     reply(page, "Careers advice")
     type_message(page, "I am 34")
+    expect_line(page, "What is your postcode?")
+    type_message(page, "NE1 4ST")
     # The turn's last line: the widget shows a turn's lines one by one, so wait for the whole turn.
     expect_line(page, "ask for a callback instead")
     before = page.get_by_role("log", name="Conversation").inner_text()
@@ -154,6 +156,9 @@ def test_keyboard_only_use_with_visible_focus(page):
     while page.evaluate("document.activeElement.textContent") != "19 or over":
         page.keyboard.press("Shift+Tab")
     assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect_line(page, "What is your postcode?")
+    page.keyboard.type("LS1 4AP")
     page.keyboard.press("Enter")
     expect_line(page, "waiting for an adviser")
     page.keyboard.press("Escape")  # minimises and gives focus back to the launcher

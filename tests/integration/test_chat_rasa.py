@@ -52,7 +52,7 @@ def said(answer: dict) -> str:
 
 def test_adult_advice_in_words_waits_for_the_contact_centres_advisers(app):  # 001:5.3
     _, answer = chat(app.test_client(), "I'd like some careers advice about changing jobs",
-                     "I'm 34")
+                     "I'm 34", "I live in Leeds, LS1 4AP")  # where they live first (000:L68)
     assert answer["route"] == {"action": "enqueue", "destination": "adult_digital_advice",
                                "queue": "adult_digital_advice"}
     assert "waiting for an adviser from the contact centre" in said(answer)
@@ -104,7 +104,8 @@ def test_in_the_browser_the_assistant_triages_and_an_adviser_replies(app):
         page.get_by_role("button", name="Chat with us").click()
         log = page.get_by_role("log", name="Conversation")
         for text, reply in (("I'd like careers advice please", "How old are you?"),
-                            ("I'm 52", "waiting for an adviser from the contact centre")):
+                            ("I'm 52", "postcode"),
+                            ("M1 1AE", "waiting for an adviser from the contact centre")):
             page.get_by_label("Your message").fill(text)
             page.keyboard.press("Enter")
             expect(log).to_contain_text(reply)

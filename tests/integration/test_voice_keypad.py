@@ -143,7 +143,6 @@ def test_waiting_customer_can_ask_for_a_callback_instead(weekday):  # 000:L19
     call = new_call(weekday)
     call.start()
     call.press("16")
-    call.press("1")
     heard = call.wait_in_queue()
     assert "If you would rather not wait, press 1 and we will call you back instead." in heard
     heard = call.press("1")

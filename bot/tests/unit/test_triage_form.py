@@ -70,3 +70,15 @@ def test_a_turn_without_facts_validates_nothing_so_a_digression_can_take_over(di
     result = asyncio.run(ValidateTriageForm().run(dispatcher, tracker, domain))
 
     assert result == [SlotSet("requested_slot", "age")]
+
+
+def test_the_answer_to_how_old_are_you_is_the_age_however_it_is_said(domain, dispatcher):
+    for text, age in (("fifty nine mate", 59), ("36 thx", 36), ("42yo", 42)):
+        tracker = make_tracker({"need": "advice", "requested_slot": "age"}, text=text)
+        events = asyncio.run(ValidateTriageForm().get_validation_events(
+            dispatcher, tracker, domain))
+        assert SlotSet("age", age) in events
+
+
+def test_a_young_person_is_never_asked_what_they_need():
+    assert next_question(make_tracker({"age": 16}), ASKABLE) == []  # 001:5.2: one service

@@ -1,0 +1,94 @@
+"""The held-out conversations (tests/heldout/, never used in training) end to end, real Rasa.
+
+Every conversation runs through the phone channel (signed Twilio webhooks) or the chat API into
+the app, with the real assistant. The run fails below the targets:
+at least 98% routed right, a median of at most 3 customer turns, every explicit safeguarding
+mention and at least 95% of indirect ones caught, at most 1% false alarms. The figures and the
+per-kind table are written to var/heldout/report.json.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from config.settings import Settings
+from ivr.chat.config import Limit
+from tests.heldout import runner
+from tests.integration.test_chat_api import make_app
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.rasa import rasa_server
+from tests.support.twilio import WEEKDAY_MORNING, voice_app
+
+# The whole run (about 500 conversations) takes 3 to 6 minutes on two shared cores.
+pytestmark = pytest.mark.timeout(1200)
+REPORT = Path(__file__).resolve().parents[2] / "var" / "heldout" / "report.json"
+TARGETS = {"routed_right": 0.98, "median_turns": 3, "explicit_recall": 1.0,
+           "indirect_recall": 0.95, "false_alarm_rate": 0.01}
+CONCURRENT = 6
+# The first slice, whose failures the assistant was tuned on, and a fresh one never tuned on.
+SLICES = {"tuned": "conversations.json", "fresh": "conversations_fresh.json"}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    # Two Rasa processes, as `make run` serves it, so concurrent conversations share the load.
+    with rasa_server(log_dir=tmp_path_factory.mktemp("assistant"), workers=2) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def summary(assistant, postgres_url):
+    settings = Settings(app_env="test", database_url=postgres_url, redis_url=TEST_REDIS_URL,
+                        rasa_url=assistant, rasa_timeout_seconds=10.0, _env_file=None)
+    unlimited = Limit(1_000_000, 60)  # one test client makes every conversation
+    phone = voice_app(settings, WEEKDAY_MORNING)
+    chat = make_app(settings, address_sessions=unlimited, address_messages=unlimited)
+    slices = {name: runner.load(file) for name, file in SLICES.items()}
+    convos = [c for group in slices.values() for c in group]
+
+    def run(convo):
+        return runner.run_phone(phone, convo) if convo["channel"] == "phone" else \
+            runner.run_chat(chat, convo)
+
+    # Several conversations at once keep the run to a few minutes on two cores.
+    with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+        results = list(pool.map(run, convos))
+    figures = runner.summarise(convos, results)
+    first = len(slices["tuned"])
+    figures["slices"] = {"tuned": runner.summarise(convos[:first], results[:first]),
+                         "fresh": runner.summarise(convos[first:], results[first:])}
+    misses = [{"id": c["id"], "kind": c["kind"], "expect": c["expect"], **r}
+              for c, r in zip(convos, results, strict=True) if not runner.right(c, r)]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps({**figures, "misses": misses}, indent=1) + "\n")
+    print(json.dumps({k: v for k, v in figures.items() if k != "slices"}, indent=1))
+    return figures
+
+
+def test_there_are_at_least_300_conversations_on_both_channels():
+    convos = runner.load()
+    assert len(convos) >= 300 and len(runner.load("conversations_fresh.json")) >= 100
+    assert {c["channel"] for c in convos} == {"phone", "webchat"}
+
+
+def test_routed_right(summary):
+    assert summary["routed_right"] >= TARGETS["routed_right"], summary["by_kind"]
+
+
+def test_the_fresh_slice_is_routed_right_too(summary):
+    fresh = summary["slices"]["fresh"]
+    assert fresh["routed_right"] >= TARGETS["routed_right"], fresh["by_kind"]
+
+
+def test_median_customer_turns(summary):
+    assert summary["median_turns"] <= TARGETS["median_turns"]
+
+
+def test_safeguarding_recall_and_false_alarms(summary):
+    assert summary["explicit_recall"] >= TARGETS["explicit_recall"]
+    assert summary["indirect_recall"] >= TARGETS["indirect_recall"]
+    assert summary["false_alarm_rate"] <= TARGETS["false_alarm_rate"]
