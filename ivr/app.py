@@ -6,7 +6,7 @@ from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings, load_settings
-from ivr import chat, connections, errors, health, logs, voice
+from ivr import chat, connections, errors, forms, health, logs, voice
 
 
 def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
+    app.register_blueprint(forms.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
     app.before_request(_refuse_oversized_body)

@@ -1,0 +1,1 @@
+"""The enquiry form (placeholder until the written-enquiries queue lands)."""
