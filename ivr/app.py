@@ -17,6 +17,9 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     settings = settings or load_settings()
     logs.configure(settings.log_level)
     app = Flask(__name__)
+    # A doubled slash is a 404 like any unknown path, not a redirect: API clients (and the chat
+    # widget) do not follow a 308 to a URL they never asked for.
+    app.url_map.merge_slashes = False
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.effective_secret_key,
