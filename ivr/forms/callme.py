@@ -105,6 +105,7 @@ def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address
     callback = create_callback(
         session=session, contact_key=key, due=request.end, reason=reason,
         source="customer_request", queue_id=config.call_me_queue, phone=request.phone, now=now,
+        not_before=request.start,
         summary={"channel": "webform", "form": "call_me",
                  "window": {"start": request.start.isoformat(), "end": request.end.isoformat()}})
     record_event(session=session, contact_key=key, kind=EventKind.CALLBACK_CREATED, at=now,

@@ -62,6 +62,8 @@ def test_a_request_becomes_a_callback_due_at_the_end_of_the_window(app):
     assert callback.id == answer["callback_id"] and callback.queue_id == "website_callbacks"
     assert callback.phone == "+441134960456" and callback.status == "pending"
     assert callback.due_at == datetime.fromisoformat(END)
+    # Not offered to an adviser before the window opens.
+    assert callback.available_at == datetime.fromisoformat(START)
     assert callback.summary["window"]["start"] == START and callback.reason == "changing career"
     with Session(app.extensions["engine"]) as session:
         contact = session.exec(select(Contact)).one()
