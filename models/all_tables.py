@@ -1,4 +1,5 @@
 """Import every table module so SQLModel.metadata (and Alembic) sees the whole schema."""
 import models.callbacks  # noqa: F401
+import models.enquiries  # noqa: F401
 import models.records  # noqa: F401
 import models.service_state  # noqa: F401
