@@ -28,6 +28,11 @@ class AssistantReply:
     handover: str | None = None
 
     @property
+    def ends_conversation(self) -> bool:
+        """True when the assistant said goodbye: the customer is done (the call hangs up)."""
+        return any(c.get("end_conversation") for c in self.custom if isinstance(c, dict))
+
+    @property
     def triaged(self) -> bool:
         """True when the assistant returned a complete (or final) triage decision."""
         return self.decision is not None

@@ -72,7 +72,7 @@ ONCE_PER_CONTACT = frozenset({EventKind.STARTED, EventKind.ABANDONED, EventKind.
 NEUTRAL_INDICATOR = "non-community"
 # Triage's priority group and fact that would say a customer is, or was, in custody.
 _OFFENDER_GROUPS = frozenset({"non_community"})
-_OFFENDER_FACTS = frozenset({"in_custody"})
+_OFFENDER_FACTS = frozenset({"in_custody", "ex_offender"})
 
 
 class UnknownContact(LookupError):

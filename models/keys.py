@@ -18,6 +18,9 @@ CALLBACKS_DUE = PREFIX + "callbacks:due"
 CALLBACK_LEASE = PREFIX + "callback:{callback_id}:lease"
 # The worker's latest count of open callbacks (pending, overdue, lapsed leases) for live pages.
 CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
+# Safeguarding alerts for supervisors (003:L211): a Redis stream, one entry per concern raised
+# on any channel; fields in routing/safeguarding_alerts.py. Never a transcript.
+SAFEGUARDING_ALERTS = PREFIX + "alerts:safeguarding"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .facts import Facts
+from .languages import canonical
 from .postcodes import lookup
 from .tables import (
     ADULT_AGE,
@@ -51,8 +52,10 @@ class Case:
         # noticed in the conversation; triage never asks about them.
         self.anonymous = facts.anonymous is True
         self.safeguarding = facts.safeguarding_concern is True
-        self.language_line = (
-            facts.language is not None and facts.language.strip().casefold() in _LANGUAGE_LINE_KEYS
+        # Any common name counts: "Panjabi", "Persian", "Polski", "Français" (000:L129).
+        self.language_line = facts.language is not None and (
+            facts.language.strip().casefold() in _LANGUAGE_LINE_KEYS
+            or canonical(facts.language) is not None
         )
         self._place(facts)
         self._age(facts)
@@ -124,7 +127,8 @@ def _priority_groups(facts: Facts) -> tuple[str, ...]:
         groups.append("facing_redundancy_or_long_term_unemployed")
     if facts.jobcentre_plus_claimant:
         groups.append("jobcentre_plus")
-    if facts.in_custody:
+    if facts.in_custody or facts.ex_offender:
+        # 001:3.4 "adults in custody and ex-offenders", under the neutral name of 001:20.3.
         groups.append("non_community")
     if facts.learning_difficulty_or_disability:
         groups.append("learning_difficulty_or_disability")

@@ -8,7 +8,9 @@ from typing import Any
 
 NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
 CHANNELS = ("phone", "webchat", "webform", "email")
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
+# The four nations of the contract, then the Crown dependencies, which have their own careers
+# services too (000:L68 by analogy): an addition to the contract's values, never a removal.
+NATIONS = ("england", "wales", "scotland", "northern_ireland", "isle_of_man", "jersey", "guernsey")
 
 # Why: a human age outside this range is a data-entry error, not a fact to route on.
 MAX_AGE = 120
@@ -39,6 +41,9 @@ class Facts:
     months_out_of_work: int | None = None
     facing_redundancy: bool | None = None
     learning_difficulty_or_disability: bool | None = None
+    # A past conviction the customer volunteered: read only to offer face to face (001:3.4) and
+    # never recorded but as the neutral indicator (001:20.2-20.4).
+    ex_offender: bool | None = None
     in_education_or_training: bool | None = None
     safeguarding_concern: bool | None = None
     anonymous: bool | None = None
@@ -141,6 +146,7 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "months_out_of_work": _whole_number(0, MAX_MONTHS_OUT_OF_WORK),
     "facing_redundancy": _boolean,
     "learning_difficulty_or_disability": _boolean,
+    "ex_offender": _boolean,
     "in_education_or_training": _boolean,
     "safeguarding_concern": _boolean,
     "anonymous": _boolean,

@@ -19,7 +19,7 @@ REGIONS = (
     "south-east",
     "south-west",
 )
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
+NATIONS = ("england", "wales", "scotland", "northern_ireland", "isle_of_man", "jersey", "guernsey")
 
 # Outward code: area letters, district digit, then a second digit or a sub-district letter
 # (A9, A99, AA9, AA99, A9A, AA9A). Inward code: a sector digit and two unit letters, never

@@ -64,6 +64,15 @@ RULES: tuple[Rule, ...] = (
     Rule(("000:L68", "001:1.1"), lambda c: c.nation == "northern_ireland", OUTSIDE_ENGLAND,
          "the service is for England: the Northern Ireland Careers Service serves Northern Ireland",
          signposts=("ni_careers_service",)),
+    # the Crown dependencies are not England either: their own careers services (000:L68)
+    Rule(("000:L68", "001:1.1"), lambda c: c.nation == "isle_of_man", OUTSIDE_ENGLAND,
+         "the service is for England: the Isle of Man has its own careers service",
+         signposts=("isle_of_man_careers",)),
+    Rule(("000:L68", "001:1.1"), lambda c: c.nation == "jersey", OUTSIDE_ENGLAND,
+         "the service is for England: Skills Jersey serves Jersey", signposts=("skills_jersey",)),
+    Rule(("000:L68", "001:1.1"), lambda c: c.nation == "guernsey", OUTSIDE_ENGLAND,
+         "the service is for England: Careers Guernsey serves the Bailiwick of Guernsey",
+         signposts=("careers_guernsey",)),
     # under 13 -> not eligible
     Rule(("001:1.1",), lambda c: c.age_group == UNDER_13, NOT_ELIGIBLE,
          "the service starts at 13: their school can help", signposts=("school_or_college",),
@@ -71,19 +80,20 @@ RULES: tuple[Rule, ...] = (
     # a language with a language line -> that language line
     Rule(("000:L47", "000:L129"), lambda c: c.language_line, LANGUAGE_LINE,
          "the customer's language has a language line; advice is a three-way call"),
-    # need unknown -> ask it (and the age, which every remaining route needs)
-    Rule(("001:6.2",), lambda c: c.need is None, INCOMPLETE,
-         "ask what the customer needs", ask=lambda c: ("need", *c.age_questions)),
-    # young person or adult unknown -> ask the age (or, at 18, Jobcentre Plus, then custody)
-    Rule(("001:5.2", "001:5.3"), lambda c: c.age_group is None, INCOMPLETE,
-         "ask what decides young person or adult", ask=lambda c: c.age_questions),
-    # young person (13 to 18), any need, any channel -> young people's service
+    # young person (13 to 18), any need, any channel -> young people's service. Above "need
+    # unknown": every need of a young person but a complaint goes there, so it is never asked.
     Rule(("001:5.2", "001:5.4", "000:L68"), lambda c: c.age_group == YOUNG and c.anonymous,
          YOUNG_PEOPLE_SERVICE, "anonymous young person: information only",
          signposts=("school_or_college", "website"), cites_age=True),
     Rule(("001:5.2", "001:5.4"), lambda c: c.age_group == YOUNG, YOUNG_PEOPLE_SERVICE,
          "young person: the young people's contact centre, their school or college, the website",
          signposts=("school_or_college", "website"), cites_age=True),
+    # need unknown -> ask it (and the age, which every remaining route needs)
+    Rule(("001:6.2",), lambda c: c.need is None, INCOMPLETE,
+         "ask what the customer needs", ask=lambda c: ("need", *c.age_questions)),
+    # young person or adult unknown -> ask the age (or, at 18, Jobcentre Plus, then custody)
+    Rule(("001:5.2", "001:5.3"), lambda c: c.age_group is None, INCOMPLETE,
+         "ask what decides young person or adult", ask=lambda c: c.age_questions),
     # adult (19+, or 18 and a claimant or in custody) wanting information -> answer now
     Rule(("001:5.5",), lambda c: c.need == "information", ADULT_INFORMATION,
          "adult information: give it now, at the first point of contact",
@@ -92,6 +102,11 @@ RULES: tuple[Rule, ...] = (
     Rule(("000:L68",), lambda c: c.anonymous, ADULT_INFORMATION,
          "advice needs the customer's details: an anonymous customer gets information only",
          signposts=("website",), cites_age=True),
+    # adult wanting advice by webchat, webform or email, living somewhere not yet known -> ask:
+    # the adult contact centre advises England only, so a customer in Scotland must be told.
+    Rule(("001:5.3", "000:L68"), lambda c: c.need == "advice" and c.digital and c.nation is None,
+         INCOMPLETE, "adult advice online: where the customer lives decides if the service can"
+         " advise them", ask=lambda c: ("postcode",), cites_age=True),
     # adult wanting advice by webchat, webform or email -> the adult contact centre
     Rule(("001:5.3",), lambda c: c.need == "advice" and c.digital, ADULT_DIGITAL_ADVICE,
          "adult advice asked for online: the adult contact centre gives it", cites_age=True),

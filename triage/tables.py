@@ -36,6 +36,9 @@ SIGNPOSTS: dict[str, str] = {
     "careers_wales": "Careers Wales",
     "skills_development_scotland": "Skills Development Scotland (My World of Work)",
     "ni_careers_service": "the Northern Ireland Careers Service",
+    "isle_of_man_careers": "the Isle of Man Government's careers service",
+    "skills_jersey": "Skills Jersey",
+    "careers_guernsey": "Careers Guernsey",
 }
 
 # The careers service of each nation outside England (000:L68).
@@ -43,6 +46,9 @@ NATION_SIGNPOSTS: dict[str, str] = {
     "wales": "careers_wales",
     "scotland": "skills_development_scotland",
     "northern_ireland": "ni_careers_service",
+    "isle_of_man": "isle_of_man_careers",
+    "jersey": "skills_jersey",
+    "guernsey": "careers_guernsey",
 }
 
 # Priority groups of 001:3.4, in the paragraph's order.
@@ -54,9 +60,9 @@ PRIORITY_GROUPS: dict[str, str] = {
     ),
     "jobcentre_plus": "Jobcentre Plus customer aged 18 or over",
     # 001:3.4 "adults in custody and ex-offenders". Offending is never recorded (001:20.2-20.4):
-    # no fact says "ex offender", and the group goes by the neutral name of 001:20.3 so that no
-    # stored summary or figure can identify an offender.
-    "non_community": "adult aged 18 or over in custody (001:3.4)",
+    # the facts in_custody and ex_offender are read, never stored, and the group goes by the
+    # neutral name of 001:20.3 so that no stored summary or figure can identify an offender.
+    "non_community": "priority group of 001:3.4 (neutral indicator, 001:20.3)",
     "learning_difficulty_or_disability": "adult with learning difficulties or disabilities",
 }
 

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.facts import channel_of
 from bot.actions.payload import decide_now, has_response, send_decision
 
 INFORMATION_DESTINATIONS = ("adult_information", "young_people_service")
@@ -48,6 +49,24 @@ def answer_information(
             dispatcher.utter_message(response="utter_offer_adviser")
     elif destination == "adult_information":
         dispatcher.utter_message(response="utter_ask_topic")
+
+
+class ActionAfterNo(Action):
+    """A "no" right after a decision: on the phone the call was asking "anything else?"."""
+
+    def name(self) -> str:
+        """The action the rules run for a no right after a decision."""
+        return "action_after_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Says goodbye on the phone (the line asked already); asks "anything else?" on chat."""
+        if channel_of(tracker) == "phone":
+            dispatcher.utter_message(response="utter_goodbye")
+        else:
+            dispatcher.utter_message(response="utter_anything_else")
+        return []
 
 
 class ActionAcceptOffer(Action):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from triage import FACT_FIELDS
+from triage.languages import canonical
 
 CHANNELS = ("phone", "webchat", "webform", "email")
 BOOLEAN_FACTS = (
     "jobcentre_plus_claimant", "in_custody", "in_work", "facing_redundancy",
     "learning_difficulty_or_disability", "in_education_or_training", "safeguarding_concern",
-    "anonymous",
+    "anonymous", "ex_offender",
 )
 NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
+NATIONS = ("england", "wales", "scotland", "northern_ireland", "isle_of_man", "jersey", "guernsey")
 # Slots that hold a fact (everything triage knows about except the channel, which is metadata).
 FACT_SLOTS = tuple(name for name in FACT_FIELDS if name != "channel")
 
@@ -58,7 +59,10 @@ def clean_fact(name: str, value: Any) -> Any:
         return value if value in NEEDS else None
     if name == "nation":
         return value if value in NATIONS else None
-    if name in ("postcode", "language"):
+    if name == "language":
+        # Any common name, kept as the language line's own ("Panjabi" -> "Punjabi").
+        return (canonical(value) or value.strip() or None) if isinstance(value, str) else None
+    if name == "postcode":
         return value.strip() or None if isinstance(value, str) else None
     return None
 

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.facts import FACT_SLOTS, clean_fact, facts_from
 from triage import FactsError, decide
 from triage.postcodes import lookup, normalise
+from triage.questions import matters
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -62,7 +63,10 @@ def next_question(tracker: Tracker, askable: list[str]) -> list[str]:
     if decision.destination != "incomplete":
         return []
     declined = set(tracker.get_slot("declined") or [])
-    wanted = [name for name in decision.missing if name in askable and name not in declined]
+    facts = facts_from(tracker)
+    # Ask only what can change the route: a question no answer of which moves the customer.
+    wanted = [name for name in decision.missing if name in askable and name not in declined
+              and matters(facts, name)]
     return wanted[:1]
 
 

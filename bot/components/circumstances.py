@@ -11,6 +11,8 @@ import re
 
 from bot.components.numbers import TENS, UNITS
 from bot.components.spoken import Found
+from triage import languages, places
+from triage.safeguarding import screen
 
 
 def _any(*alternatives: str) -> str:
@@ -29,9 +31,18 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"job ?cent(?:re|er)s?(?: plus)?", r"universal credit", r"job ?seekers?", r"\bjsa\b",
         r"\besa\b", r"work coach", r"on benefits", r"claim(?:ing|s)? benefits?", r"signing on",
         r"sign on")),
+    # A past conviction, volunteered: the neutral indicator only (001:3.4, 001:20.2-20.4).
+    ("ex_offender", True, _any(
+        r"(?:got|get|came|come|been|just) out of (?:prison|jail|custody)",
+        r"(?:released|out) from (?:prison|jail|custody)", r"(?:left|leaving|after) (?:prison|jail)",
+        r"(?:was|been|went) (?:in|to) (?:prison|jail)", r"criminal (?:record|conviction)s?",
+        r"(?:a|my|previous|past|spent|unspent) convictions?", r"done (?:some )?(?:time|bird)",
+        r"ex[- ]?(?:offender|con|prisoner)", r"on (?:probation|licence|license)",
+        r"served (?:a|my) (?:prison )?sentence", r"(?:a|my) prison sentence")),
     ("in_custody", True, _any(
-        r"in (?:prison|custody|jail|a young offenders?)",
-        r"serving (?:a|my) (?:prison )?sentence", r"on remand", r"\bprisoner\b", r"\bhmp\b")),
+        r"(?<!out of )(?<!been )(?<!was )in (?:prison|custody|jail|a young offenders?)",
+        r"serving (?:a|my) (?:prison )?sentence", r"on remand", r"(?<!ex )(?<!ex-)\bprisoner\b",
+        r"\bhmp\b")),
     ("learning_difficulty_or_disability", True, _any(
         r"disab\w*", r"dyslexi\w*", r"dyspraxi\w*", r"autis\w*", r"asperger\w*", r"\badhd\b",
         r"learning (?:difficult\w*|disabilit\w*)", r"special (?:educational )?needs",
@@ -106,9 +117,17 @@ TOPICS = {
 NEEDS = {
     "complaint": r"complain\w*|complaint",
     "feedback": r"feedback|compliment",
-    "face_to_face": r"face (?:to|2) face|in person|appointment",
+    # An appointment elsewhere ("at the jobcentre on Monday") is not a face-to-face request.
+    "face_to_face": _any(
+        r"face (?:to|2) face", r"in person", r"(?:see|meet) (?:an adviser|someone) (?:in person"
+        r"|locally)",
+        r"(?:book|make|arrange|want|like|need|get|have)(?: \w+)? (?:an? )?(?:appointment|appt)"
+        r"(?! (?:at|with|in) (?:the |my |a )?(?:job ?cent\w*|doctors?|gp|hospital|dentist|bank"
+        r"|council|work|college|school|uni\w*))"),
     "advice": _any(
-        r"advice\b", r"advise me", r"guidance", r"career change", r"change (?:my )?careers?",
+        r"advi[cs]e\b", r"advise me", r"guidance", r"career change", r"change (?:my )?careers?",
+        r"get promoted", r"promotion", r"progress (?:at|in) (?:work|my career)",
+        r"less (?:dull|boring)", r"(?:what|which) job (?:to|should)",
         r"next steps", r"what to do next",
         r"help (?:me )?(?:with |to )?(?:get|getting|find|finding) (?:back )?(?:into |a |some )?"
         r"(?:work|job)"),
@@ -124,6 +143,9 @@ OUT_OF_WORK = re.compile(
     r"out of work|unemployed|not (?:been )?work\w*|(?:haven't|havent|not) (?:had a job|worked)"
     r"|no job|jobless|without (?:a )?(?:job|work)|off work|lost my job|redundan\w*|out of a job"
 )
+# Words that make a topic question one of advice rather than information.
+_ADVICE_HINT = re.compile(r"career change|change (?:my )?career|next steps|what (?:job|to do)"
+                          r"|promot\w*|progress\w*|less (?:dull|boring)|get back into work")
 WORD_COUNTS = {"a couple of": 2, "a few": 3, "several": 4, **UNITS, **TENS}
 
 
@@ -131,16 +153,33 @@ def find_circumstances(text: str) -> list[Found]:
     """Every deterministic fact in `text` except ages and postcodes."""
     lowered = text.lower()
     found = _flags(lowered) + _qualifications(lowered) + _months_out_of_work(lowered)
-    found += _named(lowered, "language", LANGUAGES) + _named(lowered, "nation", NATIONS)
-    found += _named(lowered, "need", NEEDS)[:1]
-    topic = _named(lowered, "topic", TOPICS)
-    return found + topic[:1]
+    found += _language(text) + _nation(lowered)
+    need = _named(lowered, "need", NEEDS)[:1]
+    topic = _named(lowered, "topic", TOPICS)[:1]
+    if topic and not need and not _ADVICE_HINT.search(lowered):
+        # A question about a tool or a topic is information (001 glossary, 000:L29).
+        need = [Found("need", topic[0].start, topic[0].end, "information")]
+    return found + need + topic
 
 
 def self_harm_span(text: str) -> tuple[int, int] | None:
-    """The span of a mention of suicide or self-harm, or None."""
-    match = SAFEGUARDING.search(text.lower())
-    return match.span() if match else None
+    """The whole message's span when the safeguarding screen finds a concern, or None.
+
+    The screen is triage's (the app runs the same one on every channel): one rule, everywhere.
+    """
+    return (0, len(text)) if screen(text) is not None else None
+
+
+def _language(text: str) -> list[Found]:
+    """A language-line language by any common name (Panjabi, Persian, Polski, Français)."""
+    found = languages.find(text)
+    return [Found("language", found[1], found[2], found[0])] if found else []
+
+
+def _nation(lowered: str) -> list[Found]:
+    """A nation, town or Crown dependency named in words ("I live in Cardiff")."""
+    found = places.find_nation(lowered)
+    return [Found("nation", found[1], found[2], found[0])] if found else []
 
 
 def _flags(lowered: str) -> list[Found]:

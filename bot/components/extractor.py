@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -18,6 +19,30 @@ from bot.components.circumstances import find_circumstances, self_harm_span
 from bot.components.spoken import Found, find_ages, find_postcodes
 
 SELF_HARM_INTENT = "express_self_harm"
+# Below this confidence the classifier is unsure; facts found by rule then decide the intent,
+# so that "I'm 52, where do I start with a CV?" starts triage instead of falling back.
+UNSURE = 0.6
+AMBIGUITY = 0.1  # FallbackClassifier's default ambiguity_threshold
+NEED_INTENTS = {"information": "ask_information", "advice": "ask_advice",
+                "face_to_face": "ask_face_to_face", "complaint": "make_complaint",
+                "feedback": "give_feedback"}
+# The intent a fact implies when the classifier is unsure, most decisive first.
+# Only intents that set no slot by themselves: the entities carry the values (a forced
+# "tell_jobcentre_claimant" would set the claimant slot even for "not on benefits").
+FACT_INTENTS = (("language", "tell_language"), ("age", "tell_age"),
+                ("postcode", "tell_postcode"), ("nation", "tell_postcode"),
+                ("jobcentre_plus_claimant", "tell_age"), ("ex_offender", "tell_age"),
+                ("facing_redundancy", "tell_age"), ("months_out_of_work", "tell_out_of_work"),
+                ("in_work", "tell_out_of_work"), ("qualification_level", "tell_qualifications"),
+                ("learning_difficulty_or_disability", "tell_age"),
+                ("in_education_or_training", "tell_age"))
+TRIAGE_INTENTS = frozenset(NEED_INTENTS.values()) | {
+    "tell_age", "tell_postcode", "tell_jobcentre_claimant", "tell_in_custody", "tell_redundancy",
+    "tell_out_of_work", "tell_qualifications", "tell_disability", "tell_in_education",
+    "tell_language"}
+# "sorry, I meant 31": the last value said is the one the customer means.
+CORRECTION = re.compile(r"\b(?:i meant|i mean|sorry|no wait|hang on|actually|correction|rather"
+                        r"|not \w+ (?:but|i'm|im)|wait no|no no|oops|typo)\b", re.I)
 # The model loads this module in every assistant process, so the fix is in place before a turn.
 speedups.install()
 
@@ -56,13 +81,69 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             span = self_harm_span(text)
             found = [Found("safeguarding_concern", *span, True)] if span else []
-            found += find_ages(text) + find_postcodes(text) + find_circumstances(text)
+            found += one_age(text, find_ages(text)) + find_postcodes(text)
+            found += find_circumstances(text)
+            kept = without_overlaps(found)
             if span:
                 _force_intent(message, SELF_HARM_INTENT)
-            new = [_entity(f.entity, f.start, f.end, f.value) for f in without_overlaps(found)]
+            else:
+                _settle_intent(message, kept)
+            new = [_entity(f.entity, f.start, f.end, f.value) for f in kept]
             entities = message.get(ENTITIES, []) + self.add_extractor_name(new)
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+
+def one_age(text: str, ages: list[Found]) -> list[Found]:
+    """One age even when several are said: the corrected one ("13, sorry, 31"), else the first."""
+    if len(ages) <= 1:
+        return ages
+    return ages[-1:] if CORRECTION.search(text) else ages[:1]
+
+
+def _settle_intent(message: Message, found: list[Found]) -> None:
+    """No fallback when facts were given, and no self-harm intent the screen did not find.
+
+    The screen (triage.safeguarding) alone decides safeguarding, so a classifier that reads "less
+    dull" as self-harm is overruled; and when the classifier is unsure but the customer gave a
+    fact or a need, the intent follows the fact so the fact starts (or feeds) triage.
+    """
+    intent = message.get(INTENT) or {}
+    name, confidence = intent.get("name"), intent.get("confidence") or 0.0
+    ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != SELF_HARM_INTENT]
+    if name == SELF_HARM_INTENT:
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        name, confidence = (ranking[0]["name"], ranking[0]["confidence"]) if ranking else (None, 0)
+        message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+    entities = {f.entity: f.value for f in found}
+    wanted = _intent_for(entities)
+    if wanted is None:
+        return
+    stated = NEED_INTENTS.get(entities.get("need"))
+    if stated and name in NEED_INTENTS.values() and name != stated:
+        _force_intent(message, stated)  # a need said outright beats the classifier's guess
+    elif entities.get("language") and name not in NEED_INTENTS.values():
+        _force_intent(message, "tell_language")  # a language line decides before anything else
+    elif name == "request_human" and entities.get("language"):
+        _force_intent(message, "tell_language")
+    elif confidence < UNSURE or _ambiguous(ranking):
+        # Unsure, or two intents too close (Rasa's fallback would drop the facts): the facts
+        # decide, keeping the classifier's own triage intent when it had one.
+        _force_intent(message, name if name in TRIAGE_INTENTS else wanted)
+
+
+def _ambiguous(ranking: list[dict[str, Any]]) -> bool:
+    """True when the top two intents are within the fallback's ambiguity margin."""
+    scores = [r.get("confidence") or 0.0 for r in ranking[:2]]
+    return len(scores) == 2 and scores[0] - scores[1] < AMBIGUITY
+
+
+def _intent_for(entities: dict[str, Any]) -> str | None:
+    """The triage intent the facts found imply, or None when there are none."""
+    need = entities.get("need")
+    if need in NEED_INTENTS:
+        return NEED_INTENTS[need]
+    return next((intent for fact, intent in FACT_INTENTS if fact in entities), None)
 
 
 def without_overlaps(found: list[Found]) -> list[Found]:

@@ -24,7 +24,9 @@ class Found:
 
 # ---- ages -------------------------------------------------------------------------------------
 
-AGE_CUES = {"i'm", "im", "am", "aged", "age", "turning", "turned", "turn", "be", "i'll"}
+# "sorry, I meant 31": a correction names the age again.
+AGE_CUES = {"i'm", "im", "am", "aged", "age", "turning", "turned", "turn", "be", "i'll", "meant",
+            "mean"}
 # "I'm in prison and 18": the speaker is the subject a few words back.
 SELF_CUES = {"i'm", "im", "am"}
 # "year 12", "level 3", "for 18 months": numbers that are never an age after these words.

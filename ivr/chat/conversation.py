@@ -16,8 +16,10 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import outcomes
+from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
 from ivr.chat.store import ChatSession, ChatStore
@@ -49,6 +51,7 @@ class Turn:
     route: dict[str, Any] | None = None
     status: tuple[str, dict[str, Any]] | None = None
     author: str = "assistant"
+    close: bool = False  # the customer said goodbye: the chat ends after this turn
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None, *,
             author: str | None = None) -> None:
@@ -93,7 +96,12 @@ class ChatService:
         turn = Turn(session, self.clock())
         self.store.append(session.session_id, "customer", self._shown(session, text))
         turn.record(EventKind.CUSTOMER_SAID, text=text)
-        if session.state == "ended":
+        # The screen reads every turn first, whatever the state (003:L211); payloads are buttons.
+        concern = None if session.state == "ended" or text.startswith("/") else \
+            safeguarding.check(text)
+        if concern is not None:
+            chat_safeguarding.on_concern(self, turn, concern, channel=CHANNEL)
+        elif session.state == "ended":
             turn.say(self.config.text("chat_closed"), author="system")
         elif session.state == "queued" and text == CALLBACK:
             outcomes.callback_instead(self, turn)
@@ -105,7 +113,7 @@ class ChatService:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:
             self._triage_turn(turn, text)
-        self._finish(turn)
+        self._finish(turn, close=turn.close)
         return turn
 
     def end(self, session: ChatSession, *, by: str) -> None:
@@ -157,8 +165,15 @@ class ChatService:
                 turn.say(self.config.text("assistant_unavailable"))
             else:
                 self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
+                if reply.ends_conversation and not reply.triaged:
+                    # A closing: the chat ends politely, as the phone hangs up.
+                    session.state, turn.close = "ended", True
+                    turn.status = ("ended", {"by": "customer"})
+                    return
                 if reply.triaged:
                     decision = self._decide(session, reply.facts or {})
+                if decision is not None and decision.destination == "safeguarding":
+                    chat_safeguarding.assistant_found(self, turn, channel=CHANNEL)
                 if decision is not None and _wants_a_person(reply, decision):
                     # The customer asked for a person (or the assistant could not finish):
                     # queue them with the summary so far rather than answer it ourselves.

@@ -13,6 +13,7 @@ from typing import Any
 
 from ivr.chat.config import ChatConfig
 from triage import Decision, FactsError, decide
+from triage.places import find_nation
 
 NEED_PAYLOAD = "/chat_need "
 AGE_PAYLOAD = "/chat_age "
@@ -79,6 +80,12 @@ def _next_question(facts: dict[str, Any]) -> str:
 
 def _understand(step: str, text: str, facts: dict[str, Any]) -> bool:
     value = _parse(step, text.strip())
+    if value is None and step == "postcode":
+        # A nation or town in words ("I live in Cardiff") says where the customer lives too.
+        place = find_nation(text)
+        if place is not None and place[0] != "england":
+            facts["nation"] = place[0]
+            return True
     if value is None:
         return False
     facts[step] = value

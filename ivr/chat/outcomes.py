@@ -33,7 +33,7 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTRACTOR_WHO = "The careers service for your area"
 _CENTRE_WHO = "An adviser from the contact centre"
 # Facts and groups that never leave the chat in a callback summary (001:20.2).
-_OFFENDER_FACTS = ("in_custody",)
+_OFFENDER_FACTS = ("in_custody", "ex_offender")
 
 
 def route(service: ChatService, turn: Turn, decision: Decision) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
 from ivr.voice import keypad, routes
+from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call
 
 HANDOVER_TO_PERSON = "customer_request"
@@ -39,6 +40,11 @@ def turn(call: Call) -> str:
     if not said:
         return _silence(call)
     state.silences = 0
+    # Screened before anything else, low-confidence speech included (003:L211).
+    if not said.startswith("/"):
+        handed_over = voice_safeguarding.screen_turn(call, said, where="speech")
+        if handed_over is not None:
+            return handed_over
     if _low_confidence(call, form.get("Confidence")):
         return _not_understood(call)
     return _ask_assistant(call, said)
@@ -59,6 +65,8 @@ def _ask_assistant(call: Call, said: str) -> str:
     ])
     if reply.facts:
         state.facts.update({k: v for k, v in reply.facts.items() if k != "channel"})
+    if reply.ends_conversation and not reply.triaged:
+        return call.finish([])  # a closing: say goodbye and hang up
     if reply.triaged:
         state.misunderstood = 0
         return _after_decision(call, reply, messages)
@@ -71,6 +79,8 @@ def _ask_assistant(call: Call, said: str) -> str:
 def _after_decision(call: Call, reply: AssistantReply, messages: list[dict[str, Any]]) -> str:
     call.state.choices = [button.payload for button in reply.buttons][:9]
     decision = routes.decision_for(call.state.facts, reply.decision)
+    if decision.destination == "safeguarding":
+        voice_safeguarding.assistant_found(call)
     if _handover(messages) == HANDOVER_TO_PERSON and decision.destination != "safeguarding":
         call.state.decision = decision.to_dict()
         return routes.to_adviser(call, reply.texts)

@@ -85,7 +85,7 @@ def summary_sentence(facts: dict[str, Any], decision: dict[str, Any] | None,
 
 def summary_record(facts: dict[str, Any], decision: dict[str, Any] | None) -> dict[str, Any]:
     """The triage summary for a callback or queue record (no custody, no transcript)."""
-    kept = {k: v for k, v in facts.items() if k != "in_custody"}
+    kept = {k: v for k, v in facts.items() if k not in ("in_custody", "ex_offender")}
     result: dict[str, Any] = {"facts": kept}
     if decision:
         result["destination"] = decision.get("destination")

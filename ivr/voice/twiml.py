@@ -35,9 +35,11 @@ def conversation(texts: Iterable[str], action: str, speech: Speech) -> str:
 def keypad(texts: Iterable[str], action: str, speech: Speech, *, num_digits: int | None = 1) -> str:
     """Say `texts`, then collect keys: one for a menu, or digits ended by # (num_digits=None)."""
     response = VoiceResponse()
+    # Speech is heard too, only so that the safeguarding screen can read it (003:L211).
     gather = response.gather(
-        input="dtmf", action=action, method="POST", timeout=speech.timeout_seconds,
+        input="dtmf speech", action=action, method="POST", timeout=speech.timeout_seconds,
         num_digits=num_digits, finish_on_key="#", action_on_empty_result=True,
+        language=speech.language, speech_model=speech.model,
     )
     _say(gather, texts, speech)
     return str(response)

@@ -23,6 +23,7 @@ from ivr.voice import (
     transfer,
     twiml,
 )
+from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
 from ivr.voice.state import CALLBACK, ENDED, QUEUE, TRANSFER, CallState
 
@@ -155,6 +156,12 @@ def _keypad(call: Call) -> str:
     state = call.state
     keyed = call.form.get("Digits", "").strip()
     question = state.question
+    said = call.form.get("SpeechResult", "").strip()
+    if said and not keyed:
+        # Words said at a keypad question are screened too (003:L211), then set aside.
+        handed_over = voice_safeguarding.screen_turn(call, said, where="keypad")
+        if handed_over is not None:
+            return handed_over
     if keyed == "0":
         return routes.to_adviser(call, [])
     if keyed.endswith("*"):

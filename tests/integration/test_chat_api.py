@@ -96,7 +96,7 @@ def test_the_reply_has_the_contract_shape(chat):
 
 
 def test_adult_advice_on_chat_waits_for_the_contact_centres_advisers(chat):  # 001:5.3 exception
-    session_id, answer = converse(chat.test_client(), "/chat_need advice", "30")
+    session_id, answer = converse(chat.test_client(), "/chat_need advice", "30", "M1 1AA")
     assert answer["route"] == {"action": "enqueue", "destination": "adult_digital_advice",
                                "queue": "adult_digital_advice"}
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
@@ -151,7 +151,7 @@ def test_under_13_is_signposted_to_school(chat):  # 001:1.1
 def test_out_of_hours_the_customer_leaves_an_email_for_a_callback(settings, redis_client):
     app = make_app(settings, at=LATE_EVENING)  # 000:L19: alternatives to queuing out of hours
     client = app.test_client()
-    session_id, answer = converse(client, "/chat_need advice", "30")
+    session_id, answer = converse(client, "/chat_need advice", "30", "M1 1AA")
     assert answer["route"]["action"] == "cold_transfer"
     assert answer["route"]["callback_queue"] == "adult_digital_advice"
     answer = say(client, session_id, "not a number")
@@ -167,13 +167,13 @@ def test_out_of_hours_the_customer_leaves_an_email_for_a_callback(settings, redi
 def test_an_emergency_closure_of_the_contact_centre_turns_the_queue_into_a_callback(chat):
     EmergencyClosures(chat.extensions["redis"]).close("contact_centre", reason="fire drill",
                                                       set_by="test")
-    _, answer = converse(chat.test_client(), "/chat_need advice", "30")
+    _, answer = converse(chat.test_client(), "/chat_need advice", "30", "M1 1AA")
     assert answer["route"]["action"] == "cold_transfer"
 
 
 def test_waiting_customer_can_ask_for_a_callback_instead(chat):  # 000:L19, L21
     client = chat.test_client()
-    session_id, _ = converse(client, "/chat_need advice", "30")
+    session_id, _ = converse(client, "/chat_need advice", "30", "M1 1AA")
     answer = say(client, session_id, "/chat_callback")
     assert "phone number or email" in answer["messages"][-1]["text"]
     assert not chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
@@ -191,7 +191,7 @@ def adviser_client(app):
 
 def test_an_adviser_takes_the_chat_and_the_assistant_stops_answering(chat):
     client = chat.test_client()
-    session_id, _ = converse(client, "/chat_need advice", "30")
+    session_id, _ = converse(client, "/chat_need advice", "30", "M1 1AA")
     say(client, session_id, "I am thinking of a career change")
     adviser = adviser_client(chat)
     assert adviser.get("/adviser/api/queues").get_json()["queues"]["adult_digital_advice"] == 1
@@ -215,7 +215,7 @@ def test_an_adviser_takes_the_chat_and_the_assistant_stops_answering(chat):
 
 def test_safeguarding_chats_are_taken_before_older_ones(chat):  # 003:L211
     client = chat.test_client()
-    older, _ = converse(client, "/chat_need advice", "30")
+    older, _ = converse(client, "/chat_need advice", "30", "M1 1AA")
     urgent = start(client)
     chat.extensions["redis"].hset(f"ct:chat:{urgent}", "state", "queued")
     chat.extensions["redis"].hset(f"ct:chat:{urgent}", "queue_id", "safeguarding")
@@ -245,7 +245,7 @@ def test_a_configured_secret_replaces_the_development_one(settings, redis_client
 
 def test_ending_in_the_queue_is_recorded_as_abandoned(chat):
     client = chat.test_client()
-    session_id, _ = converse(client, "/chat_need advice", "30")
+    session_id, _ = converse(client, "/chat_need advice", "30", "M1 1AA")
     assert client.delete(f"/api/chat/sessions/{session_id}").get_json() == {"ended": True}
     assert not chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
     kinds = contact_kinds(chat, session_id)
@@ -274,7 +274,7 @@ def test_markup_is_kept_as_text(chat):
 def test_events_stream_replays_the_conversation_and_resumes_after_an_id(settings, redis_client):
     app = make_app(settings, stream_seconds=0.5, poll_milliseconds=100)
     client = app.test_client()
-    session_id, _ = converse(client, "/chat_need advice", "30")
+    session_id, _ = converse(client, "/chat_need advice", "30", "M1 1AA")
     response = client.get(f"/api/chat/sessions/{session_id}/events")
     assert response.status_code == 200 and response.mimetype == "text/event-stream"
     body = response.get_data(as_text=True)
@@ -368,4 +368,5 @@ def test_when_the_assistant_is_down_the_chat_carries_on_with_buttons(settings, r
     texts = [m["text"] for m in answer["messages"]]
     assert texts[0] == load_chat_config().text("assistant_unavailable")
     assert texts[-1].startswith("How old are you?")  # the menu understood "advice" already
-    assert say(client, session_id, "27")["route"]["queue"] == "adult_digital_advice"
+    assert say(client, session_id, "27")["route"] is None  # where they live comes first
+    assert say(client, session_id, "NE1 4ST")["route"]["queue"] == "adult_digital_advice"

@@ -50,8 +50,8 @@ def test_without_the_assistant_the_call_starts_on_the_keypad(weekday):
 def test_young_person_is_queued_for_the_young_peoples_team(weekday):  # 001:5.2, 5.4
     call = new_call(weekday)
     call.start()
-    assert call.press("16")[-1].startswith(NEED_MENU)
-    heard = call.press("2")
+    # Every need of a young person goes to the young people's team: the need is not asked.
+    heard = call.press("16")
     assert "I will put you through to an adviser in the contact centre." in heard
     assert "You are number 1 in the queue." in heard
     assert "The expected wait is about 2 minutes." in heard  # AvgQueueTime 150 s, said plainly
@@ -60,9 +60,9 @@ def test_young_person_is_queued_for_the_young_peoples_team(weekday):  # 001:5.2,
     assert call.ended
     timeline = events(weekday, call.call_sid)
     assert [k for k, _ in timeline] == [
-        "started", "customer_said", "customer_said", "triaged", "enqueued", "answered", "ended"]
-    assert timeline[3][1]["destination"] == "young_people_service"
-    assert timeline[5][1]["queue_time"] == 25
+        "started", "customer_said", "triaged", "enqueued", "answered", "ended"]
+    assert timeline[2][1]["destination"] == "young_people_service"
+    assert timeline[4][1]["queue_time"] == 25
 
 
 def test_adult_information_on_the_keypad_signposts_the_website_and_offers_an_adviser(weekday):
@@ -160,7 +160,6 @@ def test_waiting_customer_can_ask_for_a_callback_instead(weekday):  # 000:L19
     call = new_call(weekday)
     call.start()
     call.press("16")
-    call.press("1")
     heard = call.wait_in_queue()
     assert "If you would rather not wait, press 1 and we will call you back instead." in heard
     heard = call.press("1")

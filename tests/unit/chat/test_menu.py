@@ -19,12 +19,13 @@ def run(*answers: str) -> tuple[dict, object]:
 
 
 @pytest.mark.parametrize(("answers", "destination"), [
-    (("/chat_need advice", "/chat_age 30"), "adult_digital_advice"),        # 001:5.3 exception
+    (("/chat_need advice", "/chat_age 30", "M1 1AA"), "adult_digital_advice"),  # 001:5.3
+    (("/chat_need advice", "/chat_age 30", "I live in Cardiff"), "outside_england"),  # 000:L68
     (("/chat_need advice", "/chat_age 16"), "young_people_service"),        # 001:5.2, 5.4
     (("/chat_need information", "45"), "adult_information"),                # 001:5.5
     (("/chat_need face_to_face", "30", "M1 1AA"), "prime_contractor_face_to_face"),  # 001:5.6
     (("/chat_need complaint",), "complaints_and_feedback"),                 # 001:32.2
-    (("I want some careers advice", "I am 52"), "adult_digital_advice"),
+    (("I want some careers advice", "I am 52", "ls1 4ap"), "adult_digital_advice"),
     (("/chat_need advice", "12"), "not_eligible"),
 ])
 def test_the_menu_asks_only_what_triage_needs_then_decides(answers, destination):
@@ -35,7 +36,7 @@ def test_the_menu_asks_only_what_triage_needs_then_decides(answers, destination)
 def test_an_eighteen_year_old_is_asked_about_jobcentre_plus():
     facts, turn = run("/chat_need advice", "18")
     assert turn.decision is None and [b["title"] for b in turn.buttons] == ["Yes", "No"]
-    _, turn = run("/chat_need advice", "18", "/chat_yes")
+    _, turn = run("/chat_need advice", "18", "/chat_yes", "SW1A 1AA")
     assert turn.decision.destination == "adult_digital_advice"  # 001:5.3, 000:L104
 
 

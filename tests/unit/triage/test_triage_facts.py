@@ -20,6 +20,7 @@ CONTRACT_FIELDS = (
     "months_out_of_work",
     "facing_redundancy",
     "learning_difficulty_or_disability",
+    "ex_offender",
     "in_education_or_training",
     "safeguarding_concern",
     "anonymous",

@@ -42,6 +42,7 @@ FACT_VALUES = {
     "months_out_of_work": st.integers(0, 600),
     "facing_redundancy": st.booleans(),
     "learning_difficulty_or_disability": st.booleans(),
+    "ex_offender": st.booleans(),
     "in_education_or_training": st.booleans(),
     "safeguarding_concern": st.booleans(),
     "anonymous": st.booleans(),

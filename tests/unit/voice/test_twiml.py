@@ -35,7 +35,7 @@ def test_conversation_listens_for_speech_and_keys_in_british_english():
 
 def test_keypad_digits_end_with_hash():
     gather = _root(twiml.keypad(["Your age?"], "/voice/keypad?s=2", SPEECH, num_digits=None))[0]
-    assert gather.get("input") == "dtmf"
+    assert gather.get("input") == "dtmf speech"  # heard only by the safeguarding screen
     assert gather.get("finishOnKey") == "#"
     assert gather.get("numDigits") is None
     assert gather.get("actionOnEmptyResult") == "true"

@@ -1,0 +1,94 @@
+"""Where a customer lives, said in words: a nation, or a town or city in it (000:L68).
+
+"I live in Cardiff" is Wales as surely as a CF postcode is. The Crown dependencies (Isle of Man,
+Jersey, Guernsey) are not England either and have their own careers services. English places are
+known only as "England": the prime contractor area still needs the postcode (001:5.1).
+"""
+
+from __future__ import annotations
+
+import re
+
+ISLE_OF_MAN, JERSEY, GUERNSEY = "isle_of_man", "jersey", "guernsey"
+CROWN_DEPENDENCIES = (ISLE_OF_MAN, JERSEY, GUERNSEY)
+
+# Nation -> the words and places that name it. Town lists hold the larger towns and the places
+# a speech recogniser is likely to hear; a town not listed simply leaves the postcode to be asked.
+PLACES: dict[str, tuple[str, ...]] = {
+    "wales": (
+        "wales", "welsh", "cymru", "cardiff", "caerdydd", "swansea", "newport gwent",
+        "newport in wales", "newport south wales", "wrexham", "bangor", "aberystwyth",
+        "barry", "bridgend", "caerphilly", "llanelli", "merthyr", "merthyr tydfil", "neath",
+        "port talbot", "pontypridd", "rhondda", "carmarthen", "pembroke", "haverfordwest",
+        "rhyl", "llandudno", "colwyn bay", "holyhead", "anglesey", "brecon", "cwmbran",
+        "ebbw vale", "abergavenny", "monmouth", "snowdonia", "gwynedd", "powys", "ceredigion",
+        "flintshire", "denbighshire", "conwy",
+    ),
+    "scotland": (
+        "scotland", "scottish", "alba", "glasgow", "edinburgh", "aberdeen", "dundee",
+        "inverness", "stirling", "perth scotland", "perth in scotland", "paisley",
+        "east kilbride", "livingston", "hamilton scotland", "cumbernauld", "kirkcaldy",
+        "dunfermline", "ayr", "kilmarnock", "greenock", "motherwell", "falkirk", "fife",
+        "the highlands", "highlands", "dumfries", "oban", "fort william", "shetland", "orkney",
+        "the hebrides", "hebrides", "lanarkshire", "ayrshire",
+    ),
+    "northern_ireland": (
+        "northern ireland", "norn iron", "ulster", "belfast", "derry", "londonderry", "lisburn",
+        "newry", "armagh", "bangor county down", "bangor northern ireland", "ballymena",
+        "coleraine", "omagh", "enniskillen", "portadown", "craigavon", "antrim", "county down",
+        "county antrim", "county tyrone", "tyrone", "fermanagh",
+    ),
+    ISLE_OF_MAN: ("isle of man", "the isle of man", "isle a man", "manx", "douglas isle of man",
+                  "ramsey isle of man"),
+    JERSEY: ("jersey", "st helier", "saint helier", "channel islands jersey"),
+    GUERNSEY: ("guernsey", "st peter port", "saint peter port", "alderney", "sark"),
+    "england": (
+        "england", "english county", "london", "manchester", "birmingham", "leeds", "liverpool",
+        "sheffield", "bristol", "newcastle", "nottingham", "leicester", "coventry", "bradford",
+        "hull", "plymouth", "southampton", "portsmouth", "reading", "derby", "stoke",
+        "wolverhampton", "sunderland", "norwich", "york", "brighton", "oxford", "cambridge",
+        "exeter", "cornwall", "devon", "kent", "essex", "yorkshire", "lancashire", "cumbria",
+        "carlisle", "preston", "blackpool", "bolton", "middlesbrough", "milton keynes",
+        "luton", "ipswich", "peterborough", "swindon", "gloucester", "bath", "chester",
+    ),
+}
+# Words that make a place name mean something else ("Jersey Road", "New Jersey", "Welsh class").
+_NOT_A_PLACE = re.compile(
+    r"\bnew (?:jersey|york|england|wales)\b|\bjersey (?:road|street|top|shirt)\b"
+    r"|\bwelsh (?:language|lesson|class|course|speaker)s?\b|\bscottish (?:widows|power)\b"
+    r"|\b(?:learn|speak|teach|study|studying)(?:ing)? (?:welsh|scottish gaelic)\b"
+    r"|\b(?:moved|move|moving|came|come|originally) (?:away )?from (?:the )?(?:isle of )?\w+")
+_PATTERNS = tuple(
+    (nation, re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(
+        names, key=len, reverse=True)) + r")\b"))
+    for nation, names in PLACES.items()
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def find_nation(text: str | None) -> tuple[str, int, int] | None:
+    """The nation (or Crown dependency) a sentence names first: (nation, start, end), or None.
+
+    Offsets are into the lower-cased text. England is returned only when nothing else is named,
+    since "I work in London but live in Cardiff" matters for where the customer lives.
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    lowered = text.lower()
+    if _NOT_A_PLACE.search(lowered):
+        lowered = _NOT_A_PLACE.sub(lambda m: " " * len(m.group()), lowered)
+    found = []
+    for nation, pattern in _PATTERNS:
+        match = pattern.search(lowered)
+        if match:
+            found.append((nation, match.start(), match.end()))
+    if not found:
+        return None
+    elsewhere = [f for f in found if f[0] != "england"]
+    return min(elsewhere or found, key=lambda f: f[1])
+
+
+def nation_of(words: str | None) -> str | None:
+    """The nation named by `words` alone ("Cardiff" -> "wales"), or None."""
+    found = find_nation(" ".join(_NON_WORD.sub(" ", (words or "").lower()).split()))
+    return found[0] if found else None
