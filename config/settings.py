@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     web_threads: int = 32
     log_level: str = "INFO"
     retention_days: int = 90
+    # The national email: the mailbox enquiries are read from, and where replies are sent.
+    mail_imap_url: str = ""
+    mail_smtp_url: str = ""
+    mail_poll_seconds: float = 15.0
     adviser_secret: str = ""
 
     @field_validator("port")

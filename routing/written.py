@@ -8,7 +8,8 @@ API (keyword-only, explicit Session; each function commits before it returns):
     create_enquiry(*, session, route, contact_key, text, message_id, received_at, reply_to=None,
                    thread_id=None, subject="", attachments_dropped=0) -> WrittenEnquiry
     add_incoming(*, session, enquiry_id, message_id, text, at, attachments_dropped=0) -> bool
-    record_reply(*, session, enquiry_id, staff_id, message_id, text, at) -> EnquiryMessage
+    record_reply(*, session, enquiry_id, staff_id, message_id, text, at,
+                 counts_as_response=True) -> EnquiryMessage
     find_thread(*, session, message_ids) -> WrittenEnquiry | None
     list_queue(*, session, queue_id, statuses=("open",), limit=100) -> list[WrittenEnquiry]
     messages(*, session, enquiry_id) -> list[EnquiryMessage]
@@ -155,13 +156,14 @@ def add_incoming(*, session: Session, enquiry_id: int, message_id: str, text: st
 
 
 def record_reply(*, session: Session, enquiry_id: int, staff_id: str, message_id: str,
-                 text: str, at: datetime) -> EnquiryMessage:
-    """An adviser's reply: stored redacted, the first-response clock stopped, on the timeline."""
+                 text: str, at: datetime, counts_as_response: bool = True) -> EnquiryMessage:
+    """A reply: stored redacted and on the timeline; an adviser's stops the first-response clock."""
     enquiry = _get(session, enquiry_id)
     message = _message(enquiry_id, "out", message_id, text, at, staff_id=staff_id)
     session.add(message)
-    enquiry.status = "answered"
-    enquiry.first_responded_at = enquiry.first_responded_at or at
+    if counts_as_response:
+        enquiry.status = "answered"
+        enquiry.first_responded_at = enquiry.first_responded_at or at
     record_event(session=session, contact_key=enquiry.contact_key, kind=EventKind.ADVISER_SAID,
                  at=at, event_id=f"out:{message_id}", text=text, detail={"staff": staff_id})
     session.commit()
