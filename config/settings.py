@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.clock import parse_start
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -49,13 +52,43 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64 * 1024
     web_workers: int = 2
     web_threads: int = 32
+    # The phone's own gunicorn pool under `make run`, so chat load never takes a webhook's thread.
+    voice_workers: int = 2
+    voice_threads: int = 8
+    # CPU niceness of the web pool under `make run` (0-19): chat work yields to the phone.
+    web_nice: int = 10
+    # Set by `make run` for the events front (python -m live): where the two pools listen.
+    front_web_url: str = ""
+    front_voice_url: str = ""
+    # Requests the front lets into the web pool at once (0: its threads); beyond, 503 at once.
+    web_max_inflight: int = 0
+    # Requests that may wait for one of those (for at most web_wait_seconds); beyond, 503 at once.
+    web_max_waiting: int = 512
+    web_wait_seconds: float = 3.0
+    # Open event streams one front process serves; beyond, 503 with Retry-After.
+    live_max_streams: int = 5000
+    live_stream_seconds: float = 300.0
+    live_keepalive_seconds: float = 15.0
+    # Modules that register renderers for the front (comma-separated).
+    live_renderers: str = "ivr.chat.live"
+    # Webchats active within chat_open_idle_seconds; a new chat beyond chat_max_open gets 503.
+    chat_max_open: int = 4000
+    chat_open_idle_seconds: int = 900
+    # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
+    assistant_max_inflight: int = 8
+    # What a refusal's Retry-After says.
+    retry_after_seconds: int = 30
     log_level: str = "INFO"
     retention_days: int = 90
     # The national email: the mailbox enquiries are read from, and where replies are sent.
     mail_imap_url: str = ""
     mail_smtp_url: str = ""
     mail_poll_seconds: float = 15.0
-    adviser_secret: str = ""
+    # Staff console: a session with no request from its user for this long is signed out.
+    console_idle_minutes: int = 15
+    # The development clock (config/clock.py): the time when the process starts; never in
+    # production.
+    clock_start: datetime | None = None
 
     @field_validator("port")
     @classmethod
@@ -64,11 +97,29 @@ class Settings(BaseSettings):
             raise ValueError("PORT must be between 1 and 65535")
         return value
 
-    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
+    @field_validator("console_idle_minutes")
+    @classmethod
+    def _positive_minutes(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("CONSOLE_IDLE_MINUTES must be at least 1")
+        return value
+
+    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads",
+                     "voice_workers", "voice_threads", "web_max_inflight", "live_max_streams",
+                     "chat_max_open", "assistant_max_inflight", "retry_after_seconds")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _clock_with_offset(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return parse_start(value)
         return value
 
     @field_validator("max_request_bytes")
@@ -105,6 +156,8 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
+        if production and self.clock_start is not None:
+            raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         return self
@@ -136,6 +189,11 @@ class Settings(BaseSettings):
     def effective_twilio_account_sid(self) -> str:
         """The account the REST client acts for; a fixed development SID outside production."""
         return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
+
+    @property
+    def effective_web_max_inflight(self) -> int:
+        """How many requests the front lets into the web pool at once."""
+        return self.web_max_inflight or max(1, self.web_workers * self.web_threads)
 
     @property
     def effective_secret_key(self) -> str:

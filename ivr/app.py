@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import console
+from config import clock
 from config.settings import Settings, load_settings
 from ivr import chat, connections, errors, forms, health, logs, voice
 
@@ -15,6 +17,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     `extensions` lets tests hand in ready-made connections (engine=, redis=, rasa=).
     """
     settings = settings or load_settings()
+    clock.start(settings.clock_start)
     logs.configure(settings.log_level)
     app = Flask(__name__)
     # A doubled slash is a 404 like any unknown path, not a redirect: API clients (and the chat
@@ -25,7 +28,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
         SECRET_KEY=settings.effective_secret_key,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
-        # The adviser page's cookie: not sent on cross-site requests, and only over HTTPS in
+        # The console's session cookie: not sent on cross-site requests, and only over HTTPS in
         # production.
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -34,6 +37,8 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+    # "/a//b" is not found (a 404 with a reason), rather than a redirect that re-posts the body.
+    app.url_map.merge_slashes = False
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     errors.init_app(app)
@@ -42,6 +47,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.register_blueprint(forms.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
+    console.init_app(app)
     app.before_request(_refuse_oversized_body)
     return app
 

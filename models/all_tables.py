@@ -3,3 +3,4 @@ import models.callbacks  # noqa: F401
 import models.enquiries  # noqa: F401
 import models.records  # noqa: F401
 import models.service_state  # noqa: F401
+import models.staff  # noqa: F401

@@ -55,6 +55,11 @@ class EventKind(StrEnum):
     CALLBACK_ATTEMPTED = "callback_attempted"
     CALLBACK_COMPLETED = "callback_completed"
     STAFF_NOTE = "staff_note"
+    OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)
+    OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept
+    QUEUE_CHANGED = "queue_changed"  # an adviser transferred it to another queue
+    WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
+    INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     ENDED = "ended"
 
 

@@ -39,3 +39,24 @@ def key(template: str, **parts: object) -> str:
     if any(value in (None, "") for value in parts.values()):
         raise ValueError(f"empty key part for {template}")
     return template.format(**parts)
+
+# Staff console: failed sign-ins per username (a sorted set of times) and the lock that follows.
+SIGNIN_FAILURES = PREFIX + "signin:{username}:failures"
+SIGNIN_LOCK = PREFIX + "signin:{username}:lock"
+# Presence of every adviser signed in: the set of their ids, and one hash per adviser.
+ADVISERS = PREFIX + "advisers"
+ADVISER = PREFIX + "adviser:{user_id}"
+# What the dispatcher has given an adviser (a set of contact members) and who has a contact.
+ADVISER_CONTACTS = PREFIX + "adviser:{user_id}:contacts"
+ASSIGNMENT = PREFIX + "assigned:{member}"
+# The adviser's live stream (offers, screen pops, presence changes) for the console page.
+ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
+# Contacts an adviser has finished but not yet wrapped up (member -> channel).
+ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
+# Live event streams (live/): every writer of a stream that pages follow publishes the stream's
+# key on this one pub/sub channel, so each events process needs a single subscriber connection.
+STREAM_WAKE = PREFIX + "streams:wake"
+# `make run`'s launcher: one hash field per child process, its status as JSON (see scripts/run.py).
+PROCESSES = PREFIX + "processes"
+# Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
+CHATS_OPEN = PREFIX + "chats:open"

@@ -13,12 +13,13 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import redis as redis_lib
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config import clock
 from config.settings import SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
@@ -72,7 +73,7 @@ def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: date
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
          retention_days: int, now: datetime | None = None) -> None:
     """One round of the worker's duties."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     summarise_callbacks(engine=engine, redis=redis, now=now)
     if retention_due(engine=engine, now=now):
         run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days)
@@ -92,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers = tracker_redis(settings)
+    dispatch_round = _dispatch_round(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -101,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
                  retention_days=settings.retention_days)
+            if dispatch_round is not None:
+                dispatch_round()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
@@ -110,6 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait(args.interval)
     engine.dispose()
     return 0
+
+
+def _dispatch_round(settings):
+    """The dispatcher's periodic round (routing.dispatcher pairs contacts with advisers; the
+    app's channels carry the pairings out, so the worker builds the app to act on them)."""
+    try:
+        from ivr.dispatch import worker_round  # the worker process wires the channels in
+    except ImportError:
+        return None
+    return worker_round(settings)
 
 
 if __name__ == "__main__":

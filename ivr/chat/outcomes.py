@@ -68,11 +68,14 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
         _ask_for_details(service, turn, {"queue_id": queue_id}, due, "out_of_hours",
                          "closed_callback", _CENTRE_WHO)
         return
+    from ivr.dispatch import waiting_queue
+
+    queue_id = waiting_queue(queue_id, session.facts.get("language"))
     service.queue.join(queue_id, session.session_id, at=turn.now.timestamp())
     session.state, session.queue_id, session.offer_queue = "queued", queue_id, ""
     turn.route = session.route = {**(session.route or {}), "action": "enqueue", "queue": queue_id}
     turn.record(EventKind.ENQUEUED, detail={"queue": queue_id})
-    team = service.config.texts["teams"].get(queue_id, _CENTRE_WHO.lower())
+    team = service.config.texts["teams"].get(queue_id.split(":")[0], _CENTRE_WHO.lower())
     turn.say(service.config.text("queued", team=team), author="system")
     # Offer an alternative to queuing (000:L19).
     instead = [{"title": "Ask for a callback instead", "payload": "/chat_callback"}]

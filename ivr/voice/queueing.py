@@ -6,6 +6,9 @@ can press 1 to be called back instead (000:L19). The Enqueue action records how 
 
 from __future__ import annotations
 
+from flask import g
+
+from ivr.dispatch import get_dispatcher, waiting_queue
 from ivr.voice import callback, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes, summary_record
@@ -18,11 +21,16 @@ BRIDGED = frozenset({"bridged", "bridging-in-process"})
 def enqueue(call: Call, queue: str, texts: list[str]) -> str:
     """Put the customer in `queue` with the triage summary so far on the timeline."""
     state = call.state
+    # A language-line caller waits on their language's line, for advisers who speak it.
+    queue = waiting_queue(queue, state.facts.get("language"))
     state.phase = QUEUE
     state.plan = {**(state.plan or {}), "queue": queue}
     call.timeline.record("enqueued", event_id=call.event_id("enqueued"), detail={
         "queue": queue, "summary": summary_record(state.facts, state.decision)})
     state.step += 1
+    # The dispatcher's queue is the one advisers are given callers from (time waited kept).
+    get_dispatcher().join(queue, state.call_sid, at=call.at.timestamp())
+    g.dispatch_after = True
     return twiml.enqueue(texts, queue, action=call.url("queue/done"),
                          wait_url=call.url("queue/wait"), speech=call.config.speech)
 
@@ -30,6 +38,7 @@ def enqueue(call: Call, queue: str, texts: list[str]) -> str:
 def wait(call: Call) -> str:
     """What a waiting customer hears each interval: place, expected wait, the callback offer."""
     form = call.form
+    g.dispatch_after = True  # each wait round is also a chance to find an adviser
     texts = []
     position = _int(form.get("QueuePosition"))
     if position:
@@ -50,6 +59,7 @@ def choice(call: Call) -> str:
     """A key pressed while waiting: 1 leaves the queue for a callback; others keep waiting."""
     if call.form.get("Digits") == "1" and _queue(call) != SAFEGUARDING:
         call.state.outcome = "left_for_callback"
+        get_dispatcher().leave(_queue(call), call.state.call_sid)
         return twiml.leave_queue([call.prompt("left_for_callback")], call.config.speech)
     return twiml.queue_wait([call.prompt("queue_hold")], action=call.url("queue/choice"),
                             interval_seconds=call.config.wait_message_interval_seconds,
@@ -60,6 +70,13 @@ def done(call: Call) -> str:
     """The Enqueue action: record answered, abandoned or left for a callback, and go on."""
     state, form = call.state, call.form
     result = form.get("QueueResult", "")
+    offer = (state.plan or {}).get("adviser") or {}
+    if offer.get("accepted") and state.outcome == "answered":
+        # Taken out of the queue for the adviser who accepted: join them (whichever document
+        # Twilio runs, the Members Url's or this action's, the caller reaches the same room).
+        from ivr.voice.adviser_leg import connect_twiml
+
+        return connect_twiml(state, offer)
     detail = {"where": "queue", "queue": _queue(call), "queue_time": _int(form.get("QueueTime")),
               "result": result}
     if result in BRIDGED:
@@ -67,6 +84,9 @@ def done(call: Call) -> str:
         call.timeline.record("answered", event_id="answered", detail=detail)
         return twiml.hangup([], call.config.speech)
     if result == "hangup" or form.get("CallStatus") == "completed":
+        from ivr.voice.adviser_leg import caller_gone
+
+        caller_gone(state.call_sid)
         state.outcome = "abandoned"
         call.timeline.record("abandoned", event_id="abandoned", detail=detail)
         return twiml.hangup([], call.config.speech)

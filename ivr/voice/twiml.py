@@ -121,3 +121,18 @@ def say_only(texts: Iterable[str], speech: Speech) -> str:
     response = VoiceResponse()
     _say(response, texts, speech)
     return str(response)
+
+
+def conference(texts: Iterable[str], room: str, *, speech: Speech, beep: bool = False,
+               end_on_exit: bool = True) -> str:
+    """Say `texts`, then join conference `room` (a name that says nothing about anyone).
+
+    Customer and adviser each join the contact's room; an interpreter joins it too for advice
+    in another language (000:L47). Either party leaving ends it unless `end_on_exit` is off.
+    """
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    dial = response.dial()
+    dial.conference(room, beep=beep, start_conference_on_enter=True,
+                    end_conference_on_exit=end_on_exit)
+    return str(response)

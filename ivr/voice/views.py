@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
+from ivr.dispatch import dispatch_after
 from ivr.voice import (
+    adviser_leg,  # noqa: F401  (registers the adviser's leg webhooks)
     bp,
     callback,
     conversation,
@@ -38,6 +40,14 @@ TRIAGE_QUESTIONS = frozenset(keypad.QUESTIONS)
 def services() -> Services:
     """The voice channel's services for this app."""
     return current_app.extensions["voice"]
+
+
+@bp.after_request
+def _dispatch_after(response: Response) -> Response:
+    # A caller joined a queue or is still waiting: look for an adviser once they have their TwiML.
+    if g.get("dispatch_after"):
+        return dispatch_after(response)
+    return response
 
 
 @bp.before_request
@@ -247,6 +257,9 @@ def status():
 
 def _ended(call: Call) -> str:
     state = call.state
+    from ivr.voice.adviser_leg import caller_gone
+
+    caller_gone(state.call_sid)
     if state.outcome not in NOT_ABANDONED and not state.transfer_accepted:
         where = {QUEUE: "queue", TRANSFER: "transfer"}.get(state.phase, "assistant")
         call.timeline.record("abandoned", event_id="abandoned", detail={"where": where})

@@ -1,0 +1,281 @@
+"""The adviser's desk: presence, the contacts the dispatcher gives them, the screen pop, chats
+(reply, canned answers, transfer, close) and wrap-up with an outcome code.
+
+Every state change is a POST carrying the CSRF token (X-CSRFToken) and is written to the audit
+log; an adviser can act only on contacts the dispatcher gave them.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, render_template, request
+from flask_login import current_user
+
+from console import bp
+from console.audit import audit
+from console.auth import ConsoleUser, passive, role_required
+from console.config import get_console_config
+from console.live import stream_response
+from console.screen_pop import screen_pop
+from ivr.dispatch import clock, dispatch, get_dispatcher, get_presence, queue_ids
+from models import keys
+from models.contacts import EventKind, NewEvent, record_events
+from models.db import session_scope
+from models.redaction import RESTRICTED, redact
+from routing.presence import MODES
+
+MAX_NOTE = 1000
+MAX_REPLY = 1000
+
+
+def go_offline(user: ConsoleUser) -> None:
+    """Take a signing-out adviser out of the dispatcher's reach."""
+    if user.role == "adviser":
+        get_presence().sign_off(user.id)
+
+
+def _sign_on(user: ConsoleUser):
+    presence = get_presence()
+    shown = presence.sign_on(user.id, queues=user.queues, chat_cap=get_console_config().chat_cap,
+                             endpoint=user.endpoint)
+    current_app.extensions["redis"].hset(keys.key(keys.ADVISER, user_id=user.id), "name",
+                                         user.username)
+    return shown
+
+
+def _redis():
+    return current_app.extensions["redis"]
+
+
+def _mine(member: str):
+    """The dispatcher's assignment of `member` to the current adviser, or 403/404."""
+    held = get_dispatcher().assignment(member)
+    if held is None:
+        abort(404, "this contact is not with an adviser")
+    if held.adviser_id != current_user.id:
+        abort(403, "this contact is with another adviser")
+    return held
+
+
+def _state() -> dict:
+    """The adviser's presence, contacts held and contacts waiting for wrap-up."""
+    presence = get_presence().get(current_user.id) or _sign_on(current_user)
+    dispatcher = get_dispatcher()
+    held = [dispatcher.assignment(m) for m in sorted(dispatcher.contacts_of(current_user.id))]
+    wrap_ups = _redis().hgetall(keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id))
+    return {"presence": presence.as_dict(),
+            "contacts": [{"member": a.member, "channel": a.channel, "queue": a.queue_id}
+                         for a in held if a],
+            "wrap_ups": [{"member": m, "channel": c} for m, c in sorted(wrap_ups.items())],
+            "waiting": dispatcher.waiting()}
+
+
+@bp.get("/desk")
+@role_required("adviser")
+def desk_page():
+    """The desk: presence, contacts, screen pop, chat and wrap-up."""
+    _sign_on(current_user)
+    config = get_console_config()
+    canned = [{"id": k, "title": t} for k, (t, _) in config.canned.items()]
+    return render_template("console/desk.html", config=config, canned=canned,
+                           outcomes=config.outcomes, queues=queue_ids())
+
+
+@bp.get("/api/desk")
+@role_required("adviser")
+@passive
+def desk_state():
+    """The adviser's state (presence, contacts, wrap-ups, queue sizes)."""
+    return jsonify(_state())
+
+
+@bp.post("/api/presence")
+@role_required("adviser")
+def presence_change():
+    """Available or Away; going Available looks for a contact at once."""
+    mode = (request.get_json(silent=True) or {}).get("mode")
+    if mode not in MODES:
+        abort(400, f"mode must be one of {', '.join(MODES)}")
+    _sign_on(current_user)
+    get_presence().set_mode(current_user.id, mode, reason="chosen")
+    audit("presence_changed", detail={"mode": mode})
+    if mode == "available":
+        dispatch()
+    return jsonify(_state())
+
+
+@bp.post("/api/heartbeat")
+@role_required("adviser")
+@passive
+def heartbeat():
+    """The console is open; also a periodic chance to dispatch."""
+    if get_presence().heartbeat(current_user.id) is None:
+        _sign_on(current_user)
+    dispatch()
+    return jsonify(_state())
+
+
+@bp.get("/api/events")
+@role_required("adviser")
+@passive
+def desk_events():
+    """The adviser's live events: contact (a screen pop), ended, declined, gone."""
+    return stream_response(_redis(), keys.key(keys.ADVISER_EVENTS, user_id=current_user.id))
+
+
+@bp.get("/api/contacts/<member>")
+@role_required("adviser")
+def contact_pop(member: str):
+    """The screen pop of a contact the adviser holds (the view is audited)."""
+    held = _mine(member)
+    audit("contact_viewed", target=member, detail={"channel": held.channel})
+    return jsonify(screen_pop(member, held.channel, held, clock()()))
+
+
+@bp.get("/api/chats/<member>/events")
+@role_required("adviser")
+@passive
+def chat_events(member: str):
+    """The chat's own live stream (the same one the customer sees)."""
+    from ivr.chat.api import chat_events as events
+
+    if _mine(member).channel != "chat":
+        abort(404, "not a chat")
+    return events(member)
+
+
+def _chat(member: str):
+    from ivr.chat.api import chat_service
+
+    held = _mine(member)
+    if held.channel != "chat":
+        abort(404, "not a chat")
+    service = chat_service()
+    chat = service.store.load(member)
+    if chat is None or chat.state != "adviser":
+        abort(409, "this chat has ended")
+    return held, service, chat
+
+
+@bp.post("/api/chats/<member>/messages")
+@role_required("adviser")
+def chat_reply(member: str):
+    """Send a reply, typed or canned ({"text"} or {"canned": id})."""
+    held, service, chat = _chat(member)
+    body = request.get_json(silent=True) or {}
+    config = get_console_config()
+    if "canned" in body:
+        if body["canned"] not in config.canned:
+            abort(400, "unknown canned answer")
+        text = config.canned_text(body["canned"], adviser=current_user.username,
+                                  queue=held.queue_id.replace("_", " "))
+    else:
+        text = body.get("text")
+        if not isinstance(text, str) or not text.strip():
+            abort(400, '"text" must be a non-empty string')
+        if len(text) > MAX_REPLY:
+            abort(400, f'"text" is longer than {MAX_REPLY} characters')
+        text = text.strip()
+    service.adviser_says(chat, text, name=current_user.username)
+    audit("chat_replied", target=member, detail={"canned": body.get("canned")})
+    return jsonify(sent=True, text=text)
+
+
+@bp.post("/api/chats/<member>/transfer")
+@role_required("adviser")
+def chat_transfer(member: str):
+    """Transfer to another queue: the customer is told and keeps their place by time waited."""
+    held, service, chat = _chat(member)
+    queue = (request.get_json(silent=True) or {}).get("queue")
+    if queue not in queue_ids() or queue == held.queue_id:
+        abort(400, "choose another contact-centre queue")
+    team = service.config.texts["teams"].get(queue.split(":")[0], "another adviser")
+    chat.state, chat.queue_id = "queued", queue
+    service.store.append(member, "system", f"You are being transferred to {team}. You keep "
+                         "your place: you will be next in line by the time you have waited.")
+    service.store.save(chat)
+    service.store.announce(member, "queued", queue=queue)
+    get_dispatcher().hand_back(member, to_queue=queue)
+    _record(chat.contact_key, EventKind.QUEUE_CHANGED, {"from": held.queue_id, "to": queue})
+    audit("chat_transferred", target=member, detail={"from": held.queue_id, "to": queue})
+    dispatch()
+    return jsonify(transferred=True, queue=queue)
+
+
+@bp.post("/api/chats/<member>/close")
+@role_required("adviser")
+def chat_close(member: str):
+    """End the chat for both sides; the adviser then wraps it up."""
+    from ivr.dispatch import end_contact
+
+    _held, service, chat = _chat(member)
+    service.end(chat, by="adviser")
+    end_contact(member)
+    audit("chat_closed", target=member)
+    return jsonify(closed=True)
+
+
+@bp.post("/api/calls/<member>/interpreter")
+@role_required("adviser")
+def call_interpreter(member: str):
+    """Advice in another language: bring the interpreter into the call, three-way (000:L47)."""
+    from ivr.voice.adviser_leg import add_interpreter
+
+    held = _mine(member)
+    if held.channel != "call":
+        abort(404, "not a call")
+    added = add_interpreter(member, get_console_config().interpreters)
+    if isinstance(added, str):
+        abort(409, added)
+    audit("interpreter_added", target=member, detail={"language": added["language"]})
+    return jsonify(interpreter=True, language=added["language"])
+
+
+@bp.post("/api/contacts/<member>/wrap-up")
+@role_required("adviser")
+def wrap_up(member: str):
+    """The outcome code and an optional note (redacted; the adviser is warned if words went)."""
+    wraps = keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id)
+    channel = _redis().hget(wraps, member)
+    if channel is None:
+        abort(404, "nothing to wrap up for this contact")
+    body = request.get_json(silent=True) or {}
+    outcome, note = body.get("outcome"), body.get("note") or ""
+    config = get_console_config()
+    if outcome not in config.outcomes:
+        abort(400, "choose an outcome code")
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        abort(400, f"the note must be text of at most {MAX_NOTE} characters")
+    stored = redact(note.strip()) if note.strip() else None
+    removed = bool(stored and RESTRICTED in stored and RESTRICTED not in note)
+    contact_key = _contact_key(member, channel)
+    _record(contact_key, EventKind.WRAPPED_UP, {"outcome": outcome, "adviser": current_user.id},
+            text=stored)
+    _redis().hdel(wraps, member)
+    if not _redis().hlen(wraps) and not get_dispatcher().contacts_of(current_user.id):
+        get_presence().end_wrap_up(current_user.id)
+        dispatch()
+    audit("wrapped_up", target=member, detail={"outcome": outcome})
+    return jsonify(wrapped_up=True, note=stored, restricted_removed=removed, **_state())
+
+
+def _contact_key(member: str, channel: str) -> str:
+    if channel == "chat":
+        from ivr.chat.api import chat_store
+        from ivr.chat.config import get_chat_config
+
+        chat = chat_store(get_chat_config()).load(member)
+        if chat is None:
+            abort(410, "the chat has expired; its wrap-up cannot be recorded")
+        return chat.contact_key
+    return member
+
+
+def _record(contact_key: str, kind: EventKind, detail: dict, text: str | None = None) -> None:
+    from datetime import UTC, datetime
+
+    with session_scope(current_app.extensions["engine"]) as db:
+        record_events(session=db, contact_key=contact_key,
+                      events=[NewEvent(kind=kind, at=datetime.now(UTC), detail=detail,
+                                       text=text)])
+
+

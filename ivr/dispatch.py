@@ -1,0 +1,178 @@
+"""Carrying out the dispatcher's pairings in the app: a chat is handed over, a call rings.
+
+routing.dispatcher decides who gets which contact; this module acts on each pairing with the
+channels' own services: the chat's hand-over (the customer sees "an adviser has joined"), or a
+call to the adviser's endpoint through the Twilio REST client that, when answered, whispers the
+summary and bridges them to that customer (ivr.voice.adviser_leg). Dispatch runs when an adviser
+becomes Available, when a contact joins a queue (after the response is sent, so nobody waits for
+it), on each console heartbeat and on the worker's tick.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app
+
+from live import publish as live_publish
+from models import keys
+from routing.directory import QUEUE_IDS
+from routing.dispatcher import CALL, Assignment, Dispatcher, all_queue_ids, contact_queue
+from routing.plan import default_directory
+from routing.presence import Presence
+
+log = logging.getLogger(__name__)
+STREAM_LENGTH = 200
+STREAM_TTL_SECONDS = 24 * 3600
+
+
+def clock() -> Callable[[], float]:
+    """Seconds since the epoch on the app's clock (the chat's, which tests may move)."""
+    from ivr.chat.api import chat_clock
+
+    now = chat_clock()
+    return lambda: now().timestamp()
+
+
+def console_config():
+    """The console's configuration (figures the dispatcher and the desk share)."""
+    from console.config import get_console_config
+
+    return get_console_config()
+
+
+def get_presence() -> Presence:
+    """Presence on the app's Redis and clock."""
+    return Presence(current_app.extensions["redis"],
+                    heartbeat_timeout=console_config().heartbeat_timeout_seconds, clock=clock())
+
+
+def languages() -> tuple[str, ...]:
+    """The language lines' languages, in lower case (config/contact_centre.yaml)."""
+    directory = current_app.extensions.get("directory") or default_directory()
+    return tuple(directory.language_lines)
+
+
+def queue_ids() -> tuple[str, ...]:
+    """Every queue a contact can wait in: the contact centre's and one per language line."""
+    return all_queue_ids(QUEUE_IDS, languages())
+
+
+def waiting_queue(queue_id: str, language: str | None) -> str:
+    """The queue a contact joins: its language line's own queue for a language-line contact."""
+    return contact_queue(queue_id, language, languages())
+
+
+def get_dispatcher() -> Dispatcher:
+    """The dispatcher on the app's Redis and clock."""
+    return Dispatcher(current_app.extensions["redis"], queue_ids=queue_ids(),
+                      heartbeat_timeout=console_config().heartbeat_timeout_seconds,
+                      clock=clock())
+
+
+def notify_adviser(adviser_id: int, event: str, **data: object) -> None:
+    """Put one event on the adviser's live stream (their console shows it at once)."""
+    # live.publish also wakes the events front's followers (the "raw" renderer's fields).
+    live_publish.add(current_app.extensions["redis"],
+                     keys.key(keys.ADVISER_EVENTS, user_id=adviser_id),
+                     live_publish.event(event, json.dumps(data)), maxlen=STREAM_LENGTH,
+                     ttl_seconds=STREAM_TTL_SECONDS)
+
+
+def dispatch() -> list[Assignment]:
+    """Make every pairing possible now and act on each one."""
+    made = get_dispatcher().assign_all()
+    for assignment in made:
+        try:
+            if assignment.channel == CALL:
+                ring_adviser(assignment)
+            else:
+                give_chat(assignment)
+        except Exception as error:  # one failed pairing must not stop the others
+            log.error("dispatch of a %s failed: %s", assignment.channel, type(error).__name__,
+                      exc_info=error)
+    return made
+
+
+def dispatch_after(response: Response) -> Response:
+    """Dispatch once `response` has been sent (a contact joined; the customer is not kept)."""
+    app = current_app._get_current_object()
+    response.call_on_close(lambda: run_in(app, dispatch))
+    return response
+
+
+def run_in(app: Flask, action: Callable[[], object]) -> None:
+    """Run `action` inside `app`'s context, logging (not raising) any failure."""
+    try:
+        with app.app_context():
+            action()
+    except Exception as error:  # noqa: BLE001 - after the response nobody can be told
+        log.error("background dispatch failed: %s", type(error).__name__, exc_info=error)
+
+
+def adviser_name(adviser_id: int) -> str:
+    """The adviser's username as the customer sees it in a chat."""
+    name = current_app.extensions["redis"].hget(keys.key(keys.ADVISER, user_id=adviser_id),
+                                                "name")
+    return name or "An adviser"
+
+
+def give_chat(assignment: Assignment) -> None:
+    """Hand the chat to its adviser; a chat that ended meanwhile is let go."""
+    from ivr.chat.api import chat_service
+
+    service = chat_service()
+    chat = service.store.load(assignment.member)
+    if chat is None or chat.state != "queued":
+        get_dispatcher().finish(assignment.member, wrap_up_seconds=0)
+        return
+    waited = assignment.waited(clock()())
+    service.hand_over(chat, adviser_name=adviser_name(assignment.adviser_id),
+                      waited_seconds=waited)
+    notify_adviser(assignment.adviser_id, "contact", member=assignment.member, channel="chat",
+                   queue=assignment.queue_id)
+
+
+def ring_adviser(assignment: Assignment) -> None:
+    """Ring the adviser's endpoint for this call; an unreachable phone counts as no answer."""
+    from ivr.voice.adviser_leg import ring
+
+    ring(assignment)
+
+
+def room_name() -> str:
+    """A conference room name that says nothing about anyone."""
+    return "room-" + secrets.token_hex(8)
+
+
+def end_contact(member: str) -> int | None:
+    """The contact is over: its adviser goes into wrap-up and is asked for an outcome.
+
+    Returns the adviser's id, or None when nobody held it.
+    """
+    dispatcher = get_dispatcher()
+    held = dispatcher.assignment(member)
+    if held is None:
+        return None
+    dispatcher.finish(member, wrap_up_seconds=console_config().wrap_up_seconds)
+    current_app.extensions["redis"].hset(keys.key(keys.ADVISER_WRAP_UPS, user_id=held.adviser_id),
+                                         member, held.channel)
+    notify_adviser(held.adviser_id, "ended", member=member, channel=held.channel)
+    return held.adviser_id
+
+
+def worker_round(settings) -> Callable[[], int]:
+    """For the worker: one dispatch round on an app built from `settings` (the periodic
+    trigger, so a contact is placed even when no page or webhook happens to ask)."""
+    from ivr.app import create_app
+
+    app = create_app(settings)
+
+    def round_() -> int:
+        with app.app_context():
+            return len(dispatch())
+
+    return round_
