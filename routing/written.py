@@ -56,6 +56,11 @@ class WrittenConfig:
         """Every written queue id and its name, in the order configured."""
         return {q["id"]: q["name"] for q in self.queues.values()}
 
+    def queues_for(self, skills: list[str]) -> list[str]:
+        """The written queues taken by advisers with these contact-centre queue skills."""
+        ids = [q["id"] for q in self.queues.values() if q.get("skill") in skills]
+        return list(dict.fromkeys(ids))
+
 
 @lru_cache(maxsize=1)
 def load_written_config(path: Path = CONFIG_FILE) -> WrittenConfig:
@@ -191,6 +196,25 @@ def list_queue(*, session: Session, queue_id: str, statuses: tuple[str, ...] = (
         select(WrittenEnquiry).where(WrittenEnquiry.queue_id == queue_id,
                                      WrittenEnquiry.status.in_(statuses))
         .order_by(WrittenEnquiry.first_response_due, WrittenEnquiry.id).limit(limit)))
+
+
+def queue_counts(*, session: Session, at: datetime) -> dict[str, dict[str, int]]:
+    """Per written queue: open enquiries, and how many are past their first-response clock."""
+    rows = session.execute(select(WrittenEnquiry.queue_id, WrittenEnquiry.first_response_due,
+                                  WrittenEnquiry.first_responded_at)
+                           .where(WrittenEnquiry.status == "open")).all()
+    counts: dict[str, dict[str, int]] = {}
+    for queue_id, due, responded in rows:
+        entry = counts.setdefault(queue_id, {"open": 0, "overdue": 0})
+        entry["open"] += 1
+        if responded is None and due < at:
+            entry["overdue"] += 1
+    return counts
+
+
+def get_enquiry(*, session: Session, enquiry_id: int) -> WrittenEnquiry | None:
+    """One enquiry, or None."""
+    return session.get(WrittenEnquiry, enquiry_id)
 
 
 def messages(*, session: Session, enquiry_id: int) -> list[EnquiryMessage]:
