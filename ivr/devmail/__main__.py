@@ -1,4 +1,6 @@
-"""`python -m ivr.devmail FOLDER`: run the development mail server until stopped (make run).
+"""`python -m ivr.devmail FOLDER [--imap-port N] [--smtp-port N]`: the development mail server.
+
+Runs until stopped (make run starts it).
 
 Prints MAIL_IMAP_URL and MAIL_SMTP_URL for the service's mailbox, and the customer's account a
 newcomer can use with any mail program (or Python's smtplib and imaplib) to try the channel.
@@ -6,6 +8,7 @@ newcomer can use with any mail program (or Python's smtplib and imaplib) to try 
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
@@ -21,16 +24,18 @@ CUSTOMER = Mailbox("customer", "Customer-Dev-1", "customer@example.com")
 
 def main(argv: list[str]) -> int:
     """Start Dovecot and the SMTP host under FOLDER; write their addresses to FOLDER/mail.json."""
-    if len(argv) != 2:
-        print("usage: python -m ivr.devmail FOLDER", file=sys.stderr)
-        return 2
-    root = Path(argv[1]).resolve()
+    parser = argparse.ArgumentParser(prog="python -m ivr.devmail")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--imap-port", type=int, default=None)
+    parser.add_argument("--smtp-port", type=int, default=None)
+    args = parser.parse_args(argv[1:])
+    root = args.folder.resolve()
     try:
-        dovecot = Dovecot(root, [SERVICE, CUSTOMER]).start()
-    except (MailServerMissing, RuntimeError) as error:
+        dovecot = Dovecot(root, [SERVICE, CUSTOMER], port=args.imap_port).start()
+    except (MailServerMissing, RuntimeError, OSError) as error:
         print(error, file=sys.stderr)
         return 2
-    smtp = start_smtp(dovecot)
+    smtp = start_smtp(dovecot, port=args.smtp_port)
     addresses = {
         "imap_url": f"imap://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{dovecot.port}/INBOX",
         "smtp_url": f"smtp://127.0.0.1:{smtp.port}",
