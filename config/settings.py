@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     # The address gunicorn listens on (config/gunicorn.conf.py). Development secrets are allowed
     # only on a loopback address outside production.
     bind_host: str = "127.0.0.1"
+    # The national email: the mailbox enquiries are read from, and where replies are sent.
+    mail_imap_url: str = ""
+    mail_smtp_url: str = ""
+    mail_poll_seconds: float = 15.0
     # Staff console: a session with no request from its user for this long is signed out.
     console_idle_minutes: int = 15
     # Bearer token for GET /metrics; required in production (without it /metrics answers 403),

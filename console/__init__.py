@@ -29,9 +29,12 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
     auth.login_manager.init_app(app)
     csrf.init_app(app)
-    for name in ("voice", "chat"):
+    for name in ("voice", "chat", "forms"):
         # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
         # session id in the URL is the credential), so a forged cross-site request has nothing.
+        # The website's forms likewise carry no session: posting one only asks for a callback
+        # or sends an enquiry (rate limits and a honeypot guard them), and they must work when
+        # embedded on another site, where no first-party cookie is sent.
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
@@ -44,4 +47,4 @@ def register(app: Flask, blueprint: Blueprint) -> None:
     app.register_blueprint(blueprint)
 
 
-from console import desk, views  # noqa: E402,F401  (register their routes on bp)
+from console import desk, views, written  # noqa: E402,F401  (register their routes on bp)

@@ -9,7 +9,7 @@ import console
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
-from ivr import chat, connections, errors, health, logs, security, voice
+from ivr import chat, connections, errors, forms, health, logs, security, voice
 from routing.figures import Figures
 
 
@@ -39,8 +39,6 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
-    # "/a//b" is not found (a 404 with a reason), rather than a redirect that re-posts the body.
-    app.url_map.merge_slashes = False
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
@@ -48,6 +46,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
+    app.register_blueprint(forms.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
     console.init_app(app)

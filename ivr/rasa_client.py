@@ -109,3 +109,25 @@ class RasaClient:
             raise RasaUnavailable("empty reply")
         self.breaker.succeeded()
         return messages
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """The assistant's understanding of `text` (intent and entities), with no conversation.
+
+        Rasa's `POST /model/parse` (needs `--enable-api`) keeps no tracker, so written enquiries
+        are read by the same NLU as chat and speech without starting a conversation.
+        """
+        if not self.breaker.allow():
+            raise RasaUnavailable("circuit open")
+        try:
+            response = self._http.post(f"{self.base_url}/model/parse", json={"text": text},
+                                       timeout=self.timeout)
+            response.raise_for_status()
+            parsed = response.json()
+        except (requests.RequestException, ValueError) as error:
+            self.breaker.failed()
+            raise RasaUnavailable(type(error).__name__) from None
+        if not isinstance(parsed, dict):
+            self.breaker.failed()
+            raise RasaUnavailable("unexpected reply")
+        self.breaker.succeeded()
+        return parsed

@@ -68,8 +68,11 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
                     source: str, summary: dict[str, Any] | None = None,
                     contractor_id: str | None = None, queue_id: str | None = None,
                     phone: str | None = None, email: str | None = None,
-                    now: datetime | None = None) -> CallbackPublic:
+                    now: datetime | None = None,
+                    not_before: datetime | None = None) -> CallbackPublic:
     """Store a callback for `contact_key`, or return the one already stored for it.
+
+    `not_before` keeps it from being claimed earlier (a window the customer chose).
 
     The reason and summary are free text from the conversation: they are stored only through
     redaction, like every transcript (001:20.2-20.4).
@@ -84,7 +87,8 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         raise CallbackError(_first_problem(error)) from None
     now = _now(now)
     values = data.model_dump() | {
-        "status": "pending", "created_at": now, "updated_at": now, "available_at": now,
+        "status": "pending", "created_at": now, "updated_at": now,
+        "available_at": max(now, not_before.astimezone(UTC)) if not_before else now,
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
         "finished_at": None,
     }

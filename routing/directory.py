@@ -32,7 +32,7 @@ CONTRACTOR_IDS = (
 )
 QUEUE_IDS = (
     "young_people", "adult_information", "adult_digital_advice", "complaints", "language_lines",
-    "safeguarding",
+    "safeguarding", "website_callbacks",
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")

@@ -2,6 +2,8 @@
 # `make run`: build what is missing (environments, the assistant's model), then start everything.
 source "$(dirname "$0")/common.sh"
 venv=$(bash "$REPO_ROOT/scripts/app_env.sh")
+# The national email's local mail server (Dovecot); without root, make run goes on without it.
+bash "$REPO_ROOT/scripts/mail.sh" || say "Going on without the national email"
 args=()
 if [ -f "$REPO_ROOT/bot/domain.yml" ] && [ "${RASA_ENABLED:-true}" != "false" ]; then
   rasa_venv=$(bash "$REPO_ROOT/scripts/rasa_env.sh")

@@ -9,10 +9,13 @@ A child that exits is restarted with back-off (scripts/supervisor.py); Ctrl-C st
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import signal
 import socket
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -118,6 +121,7 @@ def main() -> int:
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
         emulator = start_twilio_emulator(supervisor, env, settings)
+        mail = start_mail(supervisor, env)
         start_app(supervisor, env, settings)
         if (REPO / "routing" / "worker.py").exists():
             supervisor.start("worker", [python, "-m", "routing.worker"], env)
@@ -126,7 +130,7 @@ def main() -> int:
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
         print_accounts(accounts)
-        print_addresses(base, settings, emulator)
+        print_addresses(base, settings, emulator, mail)
         while True:
             supervisor.watch()
             time.sleep(0.5)
@@ -225,9 +229,45 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
     return env["TWILIO_API_BASE_URL"]
 
 
-def print_addresses(base: str, settings, emulator: str | None = None) -> None:
+def start_mail(supervisor: Supervisor, env: dict[str, str]) -> dict | None:
+    """The national email on this machine: a private Dovecot and SMTP host, and the intake.
+
+    Skipped (with a note) when Dovecot is not installed or MAIL_IMAP_URL names a real mailbox.
+    """
+    if env.get("MAIL_IMAP_URL"):
+        supervisor.start("mailbox", [sys.executable, "-m", "ivr.mailbox"], env)
+        return None
+    if not Path("/usr/lib/dovecot/dovecot-lda").exists():
+        print("  the national email is off: Dovecot is not installed (bash scripts/mail.sh)",
+              flush=True)
+        return None
+    # Under /tmp: Dovecot's own processes must reach the folder, whatever the clone's rights.
+    tag = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
+    root = Path(tempfile.gettempdir()) / f"careers-triage-mail-{tag}"
+    imap_port, smtp_port = free_port(1143), free_port(2525)
+    supervisor.start("mail", [sys.executable, "-m", "ivr.devmail", str(root), "--imap-port",
+                              str(imap_port), "--smtp-port", str(smtp_port)], env)
+    addresses = root / "mail.json"
+    for _ in range(100):
+        if addresses.exists() and json.loads(addresses.read_text())["smtp_url"].endswith(
+                f":{smtp_port}"):
+            break
+        time.sleep(0.1)
+    else:
+        print("  the national email did not start; see var/log/mail.log", flush=True)
+        return None
+    mail = json.loads(addresses.read_text())
+    env.update(MAIL_IMAP_URL=mail["imap_url"], MAIL_SMTP_URL=mail["smtp_url"],
+               MAIL_POLL_SECONDS=env.get("MAIL_POLL_SECONDS", "5"))
+    supervisor.start("mailbox", [sys.executable, "-m", "ivr.mailbox"], env)
+    return mail
+
+
+def print_addresses(base: str, settings, emulator: str | None = None,
+                    mail: dict | None = None) -> None:
     """Tell the newcomer where everything is."""
-    pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
+    pages = [("Webchat (demo website)", "/"), ("Call-me form", "/call-me"),
+             ("Enquiry form", "/enquiry"), ("Staff console", "/console/login"),
              ("Supervisor dashboard", "/console/dashboard")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
@@ -237,6 +277,13 @@ def print_addresses(base: str, settings, emulator: str | None = None) -> None:
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
         lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
+    if mail:
+        customer = mail["customer"]
+        lines.append(f"  {'National email:':<26}write to {mail['service_address']} through "
+                     f"smtp://127.0.0.1:{customer['smtp_port']}")
+        lines.append(f"  {'Customer mailbox:':<26}{customer['address']} at imap://127.0.0.1:"
+                     f"{customer['imap_port']} (user {customer['user']}, password "
+                     f"{customer['password']})")
     if settings.clock_start is not None:
         lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)

@@ -24,7 +24,8 @@ def _console_routes():
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/console/") or rule.endpoint in PUBLIC:
             continue
-        path = re.sub(r"<(?:[^:>]+:)?[^>]+>", "x1", rule.rule)
+        path = re.sub(r"<int:[^>]+>", "1", rule.rule)  # a made-up number for int converters
+        path = re.sub(r"<(?:[^:>]+:)?[^>]+>", "x1", path)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             view = app.view_functions[rule.endpoint]
             routes.append((method, path, rule.endpoint,

@@ -1,0 +1,143 @@
+"""The website's "call me" request: a UK number and a window, stored as a durable callback.
+
+One service function serves the JSON API of ARCHITECTURE.md ("Website forms") and the HTML form,
+so both check the same things: a valid UK number that is not premium-rate (the centre pays for
+the call), a window inside the contact centre's opening hours, limits per address and per number.
+The callback is owned by the contact centre's website-callback queue and is due at the end of
+the window the customer chose; the window itself travels in its summary for the worklist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import phonenumbers
+from sqlmodel import Session
+
+from ivr.chat.config import Limit
+from ivr.chat.ratelimit import RateLimiter
+from ivr.forms.config import FormsConfig
+from ivr.forms.windows import WindowError, check_window
+from ivr.voice.callback import uk_number
+from models.contacts import Channel, EventKind, open_contact, record_event
+from routing.callbacks import create_callback
+from routing.directory import Entity
+
+# Number types a callback may ring: ordinary landlines and mobiles, never premium or shared cost.
+CALLABLE_TYPES = frozenset({
+    phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+})
+
+
+class FieldErrors(ValueError):
+    """One or more fields are wrong: {field: message in the customer's words}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {text}" for name, text in errors.items()))
+        self.errors = errors
+
+
+class TooMany(RuntimeError):
+    """A rate limit was passed; retry after `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"too many requests; retry after {seconds} s")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class CallMeRequest:
+    """What the customer asked for, already validated."""
+
+    phone: str
+    start: datetime
+    end: datetime
+    about: str
+
+
+@dataclass(frozen=True)
+class CallMeBooked:
+    """The stored callback: its id, due time and the contact it belongs to."""
+
+    callback_id: int
+    due: datetime
+    contact_key: str
+    request: CallMeRequest
+
+
+def validate(config: FormsConfig, centre: Entity, now: datetime, *, phone: object,
+             start: object, end: object, about: object) -> CallMeRequest:
+    """The request as CallMeRequest, or FieldErrors naming each field that is wrong."""
+    errors: dict[str, str] = {}
+    number = _callable_number(phone)
+    if number is None:
+        errors["phone"] = config.text("bad_phone")
+    about_text = "" if about is None else about
+    if not isinstance(about_text, str):
+        errors["about"] = "must be text"
+    elif len(about_text) > config.max_about_chars:
+        errors["about"] = config.text("about_too_long", limit=config.max_about_chars)
+    window = None
+    try:
+        window = check_window(centre, now, _time(start, "start"), _time(end, "end"),
+                              days_ahead=config.days_ahead,
+                              min_window_minutes=config.min_window_minutes)
+    except WindowError as error:
+        errors["window"] = str(error)
+    if errors or number is None or window is None:
+        raise FieldErrors(errors)
+    return CallMeRequest(phone=number, start=window.start, end=window.end,
+                         about=str(about_text).strip())
+
+
+def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address: str,
+         request: CallMeRequest, now: datetime) -> CallMeBooked:
+    """Check the limits, then store the contact and its callback (committed before returning)."""
+    for scope, ident, limit in (("callme-address", address, config.call_me_per_address),
+                                ("callme-number", request.phone, config.call_me_per_number)):
+        _check(limiter, scope, ident, limit)
+    key = f"callme-{uuid.uuid4().hex}"
+    open_contact(session=session, key=key, channel=Channel.WEBFORM, at=now)
+    reason = request.about or "Call me request from the website"
+    callback = create_callback(
+        session=session, contact_key=key, due=request.end, reason=reason,
+        source="customer_request", queue_id=config.call_me_queue, phone=request.phone, now=now,
+        not_before=request.start,
+        summary={"channel": "webform", "form": "call_me",
+                 "window": {"start": request.start.isoformat(), "end": request.end.isoformat()}})
+    record_event(session=session, contact_key=key, kind=EventKind.CALLBACK_CREATED, at=now,
+                 event_id=f"callback:{callback.id}",
+                 detail={"callback_id": callback.id, "queue": config.call_me_queue,
+                         "due": request.end.isoformat(), "source": "call_me_form",
+                         "window_start": request.start.isoformat()})
+    session.commit()
+    return CallMeBooked(callback_id=callback.id, due=request.end, contact_key=key,
+                        request=request)
+
+
+def _check(limiter: RateLimiter, scope: str, ident: str, limit: Limit) -> None:
+    wait = limiter.check(scope, ident, limit)
+    if wait:
+        raise TooMany(wait)
+
+
+def _callable_number(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 32:
+        return None
+    number = uk_number(value.strip())
+    if number is None:
+        return None
+    kind = phonenumbers.number_type(phonenumbers.parse(number))
+    return number if kind in CALLABLE_TYPES else None
+
+
+def _time(value: object, name: str) -> datetime:
+    if not isinstance(value, str):
+        raise WindowError(f"the window's {name} must be an ISO 8601 time")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise WindowError(f"the window's {name} is not an ISO 8601 time") from None

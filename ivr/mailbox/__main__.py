@@ -1,0 +1,65 @@
+"""`python -m ivr.mailbox`: read the national mailbox every MAIL_POLL_SECONDS until stopped."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+
+from config.settings import SettingsError, load_settings
+from ivr.logs import configure
+from ivr.mailbox.intake import ImapAccount, poll_once
+from ivr.mailbox.replies import Outbox
+from ivr.rasa_client import RasaClient
+from models.db import make_engine
+from routing.plan import default_directory
+from routing.written import load_written_config
+
+log = logging.getLogger("ivr.mailbox")
+
+
+def main() -> int:
+    """Poll until SIGTERM or Ctrl-C; exit 2 when the mailbox is not configured."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if not settings.mail_imap_url:
+        print("MAIL_IMAP_URL is not set: there is no mailbox to read", file=sys.stderr)
+        return 2
+    configure(settings.log_level)
+    try:
+        account = ImapAccount.from_url(settings.mail_imap_url)
+        written = load_written_config()
+        outbox = Outbox.from_url(settings.mail_smtp_url, written.service_address,
+                                 written.service_name) if settings.mail_smtp_url else None
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    engine = make_engine(settings.effective_database_url)
+    rasa = RasaClient(settings.rasa_url, timeout=10) if settings.rasa_enabled else None
+    directory = default_directory()
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    log.info("reading the national mailbox every %.0f s", settings.mail_poll_seconds)
+    while not stopping:
+        try:
+            taken = poll_once(account, engine=engine, directory=directory, outbox=outbox,
+                              rasa=rasa, clock=lambda: datetime.now(UTC))
+            if taken:
+                log.info("took in %d email enquiries", taken)
+        except (OSError, ConnectionError) as error:
+            # The mailbox may be restarting; nothing was marked read, so nothing is lost.
+            log.warning("mailbox unreachable (%s); trying again", type(error).__name__)
+        time.sleep(settings.mail_poll_seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,72 @@
+"""A real mail server for tests: a private Dovecot (IMAP) and an SMTP host that delivers to it."""
+
+from __future__ import annotations
+
+import imaplib
+import shutil
+import smtplib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+from ivr.devmail.dovecot import Dovecot, Mailbox
+from ivr.devmail.smtp import start_smtp
+
+SERVICE = Mailbox("enquiries", "Enquiries-Test-1", "enquiries@careers.localhost")
+CUSTOMER = Mailbox("sam", "Customer-Test-1", "sam@example.com")
+
+
+@dataclass
+class MailServers:
+    """The running servers and what a test needs to use them."""
+
+    dovecot: Dovecot
+    smtp_port: int
+
+    @property
+    def imap_url(self) -> str:
+        """MAIL_IMAP_URL for the service's mailbox."""
+        return f"imap://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{self.dovecot.port}/INBOX"
+
+    @property
+    def smtp_url(self) -> str:
+        """MAIL_SMTP_URL."""
+        return f"smtp://127.0.0.1:{self.smtp_port}"
+
+    def send(self, message: EmailMessage) -> None:
+        """Send as a customer's mail program would."""
+        with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10) as smtp:
+            smtp.send_message(message)
+
+    def inbox(self, box: Mailbox) -> list[EmailMessage]:
+        """Every message in `box`'s INBOX, oldest first."""
+        with imaplib.IMAP4("127.0.0.1", self.dovecot.port, timeout=10) as imap:
+            imap.login(box.user, box.password)
+            imap.select("INBOX", readonly=True)
+            _, found = imap.search(None, "ALL")
+            result = []
+            for number in (found[0] or b"").split():
+                _, data = imap.fetch(number, "(BODY.PEEK[])")
+                raw = next(part[1] for part in data if isinstance(part, tuple))
+                result.append(BytesParser(policy=policy.default).parsebytes(raw))
+            return result
+
+
+@contextmanager
+def mail_servers() -> Iterator[MailServers]:
+    """Start both servers in a fresh folder; stop them and remove it afterwards."""
+    # Under /tmp, not pytest's 0700 folders: Dovecot's processes run as its own user.
+    root = Path(tempfile.mkdtemp(prefix="careers-mail-"))
+    dovecot = Dovecot(root, [SERVICE, CUSTOMER]).start()
+    controller = start_smtp(dovecot)
+    try:
+        yield MailServers(dovecot=dovecot, smtp_port=controller.port)
+    finally:
+        controller.stop()
+        dovecot.stop()
+        shutil.rmtree(root, ignore_errors=True)
