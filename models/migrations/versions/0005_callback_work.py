@@ -1,0 +1,66 @@
+"""Working callbacks: the worker's due marks, outcome codes, "failed" calls and click-to-call dials.
+
+Revision ID: 0005_callback_work
+Revises: 0004_callback_claim_order
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_callback_work"
+down_revision = "0004_callback_claim_order"
+branch_labels = None
+depends_on = None
+
+OLD_OUTCOMES = "('reached', 'no_answer', 'busy', 'voicemail', 'wrong_number')"
+NEW_OUTCOMES = "('reached', 'no_answer', 'busy', 'voicemail', 'wrong_number', 'failed')"
+DIAL_STATES = "('ringing_adviser', 'dialling_customer', 'answered', 'ended')"
+
+
+def _when(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("callback") as batch:
+        batch.add_column(sa.Column("alert", sa.String(16), nullable=True))
+        batch.add_column(_when("alerted_at", nullable=True))
+    # SQLite cannot alter a CHECK constraint: batch mode copies the table with the new one.
+    with op.batch_alter_table("callback_attempt", recreate="always") as batch:
+        batch.add_column(sa.Column("outcome_code", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("dial_id", sa.Integer, nullable=True))
+        batch.create_unique_constraint("uq_callback_attempt_dial", ["dial_id"])
+        batch.drop_constraint("ck_callback_attempt_outcome", type_="check")
+        batch.create_check_constraint("ck_callback_attempt_outcome", f"outcome IN {NEW_OUTCOMES}")
+    op.create_table(
+        "callback_dial",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("callback_id", sa.Integer,
+                  sa.ForeignKey("callback.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("token", sa.String(32), nullable=False, unique=True),
+        sa.Column("staff_id", sa.String(64), nullable=False),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("adviser_call_sid", sa.String(64), nullable=True),
+        sa.Column("customer_call_sid", sa.String(64), nullable=True),
+        sa.Column("answered_by", sa.String(32), nullable=True),
+        sa.Column("result", sa.String(32), nullable=True),
+        _when("started_at"),
+        _when("updated_at"),
+        sa.CheckConstraint(f"state IN {DIAL_STATES}", name="ck_callback_dial_state"),
+    )
+    op.create_index("ix_callback_dial_callback", "callback_dial", ["callback_id", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_callback_dial_callback", table_name="callback_dial")
+    op.drop_table("callback_dial")
+    op.execute("DELETE FROM callback_attempt WHERE outcome = 'failed'")
+    with op.batch_alter_table("callback_attempt", recreate="always") as batch:
+        batch.drop_constraint("ck_callback_attempt_outcome", type_="check")
+        batch.create_check_constraint("ck_callback_attempt_outcome", f"outcome IN {OLD_OUTCOMES}")
+        batch.drop_constraint("uq_callback_attempt_dial", type_="unique")
+        batch.drop_column("dial_id")
+        batch.drop_column("outcome_code")
+    with op.batch_alter_table("callback") as batch:
+        batch.drop_column("alerted_at")
+        batch.drop_column("alert")
