@@ -18,6 +18,13 @@ CALLBACKS_DUE = PREFIX + "callbacks:due"
 CALLBACK_LEASE = PREFIX + "callback:{callback_id}:lease"
 # The worker's latest count of open callbacks (pending, overdue, lapsed leases) for live pages.
 CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
+# The same per owner (a contractor or queue id): a hash of owner id -> JSON {"pending",
+# "due_within_hour", "overdue", "failed_today"}, for the supervisor's dashboard and the worklists.
+CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
+# A stream of callback changes for live pages: fields callback_id, owner ("contractor:ID" or
+# "queue:ID"), kind (created, claimed, released, attempted, completed, failed, due_soon,
+# overdue, dialling, ...), at. Ids and codes only, never personal data.
+CALLBACK_EVENTS = PREFIX + "callbacks:events"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -36,4 +36,4 @@ def _set_up(setup: BlueprintSetupState) -> None:
     warm_up()
 
 
-from ivr.voice import views  # noqa: E402,F401  (registers the webhooks on bp)
+from ivr.voice import click_to_call, views  # noqa: E402,F401  (register the webhooks on bp)
