@@ -6,6 +6,7 @@ page never hears of another's callbacks; they then read what they may show from 
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from models import keys
 from models.callbacks import Callback
 
+log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000
 
 
@@ -30,6 +32,15 @@ def publish(redis: redis_lib.Redis, callback: Any, kind: str) -> str:
     fields = {"callback_id": str(callback.id), "owner": owner_of(callback), "kind": kind,
               "at": f"{time.time():.3f}"}
     return redis.xadd(keys.CALLBACK_EVENTS, fields, maxlen=MAX_EVENTS, approximate=True)
+
+
+def announce(redis: redis_lib.Redis, callback: Any, kind: str) -> None:
+    """Publish, but never fail the caller: a live page missing one update is not worth an error
+    to a customer (the worklist reads the database on every load)."""
+    try:
+        publish(redis, callback, kind)
+    except Exception as error:  # noqa: BLE001 - Redis down must not stop the call or chat
+        log.warning("callback change not published: %s", type(error).__name__)
 
 
 def publish_id(redis: redis_lib.Redis, session: Session, callback_id: int, kind: str) -> None:

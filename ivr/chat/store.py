@@ -79,6 +79,11 @@ class ChatStore:
         self.ttl_seconds = ttl_seconds
         self.max_lines = max_lines
 
+    @property
+    def redis(self) -> redis.Redis:
+        """The Redis connection the store uses (for other live updates of a chat)."""
+        return self._redis
+
     def create(self, contact_key: str) -> ChatSession:
         """A new session with an unguessable id (the customer's only credential)."""
         session = ChatSession(session_id=secrets.token_urlsafe(32), contact_key=contact_key)
