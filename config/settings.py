@@ -51,13 +51,23 @@ class Settings(BaseSettings):
     web_threads: int = 32
     log_level: str = "INFO"
     retention_days: int = 90
-    adviser_secret: str = ""
+    # Staff console: a session with no request from its user for this long is signed out.
+    console_idle_minutes: int = 15
+    # Create the demo staff accounts at start-up (development only; refused in production).
+    console_demo_accounts: bool = False
 
     @field_validator("port")
     @classmethod
     def _port_in_range(cls, value: int) -> int:
         if not 1 <= value <= 65535:
             raise ValueError("PORT must be between 1 and 65535")
+        return value
+
+    @field_validator("console_idle_minutes")
+    @classmethod
+    def _positive_minutes(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("CONSOLE_IDLE_MINUTES must be at least 1")
         return value
 
     @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
@@ -101,6 +111,8 @@ class Settings(BaseSettings):
                 "TWILIO_AUTH_TOKEN must be set when the voice channel is enabled "
                 "(set it, or VOICE_ENABLED=false)"
             )
+        if production and self.console_demo_accounts:
+            raise ValueError("CONSOLE_DEMO_ACCOUNTS is for development only")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import console
 from config.settings import Settings, load_settings
 from ivr import chat, connections, errors, health, logs, voice
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.register_blueprint(chat.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
+    console.init_app(app)
     app.before_request(_refuse_oversized_body)
     return app
 

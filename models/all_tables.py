@@ -2,3 +2,4 @@
 import models.callbacks  # noqa: F401
 import models.records  # noqa: F401
 import models.service_state  # noqa: F401
+import models.staff  # noqa: F401

@@ -43,3 +43,15 @@ def key(template: str, **parts: object) -> str:
     if any(value in (None, "") for value in parts.values()):
         raise ValueError(f"empty key part for {template}")
     return template.format(**parts)
+
+# Staff console: failed sign-ins per username (a sorted set of times) and the lock that follows.
+SIGNIN_FAILURES = PREFIX + "signin:{username}:failures"
+SIGNIN_LOCK = PREFIX + "signin:{username}:lock"
+# Presence of every adviser signed in: the set of their ids, and one hash per adviser.
+ADVISERS = PREFIX + "advisers"
+ADVISER = PREFIX + "adviser:{user_id}"
+# What the dispatcher has given an adviser (a set of contact members) and who has a contact.
+ADVISER_CONTACTS = PREFIX + "adviser:{user_id}:contacts"
+ASSIGNMENT = PREFIX + "assigned:{member}"
+# The adviser's live stream (offers, screen pops, presence changes) for the console page.
+ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"

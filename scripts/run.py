@@ -124,6 +124,7 @@ def main() -> int:
             env["REDIS_URL"] = start_embedded_redis(supervisor, env)
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
+        accounts = demo_accounts(settings)
         assistant = bool(args.rasa_venv and args.model)
         env["RASA_ENABLED"] = env.get("RASA_ENABLED", "true" if assistant else "false")
         if assistant and env["RASA_ENABLED"] == "true":
@@ -138,6 +139,7 @@ def main() -> int:
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
         print_addresses(base, settings)
+        print_accounts(accounts)
         while (dead := supervisor.failed()) is None:
             time.sleep(1)
         print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
@@ -173,10 +175,33 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
                               "bot/credentials.yml", "--interface", "127.0.0.1"], env)
 
 
+def demo_accounts(settings) -> list[dict]:
+    """The console's demo accounts (created in development only; none elsewhere)."""
+    if settings.app_env != "development":
+        return []
+    from console.demo import create_demo_accounts
+    from models.db import make_engine
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return create_demo_accounts(engine, app_env=settings.app_env)
+    finally:
+        engine.dispose()
+
+
+def print_accounts(accounts: list[dict]) -> None:
+    """The demo staff accounts, so a newcomer can sign in to the console."""
+    if not accounts:
+        return
+    lines = [f"    {a['username']:<12}{a['password']:<20}{a['role']}"
+             + (f" ({a['contractor']})" if a.get("contractor") else "") for a in accounts]
+    print("  Demo staff accounts (development only):\n" + "\n".join(lines) + "\n", flush=True)
+
+
 def print_addresses(base: str, settings) -> None:
     """Tell the newcomer where everything is."""
-    pages = [("Webchat (demo website)", "/"), ("Chat adviser page", "/adviser/"),
-             ("Staff console", "/console/"), ("Supervisor dashboard", "/dashboard/")]
+    pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
+             ("Supervisor dashboard", "/dashboard/")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
     if (REPO / "ivr" / "simulate.py").exists():

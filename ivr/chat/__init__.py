@@ -1,4 +1,4 @@
-"""The webchat channel: the chat API, the widget and the demo website page, and the adviser page."""
+"""The webchat channel: the chat API, the widget and the demo website page."""
 
 import threading
 
@@ -14,4 +14,4 @@ bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/chat/
 bp.record_once(lambda _state: threading.Thread(target=warm_up, name="redaction-warm-up",
                                                daemon=True).start())
 
-from ivr.chat import adviser, api, pages  # noqa: E402,F401  (register their routes on bp)
+from ivr.chat import api, pages  # noqa: E402,F401  (register their routes on bp)

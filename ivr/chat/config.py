@@ -37,8 +37,6 @@ class ChatConfig:
     poll_milliseconds: int = 1000
     keepalive_seconds: float = 10.0
     retry_milliseconds: int = 1000
-    development_secret: str = "adviser-development-only"
-    adviser_queues: tuple[str, ...] = ()
     callback_attempts: int = 3
     texts: dict[str, Any] = field(default_factory=dict)
 
@@ -65,8 +63,6 @@ def load_chat_config(path: Path = CHAT_CONFIG_FILE) -> ChatConfig:
             poll_milliseconds=int(events["poll_milliseconds"]),
             keepalive_seconds=float(events["keepalive_seconds"]),
             retry_milliseconds=int(events["retry_milliseconds"]),
-            development_secret=str(data["adviser"]["development_secret"]),
-            adviser_queues=tuple(data["adviser"]["queues"]),
             callback_attempts=int(data["callback_attempts"]),
             texts=dict(data["texts"]),
         )

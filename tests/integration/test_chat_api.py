@@ -1,6 +1,6 @@
 """The Chat API contract on real Redis and the database, with the assistant switched off (menu).
 
-Every destination of 001:5.3 and 5.6 on chat, the adviser hand-over, durable callbacks out of
+Every destination of 001:5.3 and 5.6 on chat, durable callbacks out of
 hours (000:L19), one contact per session with redacted turns, and every bad input the issue lists.
 """
 
@@ -20,9 +20,6 @@ from models.contacts import timeline
 from models.records import Contact
 from routing.closures import EmergencyClosures
 from tests.support.browser import LATE_EVENING, WEEKDAY_MORNING, moving_clock
-
-ADVISER_SECRET = "adviser-development-only"
-PAGE = {"X-Adviser-Page": "1"}
 
 
 def make_app(settings, at=WEEKDAY_MORNING, **config_changes):
@@ -180,67 +177,6 @@ def test_waiting_customer_can_ask_for_a_callback_instead(chat):  # 000:L19, L21
     say(client, session_id, "07700 900456")
     [callback] = callbacks(chat)
     assert callback.source == "customer_request" and callback.queue_id == "adult_digital_advice"
-
-
-def adviser_client(app):
-    adviser = app.test_client()
-    response = adviser.post("/adviser/login", data={"secret": ADVISER_SECRET, "name": "Sam"})
-    assert response.status_code == 302
-    return adviser
-
-
-def test_an_adviser_takes_the_chat_and_the_assistant_stops_answering(chat):
-    client = chat.test_client()
-    session_id, _ = converse(client, "/chat_need advice", "30")
-    say(client, session_id, "I am thinking of a career change")
-    adviser = adviser_client(chat)
-    assert adviser.get("/adviser/api/queues").get_json()["queues"]["adult_digital_advice"] == 1
-    taken = adviser.post("/adviser/api/take", headers=PAGE).get_json()
-    assert taken["session_id"] == session_id
-    assert taken["summary"]["destination"] == "adult_digital_advice"
-    assert any("career change" in line["text"] for line in taken["transcript"])
-    response = adviser.post(f"/adviser/api/chats/{session_id}/messages", headers=PAGE,
-                            json={"text": "Hello, I am Sam. How can I help?"})
-    assert response.status_code == 200
-    assert say(client, session_id, "Thanks Sam")["messages"] == []  # the assistant is silent
-    lines = [(line["from"], line["text"]) for line in transcript(chat, session_id)]
-    assert ("system", "Sam, an adviser, has joined the chat.") in lines
-    assert ("adviser", "Hello, I am Sam. How can I help?") in lines
-    assert lines[-1] == ("customer", "Thanks Sam")
-    assert adviser.post("/adviser/api/take", headers=PAGE).status_code == 204
-    adviser.post(f"/adviser/api/chats/{session_id}/end", headers=PAGE)
-    kinds = contact_kinds(chat, session_id)
-    assert kinds.index("enqueued") < kinds.index("answered") < kinds.index("ended")
-
-
-def test_safeguarding_chats_are_taken_before_older_ones(chat):  # 003:L211
-    client = chat.test_client()
-    older, _ = converse(client, "/chat_need advice", "30")
-    urgent = start(client)
-    chat.extensions["redis"].hset(f"ct:chat:{urgent}", "state", "queued")
-    chat.extensions["redis"].hset(f"ct:chat:{urgent}", "queue_id", "safeguarding")
-    chat.extensions["redis"].zadd("ct:queue:safeguarding", {urgent: 10**10})
-    taken = adviser_client(chat).post("/adviser/api/take", headers=PAGE).get_json()
-    assert taken["session_id"] == urgent and older
-
-
-def test_the_adviser_page_needs_the_shared_secret(chat):
-    client = chat.test_client()
-    page = client.get("/adviser/")
-    assert page.status_code == 200 and ADVISER_SECRET.encode() in page.data  # says it openly
-    assert client.post("/adviser/login", data={"secret": "wrong"}).status_code == 403
-    assert client.get("/adviser/api/queues").status_code == 401
-    assert client.post("/adviser/api/take").status_code == 401
-    adviser = adviser_client(chat)
-    assert adviser.post("/adviser/api/take").status_code == 400  # no page header: refused (CSRF)
-
-
-def test_a_configured_secret_replaces_the_development_one(settings, redis_client):
-    app = make_app(settings.model_copy(update={"adviser_secret": "s3cret-for-advisers"}))
-    client = app.test_client()
-    assert ADVISER_SECRET.encode() not in client.get("/adviser/").data
-    assert client.post("/adviser/login", data={"secret": ADVISER_SECRET}).status_code == 403
-    assert client.post("/adviser/login", data={"secret": "s3cret-for-advisers"}).status_code == 302
 
 
 def test_ending_in_the_queue_is_recorded_as_abandoned(chat):

@@ -1,0 +1,47 @@
+"""The staff console: accounts and sign-in, presence, the desk for calls and chats, the audit log.
+
+`init_app(app)` is called by the app factory: it sets up sessions (Flask-Login), CSRF on every
+state-changing request (Flask-WTF; the Twilio webhooks and the cookie-less chat API are exempt)
+and registers the console blueprint. Other parts of the console add their own blueprint with
+`register(app, bp)`, which guards it like the rest (see console.auth).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFProtect
+
+from console import auth
+
+bp = auth.guard(Blueprint("console", __name__, url_prefix="/console",
+                          template_folder="templates", static_folder="static",
+                          static_url_path="/static"))
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Sessions, CSRF and the console's blueprint on `app`."""
+    settings = app.config["SETTINGS"]
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    app.config["PERMANENT_SESSION_LIFETIME"] = settings.console_idle_minutes * 60
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
+    auth.login_manager.init_app(app)
+    csrf.init_app(app)
+    for name in ("voice", "chat"):
+        # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
+        # session id in the URL is the credential), so a forged cross-site request has nothing.
+        if name in app.blueprints:
+            csrf.exempt(app.blueprints[name])
+    register(app, bp)
+
+
+def register(app: Flask, blueprint: Blueprint) -> None:
+    """Register a console blueprint (under /console/...), guarded like the console's own."""
+    if blueprint is not bp:
+        auth.guard(blueprint)
+    app.register_blueprint(blueprint)
+
+
+from console import desk, views  # noqa: E402,F401  (register their routes on bp)

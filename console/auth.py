@@ -1,0 +1,130 @@
+"""Who is signed in, and what their role lets them do: Flask-Login sessions and role guards.
+
+Every console view declares its roles with `@role_required(...)`; `guard(bp)` makes a blueprint
+refuse signed-out users (redirect to /console/login) and roles without rights (403), and denies a
+view that declares no roles at all, so a forgotten decorator fails closed. Sessions end after
+CONSOLE_IDLE_MINUTES without a request the person made (heartbeats and live streams do not count),
+and when the password changes (the session carries a fingerprint of the password hash).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, logout_user
+
+from models.db import session_scope
+from models.staff import ROLES, StaffUser, get_user
+
+STAFF_ROLES = ("adviser", "supervisor", "admin")  # contact-centre staff (not contractors)
+ALL_ROLES = ROLES
+PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_post", "console.static"})
+# Requests the page makes by itself: they must not keep an idle session alive.
+PASSIVE_ATTRIBUTE = "_console_passive"
+ROLES_ATTRIBUTE = "_console_roles"
+
+login_manager = LoginManager()
+login_manager.login_view = "console.login"
+login_manager.session_protection = "basic"
+
+
+@dataclass
+class ConsoleUser(UserMixin):
+    """The signed-in member of staff, as the console's views see them."""
+
+    id: int
+    username: str
+    role: str
+    contractor_id: str | None = None
+    queues: list[str] = field(default_factory=list)
+    endpoint: str | None = None
+    fingerprint: str = ""
+
+    def get_id(self) -> str:
+        """The session's user id with the password fingerprint (a new password ends sessions)."""
+        return f"{self.id}:{self.fingerprint}"
+
+    @classmethod
+    def from_row(cls, row: StaffUser) -> ConsoleUser:
+        """From the database row."""
+        return cls(id=row.id, username=row.username, role=row.role,
+                   contractor_id=row.contractor_id, queues=list(row.queues or []),
+                   endpoint=row.endpoint, fingerprint=row.password_hash[-12:])
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> ConsoleUser | None:
+    user_id, _, fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    with session_scope(current_app.extensions["engine"]) as db:
+        row = get_user(session=db, user_id=int(user_id))
+        if row is None or not row.active or row.password_hash[-12:] != fingerprint:
+            return None
+        return ConsoleUser.from_row(row)
+
+
+def role_required(*roles: str) -> Callable:
+    """Let only these roles run the view (a guarded blueprint enforces it before the view)."""
+    unknown = set(roles) - set(ALL_ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            _check(roles)
+            return view(*args, **kwargs)
+
+        setattr(wrapper, ROLES_ATTRIBUTE, frozenset(roles))
+        setattr(wrapper, PASSIVE_ATTRIBUTE, getattr(view, PASSIVE_ATTRIBUTE, False))
+        return wrapper
+
+    return decorate
+
+
+def passive(view: Callable) -> Callable:
+    """Mark a view the page calls by itself (heartbeats, streams): it does not reset idle time."""
+    setattr(view, PASSIVE_ATTRIBUTE, True)
+    return view
+
+
+def guard(bp: Blueprint) -> Blueprint:
+    """Make `bp` a console blueprint: signed-out → login, wrong role → 403, idle → signed out."""
+    bp.before_request(_before_console_request)
+    return bp
+
+
+def _before_console_request():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or _idle_expired():
+        if current_user.is_authenticated:
+            logout_user()
+            session.clear()
+        return redirect(url_for("console.login", next=request.path if request.method == "GET"
+                                else None))
+    view = current_app.view_functions.get(request.endpoint)
+    roles = getattr(view, ROLES_ATTRIBUTE, None)
+    _check(roles or ())
+    if not getattr(view, PASSIVE_ATTRIBUTE, False):
+        session["seen"] = int(time.time())
+    return None
+
+
+def _idle_expired() -> bool:
+    limit = current_app.config["SETTINGS"].console_idle_minutes * 60
+    seen = session.get("seen")
+    return seen is None or time.time() - float(seen) > limit
+
+
+def _check(roles) -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in roles:
+        abort(403, "your role cannot use this page")

@@ -1,0 +1,53 @@
+"""`python -m console users add --username NAME --role ROLE [...]`, the password on standard input.
+
+Prints the new user's id and exits 0; exits 2 with a one-line reason for a password that breaks
+001:29.3, an unknown role, contractor or queue, or a username already taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from config.settings import SettingsError, load_settings
+from console.accounts import AccountError, add_user
+from models.db import make_engine
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as every CLI of the project
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse and run one command."""
+    parser = _Parser(prog="python -m console")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    users = commands.add_parser("users", help="staff accounts")
+    actions = users.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", help="create a user; the password is read from stdin")
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", required=True)
+    add.add_argument("--contractor")
+    add.add_argument("--queues", help="comma-separated queue ids the adviser may take")
+    add.add_argument("--endpoint", help="a UK number or client:NAME where their phone rings")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\r\n")
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
+    engine = make_engine(settings.effective_database_url)
+    try:
+        user = add_user(engine, username=args.username, password=password, role=args.role,
+                        contractor=args.contractor, queues=queues, endpoint=args.endpoint)
+    except AccountError as error:
+        print(f"python -m console users add: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(user.id)
+    return 0

@@ -1,0 +1,138 @@
+"""Sign-in, sign-out, change of password, the console's home and the audit log search."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from console import bp
+from console.audit import audit
+from console.auth import ALL_ROLES, ConsoleUser, role_required
+from console.lockout import SignInLockout
+from console.passwords import hash_password, password_problem, verify_password
+from models.db import session_scope
+from models.staff import find_user, get_user, search_audit, set_password_hash
+
+MAX_FIELD = 256
+
+
+def _lockout() -> SignInLockout:
+    return SignInLockout(current_app.extensions["redis"])
+
+
+@bp.get("/login")
+def login():
+    """The sign-in form (username, password, csrf_token)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("console.home"))
+    return render_template("console/login.html")
+
+
+@bp.post("/login")
+def login_post():
+    """303 to /console/ on success; 200 with an error otherwise; 429 while locked out."""
+    username = request.form.get("username", "").strip()[:MAX_FIELD]
+    password = request.form.get("password", "")[:MAX_FIELD]
+    lockout = _lockout()
+    if not username or not password:
+        return render_template("console/login.html", error="Enter your username and password.",
+                               username=username), 200
+    if (seconds := lockout.locked_for(username)) > 0:
+        audit("sign_in_refused", actor=username, detail={"reason": "locked"})
+        minutes = max(1, round(seconds / 60))
+        return render_template("console/login.html", username=username, error=(
+            f"Too many failed sign-ins. Try again in {minutes} minutes.")), 429
+    with session_scope(current_app.extensions["engine"]) as db:
+        row = find_user(session=db, username=username)
+        good = verify_password(row.password_hash if row and row.active else None, password)
+        user = ConsoleUser.from_row(row) if good else None
+    if user is None:
+        locked = lockout.failed(username, at=time.time())
+        audit("sign_in_failed", actor=username, detail={"locked": locked})
+        return render_template("console/login.html", username=username,
+                               error="The username or password is not right."), 200
+    lockout.succeeded(username)
+    session.clear()  # a new session on sign-in (no fixation)
+    login_user(user)
+    session.permanent = True
+    session["seen"] = int(time.time())
+    audit("sign_in", actor=user.username)
+    return redirect(url_for("console.home"), code=303)
+
+
+@bp.post("/logout")
+@role_required(*ALL_ROLES)
+def logout():
+    """Sign out (and go Away)."""
+    from console.desk import go_offline
+
+    go_offline(current_user)
+    audit("sign_out")
+    logout_user()
+    session.clear()
+    return redirect(url_for("console.login"), code=303)
+
+
+@bp.get("/")
+@role_required(*ALL_ROLES)
+def home():
+    """The desk for advisers; everyone else gets their own start page."""
+    if current_user.role == "adviser":
+        return redirect(url_for("console.desk_page"))
+    return render_template("console/home.html")
+
+
+@bp.get("/password")
+@role_required(*ALL_ROLES)
+def password_page():
+    """The change-of-password form."""
+    return render_template("console/password.html")
+
+
+@bp.post("/password")
+@role_required(*ALL_ROLES)
+def password_change():
+    """Change the password (001:29.3); other sessions of this user end with the old one."""
+    current = request.form.get("current_password", "")[:MAX_FIELD]
+    new = request.form.get("new_password", "")[:MAX_FIELD]
+    confirm = request.form.get("confirm_password", "")[:MAX_FIELD]
+    error = None
+    with session_scope(current_app.extensions["engine"]) as db:
+        row = get_user(session=db, user_id=current_user.id)
+        if row is None or not verify_password(row.password_hash, current):
+            error = "Your current password is not right."
+        elif new != confirm:
+            error = "The new passwords do not match."
+        elif new == current:
+            error = "Choose a password you have not been using."
+        elif (problem := password_problem(new)) is not None:
+            error = problem[0].upper() + problem[1:] + "."
+        else:
+            set_password_hash(session=db, user=row, password_hash=hash_password(new))
+            db.flush()
+            user = ConsoleUser.from_row(row)
+    if error:
+        audit("password_change_failed")
+        return render_template("console/password.html", error=error), 400
+    login_user(user)  # this session carries the new fingerprint; others are signed out
+    audit("password_changed")
+    return render_template("console/password.html", done=True)
+
+
+@bp.get("/audit")
+@role_required("supervisor", "admin")
+def audit_page():
+    """Search the audit log by person, action, record and period (newest first)."""
+    args = {name: request.args.get(name, "").strip()[:128] for name in
+            ("actor", "action", "target", "days")}
+    days = int(args["days"]) if args["days"].isdigit() else 7
+    since = datetime.now(UTC) - timedelta(days=min(days, 3650))
+    with session_scope(current_app.extensions["engine"]) as db:
+        entries = search_audit(session=db, actor=args["actor"] or None,
+                               action=args["action"] or None, target=args["target"] or None,
+                               since=since)
+    audit("audit_searched", detail={k: v for k, v in args.items() if v})
+    return render_template("console/audit.html", entries=entries, args=args, days=days)
