@@ -1,14 +1,14 @@
 """Working callbacks: the worker's due marks, outcome codes, "failed" calls and click-to-call dials.
 
-Revision ID: 0005_callback_work
-Revises: 0004_callback_claim_order
+Revision ID: 0006_callback_work
+Revises: 0005_staff
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_callback_work"
-down_revision = "0004_callback_claim_order"
+revision = "0006_callback_work"
+down_revision = "0005_staff"
 branch_labels = None
 depends_on = None
 
