@@ -21,10 +21,13 @@ CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
 # The same per owner (a contractor or queue id): a hash of owner id -> JSON {"pending",
 # "due_within_hour", "overdue", "failed_today"}, for the supervisor's dashboard and the worklists.
 CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
-# A stream of callback changes for live pages: fields callback_id, owner ("contractor:ID" or
-# "queue:ID"), kind (created, claimed, released, attempted, completed, failed, due_soon,
-# overdue, dialling, ...), at. Ids and codes only, never personal data.
+# Streams of callback changes for live pages, ids and codes only (never personal data): every
+# change, for supervisors, and one stream per audience, "contractor:ID" or "contact-centre", so a
+# page follows only what its viewer may see. Fields event="callback", data=JSON {"callback_id",
+# "owner" ("contractor:ID" or "queue:ID"), "kind" (created, claimed, released, attempted,
+# completed, failed, due_soon, overdue, dialling, call_update)}.
 CALLBACK_EVENTS = PREFIX + "callbacks:events"
+CALLBACK_EVENTS_FOR = PREFIX + "callbacks:events:{audience}"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -1,11 +1,14 @@
-"""Callback changes for live pages: a capped Redis stream of ids and codes (no personal data).
+"""Callback changes for live pages: capped Redis streams of ids and codes (no personal data).
 
-Readers filter by `owner` ("contractor:north-west", "queue:young_people"), so one contractor's
-page never hears of another's callbacks; they then read what they may show from the database.
+Each change goes to the stream of every change (supervisors) and to its audience's own stream,
+"contractor:ID" or "contact-centre", so one contractor's page never hears of another's
+callbacks; pages then read what they may show from the database. Entries have the fields
+`event` and `data` (JSON), the shape the live-events front serves as server-sent events.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -18,6 +21,7 @@ from models.callbacks import Callback
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000
+CONTACT_CENTRE = "contact-centre"
 
 
 def owner_of(callback: Any) -> str:
@@ -27,11 +31,27 @@ def owner_of(callback: Any) -> str:
     return f"queue:{callback.queue_id}"
 
 
-def publish(redis: redis_lib.Redis, callback: Any, kind: str) -> str:
-    """Add one change to the stream; returns its stream id."""
-    fields = {"callback_id": str(callback.id), "owner": owner_of(callback), "kind": kind,
-              "at": f"{time.time():.3f}"}
-    return redis.xadd(keys.CALLBACK_EVENTS, fields, maxlen=MAX_EVENTS, approximate=True)
+def audience_of(callback: Any) -> str:
+    """Whose pages hear of this callback: its contractor's, or the contact centre's."""
+    return f"contractor:{callback.contractor_id}" if callback.contractor_id else CONTACT_CENTRE
+
+
+def stream_key(audience: str | None) -> str:
+    """The stream an audience follows (None: every change, for supervisors)."""
+    if audience is None:
+        return keys.CALLBACK_EVENTS
+    return keys.key(keys.CALLBACK_EVENTS_FOR, audience=audience)
+
+
+def publish(redis: redis_lib.Redis, callback: Any, kind: str) -> None:
+    """Add one change to the every-change stream and to its audience's stream."""
+    data = json.dumps({"callback_id": callback.id, "owner": owner_of(callback), "kind": kind,
+                       "at": round(time.time(), 3)})
+    fields = {"event": "callback", "data": data}
+    with redis.pipeline(transaction=True) as pipe:
+        for key in (stream_key(None), stream_key(audience_of(callback))):
+            pipe.xadd(key, fields, maxlen=MAX_EVENTS, approximate=True)
+        pipe.execute()
 
 
 def announce(redis: redis_lib.Redis, callback: Any, kind: str) -> None:
@@ -50,28 +70,23 @@ def publish_id(redis: redis_lib.Redis, session: Session, callback_id: int, kind:
         publish(redis, row, kind)
 
 
-def read_since(redis: redis_lib.Redis, last_id: str, owners: set[str] | None, *,
-               block_ms: int = 0, count: int = 100) -> tuple[str, list[dict[str, str]]]:
-    """Changes after `last_id` for `owners` (None: every owner), and the id to read on from."""
-    answer = redis.xread({keys.CALLBACK_EVENTS: last_id}, count=count,
-                         block=block_ms or None)
+def read_since(redis: redis_lib.Redis, key: str, last_id: str, *, block_ms: int = 0,
+               count: int = 100) -> tuple[str, list[dict[str, Any]]]:
+    """Changes on stream `key` after `last_id`, and the id to read on from."""
+    answer = redis.xread({key: last_id}, count=count, block=block_ms or None)
     changes = []
     for _stream, entries in answer or []:
         for entry_id, fields in entries:
-            last_id = entry_id if isinstance(entry_id, str) else entry_id.decode()
-            fields = {_text(k): _text(v) for k, v in fields.items()}
-            if owners is None or fields.get("owner") in owners:
-                changes.append({"id": last_id, **fields})
+            last_id = _text(entry_id)
+            data = json.loads(_text(fields.get("data") or fields.get(b"data") or "{}"))
+            changes.append({"id": last_id, **data})
     return last_id, changes
 
 
-def latest_id(redis: redis_lib.Redis) -> str:
-    """The id of the newest change, to read only what happens from now on."""
-    newest = redis.xrevrange(keys.CALLBACK_EVENTS, count=1)
-    if not newest:
-        return "0-0"
-    entry_id = newest[0][0]
-    return entry_id if isinstance(entry_id, str) else entry_id.decode()
+def latest_id(redis: redis_lib.Redis, key: str) -> str:
+    """The id of the newest change on `key`, to read only what happens from now on."""
+    newest = redis.xrevrange(key, count=1)
+    return _text(newest[0][0]) if newest else "0-0"
 
 
 def _text(value: Any) -> str:

@@ -57,9 +57,13 @@ def test_due_soon_then_overdue_each_raised_once_on_timeline_stream_and_counts(en
     later = NOW + timedelta(minutes=40)
     assert watch(engine=engine, redis=redis_client, now=later, due_soon_minutes=60) == \
         {"overdue": 1, "due_soon": 0}
-    _, changes = callback_live.read_since(redis_client, "0-0", {"contractor:north-west"})
+    key = callback_live.stream_key("contractor:north-west")
+    _, changes = callback_live.read_since(redis_client, key, "0-0")
     assert [(c["callback_id"], c["kind"]) for c in changes] == [
-        (str(late), "overdue"), (str(soon), "due_soon"), (str(soon), "overdue")]
+        (late, "overdue"), (soon, "due_soon"), (soon, "overdue")]
+    centre = callback_live.stream_key("contact-centre")
+    assert [c["owner"] for c in callback_live.read_since(redis_client, centre, "0-0")[1]] == \
+        ["queue:young_people"]
 
 
 def test_several_workers_at_once_raise_each_callback_once(engine, database_url, redis_client):
@@ -75,7 +79,8 @@ def test_several_workers_at_once_raise_each_callback_once(engine, database_url, 
         raised = list(pool.map(one_worker, range(6)))
     pooled.dispose()
     assert sum(raised) == len(ids)
-    _, changes = callback_live.read_since(redis_client, "0-0", None, count=1000)
+    _, changes = callback_live.read_since(redis_client, callback_live.stream_key(None), "0-0",
+                                          count=1000)
     assert sorted(int(c["callback_id"]) for c in changes) == sorted(ids)
     for n in range(40):
         assert _kinds(engine, f"CA-{n}").count("callback_overdue") == 1

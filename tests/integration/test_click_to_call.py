@@ -17,6 +17,7 @@ from ivr.voice import click_to_call
 from ivr.voice.twilio_rest import TwilioError
 from models.contacts import open_contact, timeline
 from routing import callback_dials as dials
+from routing import callback_live
 from routing import callbacks as cb
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.twilio import BASE_URL, WEEKDAY_MORNING, sign, voice_app
@@ -118,9 +119,10 @@ def test_a_machine_answering_is_recorded_as_voicemail_from_twilios_callbacks(app
         kinds = [e.kind for e in timeline(session=session, contact_key="CA-cold")]
     assert kinds.count("callback_dialled") >= 4 and "callback_attempted" in kinds
     # Live pages hear of each change, by owner, with ids only.
-    changes = app.extensions["redis"].xrange("ct:callbacks:events")
-    assert changes and {f["owner"] for _, f in changes} == {"contractor:north-west"}
-    assert all(set(f) == {"callback_id", "owner", "kind", "at"} for _, f in changes)
+    _, changes = callback_live.read_since(app.extensions["redis"],
+                                          "ct:callbacks:events:contractor:north-west", "0-0")
+    assert changes and {c["owner"] for c in changes} == {"contractor:north-west"}
+    assert all(set(c) == {"id", "callback_id", "owner", "kind", "at"} for c in changes)
 
 
 def test_customer_busy_counts_once_though_twilio_reports_it_twice(app, claimed):
