@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.clock import parse_start
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -55,6 +58,9 @@ class Settings(BaseSettings):
     console_idle_minutes: int = 15
     # Create the demo staff accounts at start-up (development only; refused in production).
     console_demo_accounts: bool = False
+    # The development clock (config/clock.py): the time when the process starts; never in
+    # production.
+    clock_start: datetime | None = None
 
     @field_validator("port")
     @classmethod
@@ -75,6 +81,15 @@ class Settings(BaseSettings):
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _clock_with_offset(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return parse_start(value)
         return value
 
     @field_validator("max_request_bytes")
@@ -113,6 +128,8 @@ class Settings(BaseSettings):
             )
         if production and self.console_demo_accounts:
             raise ValueError("CONSOLE_DEMO_ACCOUNTS is for development only")
+        if production and self.clock_start is not None:
+            raise ValueError("CLOCK_START is for development and tests; unset it in production")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -25,6 +25,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from config import clock as dev_clock
 from console.audit import audit
 from console.auth import guard, passive, role_required
 from console.worklist_view import OUTCOME_WORDS, SOURCE_WORDS, owner_label, row, to_csv
@@ -53,7 +54,7 @@ def _rules() -> CallbackRules:
 
 def _now() -> datetime:
     clock = current_app.extensions.get("callback_clock")
-    return clock() if clock else datetime.now(UTC)
+    return clock() if clock else dev_clock.now()
 
 
 def _engine():

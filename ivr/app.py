@@ -6,6 +6,7 @@ from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import console
+from config import clock
 from config.settings import Settings, load_settings
 from ivr import chat, connections, errors, health, logs, voice
 
@@ -16,6 +17,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     `extensions` lets tests hand in ready-made connections (engine=, redis=, rasa=).
     """
     settings = settings or load_settings()
+    clock.start(settings.clock_start)
     logs.configure(settings.log_level)
     app = Flask(__name__)
     app.config.update(

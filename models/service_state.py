@@ -1,8 +1,10 @@
 """Operational key/value facts (no personal data), e.g. when the retention purge last ran."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel
+
+from config import clock
 
 
 class ServiceState(SQLModel, table=True):
@@ -29,4 +31,4 @@ def get_state(*, session: Session, name: str) -> str | None:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()

@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
 
+from config import clock
 from models.callbacks import (
     MAX_ATTEMPTS,
     OPEN_STATUSES,
@@ -354,7 +355,7 @@ def _stored_summary(summary: dict[str, Any]) -> dict[str, Any]:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(UTC)
+        return clock.now()
     if now.tzinfo is None:
         raise CallbackError("now must be timezone-aware")
     return now.astimezone(UTC)

@@ -10,9 +10,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TextIO
 
+from config import clock
 from routing.directory import Directory, DirectoryError
 from routing.plan import default_directory, plan
 from triage import FactsError, decide
@@ -103,7 +104,7 @@ def _parse(text: str) -> dict[str, Any]:
 def _parse_at(value: Any) -> datetime:
     """An ISO 8601 time with its offset; absent means now."""
     if value is None:
-        return datetime.now(UTC)
+        return clock.now()
     if not isinstance(value, str):
         raise InputError("at must be an ISO 8601 string")
     try:

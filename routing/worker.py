@@ -14,12 +14,13 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import redis as redis_lib
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config import clock
 from config.settings import SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
@@ -75,7 +76,7 @@ def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: date
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
          retention_days: int, now: datetime | None = None) -> None:
     """One round of the worker's duties."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     summarise_callbacks(engine=engine, redis=redis, now=now)
     watch(engine=engine, redis=redis, now=now, due_soon_minutes=load_rules().due_soon_minutes)
     if retention_due(engine=engine, now=now):
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers = tracker_redis(settings)
     stop = threading.Event()

@@ -16,14 +16,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from config import clock  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
 from models import migrate  # noqa: E402
 
 VAR = REPO / "var"
+LONDON = ZoneInfo("Europe/London")
 
 
 class Supervisor:
@@ -113,6 +116,7 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    clock.start(settings.clock_start)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
     supervisor = Supervisor()
@@ -130,6 +134,7 @@ def main() -> int:
         if assistant and env["RASA_ENABLED"] == "true":
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
+        emulator = start_twilio_emulator(supervisor, env, settings)
         supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
                                  "config/gunicorn.conf.py"], env)
         if (REPO / "routing" / "worker.py").exists():
@@ -138,7 +143,7 @@ def main() -> int:
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
-        print_addresses(base, settings)
+        print_addresses(base, settings, emulator)
         print_accounts(accounts)
         while (dead := supervisor.failed()) is None:
             time.sleep(1)
@@ -198,15 +203,36 @@ def print_accounts(accounts: list[dict]) -> None:
     print("  Demo staff accounts (development only):\n" + "\n".join(lines) + "\n", flush=True)
 
 
-def print_addresses(base: str, settings) -> None:
+def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
+    """The Twilio emulator (ivr/emulator), unless TWILIO_API_BASE_URL already names a Twilio.
+
+    The app's REST client is pointed at it; its phone number rings the app's voice webhooks.
+    """
+    if os.environ.get("TWILIO_API_BASE_URL"):
+        return None
+    port = free_port(8070)
+    supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
+                                         str(port), "--app-url",
+                                         settings.effective_public_base_url], env)
+    env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return env["TWILIO_API_BASE_URL"]
+
+
+def print_addresses(base: str, settings, emulator: str | None = None) -> None:
     """Tell the newcomer where everything is."""
     pages = [("Webchat (demo website)", "/"), ("Staff console", "/console/login"),
              ("Supervisor dashboard", "/dashboard/")]
     lines = [f"  {label + ':':<26}{base}{path}" for label, path in pages if _serves(base + path)]
     lines.append(f"  {'Health, readiness:':<26}{base}/healthz  {base}/readyz")
-    if (REPO / "ivr" / "simulate.py").exists():
-        simulate = f".venv/bin/python -m ivr.simulate --url {base}"
+    if emulator:
+        simulate = f".venv/bin/python -m ivr.simulate --emulator {emulator}"
+        lines.append(f"  {'Twilio emulator:':<26}{emulator}")
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
+        lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
+    if settings.clock_start is not None:
+        believed = clock.now().astimezone(LONDON)
+        lines.append(f"  {'Centre clock (CLOCK_START):':<26}"
+                     f"{believed:%A %d %B %Y, %H:%M} Europe/London")
     print("\nThe contact centre is running.\n" + "\n".join(lines)
           + "\nPress Ctrl-C to stop everything.\n", flush=True)
 

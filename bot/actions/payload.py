@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import clock
 from bot.actions.facts import facts_from
 from triage import FactsError, decide
 
@@ -25,7 +26,9 @@ def send_decision(
     dispatcher: CollectingDispatcher, decision: Any, facts: dict, handover: str | None = None
 ) -> None:
     """Sends {"triage": {"decision": …, "facts": …}} (and why a person takes over, if one does)."""
-    payload: dict = {"triage": {"decision": decision.to_dict(), "facts": facts}}
+    # When it was decided, on the centre's clock (CLOCK_START in development).
+    payload: dict = {"triage": {"decision": decision.to_dict(), "facts": facts,
+                                "decided_at": clock.now().isoformat()}}
     if handover:
         payload["handover"] = handover
     dispatcher.utter_message(json_message=payload)

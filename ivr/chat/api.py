@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request
 
+from config import clock
 from ivr.chat import bp
 from ivr.chat.config import ChatConfig, Limit, get_chat_config
 from ivr.chat.conversation import ChatService
@@ -48,7 +49,7 @@ def chat_clock() -> Callable[[], datetime]:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def chat_events(session_id: str) -> Response:

@@ -11,11 +11,12 @@ by an unguessable token, never by the customer's number.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Response, current_app, request
 
+from config import clock as dev_clock
 from ivr import connections  # module import: connections imports this package
 from ivr.voice import bp, signature, twiml
 from ivr.voice.twilio_rest import TwilioError
@@ -41,7 +42,7 @@ def rules() -> CallbackRules:
 def clock() -> datetime:
     """The current time (tests may pass callback_clock= to create_app)."""
     now = current_app.extensions.get("callback_clock")
-    return now() if now else datetime.now(UTC)
+    return now() if now else dev_clock.now()
 
 
 def start_call(*, callback_id: int, staff_id: str, endpoint: str) -> CallbackDial:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from config import clock
 from models.contacts import NewEvent, close_contact, open_contact, record_events
 from models.db import session_scope
 
@@ -24,8 +25,8 @@ log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
-    """The current time in UTC (the timeline's clock)."""
-    return datetime.now(UTC)
+    """The current time in UTC (the centre's clock: real, or CLOCK_START and on)."""
+    return clock.now()
 
 
 class Timeline:

@@ -1,4 +1,4 @@
-"""The call simulator as a person uses it: a subprocess phoning the app over real HTTP."""
+"""The call simulator as a person uses it: a subprocess phoning the app through the emulator."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.support.twilio import NIGHT, WEEKDAY_MORNING, voice_app
+from tests.support.emulator import live_voice_app
+from tests.support.twilio import NIGHT, WEEKDAY_MORNING
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,29 +25,22 @@ def _free_port() -> int:
 
 @pytest.fixture
 def serve(settings, redis_client):
-    """Serve the app on a free port over HTTP, with its clock pinned; yields its base URL."""
-    servers = []
+    """The app on a free port (clock pinned) behind an emulator; yields the emulator's URL."""
+    with ExitStack() as stack:
+        def start(at):
+            live = stack.enter_context(live_voice_app(settings, at, time_scale=0.2))
+            return live.emulator.url
 
-    def start(at):
-        port = _free_port()
-        public = settings.model_copy(update={"public_base_url": f"http://127.0.0.1:{port}"})
-        server = make_server("127.0.0.1", port, voice_app(public, at), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
+        yield start
 
 
-def _simulate(base_url: str, script: str, tmp_path: Path, *args: str):
-    path = tmp_path / "call.txt"
+def _simulate(emulator_url: str, script: str, tmp_path: Path, *args: str, name="call.txt"):
+    path = tmp_path / name
     path.write_text(script, encoding="utf-8")
     env = {**os.environ, "TWILIO_AUTH_TOKEN": "", "APP_ENV": "development"}
-    return subprocess.run([sys.executable, "-m", "ivr.simulate", "--url", base_url,
+    return subprocess.run([sys.executable, "-m", "ivr.simulate", "--emulator", emulator_url,
                            "--script", str(path), *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=90)
 
 
 def test_a_scripted_call_to_a_queue_completes(serve, tmp_path):
@@ -59,6 +52,7 @@ def test_a_scripted_call_to_a_queue_completes(serve, tmp_path):
     assert "<< Welcome to the National Careers Service." in out
     assert ">> #16" in out
     assert "<< You are number 1 in the queue." in out
+    assert ">> !answer" in out
     assert out.rstrip().endswith("(call ended)")
 
 

@@ -1,0 +1,51 @@
+"""One clock for the app, the worker and the scripts: real time, or the development clock.
+
+`CLOCK_START=2026-12-26T10:00:00+00:00` makes a process behave as if the time had been that when
+it started, and run on from it (contract "Development aids"; settings refuse it in production).
+Standard library only. Every "what time is it" in the app goes through `now()`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+
+_lock = threading.Lock()
+_offset: timedelta | None = None
+
+
+class ClockError(ValueError):
+    """CLOCK_START is not an ISO 8601 time with an offset."""
+
+
+def parse_start(text: str) -> datetime:
+    """CLOCK_START as an aware datetime; a time without an offset is refused (whose clock?)."""
+    try:
+        start = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ClockError(f"CLOCK_START is not an ISO 8601 time: {text!r}") from None
+    if start.tzinfo is None:
+        raise ClockError("CLOCK_START needs an offset, e.g. 2026-12-26T10:00:00+00:00")
+    return start.astimezone(UTC)
+
+
+def start(at: datetime | None) -> None:
+    """Run this process's clock from `at` (None: real time), starting now."""
+    global _offset
+    with _lock:
+        _offset = (at.astimezone(UTC) - datetime.now(UTC)) if at else timedelta(0)
+
+
+def now() -> datetime:
+    """The time the centre believes it is, in UTC."""
+    if _offset is None:
+        text = os.environ.get("CLOCK_START", "").strip()
+        start(parse_start(text) if text else None)
+    return datetime.now(UTC) + (_offset or timedelta(0))
+
+
+def is_shifted() -> bool:
+    """True when the development clock is in use."""
+    now()
+    return bool(_offset)

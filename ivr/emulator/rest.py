@@ -1,0 +1,225 @@
+"""Twilio's REST API for Calls, Queues and Queue Members, under /2010-04-01/Accounts/{sid}/.
+
+Form-encoded requests, HTTP basic auth with the account SID and auth token, Twilio's JSON shapes
+and error bodies {"code", "message", "more_info", "status"}
+(https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ivr.emulator.events import send
+from ivr.emulator.model import (
+    API_VERSION,
+    LARGEST_MAX_SIZE,
+    Account,
+    Leg,
+    Queue,
+    new_sid,
+)
+from ivr.emulator.runner import Engine
+
+bp = Blueprint("twilio_rest", __name__, url_prefix=f"/{API_VERSION}/Accounts/<account_sid>")
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+CLIENT = re.compile(r"^client:[A-Za-z0-9_]{1,121}$")
+
+
+class ApiError(Exception):
+    """A Twilio error answer (https://www.twilio.com/docs/api/errors)."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> tuple[Response, int]:
+    return jsonify({"code": error.code, "message": error.message,
+                    "more_info": f"https://www.twilio.com/docs/errors/{error.code}",
+                    "status": error.status}), error.status
+
+
+def _engine() -> Engine:
+    return current_app.extensions["emulator"]
+
+
+def _account() -> Account:
+    return _engine().account
+
+
+@bp.before_request
+def _authenticate() -> None:
+    # https://www.twilio.com/docs/usage/requests-to-twilio#authenticate-with-http: basic auth.
+    account, auth = _account(), request.authorization
+    if auth is None or auth.username != account.sid or auth.password != account.token:
+        raise ApiError(401, 20003, "Authenticate")
+    if request.view_args and request.view_args.get("account_sid") != account.sid:
+        raise ApiError(404, 20404, f"The requested resource {request.path} was not found")
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, 20404, f"The requested resource {request.path} was not found")
+
+
+def _page(key: str, items: list, uri: str) -> dict:
+    """Twilio's list envelope (one page holds everything here)."""
+    return {key: items, "uri": uri, "first_page_uri": uri, "next_page_uri": None,
+            "previous_page_uri": None, "page": 0, "page_size": max(50, len(items)),
+            "start": 0, "end": max(0, len(items) - 1)}
+
+
+# -- Calls: https://www.twilio.com/docs/voice/api/call-resource -----------------------------------
+@bp.post("/Calls.json")
+def create_call(account_sid: str):
+    """Start an outbound call (201 with status "queued")."""
+    form, account = request.form, _account()
+    to, from_ = form.get("To", ""), form.get("From", "")
+    if not to:
+        raise ApiError(400, 21201, "No 'To' number is specified")
+    if not (E164.match(to) or CLIENT.match(to)):
+        raise ApiError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+    if not from_:
+        raise ApiError(400, 21213, "No 'From' number is specified")
+    if not (E164.match(from_) or CLIENT.match(from_)):
+        raise ApiError(400, 21212, f"Invalid 'From' Phone Number: {from_}")
+    url, twiml = form.get("Url"), form.get("Twiml")
+    if not url and not twiml:
+        raise ApiError(400, 21205, "Url parameter is required.")
+    machine = form.get("MachineDetection")
+    if machine and machine not in ("Enable", "DetectMessageEnd"):
+        raise ApiError(400, 21221, f"Invalid MachineDetection: {machine}")
+    leg = Leg(new_sid("CA"), account.sid, to=to, from_=from_, direction="outbound-api",
+              patient=account.endpoint(to).mode == "manual")
+    if form.get("StatusCallback"):
+        events = frozenset(form.getlist("StatusCallbackEvent") or ["completed"])
+        leg.callback = (form["StatusCallback"], form.get("StatusCallbackMethod", "POST"), events)
+    amd = None
+    if machine and form.get("AsyncAmd") == "true" and form.get("AsyncAmdStatusCallback"):
+        amd = (form["AsyncAmdStatusCallback"], form.get("AsyncAmdStatusCallbackMethod", "POST"))
+    _engine().outbound(leg, url=url, method=form.get("Method", "POST"), twiml=twiml,
+                       timeout=int(form.get("Timeout") or 60), machine_detection=machine, amd=amd)
+    return jsonify(leg.resource(account.uri_base)), 201
+
+
+def _leg(sid: str) -> Leg:
+    leg = _account().legs.get(sid)
+    if leg is None:
+        raise _not_found()
+    return leg
+
+
+@bp.get("/Calls/<call_sid>.json")
+def fetch_call(account_sid: str, call_sid: str):
+    """One call."""
+    return jsonify(_leg(call_sid).resource(_account().uri_base))
+
+
+@bp.post("/Calls/<call_sid>.json")
+def update_call(account_sid: str, call_sid: str):
+    """Redirect a live call (Url or Twiml) or end it (Status completed or canceled)."""
+    leg, form = _leg(call_sid), request.form
+    status = form.get("Status")
+    if status and status not in ("completed", "canceled"):
+        raise ApiError(400, 21218, f"Invalid Status: {status}")
+    if status:
+        # canceled ends a call only while it is queued or ringing; completed ends it anyway.
+        if not leg.ended and (status == "completed" or leg.status in ("queued", "ringing")):
+            send(leg, "hangup")
+        return jsonify(leg.resource(_account().uri_base))
+    url, twiml = form.get("Url"), form.get("Twiml")
+    if not url and not twiml:
+        raise ApiError(400, 21205, "Url parameter is required.")
+    if leg.status != "in-progress":
+        raise ApiError(400, 21220, "Call is not in-progress. Cannot redirect.")
+    send(leg, "redirect", url=url, method=form.get("Method", "POST"), twiml=twiml)
+    return jsonify(leg.resource(_account().uri_base))
+
+
+# -- Queues: https://www.twilio.com/docs/voice/api/queue-resource ---------------------------------
+@bp.get("/Queues.json")
+def list_queues(account_sid: str):
+    """Every queue of the account."""
+    account = _account()
+    with account.lock:
+        items = [q.resource(account.uri_base) for q in account.queues.values()]
+    return jsonify(_page("queues", items, f"{account.uri_base}/Queues.json"))
+
+
+@bp.post("/Queues.json")
+def create_queue(account_sid: str):
+    """A new queue; the friendly name must be new (at most 64 characters)."""
+    account, name = _account(), request.form.get("FriendlyName", "")
+    if not name:
+        raise ApiError(400, 20001, "Missing required parameter FriendlyName in the post body")
+    if len(name) > 64:
+        raise ApiError(400, 20001, "FriendlyName must be at most 64 characters")
+    size = request.form.get("MaxSize", "1000")
+    if not size.isdigit() or not 1 <= int(size) <= LARGEST_MAX_SIZE:
+        raise ApiError(400, 20001, f"MaxSize must be between 1 and {LARGEST_MAX_SIZE}")
+    with account.lock:
+        if account.queue_named(name, create=False):
+            raise ApiError(400, 22003, f"A queue with friendly name {name} already exists")
+        queue = Queue(new_sid("QU"), account.sid, name, max_size=int(size))
+        account.queues[queue.sid] = queue
+    return jsonify(queue.resource(account.uri_base)), 201
+
+
+def _queue(sid: str) -> Queue:
+    queue = _account().queues.get(sid)
+    if queue is None:
+        raise _not_found()
+    return queue
+
+
+@bp.get("/Queues/<queue_sid>.json")
+def fetch_queue(account_sid: str, queue_sid: str):
+    """One queue: current_size, average_wait_time, max_size."""
+    return jsonify(_queue(queue_sid).resource(_account().uri_base))
+
+
+# -- Members: https://www.twilio.com/docs/voice/api/member-resource -------------------------------
+@bp.get("/Queues/<queue_sid>/Members.json")
+def list_members(account_sid: str, queue_sid: str):
+    """The callers waiting, front first."""
+    account, queue = _account(), _queue(queue_sid)
+    with account.lock:
+        items = [queue.member_resource(m, account.uri_base) for m in queue.members]
+    return jsonify(_page("queue_members", items,
+                         f"{account.uri_base}/Queues/{queue_sid}/Members.json"))
+
+
+def _member(queue: Queue, call_sid: str):
+    # "Front" names the first member (https://www.twilio.com/docs/voice/api/member-resource).
+    members = queue.members[:1] if call_sid == "Front" else \
+        [m for m in queue.members if m.call_sid == call_sid]
+    if not members:
+        raise _not_found()
+    return members[0]
+
+
+@bp.get("/Queues/<queue_sid>/Members/<call_sid>.json")
+def fetch_member(account_sid: str, queue_sid: str, call_sid: str):
+    """One waiting caller, or the front one."""
+    account, queue = _account(), _queue(queue_sid)
+    with account.lock:
+        return jsonify(queue.member_resource(_member(queue, call_sid), account.uri_base))
+
+
+@bp.post("/Queues/<queue_sid>/Members/<call_sid>.json")
+def dequeue_member(account_sid: str, queue_sid: str, call_sid: str):
+    """Take the caller out of the queue and run the TwiML at `Url` on their leg."""
+    account, queue = _account(), _queue(queue_sid)
+    url = request.form.get("Url")
+    if not url:
+        raise ApiError(400, 20001, "Missing required parameter Url in the post body")
+    with account.lock:
+        member = _member(queue, call_sid)
+        body = queue.member_resource(member, account.uri_base)
+        queue.remove(member.call_sid)
+    send(account.legs[member.call_sid], "dequeue", dequeuer=None, url=url,
+         method=request.form.get("Method", "POST"))
+    account.notify()
+    return jsonify(body)

@@ -1,0 +1,59 @@
+"""The development clock: CLOCK_START starts a process's clock there and runs on from it."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.actions import clock as actions_clock
+from config import clock
+from config.settings import Settings, SettingsError, load_settings
+
+SATURDAY = "2026-03-07T10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def _real_time_after():
+    yield
+    clock.start(None)
+
+
+def test_clock_start_is_read_from_the_environment_and_runs_on(monkeypatch):
+    monkeypatch.setenv("CLOCK_START", SATURDAY)
+    settings = Settings(_env_file=None)
+    assert settings.clock_start == datetime(2026, 3, 7, 10, tzinfo=UTC)
+    clock.start(settings.clock_start)
+    first = clock.now()
+    assert abs(first - settings.clock_start) < timedelta(seconds=1)
+    time.sleep(0.05)
+    assert clock.now() > first  # it runs on from the start
+    assert clock.is_shifted()
+
+
+def test_without_clock_start_the_clock_is_real():
+    clock.start(None)
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=1)
+    assert not clock.is_shifted()
+
+
+@pytest.mark.parametrize("text", ["2026-03-07T10:00:00", "Saturday", "2026-13-01T00:00:00Z"])
+def test_a_clock_start_without_an_offset_or_not_a_time_is_refused(text):
+    with pytest.raises(SettingsError, match="CLOCK_START"):
+        load_settings(clock_start=text, _env_file=None)
+
+
+def test_clock_start_is_refused_in_production():
+    with pytest.raises(SettingsError, match="CLOCK_START is for development"):
+        load_settings(app_env="production", secret_key="s", twilio_auth_token="t",
+                      database_url="postgresql://x/y", clock_start=SATURDAY, _env_file=None)
+
+
+def test_the_actions_clock_follows_the_same_rule(monkeypatch):
+    offset = actions_clock._start_offset({"CLOCK_START": SATURDAY})
+    assert abs(datetime.now(UTC) + offset - datetime(2026, 3, 7, 10, tzinfo=UTC)) < \
+        timedelta(seconds=1)
+    assert actions_clock._start_offset({}) == timedelta(0)
+    with pytest.raises(RuntimeError, match="production"):
+        actions_clock._start_offset({"CLOCK_START": SATURDAY, "APP_ENV": "production"})
