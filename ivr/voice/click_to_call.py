@@ -104,10 +104,19 @@ def adviser_status():
 
 @bp.post(f"{PREFIX}/customer-status")
 def customer_status():
-    """Status callbacks of the customer's leg (`<Number statusCallback>`)."""
-    return _update(lambda session, dial: dials.customer_leg_status(
-        session=session, dial_id=dial.id, call_status=request.form.get("CallStatus", ""),
-        call_sid=request.form.get("CallSid"), now=clock(), rules=rules()))
+    """Status callbacks of the customer's leg (`<Number statusCallback>`); with machine
+    detection on, they may carry `AnsweredBy` too, which counts like the AMD callback."""
+    answered_by = request.form.get("AnsweredBy", "")
+
+    def change(session, dial):
+        if answered_by:
+            dials.machine_detected(session=session, dial_id=dial.id, answered_by=answered_by,
+                                   now=clock(), rules=rules())
+        dials.customer_leg_status(
+            session=session, dial_id=dial.id, call_status=request.form.get("CallStatus", ""),
+            call_sid=request.form.get("CallSid"), now=clock(), rules=rules())
+
+    return _update(change)
 
 
 @bp.post(f"{PREFIX}/amd")
