@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.callbacks import CallbackPublic
 from routing.worklist import summary_view
 
 LONDON = ZoneInfo("Europe/London")
@@ -60,7 +59,7 @@ def urgency(due: datetime, now: datetime, due_soon_minutes: int) -> str:
     return ""
 
 
-def owner_label(callback: CallbackPublic, directory: Any) -> str:
+def owner_label(callback: Any, directory: Any) -> str:
     """The prime contractor's or queue's name."""
     if callback.contractor_id:
         found = directory.contractors.get(callback.contractor_id)
@@ -69,7 +68,7 @@ def owner_label(callback: CallbackPublic, directory: Any) -> str:
     return getattr(found, "name", None) or callback.queue_id or ""
 
 
-def row(callback: CallbackPublic, now: datetime, due_soon_minutes: int) -> dict[str, Any]:
+def row(callback: Any, now: datetime, due_soon_minutes: int) -> dict[str, Any]:
     """One callback as the list, its JSON and its CSV show it."""
     summary = summary_view(callback.summary)
     return {

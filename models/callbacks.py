@@ -14,7 +14,7 @@ from typing import Any
 
 import phonenumbers
 from pydantic import field_validator, model_validator
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.timestamps import UTCDateTime
@@ -123,6 +123,13 @@ class Callback(CallbackBase, table=True):
         Index("ix_callback_queue_due", "queue_id", "status", "due_at", "id"),
         Index("ix_callback_status_due", "status", "due_at", "id"),
         Index("ix_callback_status_lease", "status", "lease_expires_at"),
+        # Worklist pages: one owner's open callbacks soonest due first (migration 0006).
+        Index("ix_callback_open_contractor_due", "contractor_id", "due_at", "id",
+              postgresql_where=text("status IN ('pending', 'claimed')"),
+              sqlite_where=text("status IN ('pending', 'claimed')")),
+        Index("ix_callback_open_queue_due", "queue_id", "due_at", "id",
+              postgresql_where=text("status IN ('pending', 'claimed')"),
+              sqlite_where=text("status IN ('pending', 'claimed')")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,12 +15,35 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models.callbacks import OPEN_STATUSES, STATUSES, Callback, CallbackPublic
+from models.callbacks import OPEN_STATUSES, STATUSES, Callback
 
 LONDON = ZoneInfo("Europe/London")
 STATUS_FILTERS = ("open", *STATUSES, "all")
 DUE_FILTERS = ("all", "overdue", "hour", "today", "tomorrow", "week")
 PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One callback as a list shows it: the columns a row needs, read without validation."""
+
+    id: int
+    contact_key: str
+    contractor_id: str | None
+    queue_id: str | None
+    due_at: datetime
+    phone: str | None
+    email: str | None
+    reason: str
+    summary: dict[str, Any]
+    source: str
+    status: str
+    claimed_by: str | None
+    attempt_count: int
+    alert: str | None
+
+
+LISTED_COLUMNS = tuple(Listed.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -56,7 +79,7 @@ def scope_for(*, role: str, contractor_id: str | None, queues: list[str] | None)
 
 def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str = "open",
                    due: str = "all", owner: str | None = None, limit: int = PAGE_SIZE,
-                   due_soon_minutes: int = 60) -> list[CallbackPublic]:
+                   due_soon_minutes: int = 60) -> list[Listed]:
     """The viewer's callbacks under the filters, soonest due first (ValueError on a bad one)."""
     if status not in STATUS_FILTERS:
         raise ValueError(f"status must be one of {', '.join(STATUS_FILTERS)}")
@@ -67,18 +90,23 @@ def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str
              *_due_filters(table, due, now, due_soon_minutes)]
     if owner:
         where.append(sa.or_(table.c.contractor_id == owner, table.c.queue_id == owner))
-    statement = (sa.select(table).where(*where).order_by(table.c.due_at, table.c.id)
+    columns = [table.c[name] for name in LISTED_COLUMNS]
+    statement = (sa.select(*columns).where(*where).order_by(table.c.due_at, table.c.id)
                  .limit(limit))
-    return [CallbackPublic(**row) for row in session.execute(statement).mappings()]
+    # Rows straight from our own table need no validation: on this path Python's work per row,
+    # not the database's (an index scan of a fraction of a millisecond), is the page's cost.
+    return [Listed(*found) for found in session.execute(statement).all()]
 
 
 def failed_for_supervisor(*, session: Session, since: datetime,
-                          limit: int = PAGE_SIZE) -> list[CallbackPublic]:
+                          limit: int = PAGE_SIZE) -> list[Listed]:
     """Callbacks that failed (three unsuccessful attempts, or a wrong number) since `since`."""
     table = Callback.__table__
-    statement = (sa.select(table).where(table.c.status == "failed", table.c.finished_at >= since)
+    columns = [table.c[name] for name in LISTED_COLUMNS]
+    statement = (sa.select(*columns).where(table.c.status == "failed",
+                                           table.c.finished_at >= since)
                  .order_by(table.c.finished_at.desc()).limit(limit))
-    return [CallbackPublic(**row) for row in session.execute(statement).mappings()]
+    return [Listed(*found) for found in session.execute(statement).all()]
 
 
 def summary_view(summary: dict[str, Any] | None) -> dict[str, Any]:
