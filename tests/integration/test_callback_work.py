@@ -272,3 +272,43 @@ def test_an_outcome_after_the_claim_went_to_someone_else_is_not_counted(engine):
         after = cb.get_callback(session=session, callback_id=made.id)
         assert (after.attempt_count, after.claimed_by) == (0, "ben")
         assert dials.latest_dial(session=session, callback_id=made.id).result == "busy_uncounted"
+
+
+def test_advisers_clicking_one_callback_at_once_one_gets_it_and_one_call_starts(engine,
+                                                                                database_url):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from models.db import make_engine
+
+    with Session(engine) as session:
+        made = make(session)
+    pooled = make_engine(database_url, pool_size=8)
+    start = threading.Barrier(8)
+
+    def click(staff):
+        start.wait()
+        with Session(pooled) as session:
+            return work.open_callback(session=session, callback_id=made.id, staff_id=staff,
+                                      rules=RULES, now=NOW).mine
+
+    with ThreadPoolExecutor(8) as pool:
+        mine = list(pool.map(click, [f"adviser-{n}" for n in range(8)]))
+    assert mine.count(True) == 1
+    with Session(engine) as session:
+        holder = cb.get_callback(session=session, callback_id=made.id).claimed_by
+    two = threading.Barrier(2)
+
+    def call(_):
+        two.wait()
+        with Session(pooled) as session:
+            try:
+                return dials.start_dial(session=session, callback_id=made.id, staff_id=holder,
+                                        rules=RULES, now=NOW).id
+            except cb.CallbackConflict:
+                return None
+
+    with ThreadPoolExecutor(2) as pool:
+        started = [d for d in pool.map(call, range(2)) if d is not None]
+    pooled.dispose()
+    assert len(started) == 1
