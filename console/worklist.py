@@ -111,6 +111,7 @@ def list_page():
             failed = [row(c, _now(), _rules().due_soon_minutes) for c in
                       worklist.failed_for_supervisor(session=session, since=since)]
     return render_template("console/worklist.html", rows=rows, failed=failed,
+                           server_now=_now().isoformat(),
                            status=request.args.get("status", "open"),
                            due=request.args.get("due", "all"),
                            statuses=worklist.STATUS_FILTERS, dues=worklist.DUE_FILTERS,
@@ -190,8 +191,8 @@ def callback_page(callback_id: str):
           detail={"claimed": opened.mine})
     callback = opened.callback
     return render_template(
-        "console/callback.html", cb=callback, opened=opened, view=row(callback, now,
-                                                                      rules.due_soon_minutes),
+        "console/callback.html", cb=callback, opened=opened, server_now=now.isoformat(),
+        view=row(callback, now, rules.due_soon_minutes),
         summary=worklist.summary_view(callback.summary), story=story, rules=rules,
         owner=owner_label(callback, _directory()), outcome_words=OUTCOME_WORDS,
         sources=SOURCE_WORDS, outcomes=(callback_work.PHONE_OUTCOMES if callback.phone

@@ -4,6 +4,10 @@
   "use strict";
   var script = document.currentScript;
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  // Count down on the server's clock (which may be a development clock), not the browser's.
+  var serverNow = script && Date.parse(script.getAttribute("data-now") || "");
+  var skew = serverNow ? serverNow - Date.now() : 0;
+  function now() { return Date.now() + skew; }
 
   function words(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000), days = Math.floor(minutes / 1440);
@@ -16,7 +20,7 @@
 
   function tick() {
     document.querySelectorAll("time[data-countdown]").forEach(function (el) {
-      var left = new Date(el.getAttribute("datetime")).getTime() - Date.now();
+      var left = new Date(el.getAttribute("datetime")).getTime() - now();
       var text = left <= 0 ? "overdue by " + words(left) : "due in " + words(left);
       var keep = el.textContent.indexOf("(by ") >= 0 && left > 0 ? " " + el.textContent.slice(el.textContent.indexOf("(by ")) : "";
       el.textContent = text + keep;
