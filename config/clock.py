@@ -31,10 +31,22 @@ def parse_start(text: str) -> datetime:
 
 
 def start(at: datetime | None) -> None:
-    """Run this process's clock from `at` (None: real time), starting now."""
+    """Run this process's clock from `at` (None: real time), starting now.
+
+    `make run` also sets CLOCK_STARTED_AT (the real Unix time it read CLOCK_START), so its
+    processes, and a gunicorn worker that restarts later, all share one timeline.
+    """
     global _offset
     with _lock:
-        _offset = (at.astimezone(UTC) - datetime.now(UTC)) if at else timedelta(0)
+        _offset = (at.astimezone(UTC) - _started_at()) if at else timedelta(0)
+
+
+def _started_at() -> datetime:
+    text = os.environ.get("CLOCK_STARTED_AT", "").strip()
+    try:
+        return datetime.fromtimestamp(float(text), UTC) if text else datetime.now(UTC)
+    except ValueError:
+        return datetime.now(UTC)
 
 
 def now() -> datetime:

@@ -166,7 +166,9 @@ def be_adviser(client: EmulatorClient, endpoint: str, lines: Iterator[str] | Non
         threading.Thread(target=printer.follow, args=(stop,), daemon=True).start()
         for raw in (lines if lines is not None else _interactive("adviser> ")):
             line = raw.rstrip("\n")
-            if line.startswith("--") or leg.info()["status"] in ENDED:
+            if leg.info()["status"] in ENDED:
+                break
+            if line.startswith("--"):
                 continue
             if lines is not None:
                 print(f">> {line or '(silence)'}", file=out, flush=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from config import clock
 from models.records import Contact, ContactEvent, Customer
 from models.redaction import redact, redact_value
 from models.statements import insert_ignoring, insert_ignoring_sql, row_params
@@ -157,7 +158,7 @@ def record_events(*, session: Session, contact_key: str, events: Sequence[NewEve
         names = _customer_names(session, customer_id) if customer_id is not None else ()
         for row in rows:
             row["text"] = redact(row["text"], known_names=names) if row["text"] else None
-    now = datetime.now(UTC)
+    now = clock.now()
     for seq, row in enumerate(rows, start=last_seq - len(rows) + 1):
         row.update(contact_id=contact_id, seq=seq, recorded_at=now)
     if any(_names_offender_group(event.detail) for event in events):

@@ -6,12 +6,13 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import redis as redis_lib
 from sqlmodel import Session
 
+from config import clock
 from config.settings import Settings
 from models import redis as redis_connection
 from models.customers import Identity, find_customer
@@ -55,7 +56,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one records command; UsageError for input that cannot be used."""
     engine = make_engine(settings.effective_database_url)
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         with session_scope(engine) as session:
             if args.command == "erase":

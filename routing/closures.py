@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 
+from config import clock
 from models import keys
 
 
@@ -40,7 +41,7 @@ class EmergencyClosures:
               now: datetime | None = None) -> Closure:
         """Close `entity_id` now, until lifted or until `until`."""
         self._check(entity_id)
-        now = now or datetime.now(UTC)
+        now = now or clock.now()
         if until is not None and until <= now:
             raise ValueError("a closure's end must be in the future")
         closure = Closure(entity_id, reason[:200], set_by[:64], now, until)

@@ -116,7 +116,12 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if settings.clock_start is not None:
+        # Every process started from here runs on the same timeline (config/clock.py).
+        os.environ["CLOCK_STARTED_AT"] = f"{time.time():.3f}"
     clock.start(settings.clock_start)
+    if settings.clock_start is not None:
+        print(f"  the centre's clock starts at {_believed()} (CLOCK_START)", flush=True)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
     supervisor = Supervisor()
@@ -165,15 +170,17 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
     from urllib.parse import urlparse
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
+    actions_port = free_port(5055)  # another centre on this machine may hold 5055
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
-               ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook", RASA_TELEMETRY_ENABLED="false",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
+               RASA_TELEMETRY_ENABLED="false",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
     port = str(urlparse(rasa_url).port or 5005)
-    supervisor.start("actions", [rasa, "run", "actions", "--port", "5055",
+    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",
@@ -230,11 +237,14 @@ def print_addresses(base: str, settings, emulator: str | None = None) -> None:
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
     if settings.clock_start is not None:
-        believed = clock.now().astimezone(LONDON)
-        lines.append(f"  {'Centre clock (CLOCK_START):':<26}"
-                     f"{believed:%A %d %B %Y, %H:%M} Europe/London")
+        lines.append(f"  {'Centre clock:':<26}{_believed()} (CLOCK_START)")
     print("\nThe contact centre is running.\n" + "\n".join(lines)
           + "\nPress Ctrl-C to stop everything.\n", flush=True)
+
+
+def _believed() -> str:
+    """The time the centre believes it is, in London, said plainly."""
+    return f"{clock.now().astimezone(LONDON):%A %d %B %Y, %H:%M} Europe/London"
 
 
 def _serves(url: str) -> bool:

@@ -8,7 +8,9 @@ when APP_ENV=production, as the app's settings refuse it.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
+
+UTC = timezone.utc  # noqa: UP017 - Python 3.10 (the actions run there) has no datetime.UTC
 
 _offset: timedelta | None = None
 
@@ -22,7 +24,10 @@ def _start_offset(environ: dict[str, str]) -> timedelta:
     start = datetime.fromisoformat(text)
     if start.tzinfo is None:
         raise RuntimeError("CLOCK_START needs an offset, e.g. 2026-12-26T10:00:00+00:00")
-    return start.astimezone(UTC) - datetime.now(UTC)
+    # make run's CLOCK_STARTED_AT: the real time it read CLOCK_START (one timeline for all).
+    started = environ.get("CLOCK_STARTED_AT", "").strip()
+    real = datetime.fromtimestamp(float(started), UTC) if started else datetime.now(UTC)
+    return start.astimezone(UTC) - real
 
 
 def now() -> datetime:

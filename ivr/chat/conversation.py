@@ -11,11 +11,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from config import clock as centre_clock
 from ivr.assistant import parse_reply
 from ivr.chat import outcomes
 from ivr.chat.config import ChatConfig
@@ -68,7 +69,7 @@ class ChatService:
 
     def __init__(self, *, store: ChatStore, queue: ChatQueue, engine: Engine, config: ChatConfig,
                  directory: Directory, closures: EmergencyClosures, rasa: RasaClient | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = centre_clock.now) -> None:
         self.store, self.queue, self.engine, self.config = store, queue, engine, config
         self.directory, self.closures, self.rasa, self.clock = directory, closures, rasa, clock
 

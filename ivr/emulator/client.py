@@ -114,6 +114,16 @@ class Leg:
         self.seen_turn = data["turn"]
         return data
 
+    def wait_heard(self, text: str, timeout: float = 30.0) -> list[str]:
+        """Wait until the leg has heard something containing `text`; everything heard."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            heard = self.heard
+            if any(text in said for said in heard):
+                return heard
+            time.sleep(0.05)
+        raise EmulatorError(f"{self.sid} never heard {text!r}")
+
     def _act(self, action: str, body: dict | None = None) -> list[str]:
         before = len(self.info()["heard"])
         answer = self.client.request("POST", f"/calls/{self.sid}/{action}", body or {})

@@ -96,12 +96,13 @@ def settled(sid: str):
     deadline = time.monotonic() + timeout
 
     def matched() -> bool:
+        # An ended leg counts once its last webhooks have been sent (the app has heard).
         if wanted:
-            return leg.state == wanted or leg.status == wanted
-        return leg.ended or (leg.turn > after and leg.state in SETTLED)
+            return leg.state == wanted or (leg.status == wanted and leg.done == leg.ended)
+        return leg.done or (leg.turn > after and leg.state in SETTLED)
 
     with leg.changed:
-        while not (matched() or leg.ended) and time.monotonic() < deadline:
+        while not (matched() or leg.done) and time.monotonic() < deadline:
             leg.changed.wait(timeout=max(0.01, deadline - time.monotonic()))
     return jsonify({**view(leg), "settled": matched()})
 

@@ -43,7 +43,8 @@ def ring(engine: Engine, leg: Leg, timeout: float) -> str:
     if endpoint.mode == "answer":
         wait = min(engine.seconds(AUTO_ANSWER_SECONDS), engine.seconds(timeout))
         return "answered" if next_event(leg, wait) is None else "canceled"
-    limit = engine.seconds(timeout)
+    # A person answers a manual endpoint, in their own time: its ringing is not scaled.
+    limit = timeout if endpoint.mode == "manual" else engine.seconds(timeout)
     accept = {"pickup", "decline"} if endpoint.mode == "manual" else set()
     event = next_event(leg, limit, accept, state="ringing")
     if event is None:
@@ -112,9 +113,11 @@ def dial_party(engine: Engine, leg: Leg, noun: ET.Element, url: str, verb: ET.El
     engine.account.add_leg(child)
     progress["sid"] = child.sid
     whisper = absolute(url, noun.get("url")) if noun.get("url") else None
+    amd = (absolute(url, noun.get("amdStatusCallback")),
+           noun.get("amdStatusCallbackMethod") or "POST") if noun.get("amdStatusCallback") else None
     threading.Thread(target=_child_leg, daemon=True, args=(
         engine, child, leg, timeout, whisper, noun.get("method") or "POST",
-        noun.get("machineDetection"))).start()
+        noun.get("machineDetection"), amd)).start()
     kind, data = next_event(leg, None, {"child_bridged", "child_done"}, state="dialing")
     if kind == "child_done":
         return data["status"], 0
@@ -124,7 +127,8 @@ def dial_party(engine: Engine, leg: Leg, noun: ET.Element, url: str, verb: ET.El
 
 
 def _child_leg(engine: Engine, child: Leg, parent: Leg, timeout: int, whisper: str | None,
-               method: str, machine_detection: str | None) -> None:
+               method: str, machine_detection: str | None,
+               amd: tuple[str, str] | None) -> None:
     try:
         status = ring(engine, child, timeout)
     except Hangup:
@@ -132,7 +136,8 @@ def _child_leg(engine: Engine, child: Leg, parent: Leg, timeout: int, whisper: s
     if status != "answered":
         send(parent, "child_done", status=status)
         return engine.end(child, status)
-    engine.answer(child, machine_detection=machine_detection)
+    # machineDetection on <Number>: AnsweredBy on the url request, and amdStatusCallback.
+    engine.answer(child, machine_detection=machine_detection, amd=amd)
     try:
         doc = engine.fetch(child, whisper, method) if whisper else None
         while doc is not None:

@@ -64,6 +64,7 @@ class Leg:
     log: list[str] = field(default_factory=list)  # what the leg did, verb by verb
     waiting: str | None = None  # input, queue, ringing, dialing, bridged, conference
     turn: int = 0  # counts the times the leg began waiting (the control API's "settled")
+    done: bool = False  # ended, and its last webhooks (status callback, actions) sent
     gather_input: str = ""
     queue_sid: str | None = None
     peer_sid: str | None = None

@@ -68,7 +68,7 @@ def enqueue(engine: Engine, leg: Leg, verb: ET.Element, url: str) -> Doc:
 
 def _one_round(engine: Engine, leg: Leg, wait_url: str | None, method: str) -> None:
     """One play of the wait URL's TwiML (or of hold music when there is none)."""
-    round_started = time.monotonic()
+    round_started, turn = time.monotonic(), leg.turn
     heard = len(leg.heard)
     if wait_url:
         doc = engine.fetch(leg, wait_url, method, queue_params(engine, leg))
@@ -76,10 +76,13 @@ def _one_round(engine: Engine, leg: Leg, wait_url: str | None, method: str) -> N
             doc = engine.execute(leg, *doc, context="wait")
     else:
         leg.hear("(hold music)")
+    if leg.turn != turn:
+        return  # a Gather or Pause in it already took its time
     words = sum(len(text.split()) for text in leg.heard[heard:])
     spent = time.monotonic() - round_started
     rest = engine.seconds(max(MIN_ROUND_SECONDS, words * SECONDS_PER_WORD)) - spent
-    next_event(leg, max(0.0, rest), state="queue")
+    # Holding between two plays of the wait URL counts as waiting (settled) only if it lasts.
+    next_event(leg, max(0.0, rest), state="queue" if rest > 0.05 else None)
 
 
 def queue_params(engine: Engine, leg: Leg) -> dict[str, str]:

@@ -161,6 +161,7 @@ class Engine:
         for child in children:
             send(child, "hangup")
         self.hooks.status_callback(leg, "completed")
+        leg.touch(done=True)
         self.account.notify()
 
     def fetch(self, leg: Leg, url: str, method: str = "POST",

@@ -1,8 +1,8 @@
 """A phone call as Twilio makes it: signed form posts, and the returned TwiML followed verb by verb.
 
-Used by the call simulator (`python -m ivr.simulate`) and by the tests. It plays Twilio's part
-for Gather, Redirect, Enqueue (wait URL, Leave, the action's QueueResult), Dial (the whisper to
-the adviser, DialCallStatus), Hangup, and posts the final status callback.
+Used by the voice tests that drive the app's webhooks on the Flask test client, one module at a
+time. Whole calls, with Twilio's own side (queues, advisers' legs, bridges), run through the Twilio
+emulator (ivr/emulator) instead; so does the call simulator (`python -m ivr.simulate`).
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def test_an_outbound_call_rings_answers_and_reports_each_event(emulator, recorde
     assert (answered["CallSid"], answered["CallStatus"], answered["Direction"]) == \
         (call["sid"], "in-progress", "outbound-api")
     leg = emulator.leg(call["sid"])
-    leg.wait_for("in-progress")
+    leg.wait_heard("Hello")
     emulator.rest().update_call(call["sid"], status="completed")
     leg.wait_for("completed")
     events = recorder.wait_for("/events", 4)
@@ -132,9 +132,9 @@ def test_update_redirects_a_live_call_with_url_or_twiml(emulator, recorder):
     rest = emulator.rest()
     call = rest.create_call(to="+441134960004", from_="+44800100900", url=recorder.url + "/first")
     leg = emulator.leg(call["sid"])
-    recorder.wait_for("/first")
+    leg.wait_heard("Hello")  # a redirect takes effect between verbs
     rest.update_call(call["sid"], url=recorder.url + "/second")
-    recorder.wait_for("/second")
+    leg.wait_heard("Moved")
     rest.update_call(call["sid"], twiml="<Response><Say>Inline</Say><Hangup/></Response>")
     leg.wait_for("completed")
     assert leg.heard == ["Hello", "Moved", "Inline"]

@@ -246,3 +246,27 @@ def test_a_conference_of_three(emulator, recorder):
     customer.wait_for("completed")
     interpreter.wait_for("completed")
     assert customer.heard[-1] == "Conference over"
+
+
+def test_click_to_call_rings_the_adviser_then_the_customer_with_amd(emulator, recorder):
+    # https://www.twilio.com/docs/voice/twiml/number (machineDetection, amdStatusCallback),
+    # https://www.twilio.com/docs/voice/twiml/dial#answeronbridge; the adviser first, by REST
+    recorder.answer("/adviser", R(
+        '<Dial callerId="+44800100900" answerOnBridge="true" action="/dialled">'
+        '<Number statusCallback="/customer" statusCallbackEvent="initiated ringing answered '
+        'completed" machineDetection="DetectMessageEnd" amdStatusCallback="/amd">'
+        '+441134960456</Number></Dial>'))
+    emulator.endpoint("client:adviser_7", "answer")
+    emulator.endpoint("+441134960456", "answer", answered_by="machine_start")
+    adviser = emulator.leg(emulator.rest().create_call(
+        to="client:adviser_7", from_="+44800100900", url=recorder.url + "/adviser")["sid"])
+    adviser.wait_for("bridged")
+    [amd] = recorder.wait_for("/amd")
+    assert amd["AnsweredBy"] == "machine_start" and amd["ParentCallSid"] == adviser.sid
+    customer_sid = amd["CallSid"]
+    assert emulator.rest().fetch_call(customer_sid)["from"] == "+44800100900"
+    emulator.leg(customer_sid).hang_up()
+    dialled = recorder.wait_for("/dialled")[0]
+    assert (dialled["DialCallStatus"], dialled["DialCallSid"]) == ("completed", customer_sid)
+    assert [e["CallStatus"] for e in recorder.wait_for("/customer", 4)] == \
+        ["queued", "ringing", "in-progress", "completed"]

@@ -1,8 +1,9 @@
 """The phone journey on the keypad alone (assistant off), through real Redis and the database.
 
-Every plan action is carried out: queue (with wait messages and a callback instead), warm transfer
-(accepted, not answered, declined, customer hangs up), cold transfer (caller ID and withheld),
-signposts, out of hours; and the timeline records each step.
+Every plan action is carried out: queue (with wait messages and a callback instead), cold transfer
+(caller ID and withheld), signposts, out of hours; and the timeline records each step. Whole calls
+with the queue answered and warm transfers (accepted, not answered, declined, customer hangs up)
+run through the Twilio emulator in test_voice_emulator.py.
 """
 
 from __future__ import annotations
@@ -45,24 +46,6 @@ def test_without_the_assistant_the_call_starts_on_the_keypad(weekday):
     assert heard[0].startswith("Welcome to the National Careers Service")
     assert heard[-1].startswith(AGE_PROMPT)
     assert kinds(weekday, call.call_sid) == ["started"]
-
-
-def test_young_person_is_queued_for_the_young_peoples_team(weekday):  # 001:5.2, 5.4
-    call = new_call(weekday)
-    call.start()
-    assert call.press("16")[-1].startswith(NEED_MENU)
-    heard = call.press("2")
-    assert "I will put you through to an adviser in the contact centre." in heard
-    assert "You are number 1 in the queue." in heard
-    assert "The expected wait is about 2 minutes." in heard  # AvgQueueTime 150 s, said plainly
-    assert call_state(weekday, call.call_sid)["plan"]["queue"] == "young_people"
-    call.adviser_answers_queue(queue_time=25)
-    assert call.ended
-    timeline = events(weekday, call.call_sid)
-    assert [k for k, _ in timeline] == [
-        "started", "customer_said", "customer_said", "triaged", "enqueued", "answered", "ended"]
-    assert timeline[3][1]["destination"] == "young_people_service"
-    assert timeline[5][1]["queue_time"] == 25
 
 
 def test_adult_information_on_the_keypad_signposts_the_website_and_offers_an_adviser(weekday):
@@ -193,44 +176,6 @@ def _advice_call_with_postcode(app, **call_args):
     return call, call.press("2")
 
 
-def test_warm_transfer_accepted(weekday):  # 001:5.3, 001:6.1
-    call, heard = _advice_call_with_postcode(weekday)
-    assert heard[-1].startswith("I am now putting you through to the North West prime contractor")
-    whisper = call.adviser_picks_up()
-    assert whisper[0] == ("A customer from the National Careers Service. The customer is aged 45, "
-                          "wants careers advice, lives in the North West area. "
-                          "Press 1 to accept the call.")
-    call.adviser_presses("1")
-    assert call.ended
-    assert kinds(weekday, call.call_sid)[-3:] == ["transfer_attempted", "transferred", "ended"]
-    assert not _callbacks(weekday)
-
-
-@pytest.mark.parametrize("status", ["no-answer", "busy", "failed"])
-def test_warm_transfer_not_answered_becomes_a_cold_transfer(weekday, status):  # 000:L81
-    call, _ = _advice_call_with_postcode(weekday)
-    heard = call.adviser_does_not_answer(status)
-    assert heard[0].startswith("Sorry, no one at the North West prime contractor could take")
-    call.press("1")
-    assert "will call you back by 5pm tomorrow" in heard_text(call)
-    [callback] = _callbacks(weekday)
-    assert (callback.contractor_id, callback.source) == ("north-west", "cold_transfer")
-    assert dict(events(weekday, call.call_sid))["transfer_failed"]["status"] == status
-
-
-def test_warm_transfer_declined_by_the_adviser_becomes_a_cold_transfer(weekday):
-    call, _ = _advice_call_with_postcode(weekday)
-    call.adviser_picks_up()
-    heard = call.adviser_presses(None)
-    assert heard[0].startswith("Sorry, no one at the North West prime contractor")
-
-
-def test_customer_hanging_up_during_the_transfer_is_recorded(weekday):
-    call, _ = _advice_call_with_postcode(weekday)
-    call.hang_up()
-    assert dict(events(weekday, call.call_sid))["abandoned"]["where"] == "transfer"
-
-
 def test_cold_transfer_at_the_weekend_with_a_withheld_number(settings, redis_client):
     app = voice_app(settings, SATURDAY)
     call, heard = _advice_call_with_postcode(app, caller="anonymous")
@@ -259,13 +204,3 @@ def test_out_of_hours_an_adviser_request_offers_a_callback_or_the_website(settin
     call.press("1")
     heard = call.press("1")
     assert "by 10pm tomorrow" in heard[0]  # the end of the contact centre's next opening period
-
-
-def test_the_simulators_accept_picks_up_first_when_the_script_did_not(weekday):
-    from ivr.simulate import _command
-
-    call, _ = _advice_call_with_postcode(weekday)
-    heard = _command(call, "accept")
-    assert heard[0].startswith("[adviser hears] A customer from the National Careers Service.")
-    timeline = dict(events(weekday, call.call_sid))
-    assert "transferred" in timeline

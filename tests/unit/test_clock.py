@@ -57,3 +57,14 @@ def test_the_actions_clock_follows_the_same_rule(monkeypatch):
     assert actions_clock._start_offset({}) == timedelta(0)
     with pytest.raises(RuntimeError, match="production"):
         actions_clock._start_offset({"CLOCK_START": SATURDAY, "APP_ENV": "production"})
+
+
+def test_processes_of_one_make_run_share_one_timeline(monkeypatch):
+    # make run sets CLOCK_STARTED_AT: a process started later is as far on as the first.
+    monkeypatch.setenv("CLOCK_STARTED_AT", f"{time.time() - 60:.3f}")
+    clock.start(datetime(2026, 3, 7, 10, tzinfo=UTC))
+    assert abs(clock.now() - datetime(2026, 3, 7, 10, 1, tzinfo=UTC)) < timedelta(seconds=2)
+    offset = actions_clock._start_offset({"CLOCK_START": SATURDAY,
+                                          "CLOCK_STARTED_AT": f"{time.time() - 60:.3f}"})
+    assert abs(datetime.now(UTC) + offset - datetime(2026, 3, 7, 10, 1, tzinfo=UTC)) < \
+        timedelta(seconds=2)
