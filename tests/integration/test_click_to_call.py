@@ -1,6 +1,6 @@
 """Click-to-call through the app: signed Twilio webhooks in, TwiML out, outcomes from callbacks.
 
-The REST side is a recording stand-in for TwilioRest (tests/support/fake_twilio.py); every
+The REST side is a recording stand-in for TwilioRest (tests/support/recording_twilio.py); every
 webhook is posted signed, with Twilio's parameter names, as Twilio posts it.
 """
 
@@ -19,7 +19,7 @@ from models.contacts import open_contact, timeline
 from routing import callback_dials as dials
 from routing import callback_live
 from routing import callbacks as cb
-from tests.support.fake_twilio import FakeTwilio
+from tests.support.recording_twilio import FakeTwilio
 from tests.support.twilio import BASE_URL, WEEKDAY_MORNING, sign, voice_app
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from models.contacts import open_contact, record_event
 from routing import callbacks as cb
 from tests.support.console import csrf_token, signed_in
-from tests.support.fake_twilio import FakeTwilio
+from tests.support.recording_twilio import FakeTwilio
 from tests.support.twilio import BASE_URL, sign, voice_app
 
 NOW = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)  # a Monday morning
