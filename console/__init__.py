@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
+    from console import worklist
+
+    worklist.init_app(app)
 
 
 def register(app: Flask, blueprint: Blueprint) -> None:

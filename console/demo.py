@@ -17,9 +17,9 @@ DEMO_ACCOUNTS = (
     {"username": "supervisor", "role": "supervisor", "password": "Supervisor-demo-1"},
     {"username": "admin", "role": "admin", "password": "Admin-demo-1"},
     {"username": "northwest", "role": "contractor_adviser", "password": "Northwest-demo-1",
-     "contractor": "north-west"},
+     "contractor": "north-west", "endpoint": "+441614960101"},
     {"username": "london", "role": "contractor_adviser", "password": "London-demo-1",
-     "contractor": "london"},
+     "contractor": "london", "endpoint": "+442079460101"},
 )
 
 

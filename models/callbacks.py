@@ -14,7 +14,7 @@ from typing import Any
 
 import phonenumbers
 from pydantic import field_validator, model_validator
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.timestamps import UTCDateTime
@@ -22,7 +22,13 @@ from models.timestamps import UTCDateTime
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "claimed")
 SOURCES = ("cold_transfer", "customer_request", "out_of_hours")
-OUTCOMES = ("reached", "no_answer", "busy", "voicemail", "wrong_number")
+OUTCOMES = ("reached", "no_answer", "busy", "voicemail", "wrong_number", "failed")
+# Unsuccessful outcomes that leave the callback open for another try (up to MAX_ATTEMPTS).
+RETRY_OUTCOMES = ("no_answer", "busy", "voicemail", "failed")
+# The worker's marks on an open callback: due within the hour, then overdue (004:L912).
+ALERTS = ("due_soon", "overdue")
+# A click-to-call's life: the adviser's phone rings, then the customer's, then it ends.
+DIAL_STATES = ("ringing_adviser", "dialling_customer", "answered", "ended")
 MAX_ATTEMPTS = 3  # the adviser calls back up to three times (000:L29)
 MAX_SUMMARY_CHARS = 4000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -117,6 +123,13 @@ class Callback(CallbackBase, table=True):
         Index("ix_callback_queue_due", "queue_id", "status", "due_at", "id"),
         Index("ix_callback_status_due", "status", "due_at", "id"),
         Index("ix_callback_status_lease", "status", "lease_expires_at"),
+        # Worklist pages: one owner's open callbacks soonest due first (migration 0006).
+        Index("ix_callback_open_contractor_due", "contractor_id", "due_at", "id",
+              postgresql_where=text("status IN ('pending', 'claimed')"),
+              sqlite_where=text("status IN ('pending', 'claimed')")),
+        Index("ix_callback_open_queue_due", "queue_id", "due_at", "id",
+              postgresql_where=text("status IN ('pending', 'claimed')"),
+              sqlite_where=text("status IN ('pending', 'claimed')")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -129,6 +142,8 @@ class Callback(CallbackBase, table=True):
     claim_count: int = 0
     attempt_count: int = 0
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    alert: str | None = Field(default=None, max_length=16)  # set by the worker (ALERTS)
+    alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -139,6 +154,7 @@ class CallbackAttempt(SQLModel, table=True):
         UniqueConstraint("callback_id", "number", name="uq_callback_attempt_number"),
         CheckConstraint(f"number BETWEEN 1 AND {MAX_ATTEMPTS}", name="ck_callback_attempt_number"),
         CheckConstraint(f"outcome IN {OUTCOMES!r}", name="ck_callback_attempt_outcome"),
+        UniqueConstraint("dial_id", name="uq_callback_attempt_dial"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -147,6 +163,32 @@ class CallbackAttempt(SQLModel, table=True):
     staff_id: str = Field(max_length=64)
     outcome: str = Field(max_length=16)
     at: datetime = Field(sa_type=UTCDateTime)
+    outcome_code: str | None = Field(default=None, max_length=32)  # what "reached" achieved
+    # The click-to-call that made this attempt: unique, so one call never counts twice.
+    dial_id: int | None = None
+
+
+class CallbackDial(SQLModel, table=True):
+    """One click-to-call: the adviser's leg rings first, then the customer's (Twilio call SIDs)."""
+
+    __tablename__ = "callback_dial"
+    __table_args__ = (
+        CheckConstraint(f"state IN {DIAL_STATES!r}", name="ck_callback_dial_state"),
+        Index("ix_callback_dial_callback", "callback_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    callback_id: int = Field(foreign_key="callback.id", ondelete="CASCADE")
+    token: str = Field(max_length=32, unique=True)  # names the dial in webhook URLs
+    staff_id: str = Field(max_length=64)
+    state: str = Field(default="ringing_adviser", max_length=20)
+    adviser_call_sid: str | None = Field(default=None, max_length=64)
+    customer_call_sid: str | None = Field(default=None, max_length=64)
+    answered_by: str | None = Field(default=None, max_length=32)  # Twilio's AnsweredBy
+    # How it ended: an attempt outcome, or adviser_unavailable / adviser_hung_up (no attempt).
+    result: str | None = Field(default=None, max_length=32)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class AttemptPublic(SQLModel):
@@ -156,6 +198,7 @@ class AttemptPublic(SQLModel):
     staff_id: str
     outcome: str
     at: datetime
+    outcome_code: str | None = None
 
 
 class CallbackPublic(CallbackBase):
@@ -171,4 +214,6 @@ class CallbackPublic(CallbackBase):
     claim_count: int
     attempt_count: int
     finished_at: datetime | None
+    alert: str | None = None
+    alerted_at: datetime | None = None
     attempts: list[AttemptPublic] = []

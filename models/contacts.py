@@ -55,6 +55,12 @@ class EventKind(StrEnum):
     CALLBACK_CLAIMED = "callback_claimed"
     CALLBACK_ATTEMPTED = "callback_attempted"
     CALLBACK_COMPLETED = "callback_completed"
+    CALLBACK_RELEASED = "callback_released"  # given back unworked, or its lease lapsed
+    CALLBACK_DIALLED = "callback_dialled"  # a click-to-call: each leg's progress
+    CALLBACK_FAILED = "callback_failed"  # three unsuccessful attempts, or a wrong number
+    CALLBACK_CANCELLED = "callback_cancelled"
+    CALLBACK_DUE_SOON = "callback_due_soon"  # raised by the worker (004:L912)
+    CALLBACK_OVERDUE = "callback_overdue"
     STAFF_NOTE = "staff_note"
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)
     OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept

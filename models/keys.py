@@ -74,6 +74,16 @@ FIGURES_REACHED = PREFIX + "fig:reached:{date}"
 # Safeguarding alerts for supervisors (003:L211): a Redis stream, one entry per concern raised
 # on any channel; fields in routing/safeguarding_alerts.py. Never a transcript.
 SAFEGUARDING_ALERTS = PREFIX + "alerts:safeguarding"
+# The same per owner (a contractor or queue id): a hash of owner id -> JSON {"pending",
+# "due_within_hour", "overdue", "failed_today"}, for the supervisor's dashboard and the worklists.
+CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
+# Streams of callback changes for live pages, ids and codes only (never personal data): every
+# change, for supervisors, and one stream per audience, "contractor:ID" or "contact-centre", so a
+# page follows only what its viewer may see. Fields event="callback", data=JSON {"callback_id",
+# "owner" ("contractor:ID" or "queue:ID"), "kind" (created, claimed, released, attempted,
+# completed, failed, due_soon, overdue, dialling, call_update)}.
+CALLBACK_EVENTS = PREFIX + "callbacks:events"
+CALLBACK_EVENTS_FOR = PREFIX + "callbacks:events:{audience}"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -13,10 +13,17 @@ API (every function is keyword-only, takes an explicit Session, returns Callback
     claim_next(*, session, staff_id, lease_seconds=300, contractor_id=None, queue_id=None, now=None)
         Atomically claims the callback due first (or None): pending and available, or claimed with
         an expired lease. Two claimers never get the same one while a lease runs.
+    claim_callback(*, session, callback_id, staff_id, lease_seconds=300, now=None)
+        Claims that one callback (an adviser opens it) when it is free, its lease has lapsed or
+        it is already theirs (the lease is renewed); returns it either way, so the caller can
+        show someone else's claim, which is never taken before it lapses.
     extend_lease(*, session, callback_id, staff_id, lease_seconds=300, now=None)
-    record_attempt(*, session, callback_id, staff_id, outcome, now=None, retry_after_seconds=3600)
+    record_attempt(*, session, callback_id, staff_id, outcome, now=None, retry_after_seconds=3600,
+                   outcome_code=None, dial_id=None)
         outcome: reached (-> completed) | wrong_number (-> failed) | no_answer | busy | voicemail
-        (-> pending again after retry_after_seconds; the third unsuccessful attempt -> failed).
+        | failed (-> pending again after retry_after_seconds; the third unsuccessful attempt ->
+        failed). dial_id: the click-to-call that made it; a second attempt for one dial is a
+        retry and changes nothing.
     complete(*, session, callback_id, staff_id, now=None)
     release(*, session, callback_id, staff_id, now=None)      give it back unworked
     cancel(*, session, callback_id, now=None)                 e.g. the customer no longer needs it
@@ -24,16 +31,16 @@ API (every function is keyword-only, takes an explicit Session, returns Callback
     list_pending(*, session, contractor_id=None, queue_id=None, limit=100) -> list[CallbackPublic]
 
 Errors: CallbackError (bad input; ValueError) and CallbackConflict (not yours, or already finished).
+Every step is written to the contact's timeline in the same transaction (routing.callback_events).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, select, union_all, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from config import clock
@@ -47,9 +54,11 @@ from models.callbacks import (
     CallbackCreate,
     CallbackPublic,
 )
+from models.contacts import EventKind
 from models.redaction import redact, redact_value
 from models.statements import insert_ignoring_sql, row_params
-from models.timestamps import UTCDateTime
+from routing.callback_events import note
+from routing.callback_sql import claim_statement, lock_for_write
 from triage.postcodes import normalise
 
 # Every column a new callback is written with: all but the id, which the database assigns.
@@ -90,7 +99,7 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         "status": "pending", "created_at": now, "updated_at": now,
         "available_at": max(now, not_before.astimezone(UTC)) if not_before else now,
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
-        "finished_at": None,
+        "finished_at": None, "alert": None, "alerted_at": None,
     }
     statement = insert_ignoring_sql(Callback.__table__, _COLUMNS, ("contact_key",))
     inserted = session.connection().execute(statement, row_params(_COLUMNS, [values]))
@@ -111,8 +120,8 @@ def claim_next(*, session: Session, staff_id: str, lease_seconds: int = 300,
     if lease_seconds <= 0:
         raise CallbackError("lease_seconds must be positive")
     now = _now(now)
-    _lock_for_write(session)
-    statement = _claim_statement(contractor_id is not None, queue_id is not None)
+    lock_for_write(session)
+    statement = claim_statement(contractor_id is not None, queue_id is not None)
     params = {"now": now, "staff_id": staff_id, "owner_contractor": contractor_id,
               "owner_queue": queue_id, "lease_until": now + timedelta(seconds=lease_seconds)}
     claimed = session.connection().execute(statement, params).mappings().one_or_none()
@@ -122,6 +131,35 @@ def claim_next(*, session: Session, staff_id: str, lease_seconds: int = 300,
     # Most claims are first tries: skip the attempts query when there can be none.
     earlier = _attempts(session, claimed["id"]) if claimed["attempt_count"] else []
     result = CallbackPublic(**claimed, attempts=earlier)
+    _note_claim(session, result, now)
+    session.commit()
+    return result
+
+
+def claim_callback(*, session: Session, callback_id: int, staff_id: str, lease_seconds: int = 300,
+                   now: datetime | None = None) -> CallbackPublic:
+    """Claim this callback if it is free, lapsed or already ours; return it, claimed or not."""
+    if lease_seconds <= 0:
+        raise CallbackError("lease_seconds must be positive")
+    now = _now(now)
+    lock_for_write(session)
+    row = session.get(Callback, callback_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        session.rollback()
+        raise CallbackError(f"no callback {callback_id}")
+    ours = row.status == "claimed" and row.claimed_by == staff_id
+    free = (row.status == "pending" and row.available_at <= now) or (
+        row.status == "claimed" and row.lease_expires_at is not None
+        and row.lease_expires_at <= now)
+    if ours or free:
+        if not ours:
+            row.status, row.claimed_by, row.claim_count = "claimed", staff_id, row.claim_count + 1
+        row.lease_expires_at, row.updated_at = now + timedelta(seconds=lease_seconds), now
+        session.add(row)
+        session.flush()
+    result = _public(row, _attempts(session, callback_id))
+    if free and not ours:
+        _note_claim(session, result, now)
     session.commit()
     return result
 
@@ -135,15 +173,22 @@ def extend_lease(*, session: Session, callback_id: int, staff_id: str, lease_sec
 
 
 def record_attempt(*, session: Session, callback_id: int, staff_id: str, outcome: str,
-                   now: datetime | None = None, retry_after_seconds: int = 3600) -> CallbackPublic:
+                   now: datetime | None = None, retry_after_seconds: int = 3600,
+                   outcome_code: str | None = None, dial_id: int | None = None) -> CallbackPublic:
     """Record one try at reaching the customer; the outcome decides the next status."""
     if outcome not in OUTCOMES:
         raise CallbackError(f"outcome must be one of {', '.join(OUTCOMES)}")
+    if outcome_code is not None and outcome != "reached":
+        raise CallbackError("an outcome code goes only with reached")
     now = _now(now)
+    if dial_id is not None and _dial_counted(session, dial_id):
+        session.rollback()
+        return get_callback(session=session, callback_id=callback_id)
     row = _claimed_row(session, callback_id, staff_id)
     number = row.attempt_count + 1
     session.add(CallbackAttempt(callback_id=callback_id, number=number, staff_id=staff_id,
-                                outcome=outcome, at=now))
+                                outcome=outcome, at=now, outcome_code=outcome_code,
+                                dial_id=dial_id))
     row.attempt_count, row.updated_at = number, now
     if outcome == "reached":
         _finish(row, "completed", now)
@@ -155,6 +200,10 @@ def record_attempt(*, session: Session, callback_id: int, staff_id: str, outcome
     session.add(row)
     session.flush()
     result = _public(row, _attempts(session, callback_id))
+    note(session, row, EventKind.CALLBACK_ATTEMPTED, f"attempt-{number}", now, number=number,
+         outcome=outcome, outcome_code=outcome_code, staff_id=staff_id,
+         next_try=row.available_at.isoformat() if row.status == "pending" else None)
+    _note_finish(session, row, now, staff_id)
     session.commit()
     return result
 
@@ -167,6 +216,7 @@ def complete(*, session: Session, callback_id: int, staff_id: str,
     if row.status != "completed":
         _finish(row, "completed", now)
         session.add(row)
+        _note_finish(session, row, now, staff_id)
     session.flush()
     result = _public(row, _attempts(session, callback_id))
     session.commit()
@@ -177,20 +227,28 @@ def release(*, session: Session, callback_id: int, staff_id: str,
             now: datetime | None = None) -> CallbackPublic:
     """Give a claimed callback back so someone else can take it now."""
     now = _now(now)
-    return _change_claimed(session, callback_id, staff_id, status="pending", claimed_by=None,
-                           lease_expires_at=None, updated_at=now)
+    row = _claimed_row(session, callback_id, staff_id)
+    note(session, row, EventKind.CALLBACK_RELEASED, f"release-{row.claim_count}", now,
+         staff_id=staff_id)
+    row.status, row.claimed_by, row.lease_expires_at, row.updated_at = "pending", None, None, now
+    session.add(row)
+    session.flush()
+    result = _public(row, _attempts(session, callback_id))
+    session.commit()
+    return result
 
 
 def cancel(*, session: Session, callback_id: int, now: datetime | None = None) -> CallbackPublic:
     """Cancel an open callback; cancelling twice is harmless, a finished one cannot be."""
     now = _now(now)
-    _lock_for_write(session)
+    lock_for_write(session)
     row = session.get(Callback, callback_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise CallbackError(f"no callback {callback_id}")
     if row.status in OPEN_STATUSES:
         _finish(row, "cancelled", now)
         session.add(row)
+        note(session, row, EventKind.CALLBACK_CANCELLED, "cancelled", now)
     elif row.status != "cancelled":
         session.rollback()
         raise CallbackConflict(f"callback {callback_id} is already {row.status}")
@@ -231,7 +289,7 @@ def _change_claimed(session: Session, callback_id: int, staff_id: str,
 def _claimed_row(session: Session, callback_id: int, staff_id: str,
                  finished_ok: str | None = None) -> Callback:
     """The row locked for update, provided `staff_id` holds the claim; else CallbackConflict."""
-    _lock_for_write(session)
+    lock_for_write(session)
     row = session.get(Callback, callback_id, with_for_update=True, populate_existing=True)
     if row is None:
         session.rollback()
@@ -246,50 +304,25 @@ def _finish(row: Callback, status: str, now: datetime) -> None:
     row.status, row.finished_at, row.updated_at, row.lease_expires_at = status, now, now, None
 
 
-def _lock_for_write(session: Session) -> None:
-    """On SQLite take the write lock first (BEGIN IMMEDIATE), so read-then-write is atomic."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _note_claim(session: Session, claimed: CallbackPublic, now: datetime) -> None:
+    row = Callback(id=claimed.id, contact_key=claimed.contact_key)
+    note(session, row, EventKind.CALLBACK_CLAIMED, f"claim-{claimed.claim_count}", now,
+         staff_id=claimed.claimed_by, attempts_so_far=claimed.attempt_count)
 
 
-@lru_cache(maxsize=4)
-def _claim_statement(by_contractor: bool, by_queue: bool) -> Any:
-    """The claim as one UPDATE … RETURNING, built once per kind of owner filter.
-
-    Why once: a statement object reused keeps its cache key, which SQLAlchemy otherwise
-    recomputes on every claim at more cost than the database's work.
-    """
-    table = Callback.__table__
-    now = bindparam("now", type_=UTCDateTime())
-    owner = []
-    if by_contractor:
-        owner.append(table.c.contractor_id == bindparam("owner_contractor"))
-    if by_queue:
-        owner.append(table.c.queue_id == bindparam("owner_queue"))
-    # The first due of each claimable kind, each read in (owner, status, due_at, id) index order
-    # so a claim costs the same however long the backlog; an OR of the two would sort them all.
-    fresh = _first_due(table, table.c.status == "pending", table.c.available_at <= now, *owner)
-    lapsed = _first_due(table, table.c.status == "claimed", table.c.lease_expires_at <= now,
-                        *owner)
-    candidates = union_all(select(fresh.c.id, fresh.c.due_at),
-                           select(lapsed.c.id, lapsed.c.due_at)).subquery("candidates")
-    pick = (select(candidates.c.id).order_by(candidates.c.due_at, candidates.c.id).limit(1)
-            .scalar_subquery())
-    return (update(table).where(table.c.id == pick)
-            .values(status="claimed", claimed_by=bindparam("staff_id"), updated_at=now,
-                    lease_expires_at=bindparam("lease_until", type_=UTCDateTime()),
-                    claim_count=table.c.claim_count + 1)
-            .returning(*table.c))
+def _note_finish(session: Session, row: Callback, now: datetime, staff_id: str) -> None:
+    if row.status == "completed":
+        note(session, row, EventKind.CALLBACK_COMPLETED, "completed", now, staff_id=staff_id)
+    elif row.status == "failed":
+        # Shown to the supervisor: the promise could not be kept (004:L912).
+        note(session, row, EventKind.CALLBACK_FAILED, "failed", now, staff_id=staff_id,
+             attempts=row.attempt_count)
 
 
-def _first_due(table: Any, *conditions: Any) -> Any:
-    """The claimable callback due first under `conditions`, locked, skipping those locked."""
-    return (select(table.c.id, table.c.due_at).where(*conditions)
-            .order_by(table.c.due_at, table.c.id).limit(1)
-            .with_for_update(skip_locked=True).subquery())
+def _dial_counted(session: Session, dial_id: int) -> bool:
+    """Whether click-to-call `dial_id` already made an attempt (a retried webhook)."""
+    found = session.scalars(select(CallbackAttempt.id).where(CallbackAttempt.dial_id == dial_id))
+    return found.first() is not None
 
 
 def _owner_filters(contractor_id: str | None, queue_id: str | None) -> list[Any]:

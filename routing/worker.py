@@ -1,10 +1,11 @@
 """The worker: keeps an eye on callback due times and purges expired personal data.
 
 Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis
-for the live pages and warns when any are overdue, so a promised callback is never forgotten
-(004:L912), and rolls the figure counters up into the management-information table. Once a
-day it runs the retention purge (001:29.1). It writes counts to the log, never personal data.
-`python -m routing.worker [--once]`.
+for the live pages and warns when any are overdue, and raises each callback once when it falls
+due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
+is never forgotten (004:L912); it rolls the figure counters up into the management-information
+table. Once a day it runs the retention purge (001:29.1). It writes counts to the log, never
+personal data. `python -m routing.worker [--once]`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from models.records_cli import tracker_redis
 from models.redis import connect
 from models.retention import LAST_RUN_STATE, purge_expired
 from models.service_state import get_state
+from routing.callback_config import load_rules
+from routing.callback_watch import watch
 from routing.figure_definitions import load_definitions
 from routing.rollup import rollup
 
@@ -82,6 +85,7 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
     now = now or clock.now()
     summarise_callbacks(engine=engine, redis=redis, now=now)
     rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
+    watch(engine=engine, redis=redis, now=now, due_soon_minutes=load_rules().due_soon_minutes)
     if retention_due(engine=engine, now=now):
         run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days,
                       redis=redis, log_dir=log_dir)

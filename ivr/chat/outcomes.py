@@ -19,7 +19,7 @@ import phonenumbers
 from ivr import figures
 from models.contacts import EventKind
 from models.db import session_scope
-from routing import hours
+from routing import callback_live, hours
 from routing.callbacks import CallbackError, create_callback
 from routing.plan import Plan, plan
 from triage import Decision
@@ -118,6 +118,7 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
     except CallbackError:
         turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
         return
+    callback_live.announce(service.store.redis, callback, "created")
     turn.record(EventKind.CALLBACK_CREATED, detail={
         "callback_id": callback.id, "due": due.isoformat(), "source": wanted["source"],
         "owner": wanted.get("contractor_id") or wanted.get("queue_id")})

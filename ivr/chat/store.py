@@ -84,7 +84,7 @@ class ChatStore:
 
     @property
     def redis(self) -> redis.Redis:
-        """The connection this store uses (the safeguarding alerts share it)."""
+        """The connection this store uses (safeguarding alerts and callback updates share it)."""
         return self._redis
 
     def create(self, contact_key: str, *, session_id: str | None = None) -> ChatSession:

@@ -17,7 +17,7 @@ from ivr.voice.call import Call
 from ivr.voice.spoken import by_when, digits, summary_record
 from ivr.voice.state import CALLBACK
 from models.db import session_scope
-from routing import hours
+from routing import callback_live, hours
 from routing.callbacks import create_callback
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ def _store(call: Call, number: str) -> str:
         log.error("callback could not be stored: %s", type(error).__name__)
         return call.finish([call.prompt("callback_unavailable")])
     state.outcome = "callback"
+    callback_live.announce(call.services.redis, created, "created")
     call.timeline.record("callback_created", event_id="callback_created", detail={
         "callback_id": created.id, "due": created.due_at.isoformat(), "source": pending["source"],
         **owner})

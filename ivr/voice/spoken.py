@@ -91,4 +91,7 @@ def summary_record(facts: dict[str, Any], decision: dict[str, Any] | None) -> di
         result["destination"] = decision.get("destination")
         result["offer_face_to_face"] = decision.get("offer_face_to_face", False)
         result["reasons"] = list(decision.get("reasons") or [])
+        # The offender group never leaves the call (001:20.2); the rest guide the adviser.
+        result["priority_groups"] = [g for g in decision.get("priority_groups") or []
+                                     if g != "non_community"]
     return result

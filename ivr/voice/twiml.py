@@ -136,3 +136,22 @@ def conference(texts: Iterable[str], room: str, *, speech: Speech, beep: bool = 
     dial.conference(room, beep=beep, start_conference_on_enter=True,
                     end_conference_on_exit=end_on_exit)
     return str(response)
+
+
+def dial_customer(texts: Iterable[str], number: str, *, caller_id: str, action: str,
+                  status_callback: str, amd_status_callback: str, machine_detection: str,
+                  ring_seconds: int, speech: Speech) -> str:
+    """Click-to-call, on the adviser's leg: tell them, then ring the customer from the service's
+    number, with answering-machine detection and status callbacks on the customer's leg.
+
+    answerOnBridge keeps the adviser hearing ringing (not silence) until the customer answers.
+    """
+    response = VoiceResponse()
+    _say(response, texts, speech)
+    dial = response.dial(caller_id=caller_id, answer_on_bridge=True, action=action,
+                         method="POST", timeout=ring_seconds)
+    dial.number(number, status_callback=status_callback, status_callback_method="POST",
+                status_callback_event="initiated ringing answered completed",
+                machine_detection=machine_detection, amd_status_callback=amd_status_callback,
+                amd_status_callback_method="POST")
+    return str(response)
