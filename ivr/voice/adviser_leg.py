@@ -59,7 +59,9 @@ def whisper_line(state: CallState, waited_seconds: float) -> str:
     parts = ["young person" if young else "adult"]
     if isinstance(age, int):
         parts.append(str(age))
-    parts.append(NEED_WORDS.get(facts.get("need"), "need not given"))
+    if facts.get("need") or not young:
+        # A young person's every need goes to the same team, so they are not asked it (001:5.2).
+        parts.append(NEED_WORDS.get(facts.get("need"), "need not given"))
     if decision.get("destination") == "safeguarding" or (state.plan or {}).get(
             "queue") == "safeguarding":
         parts.insert(0, "urgent, safeguarding")

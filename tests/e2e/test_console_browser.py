@@ -93,8 +93,7 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(brow
     # A 16-year-old phones for advice and waits in the young people's queue.
     customer = live.emulator.phone()
     customer.settle()
-    customer.press("16")
-    customer.press("2")
+    customer.press("16")  # a young person is not asked their need: queued at once (001:5.2)
     ringing = live.emulator.ringing("client:sam")
     pop = desk.locator("#pop")
     expect(pop).to_be_visible()
@@ -102,7 +101,7 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(brow
     expect(desk.locator("#pop-facts")).to_contain_text("age: 16")
     expect(desk.locator("#pop-destination")).to_have_text("young people service")
     expect(status).to_have_text("Busy")
-    assert "young person, 16, advice" in " ".join(ringing.answer())
+    assert "young person, 16, waited" in " ".join(ringing.answer())
     ringing.press("1")
     customer.wait_for("conference")
     no_serious_findings(desk)

@@ -26,6 +26,11 @@ def test_whisper_for_an_adult_in_another_language_and_safeguarding_first():
         "urgent, safeguarding, adult, need not given")
 
 
+def test_a_young_person_is_not_said_to_lack_a_need_they_were_never_asked():  # 001:5.2
+    line = whisper_line(_state({"age": 15}, "young_people_service"), 65)
+    assert line == "young person, 15, waited 1 minute"
+
+
 def test_an_18_year_old_jobcentre_plus_customer_is_an_adult():  # 001:5.3
     line = whisper_line(_state({"age": 18, "jobcentre_plus_claimant": True, "need": "advice"}), 0)
     assert line.startswith("adult, 18")
