@@ -18,6 +18,8 @@ CALLBACKS_DUE = PREFIX + "callbacks:due"
 CALLBACK_LEASE = PREFIX + "callback:{callback_id}:lease"
 # The worker's latest count of open callbacks (pending, overdue, lapsed leases) for live pages.
 CALLBACKS_SUMMARY = PREFIX + "callbacks:summary"
+# Leases that let one of several worker replicas do a duty (summary, retention) at a time.
+WORKER_LEASE = PREFIX + "worker:{duty}:lease"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -3,7 +3,10 @@
 Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis
 for the live pages and warns when any are overdue, so a promised callback is never forgotten
 (004:L912). Once a day it runs the retention purge (001:29.1). It writes counts to the log,
-never personal data. `python -m routing.worker [--once]`.
+never personal data. `python -m routing.worker [--once] [--heartbeat-file PATH]`.
+
+Several replicas may run: each duty is done under a Redis lease (`Leases`), so one replica does a
+round's summary and only one ever purges, while the others stand by for the next round.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import logging
 import signal
 import sys
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import redis as redis_lib
 import sqlalchemy as sa
@@ -30,6 +35,27 @@ from models.service_state import get_state
 
 log = logging.getLogger("routing.worker")
 RETENTION_EVERY = timedelta(days=1)
+# Longer than any purge takes; a replica that dies mid-purge delays the next one by this much.
+RETENTION_LEASE_SECONDS = 3600
+# Deletes the lease only if it is still ours (it may have lapsed and been taken by another).
+_GIVE_BACK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+class Leases:
+    """Redis leases that let exactly one of several worker replicas do a duty at a time."""
+
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self._redis = redis
+
+    def take(self, duty: str, seconds: float) -> str | None:
+        """A token if this replica now holds `duty` for `seconds`, else None."""
+        token = uuid.uuid4().hex
+        lease = keys.key(keys.WORKER_LEASE, duty=duty)
+        return token if self._redis.set(lease, token, nx=True, px=int(seconds * 1000)) else None
+
+    def give_back(self, duty: str, token: str) -> None:
+        """Release `duty` early, if the lease is still ours."""
+        self._redis.eval(_GIVE_BACK, 1, keys.key(keys.WORKER_LEASE, duty=duty), token)
 
 
 def summarise_callbacks(*, engine: Engine, redis: redis_lib.Redis, now: datetime) -> dict[str, int]:
@@ -70,12 +96,27 @@ def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: date
 
 
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
-         retention_days: int, now: datetime | None = None) -> None:
-    """One round of the worker's duties."""
+         retention_days: int, now: datetime | None = None, leases: Leases | None = None,
+         interval: float = 30.0) -> None:
+    """One round of the worker's duties (under `leases` when several replicas run)."""
     now = now or datetime.now(UTC)
-    summarise_callbacks(engine=engine, redis=redis, now=now)
-    if retention_due(engine=engine, now=now):
-        run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days)
+    # The summary lease is left to lapse: across replicas the counts are taken about once an
+    # interval, whichever replica's round comes first.
+    if leases is None or leases.take("summary", interval * 0.8):
+        summarise_callbacks(engine=engine, redis=redis, now=now)
+    if not retention_due(engine=engine, now=now):
+        return
+    token = leases.take("retention", RETENTION_LEASE_SECONDS) if leases else ""
+    if leases is not None and token is None:
+        return  # another replica is purging
+    try:
+        # Checked again under the lease: another replica may have just finished a purge.
+        if leases is None or retention_due(engine=engine, now=now):
+            run_retention(engine=engine, trackers=trackers, now=now,
+                          retention_days=retention_days)
+    finally:
+        if leases is not None and token:
+            leases.give_back("retention", token)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routing.worker")
     parser.add_argument("--once", action="store_true", help="run one round and exit")
     parser.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
+    parser.add_argument("--heartbeat-file", type=Path,
+                        help="touched after every round (a liveness probe reads its age)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -93,18 +136,20 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
-    trackers = tracker_redis(settings)
+    trackers, leases = tracker_redis(settings), Leases(redis)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     while not stop.is_set():
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
-                 retention_days=settings.retention_days)
+                 retention_days=settings.retention_days, leases=leases, interval=args.interval)
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
                 return 1
+        if args.heartbeat_file:
+            args.heartbeat_file.touch()
         if args.once:
             break
         stop.wait(args.interval)
