@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     web_workers: int = 2
     web_threads: int = 32
     log_level: str = "INFO"
+    # text for a terminal; json (one object a line, with the request id) for a log collector.
+    log_format: Literal["text", "json"] = "text"
     retention_days: int = 90
     adviser_secret: str = ""
 

@@ -15,7 +15,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     `extensions` lets tests hand in ready-made connections (engine=, redis=, rasa=).
     """
     settings = settings or load_settings()
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, fmt=settings.log_format, service="app")
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     errors.init_app(app)
+    logs.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
     if settings.voice_enabled:

@@ -24,6 +24,7 @@ import redis as redis_lib
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config.log_format import configure as configure_logs
 from config.settings import SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
@@ -132,9 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(settings.log_level, fmt=settings.log_format, service="worker")
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers, leases = tracker_redis(settings), Leases(redis)
     stop = threading.Event()
