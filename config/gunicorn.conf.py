@@ -1,13 +1,21 @@
-"""gunicorn settings for the app: sizes from the environment, graceful shutdown."""
+"""gunicorn settings for the app: sizes from the environment, graceful shutdown.
+
+`make run` starts two pools from this file behind the events front: GUNICORN_POOL=web (pages,
+chat API) and GUNICORN_POOL=voice (Twilio webhooks), each on a private GUNICORN_BIND address.
+Started alone (no GUNICORN_POOL) it serves everything on PORT, as before.
+"""
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_WORKERS", "2"))
-# Threads keep slow dependencies (Rasa turns) from blocking a whole worker; each open webchat
-# holds one for its live event stream, so there are many.
+pool = os.environ.get("GUNICORN_POOL", "web")
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+prefix = "VOICE" if pool == "voice" else "WEB"
+workers = int(os.environ.get(f"{prefix}_WORKERS", "1" if pool == "voice" else "2"))
+# Threads keep slow dependencies (Rasa turns) from blocking a whole worker. Behind the events
+# front no thread is held by an open webchat; served alone, each live stream holds one.
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "32"))
+threads = int(os.environ.get(f"{prefix}_THREADS", "16" if pool == "voice" else "32"))
+proc_name = f"careers-{pool}"
 # Twilio gives up after 15 s; a request still running after 30 s is stuck.
 timeout = 30
 graceful_timeout = 20

@@ -49,6 +49,27 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64 * 1024
     web_workers: int = 2
     web_threads: int = 32
+    # The phone's own gunicorn pool under `make run`, so chat load never takes a webhook's thread.
+    voice_workers: int = 1
+    voice_threads: int = 16
+    # Set by `make run` for the events front (python -m live): where the two pools listen.
+    front_web_url: str = ""
+    front_voice_url: str = ""
+    # Requests the front lets into the web pool at once (0: its threads); beyond, 503 at once.
+    web_max_inflight: int = 0
+    # Open event streams one front process serves; beyond, 503 with Retry-After.
+    live_max_streams: int = 5000
+    live_stream_seconds: float = 300.0
+    live_keepalive_seconds: float = 15.0
+    # Modules that register renderers for the front (comma-separated).
+    live_renderers: str = "ivr.chat.live"
+    # Webchats active within chat_open_idle_seconds; a new chat beyond chat_max_open gets 503.
+    chat_max_open: int = 4000
+    chat_open_idle_seconds: int = 900
+    # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
+    assistant_max_inflight: int = 8
+    # What a refusal's Retry-After says.
+    retry_after_seconds: int = 30
     log_level: str = "INFO"
     # text for a terminal; json (one object a line, with the request id) for a log collector.
     log_format: Literal["text", "json"] = "text"
@@ -62,7 +83,9 @@ class Settings(BaseSettings):
             raise ValueError("PORT must be between 1 and 65535")
         return value
 
-    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads")
+    @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads",
+                     "voice_workers", "voice_threads", "web_max_inflight", "live_max_streams",
+                     "chat_max_open", "assistant_max_inflight", "retry_after_seconds")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
@@ -134,6 +157,11 @@ class Settings(BaseSettings):
     def effective_twilio_account_sid(self) -> str:
         """The account the REST client acts for; a fixed development SID outside production."""
         return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
+
+    @property
+    def effective_web_max_inflight(self) -> int:
+        """How many requests the front lets into the web pool at once."""
+        return self.web_max_inflight or max(1, self.web_workers * self.web_threads)
 
     @property
     def effective_secret_key(self) -> str:

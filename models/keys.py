@@ -38,3 +38,11 @@ def key(template: str, **parts: object) -> str:
     if any(value in (None, "") for value in parts.values()):
         raise ValueError(f"empty key part for {template}")
     return template.format(**parts)
+
+# Live event streams (live/): every writer of a stream that pages follow publishes the stream's
+# key on this one pub/sub channel, so each events process needs a single subscriber connection.
+STREAM_WAKE = PREFIX + "streams:wake"
+# `make run`'s launcher: one hash field per child process, its status as JSON (see scripts/run.py).
+PROCESSES = PREFIX + "processes"
+# Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
+CHATS_OPEN = PREFIX + "chats:open"

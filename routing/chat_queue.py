@@ -101,9 +101,8 @@ class ChatQueue:
 
     def estimate(self, *, position: int, waited: float, average: float | None) -> int:
         """Seconds left: recent average less time waited, else position × handling ÷ advisers."""
-        if average is not None:
-            return max(0, math.ceil(average - waited))
-        return math.ceil(position * self.handling_seconds / self.advisers)
+        return estimate_wait(position=position, waited=waited, average=average,
+                             handling_seconds=self.handling_seconds, advisers=self.advisers)
 
     def sizes(self) -> dict[str, int]:
         """How many chats wait in each queue."""
@@ -133,3 +132,11 @@ class ChatQueue:
         if queue_id not in self.queue_ids:
             raise ValueError(f"unknown queue {queue_id!r}")
         return keys.key(keys.QUEUE, queue_id=queue_id)
+
+
+def estimate_wait(*, position: int, waited: float, average: float | None,
+                  handling_seconds: float, advisers: int) -> int:
+    """Seconds left: recent average less time waited, else position × handling ÷ advisers."""
+    if average is not None:
+        return max(0, math.ceil(average - waited))
+    return math.ceil(position * handling_seconds / max(1, advisers))

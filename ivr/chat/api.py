@@ -8,6 +8,7 @@ tag); it uses no cookies, the session id being the customer's only credential.
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,10 +19,12 @@ from flask import Response, abort, current_app, jsonify, request
 from ivr.chat import bp
 from ivr.chat.config import ChatConfig, Limit, get_chat_config
 from ivr.chat.conversation import ChatService
-from ivr.chat.events import event_stream, resume_point
+from ivr.chat.events import event_stream
 from ivr.chat.ratelimit import RateLimiter
 from ivr.chat.store import ChatSession, ChatStore
 from ivr.connections import get_engine, get_rasa, get_redis
+from live import flask as live_flask
+from models import keys
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
 from routing.directory import QUEUE_IDS
@@ -52,13 +55,20 @@ def _now() -> datetime:
 
 
 def chat_events(session_id: str) -> Response:
-    """The server-sent event response for one chat (used by the customer's and adviser's pages)."""
+    """The server-sent event response for one chat (used by the customer's and adviser's pages).
+
+    Behind the events front this hands the stream over (no thread held); otherwise it streams.
+    """
     config, clock = get_chat_config(), chat_clock()
-    after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    stream = event_stream(chat_store(config), chat_queue(config), config, session_id, after,
-                          clock=lambda: clock().timestamp())
-    return Response(stream, mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    params = {"session_id": session_id, "handling_seconds": config.handling_seconds,
+              "advisers": config.advisers, "clock_offset": clock().timestamp() - time.time()}
+
+    def in_process(after: str):
+        return event_stream(chat_store(config), chat_queue(config), config, session_id, after,
+                            clock=lambda: clock().timestamp())
+
+    return live_flask.stream(get_redis(), keys.key(keys.CHAT_EVENTS, session_id=session_id),
+                             renderer="chat", params=params, fallback=in_process)
 
 
 def chat_service() -> ChatService:

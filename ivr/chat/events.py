@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from ivr.chat.config import ChatConfig
 from ivr.chat.store import ChatStore
-from routing.chat_queue import ChatQueue
+from live.sse import resume_point
+from routing.chat_queue import ChatQueue, QueuePlace
 
-_STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
-
-
-def resume_point(last_event_id: str | None) -> str:
-    """Where to start reading: after a well-formed Last-Event-ID, else from the beginning."""
-    return last_event_id if last_event_id and _STREAM_ID.match(last_event_id) else "0"
+__all__ = ["event_stream", "frame", "queue_frame", "resume_point"]
 
 
 def event_stream(store: ChatStore, queue: ChatQueue, config: ChatConfig, session_id: str,
@@ -49,9 +44,7 @@ def event_stream(store: ChatStore, queue: ChatQueue, config: ChatConfig, session
                 minutes = math.ceil(place.estimated_wait_seconds / 60)
                 if (place.position, minutes) != last_place:
                     last_place = (place.position, minutes)
-                    yield _event("queue", {"queue": place.queue_id, "position": place.position,
-                                           "size": place.size, "estimated_wait_minutes": minutes,
-                                           "estimated_wait_seconds": place.estimated_wait_seconds})
+                    yield queue_frame(place)
                     last_sent = clock()
         if session.state == "ended" and not entries:
             return
@@ -70,6 +63,14 @@ def frame(entry: dict[str, Any], entry_id: str) -> str:
     data = {"from": entry.get("from"), "text": entry.get("text", ""),
             "buttons": entry.get("buttons") or []}
     return _event("message", data, entry_id)
+
+
+def queue_frame(place: QueuePlace) -> str:
+    """The "queue" frame: position, size and estimated wait."""
+    minutes = math.ceil(place.estimated_wait_seconds / 60)
+    return _event("queue", {"queue": place.queue_id, "position": place.position,
+                            "size": place.size, "estimated_wait_minutes": minutes,
+                            "estimated_wait_seconds": place.estimated_wait_seconds})
 
 
 def _event(name: str, data: dict[str, Any], entry_id: str | None = None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import redis
 
+from live import publish as live_publish
 from models import keys
 from models.redaction import redact
 
@@ -121,12 +122,12 @@ class ChatStore:
         answer = self._redis.xread({self._events_key(session_id): after}, count=count,
                                    block=block_ms)
         entries = answer[0][1] if answer else []
-        return [(entry_id, _decoded(fields)) for entry_id, fields in entries]
+        return [(entry_id, decoded(fields)) for entry_id, fields in entries]
 
     def transcript(self, session_id: str) -> list[dict[str, Any]]:
         """Every message line so far (for the adviser taking the chat)."""
         entries = self._redis.xrange(self._events_key(session_id))
-        lines = [_decoded(fields) for _, fields in entries]
+        lines = [decoded(fields) for _, fields in entries]
         return [line for line in lines if line.get("type") == "message"]
 
     def forget(self, session_id: str) -> None:
@@ -135,19 +136,17 @@ class ChatStore:
                            self._events_key(session_id))
 
     def _add(self, session_id: str, entry: dict[str, str]) -> str:
-        key = self._events_key(session_id)
-        with self._redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(key, entry, maxlen=self.max_lines, approximate=True)
-            pipe.expire(key, self.ttl_seconds)
-            entry_id, _ = pipe.execute()
-        return entry_id
+        # live.publish also wakes the events front's followers of this chat.
+        return live_publish.add(self._redis, self._events_key(session_id), entry,
+                                maxlen=self.max_lines, ttl_seconds=self.ttl_seconds)
 
     @staticmethod
     def _events_key(session_id: str) -> str:
         return keys.key(keys.CHAT_EVENTS, session_id=session_id)
 
 
-def _decoded(fields: dict[str, str]) -> dict[str, Any]:
+def decoded(fields: dict[str, str]) -> dict[str, Any]:
+    """A stream entry's fields with its JSON parts parsed."""
     result: dict[str, Any] = dict(fields)
     for name in ("buttons", "detail"):
         if name in result:

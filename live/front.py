@@ -1,0 +1,163 @@
+"""The events front: the one public port of `make run`, in front of the app's worker pools.
+
+It forwards /voice/* to the voice pool and everything else to the web pool (so chat load never
+takes a phone webhook's thread), and streams server-sent events itself: when a view answers a
+forwarded GET with `live.flask.stream()`'s hand-over headers, the front follows that Redis stream
+for the browser through the process's one Hub. At its limits it answers 503 with Retry-After at
+once rather than letting requests wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+import redis.asyncio as aioredis
+from aiohttp import web
+from multidict import CIMultiDict
+
+from live.flask import AFTER_HEADER, FRONT_HEADER, PARAMS_HEADER, RENDERER_HEADER, STREAM_HEADER
+from live.hub import Hub
+from live.sse import RENDERERS, StreamContext, StreamLimits, pump, resume_point
+
+log = logging.getLogger(__name__)
+# Hop-by-hop headers (RFC 9110 7.6.1) and those the front recomputes.
+_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "content-length", "host"}
+_LIVE = {h.lower() for h in (FRONT_HEADER, STREAM_HEADER, RENDERER_HEADER, AFTER_HEADER,
+                             PARAMS_HEADER)}
+
+
+@dataclass(frozen=True)
+class FrontConfig:
+    """Where the pools are and how much the front lets through."""
+
+    web_url: str
+    voice_url: str
+    redis_url: str
+    voice_prefixes: tuple[str, ...] = ("/voice/",)
+    web_max_inflight: int = 64
+    max_streams: int = 5000
+    retry_after_seconds: int = 30
+    limits: StreamLimits = StreamLimits()
+
+
+class Front:
+    """The aiohttp application: proxy plus event streams."""
+
+    def __init__(self, config: FrontConfig) -> None:
+        self.config = config
+        self.redis = aioredis.Redis.from_url(config.redis_url, decode_responses=True,
+                                             max_connections=32, socket_connect_timeout=2)
+        self.hub = Hub(self.redis)
+        self.web_inflight = 0
+        self._http: aiohttp.ClientSession | None = None
+
+    def application(self) -> web.Application:
+        """The aiohttp app; every path goes through `forward`."""
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self.forward)
+        app.on_startup.append(self._startup)
+        app.on_cleanup.append(self._cleanup)
+        return app
+
+    async def _startup(self, _app: web.Application) -> None:
+        # No pool limit here: the web pool is capped by web_inflight, and the voice pool must
+        # never be refused by the front (Twilio would hear an error).
+        connector = aiohttp.TCPConnector(limit=0, force_close=False)
+        self._http = aiohttp.ClientSession(connector=connector, auto_decompress=False,
+                                           timeout=aiohttp.ClientTimeout(total=60))
+        self.hub.start()
+
+    async def _cleanup(self, _app: web.Application) -> None:
+        await self.hub.stop()
+        if self._http is not None:
+            await self._http.close()
+        await self.redis.aclose()
+
+    async def forward(self, request: web.Request) -> web.StreamResponse:
+        """Send the request to its pool; stream the answer if the view handed a stream over."""
+        voice = request.path.startswith(self.config.voice_prefixes)
+        if not voice and self.web_inflight >= self.config.web_max_inflight:
+            return self.busy("the service is very busy: please try again in a moment")
+        if request.method == "GET" and self.hub.open_streams >= self.config.max_streams \
+                and "text/event-stream" in request.headers.get("Accept", ""):
+            return self.busy("too many live connections: please try again in a moment")
+        upstream = self.config.voice_url if voice else self.config.web_url
+        body = await request.read()
+        self.web_inflight += 0 if voice else 1
+        try:
+            async with self._http.request(request.method, upstream + request.path_qs,
+                                          headers=self._headers(request), data=body,
+                                          allow_redirects=False) as answer:
+                if STREAM_HEADER in answer.headers and request.method == "GET":
+                    handed_over = dict(answer.headers)
+                    payload = None
+                else:
+                    handed_over, payload = None, await answer.read()
+                status, headers = answer.status, answer.headers.copy()
+        except (aiohttp.ClientError, TimeoutError):
+            return self.busy("the service is restarting: please try again in a moment", 5)
+        finally:
+            self.web_inflight -= 0 if voice else 1
+        if handed_over is not None:
+            return await self.stream(request, handed_over)
+        response_headers = CIMultiDict((k, v) for k, v in headers.items()
+                                       if k.lower() not in _HOP and k.lower() not in _LIVE)
+        return web.Response(status=status, headers=response_headers, body=payload)
+
+    def _headers(self, request: web.Request) -> CIMultiDict:
+        headers = CIMultiDict((k, v) for k, v in request.headers.items()
+                              if k.lower() not in _HOP and k.lower() not in _LIVE)
+        peer = request.remote or "unknown"
+        earlier = request.headers.get("X-Forwarded-For")
+        headers["X-Forwarded-For"] = f"{earlier}, {peer}" if earlier else peer
+        headers["X-Forwarded-Proto"] = request.scheme
+        headers["X-Forwarded-Host"] = request.host
+        if request.method == "GET":
+            headers[FRONT_HEADER] = "1"
+        return headers
+
+    async def stream(self, request: web.Request, handed_over: dict[str, str]
+                     ) -> web.StreamResponse:
+        """Follow the handed-over Redis stream for this browser."""
+        factory = RENDERERS.get(handed_over.get(RENDERER_HEADER, "raw"))
+        if factory is None:
+            log.error("unknown renderer %r", handed_over.get(RENDERER_HEADER))
+            return self.busy("this live page is not available", 60)
+        params = json.loads(handed_over.get(PARAMS_HEADER) or "{}")
+        renderer = factory(StreamContext(handed_over[STREAM_HEADER], self.redis, params))
+        headers = {k: v for k, v in handed_over.items()
+                   if k.lower() not in _HOP and k.lower() not in _LIVE
+                   and k.lower() != "content-type"}
+        response = web.StreamResponse(headers={**headers, "Content-Type": "text/event-stream",
+                                               "Cache-Control": "no-store",
+                                               "X-Accel-Buffering": "no"})
+        await response.prepare(request)
+
+        async def write(text: str) -> None:
+            await response.write(text.encode())
+
+        try:
+            await pump(write, self.hub, renderer,
+                       resume_point(handed_over.get(AFTER_HEADER)), self.config.limits)
+        except (ConnectionResetError, asyncio.CancelledError, aiohttp.ClientConnectionError):
+            pass  # the browser went away
+        return response
+
+    def busy(self, reason: str, retry_after: int | None = None) -> web.Response:
+        """503 at once, with Retry-After, in the chat API's error shape."""
+        seconds = retry_after or self.config.retry_after_seconds
+        return web.json_response({"error": reason}, status=503,
+                                 headers={"Retry-After": str(seconds),
+                                          "Access-Control-Allow-Origin": "*"})
+
+
+def load_renderers(modules: str) -> None:
+    """Import each plug-in module named in the comma-separated list; they call live.sse.register."""
+    for name in filter(None, (m.strip() for m in modules.split(","))):
+        importlib.import_module(name)
