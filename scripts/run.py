@@ -148,15 +148,18 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
     from urllib.parse import urlparse
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
+    # 5055 unless taken (another copy running on this machine, a benchmark).
+    actions = free_port(5055)
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
-               ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook", RASA_TELEMETRY_ENABLED="false",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions}/webhook",
+               RASA_TELEMETRY_ENABLED="false",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
     port = str(urlparse(rasa_url).port or 5005)
-    supervisor.start("actions", [rasa, "run", "actions", "--port", "5055",
+    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",

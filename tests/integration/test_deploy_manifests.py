@@ -19,11 +19,12 @@ BASE, PRODUCTION = K8S / "base", K8S / "overlays" / "production"
 COMPOSE = REPO / "docker" / "compose.yml"
 KUBERNETES_VERSION = "1.30.0"
 SECRET_NAME = "careers-triage-secrets"
-# Every process of ours; a new one (e.g. a separate live-events process) is added here and in
-# deploy/k8s/base.
-HTTP_PROCESSES = {"app": ("/readyz", "/healthz"), "rasa": ("/status", "/"),
-                  "actions": ("/health", "/health")}
-PROCESSES = {*HTTP_PROCESSES, "worker"}
+# Every process of ours (scripts/run.py starts the same set); a new one is added here and in
+# deploy/k8s/base. The app is the events front and its two gunicorn pools.
+HTTP_PROCESSES = {"web": ("/readyz", "/healthz"), "voice": ("/readyz", "/healthz"),
+                  "rasa": ("/status", "/"), "actions": ("/health", "/health")}
+PROCESSES = {*HTTP_PROCESSES, "front", "worker"}
+SERVING = {*HTTP_PROCESSES, "front"}
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"}
 
 
@@ -83,19 +84,31 @@ def test_every_process_is_a_deployment_with_probes_on_its_health_paths(rendered)
         assert container["livenessProbe"]["httpGet"]["path"] == alive, name
     worker = deployments["worker"]["spec"]["template"]["spec"]["containers"][0]
     assert "--heartbeat-file" in worker["args"] and "exec" in worker["livenessProbe"]
+    front = deployments["front"]["spec"]["template"]["spec"]["containers"][0]
+    assert front["args"] == ["python", "-m", "live"]
+    assert front["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert "tcpSocket" in front["livenessProbe"], "the front's liveness must not hang on a pool"
+    pools = {e["name"]: e.get("value") for e in front["env"]}
+    assert (pools["FRONT_WEB_URL"], pools["FRONT_VOICE_URL"]) == ("http://web:8000",
+                                                                  "http://voice:8000")
+    for pool in ("web", "voice"):
+        env = {e["name"]: e.get("value") for e in deployments[pool]["spec"]["template"]["spec"]
+               ["containers"][0]["env"]}
+        assert env["GUNICORN_POOL"] == pool and env["TRUSTED_PROXIES"] == "2"
 
 
 def test_migrations_run_once_as_a_job_not_in_every_app_replica(rendered):
     job = by_kind(rendered, "Job")["migrate"]
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == [
         "python", "-m", "models", "migrate"]
-    app = by_kind(rendered, "Deployment")["app"]["spec"]["template"]["spec"]["containers"][0]
-    assert "migrate" not in " ".join(app.get("args", []) + app.get("command", []))
+    for name in ("web", "voice", "front"):
+        app = by_kind(rendered, "Deployment")[name]["spec"]["template"]["spec"]["containers"][0]
+        assert "migrate" not in " ".join(app.get("args", []) + app.get("command", []))
 
 
 def test_customer_facing_processes_autoscale_and_keep_one_replica_through_a_drain(rendered):
     hpas = by_kind(rendered, "HorizontalPodAutoscaler")
-    assert {h["spec"]["scaleTargetRef"]["name"] for h in hpas.values()} == set(HTTP_PROCESSES)
+    assert {h["spec"]["scaleTargetRef"]["name"] for h in hpas.values()} == SERVING
     assert all(h["spec"]["minReplicas"] >= 2 for h in hpas.values())
     budgets = by_kind(rendered, "PodDisruptionBudget")
     covered = {b["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
@@ -114,16 +127,20 @@ def test_secrets_are_referenced_never_inlined(rendered):
             for name, entry in env.items():
                 assert "value" not in entry or name not in SECRET_SETTINGS, name
             if container["image"].split("/")[-1].startswith("careers-triage-app"):
-                for name in SECRET_SETTINGS:
+                for name in SECRET_SETTINGS & set(env):
                     assert env[name]["valueFrom"]["secretKeyRef"]["name"] == SECRET_NAME
 
 
 def test_assistant_is_reachable_only_from_our_own_pods(rendered):
     policies = by_kind(rendered, "NetworkPolicy")
-    allowed = {p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]:
-               p["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"][
-                   "app.kubernetes.io/name"] for p in policies.values()}
-    assert allowed == {"rasa": "app", "actions": "rasa"}
+    allowed = {tuple(p["spec"]["podSelector"]["matchLabels"].values())[0]:
+               tuple(p["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"].values())[0]
+               for p in policies.values()}
+    assert allowed == {"rasa": "app", "actions": "rasa", "app": "front"}
+    components = {d["metadata"]["name"] for d in by_kind(rendered, "Deployment").values()
+                  if d["spec"]["template"]["metadata"]["labels"].get(
+                      "app.kubernetes.io/component") == "app"}
+    assert components == {"web", "voice"}
 
 
 def test_production_pins_images_serves_https_and_names_its_public_url(production):
@@ -132,7 +149,8 @@ def test_production_pins_images_serves_https_and_names_its_public_url(production
     assert all(re.fullmatch(r"[\w.-]+/[\w-]+:\d+\.\d+\.\d+", image) for image in images), images
     assert {r["metadata"].get("namespace") for r in production if r["kind"] != "Namespace"} == {
         "careers-triage"}
-    ingress = by_kind(production, "Ingress")["app"]["spec"]
+    ingress = by_kind(production, "Ingress")["front"]["spec"]
+    assert ingress["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "front"
     host = ingress["rules"][0]["host"]
     assert ingress["tls"][0]["hosts"] == [host]
     config = by_kind(production, "ConfigMap")["careers-triage-config"]["data"]
@@ -164,12 +182,15 @@ def test_compose_file_is_valid_and_describes_every_process():
     result = _compose_config(COMPOSE_SECRETS)
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    assert {"postgres", "redis", "migrate", "rasa", "actions", "app", "worker",
-            "prometheus"} <= set(services)
+    assert {"postgres", "redis", "migrate", "rasa", "actions", "front", "web", "voice",
+            "worker", "prometheus"} <= set(services)
     assert services["migrate"]["command"] == ["python", "-m", "models", "migrate"]
-    assert services["app"]["depends_on"]["migrate"]["condition"] == \
-        "service_completed_successfully"
-    assert services["app"]["environment"]["SECRET_KEY"] == COMPOSE_SECRETS["SECRET_KEY"]
+    for pool in ("web", "voice"):
+        assert services[pool]["depends_on"]["migrate"]["condition"] == \
+            "service_completed_successfully"
+        assert services[pool]["environment"]["GUNICORN_POOL"] == pool
+    assert services["front"]["command"] == ["python", "-m", "live"]
+    assert services["front"]["environment"]["SECRET_KEY"] == COMPOSE_SECRETS["SECRET_KEY"]
 
 
 def test_compose_refuses_to_start_without_its_secrets():
@@ -181,7 +202,7 @@ def test_compose_refuses_to_start_without_its_secrets():
 def test_prometheus_scrapes_the_apps_metrics_endpoint():
     scrape = yaml.safe_load((REPO / "docker" / "prometheus.yml").read_text())["scrape_configs"]
     assert scrape[0]["metrics_path"] == "/metrics"
-    assert scrape[0]["static_configs"][0]["targets"] == ["app:8000"]
+    assert scrape[0]["static_configs"][0]["targets"] == ["web:8000"]
 
 
 def test_app_image_does_not_migrate_on_start_and_runs_unprivileged():

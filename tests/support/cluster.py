@@ -70,7 +70,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
              str(self.directory), "--save", "", "--appendonly",
-             "yes" if self.appendonly else "no", "--appendfsync", "always"],
+             "yes" if self.appendonly else "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         _wait_port(self.port, self.process, 10, "redis-server")
 
