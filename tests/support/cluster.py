@@ -229,3 +229,46 @@ def temporary_directory(prefix: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=prefix))
     path.chmod(0o755)
     return path
+
+
+class Assistant:
+    """Rasa and its action server on fixed ports, so a test can kill Rasa and start it again."""
+
+    def __init__(self, redis_url: str, logs: Path) -> None:
+        from tests.support.rasa import assistant_environment
+
+        self.venv, self.model = assistant_environment()
+        self.port, self.action_port, self.logs = free_port(), free_port(), logs
+        host, _, rest = redis_url.removeprefix("redis://").partition(":")
+        port, _, db = rest.partition("/")
+        self.env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
+                    "REDIS_HOST": host, "REDIS_PORT": port, "REDIS_DB": db or "1",
+                    "SANIC_WORKERS": "1",
+                    "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
+        self.rasa: subprocess.Popen | None = None
+        self.actions: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from tests.support.rasa import _start, wait_until_ready
+
+        rasa = f"{self.venv}/bin/rasa"
+        if self.actions is None or self.actions.poll() is not None:
+            self.actions = _start([rasa, "run", "actions", "--port", str(self.action_port),
+                                   "--actions", "bot.actions"], self.env,
+                                  self.logs / "actions.log")
+        self.rasa = _start([rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p",
+                            str(self.port), "-m", self.model, "--endpoints", "endpoints.yml",
+                            "--credentials", "credentials.yml"], self.env, self.logs / "rasa.log")
+        wait_until_ready(self.url, [self.rasa, self.actions], 240, self.logs)
+
+    def kill(self) -> None:
+        """SIGKILL the Rasa server (the action server stays up)."""
+        _stop(self.rasa, signal.SIGKILL)
+
+    def stop(self) -> None:
+        _stop(self.rasa)
+        _stop(self.actions)
