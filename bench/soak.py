@@ -47,6 +47,12 @@ class SoakCaller(bench_load.Caller):
     abstract = True
 
     def step(self) -> None:  # noqa: D102 - the task of bench_load.Caller, carried further
+        try:
+            self._soak_step()
+        except bench_load.CallFailed:
+            self.call = None
+
+    def _soak_step(self) -> None:
         call = self.call
         waiting = call.waiting.kind if call is not None and call.waiting else None
         if call is not None and self.turn >= len(bench_load.CALL_TURNS) and not call.ended:
@@ -57,8 +63,8 @@ class SoakCaller(bench_load.Caller):
             if waiting == "gather" and "phone number" in heard and CALLBACK_NUMBER not in heard:
                 self._note(call.press(CALLBACK_NUMBER))
                 return
-        super().step()
-        if self.call is not call:
+        self._step()
+        if self.call is not call and self.call is not None:
             calls.append(self.call)
 
     def _note(self, heard: list[str]) -> None:
