@@ -10,12 +10,16 @@ import os
 pool = os.environ.get("GUNICORN_POOL", "web")
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 prefix = "VOICE" if pool == "voice" else "WEB"
-workers = int(os.environ.get(f"{prefix}_WORKERS", "1" if pool == "voice" else "2"))
+workers = int(os.environ.get(f"{prefix}_WORKERS", "2"))
 # Threads keep slow dependencies (Rasa turns) from blocking a whole worker. Behind the events
 # front no thread is held by an open webchat; served alone, each live stream holds one.
 worker_class = "gthread"
-threads = int(os.environ.get(f"{prefix}_THREADS", "16" if pool == "voice" else "32"))
+threads = int(os.environ.get(f"{prefix}_THREADS", "8" if pool == "voice" else "32"))
 proc_name = f"careers-{pool}"
+# Under `make run` the web pool runs at a lower CPU priority (WEB_NICE) than the voice pool, so on
+# a small machine a burst of chat work yields the processor to a phone webhook first.
+if pool == "web" and os.environ.get("GUNICORN_POOL") and int(os.environ.get("WEB_NICE", "0")):
+    os.nice(int(os.environ["WEB_NICE"]))
 # Twilio gives up after 15 s; a request still running after 30 s is stuck.
 timeout = 30
 graceful_timeout = 20

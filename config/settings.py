@@ -50,13 +50,18 @@ class Settings(BaseSettings):
     web_workers: int = 2
     web_threads: int = 32
     # The phone's own gunicorn pool under `make run`, so chat load never takes a webhook's thread.
-    voice_workers: int = 1
-    voice_threads: int = 16
+    voice_workers: int = 2
+    voice_threads: int = 8
+    # CPU niceness of the web pool under `make run` (0-19): chat work yields to the phone.
+    web_nice: int = 10
     # Set by `make run` for the events front (python -m live): where the two pools listen.
     front_web_url: str = ""
     front_voice_url: str = ""
     # Requests the front lets into the web pool at once (0: its threads); beyond, 503 at once.
     web_max_inflight: int = 0
+    # Requests that may wait for one of those (for at most web_wait_seconds); beyond, 503 at once.
+    web_max_waiting: int = 512
+    web_wait_seconds: float = 3.0
     # Open event streams one front process serves; beyond, 503 with Retry-After.
     live_max_streams: int = 5000
     live_stream_seconds: float = 300.0

@@ -19,7 +19,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     ext.setdefault("engine", make_engine(settings.effective_database_url))
     ext.setdefault("redis", connect(settings.redis_url))
     if settings.rasa_enabled:
-        ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds))
+        ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
+                                          max_inflight=settings.assistant_max_inflight))
     else:
         ext.setdefault("rasa", None)
     if "twilio" not in ext:

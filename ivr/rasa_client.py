@@ -1,7 +1,9 @@
 """A small client for Rasa's REST channel and status endpoint (Rasa runs in its own environment).
 
 A circuit breaker stops every caller waiting on a dead assistant: after `failures_to_open`
-failures in a row it fails fast for `open_seconds`, then lets one turn through to probe.
+failures in a row it fails fast for `open_seconds`, then lets one turn through to probe. A gate
+sheds load: with `max_inflight` turns already waiting on the assistant in this process, the next
+fails at once (the phone goes on by keypad, the chat by buttons) instead of queueing behind them.
 """
 
 from __future__ import annotations
@@ -63,10 +65,11 @@ class RasaClient:
     """Talk to Rasa over HTTP; `sender` is a CallSid or chat session id, never a phone number."""
 
     def __init__(self, base_url: str, *, timeout: float = 2.5,
-                 breaker: CircuitBreaker | None = None) -> None:
+                 breaker: CircuitBreaker | None = None, max_inflight: int = 0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.breaker = breaker or CircuitBreaker()
+        self._gate = threading.BoundedSemaphore(max_inflight) if max_inflight else None
         self._http = requests.Session()
 
     def ping(self, *, timeout: float = 1.0) -> None:
@@ -83,6 +86,15 @@ class RasaClient:
         """Send one customer turn; return Rasa's messages, or raise RasaUnavailable."""
         if not self.breaker.allow():
             raise RasaUnavailable("circuit open")
+        if self._gate is not None and not self._gate.acquire(blocking=False):
+            raise RasaUnavailable("busy")  # not the assistant failing: leave the breaker be
+        try:
+            return self._send(sender, text, metadata)
+        finally:
+            if self._gate is not None:
+                self._gate.release()
+
+    def _send(self, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict]:
         metadata = dict(metadata or {})
         if (request_id := REQUEST_ID.get()) is not None:
             metadata["request_id"] = request_id  # the action server logs the same id

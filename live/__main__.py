@@ -38,6 +38,7 @@ def main() -> int:
         web_url=settings.front_web_url.rstrip("/"), voice_url=settings.front_voice_url.rstrip("/"),
         redis_url=settings.redis_url,
         web_max_inflight=settings.effective_web_max_inflight,
+        web_max_waiting=settings.web_max_waiting, web_wait_seconds=settings.web_wait_seconds,
         max_streams=min(settings.live_max_streams, max(1, files - 200)),
         retry_after_seconds=settings.retry_after_seconds,
         limits=StreamLimits(retry_milliseconds=1000,

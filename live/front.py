@@ -31,6 +31,8 @@ _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
 _LIVE = {h.lower() for h in (FRONT_HEADER, STREAM_HEADER, RENDERER_HEADER, AFTER_HEADER,
                              PARAMS_HEADER)}
 
+BUSY = "We are very busy just now. Please try again in a moment."
+
 
 @dataclass(frozen=True)
 class FrontConfig:
@@ -41,6 +43,8 @@ class FrontConfig:
     redis_url: str
     voice_prefixes: tuple[str, ...] = ("/voice/",)
     web_max_inflight: int = 64
+    web_max_waiting: int = 512
+    web_wait_seconds: float = 3.0
     max_streams: int = 5000
     retry_after_seconds: int = 30
     limits: StreamLimits = StreamLimits()
@@ -51,10 +55,15 @@ class Front:
 
     def __init__(self, config: FrontConfig) -> None:
         self.config = config
-        self.redis = aioredis.Redis.from_url(config.redis_url, decode_responses=True,
-                                             max_connections=32, socket_connect_timeout=2)
+        # A blocking pool: a burst of followers waits a moment for one of a few connections
+        # rather than failing (and then waiting for its keep-alive to read again).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            config.redis_url, decode_responses=True, max_connections=16, timeout=5,
+            socket_connect_timeout=2)
+        self.redis = aioredis.Redis(connection_pool=pool)
         self.hub = Hub(self.redis)
-        self.web_inflight = 0
+        self.web_slots: asyncio.Semaphore | None = None
+        self.web_waiting = 0
         self._http: aiohttp.ClientSession | None = None
 
     def application(self) -> web.Application:
@@ -71,6 +80,7 @@ class Front:
         connector = aiohttp.TCPConnector(limit=0, force_close=False)
         self._http = aiohttp.ClientSession(connector=connector, auto_decompress=False,
                                            timeout=aiohttp.ClientTimeout(total=60))
+        self.web_slots = asyncio.Semaphore(self.config.web_max_inflight)
         self.hub.start()
 
     async def _cleanup(self, _app: web.Application) -> None:
@@ -82,14 +92,35 @@ class Front:
     async def forward(self, request: web.Request) -> web.StreamResponse:
         """Send the request to its pool; stream the answer if the view handed a stream over."""
         voice = request.path.startswith(self.config.voice_prefixes)
-        if not voice and self.web_inflight >= self.config.web_max_inflight:
-            return self.busy("the service is very busy: please try again in a moment")
         if request.method == "GET" and self.hub.open_streams >= self.config.max_streams \
                 and "text/event-stream" in request.headers.get("Accept", ""):
-            return self.busy("too many live connections: please try again in a moment")
-        upstream = self.config.voice_url if voice else self.config.web_url
+            return self.busy(BUSY)
+        if voice:  # the phone is never refused here: Twilio would hear an error
+            answer = await self._exchange(request, self.config.voice_url)
+            return voice_unavailable(request) if answer is None else answer
+        if self.web_waiting >= self.config.web_max_waiting:
+            return self.busy(BUSY)
+        self.web_waiting += 1
+        try:
+            await asyncio.wait_for(self.web_slots.acquire(), self.config.web_wait_seconds)
+        except TimeoutError:
+            return self.busy(BUSY)
+        finally:
+            self.web_waiting -= 1
+        try:
+            answer = await self._exchange(request, self.config.web_url)
+        finally:
+            self.web_slots.release()  # before streaming: a follower holds no slot
+        if answer is None:
+            return self.busy("the service is restarting: please try again in a moment", 5)
+        if isinstance(answer, dict):
+            return await self.stream(request, answer)
+        return answer
+
+    async def _exchange(self, request: web.Request, upstream: str
+                        ) -> web.Response | dict[str, str] | None:
+        """The pool's answer; a hand-over's headers; or None when the pool is not there."""
         body = await request.read()
-        self.web_inflight += 0 if voice else 1
         try:
             async with self._http.request(request.method, upstream + request.path_qs,
                                           headers=self._headers(request), data=body,
@@ -101,11 +132,9 @@ class Front:
                     handed_over, payload = None, await answer.read()
                 status, headers = answer.status, answer.headers.copy()
         except (aiohttp.ClientError, TimeoutError):
-            return self.busy("the service is restarting: please try again in a moment", 5)
-        finally:
-            self.web_inflight -= 0 if voice else 1
+            return None
         if handed_over is not None:
-            return await self.stream(request, handed_over)
+            return handed_over
         response_headers = CIMultiDict((k, v) for k, v in headers.items()
                                        if k.lower() not in _HOP and k.lower() not in _LIVE)
         return web.Response(status=status, headers=response_headers, body=payload)
@@ -157,6 +186,20 @@ class Front:
         return web.json_response({"error": reason}, status=503,
                                  headers={"Retry-After": str(seconds),
                                           "Access-Control-Allow-Origin": "*"})
+
+
+def voice_unavailable(request: web.Request) -> web.Response:
+    """Safe TwiML while the voice pool restarts: a moment's pause, then the same URL once more."""
+    if "front_retry=1" in request.query_string:
+        twiml = ("<Response><Say language=\"en-GB\">Sorry, we cannot take your call just now. "
+                 "Please call again in a few minutes.</Say><Hangup/></Response>")
+    else:
+        joiner = "&amp;" if request.query_string else "?"
+        retry = request.path_qs.replace("&", "&amp;") + joiner + "front_retry=1"
+        twiml = ("<Response><Say language=\"en-GB\">Please hold on a moment.</Say>"
+                 f"<Pause length=\"3\"/><Redirect method=\"POST\">{retry}</Redirect></Response>")
+    return web.Response(text='<?xml version="1.0" encoding="UTF-8"?>' + twiml,
+                        content_type="text/xml")
 
 
 def load_renderers(modules: str) -> None:

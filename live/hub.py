@@ -1,13 +1,16 @@
-"""One Redis subscriber per events process, fanning stream wake-ups out to every open follower.
+"""One Redis subscriber per events process, fanning stream news out to every open follower.
 
-Followers read their own stream with short non-blocking XREADs over a small shared connection
-pool, so 2,000 open pages cost 2,000 sockets to browsers but only a handful to Redis. A follower
-also re-reads when its keep-alive falls due, which covers a wake-up lost while Redis restarted.
+A wake-up carries the new entry (live.publish), which goes straight to each follower's pending
+list; a follower reads its stream itself (a short non-blocking XREAD over a small shared pool)
+only when it starts, falls behind, or its keep-alive falls due, which also covers news lost while
+Redis restarted. Entries are handed on in stream order, each exactly once (ids only go up).
+So 2,000 open pages cost 2,000 sockets to browsers but only a handful of connections to Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import defaultdict
 from typing import Any
@@ -20,11 +23,36 @@ log = logging.getLogger(__name__)
 class Follower:
     """One open stream: where it has read up to, and a flag the hub raises when there is news."""
 
+    MAX_PENDING = 500  # beyond this a slow follower drops them and reads the stream instead
+
     def __init__(self, key: str, after: str) -> None:
         self.key = key
         self.after = after
+        self.pending: list[tuple[str, dict[str, str]]] = []
+        self.stale = True  # read the stream first: replay what came before the page connected
         self.news = asyncio.Event()
-        self.news.set()  # read once at once: replay what came before the page connected
+        self.news.set()
+
+    def offer(self, entry: tuple[str, dict[str, str]] | None) -> None:
+        """A published entry (None: "something changed, read the stream")."""
+        if entry is None or len(self.pending) >= self.MAX_PENDING:
+            self.pending.clear()
+            self.stale = True
+        else:
+            self.pending.append(entry)
+        self.news.set()
+
+    def take(self, read: list[tuple[str, dict[str, str]]]) -> list[tuple[str, dict[str, str]]]:
+        """What was just read, then the pending entries newer than everything so far."""
+        pending, self.pending = self.pending, []
+        fresh = list(read)
+        if read:
+            self.after = read[-1][0]
+        for entry_id, fields in pending:
+            if _newer(entry_id, self.after):
+                fresh.append((entry_id, fields))
+                self.after = entry_id
+        return fresh
 
     async def wait(self, timeout: float) -> None:
         """Until there is news or `timeout` seconds have passed."""
@@ -65,12 +93,15 @@ class Hub:
                 del self._followers[follower.key]
 
     async def read(self, follower: Follower) -> list[tuple[str, dict[str, str]]]:
-        """Entries after the follower's position (non-blocking); advances the position."""
-        answer = await self.redis.xread({follower.key: follower.after}, count=self.batch)
-        entries = answer[0][1] if answer else []
-        if entries:
-            follower.after = entries[-1][0]
-        return entries
+        """New entries for the follower, in order: from the stream if it is stale, then pending."""
+        read: list = []
+        if follower.stale:
+            follower.stale = False
+            answer = await self.redis.xread({follower.key: follower.after}, count=self.batch)
+            read = answer[0][1] if answer else []
+            if len(read) >= self.batch:
+                follower.offer(None)  # more to come: read again at once
+        return follower.take(read)
 
     def start(self) -> None:
         """Begin listening (call from inside the running event loop)."""
@@ -103,11 +134,25 @@ class Hub:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    def _wake(self, key: str) -> None:
+    def _wake(self, message: str) -> None:
+        if message.startswith("{"):
+            news = json.loads(message)
+            key, entry = news["k"], (news["i"], news["f"])
+        else:
+            key, entry = message, None
         for follower in self._followers.get(key, ()):
-            follower.news.set()
+            follower.offer(entry)
 
     def _wake_all(self) -> None:
         for group in self._followers.values():
             for follower in group:
-                follower.news.set()
+                follower.offer(None)
+
+
+def _newer(entry_id: str, after: str) -> bool:
+    """Whether stream id `entry_id` comes after `after` ("0" is before everything)."""
+    def parts(value: str) -> tuple[int, int]:
+        milliseconds, _, sequence = value.partition("-")
+        return int(milliseconds), int(sequence or 0)
+
+    return parts(entry_id) > parts(after)

@@ -96,6 +96,8 @@ async def pump(write: Callable[[str], Any], hub: Hub, renderer: Renderer, after:
             wait = min(limits.keepalive_seconds - (now - last_sent),
                        renderer.tick_seconds - (now - last_tick), deadline - now)
             await follower.wait(max(0.0, wait))
+            if loop.time() - last_sent >= limits.keepalive_seconds:
+                follower.stale = True  # quiet for a while: read the stream in case news was lost
             out = await _read(hub, follower, renderer)
             if loop.time() - last_tick >= renderer.tick_seconds:
                 out += await renderer.tick()
@@ -121,7 +123,6 @@ async def _read(hub: Hub, follower, renderer: Renderer) -> list[str]:
         entries = await hub.read(follower)
     except Exception as error:  # noqa: BLE001 - Redis away: keep the socket, try again later
         log.warning("events read failed (%s)", type(error).__name__)
+        follower.stale = True
         return []
-    if len(entries) >= hub.batch:
-        follower.news.set()  # more to come: read again at once
     return [frame for entry_id, fields in entries for frame in renderer.frames(entry_id, fields)]

@@ -134,7 +134,7 @@ def _erase_live_state(
 def _shared_collections(redis: redis_lib.Redis) -> list[str]:
     """Keys whose members may be contact keys or callback ids: the queues and the callback index."""
     queues = redis.scan_iter(match=keys.QUEUE.format(queue_id="*"), count=1000)
-    return [keys.CALLBACKS_DUE, *queues]
+    return [keys.CALLBACKS_DUE, keys.CHATS_OPEN, *queues]
 
 
 def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str]) -> int:

@@ -132,7 +132,11 @@ def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
     while (voice := free_port(0)) == web:
         pass
     # The pools sit behind one proxy (the front), whose X-Forwarded-* they believe.
-    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1)}
+    pools = {**env, "TRUSTED_PROXIES": str(settings.trusted_proxies + 1),
+             "WEB_NICE": str(settings.web_nice), "WEB_WORKERS": str(settings.web_workers),
+             "WEB_THREADS": str(settings.web_threads),
+             "VOICE_WORKERS": str(settings.voice_workers),
+             "VOICE_THREADS": str(settings.voice_threads)}
     supervisor.start("app", gunicorn, {**pools, "GUNICORN_POOL": "web",
                                        "GUNICORN_BIND": f"127.0.0.1:{web}"})
     supervisor.start("voice", gunicorn, {**pools, "GUNICORN_POOL": "voice",
@@ -148,18 +152,17 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
     from urllib.parse import urlparse
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
-    # 5055 unless taken (another copy running on this machine, a benchmark).
-    actions = free_port(5055)
+    actions_port = free_port(5055)
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions}/webhook",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
                RASA_TELEMETRY_ENABLED="false",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
     port = str(urlparse(rasa_url).port or 5005)
-    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions),
+    supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",

@@ -84,7 +84,9 @@ def chat_service() -> ChatService:
 def create_session():
     """Start a chat: 201 {"session_id"}."""
     _limit("address_sessions", _address(), get_chat_config().address_sessions)
+    _admit_new_chat()
     session = chat_service().start()
+    _mark_open(session.session_id)
     return jsonify(session_id=session.session_id), 201
 
 
@@ -97,6 +99,7 @@ def post_message(session_id: str):
     _limit("session_messages", session_id, config.session_messages)
     text = customer_text(request.get_data(cache=False), request.mimetype, config.max_text_chars)
     turn = chat_service().customer_says(session, text)
+    _mark_open(session_id)
     messages = [{"text": m["text"], "buttons": m["buttons"]} for m in turn.messages]
     return jsonify(messages=messages, route=session.route)
 
@@ -114,6 +117,7 @@ def end_session(session_id: str):
     session = _session(session_id)
     _limit("session_messages", session_id, get_chat_config().session_messages)
     chat_service().end(session, by="customer")
+    get_redis().zrem(keys.CHATS_OPEN, session_id)
     return jsonify(ended=True)
 
 
@@ -157,6 +161,26 @@ def _limit(scope: str, ident: str, limit: Limit) -> None:
         response.status_code = 429
         response.headers["Retry-After"] = str(retry_after)
         abort(response)
+
+
+def _admit_new_chat() -> None:
+    """503 with Retry-After, at once, when CHAT_MAX_OPEN chats have been active lately."""
+    settings = current_app.config["SETTINGS"]
+    redis = get_redis()
+    now = time.time()
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.zremrangebyscore(keys.CHATS_OPEN, "-inf", now - settings.chat_open_idle_seconds)
+        pipe.zcard(keys.CHATS_OPEN)
+        _, open_chats = pipe.execute()
+    if open_chats >= settings.chat_max_open:
+        response = jsonify(error=get_chat_config().text("busy"), status=503)
+        response.status_code = 503
+        response.headers["Retry-After"] = str(settings.retry_after_seconds)
+        abort(response)
+
+
+def _mark_open(session_id: str) -> None:
+    get_redis().zadd(keys.CHATS_OPEN, {session_id: time.time()})
 
 
 def _address() -> str:

@@ -136,7 +136,7 @@ class ChatStore:
                            self._events_key(session_id))
 
     def _add(self, session_id: str, entry: dict[str, str]) -> str:
-        # live.publish also wakes the events front's followers of this chat.
+        # live.publish also hands the entry to the events front's followers of this chat.
         return live_publish.add(self._redis, self._events_key(session_id), entry,
                                 maxlen=self.max_lines, ttl_seconds=self.ttl_seconds)
 
