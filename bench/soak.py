@@ -60,7 +60,10 @@ class SoakCaller(bench_load.Caller):
             if waiting == "dial":
                 self._note(call.adviser_does_not_answer())
                 return
-            if waiting == "gather" and "phone number" in heard and CALLBACK_NUMBER not in heard:
+            if waiting == "gather" and "Press 1 to use this number" in heard:
+                self._note(call.press("1"))  # the number the call came from
+                return
+            if waiting == "gather" and "phone number" in heard:
                 self._note(call.press(CALLBACK_NUMBER))
                 return
         self._step()
@@ -184,4 +187,6 @@ def soak(base: str, root: psutil.Process, args, database: str) -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # locust's greenlets would otherwise keep the process alive
