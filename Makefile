@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help run test env lint bench bot-train bot-test lock clean
+.PHONY: help run test env lint bench bench-load bench-soak bot-train bot-test lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,12 @@ lint: env  ## check style (ruff), security (bandit) and dependencies (pip-audit)
 
 bench: env  ## run the benchmarks and print their figures
 	@bash scripts/bench.sh
+
+bench-load: env  ## open-loop load at 1x, 5x, 10x national peak: table, var/bench/load.json, docs/load.png
+	@BENCH=bench/bench_load.py bash scripts/bench.sh
+
+bench-soak: env  ## 30 minutes at 2x national peak: errors, memory growth, every timeline complete
+	@BENCH=bench/soak.py bash scripts/bench.sh
 
 bot-train:  ## train the assistant's model (cached by a hash of its data and config)
 	@bash scripts/bot_train.sh

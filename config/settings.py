@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     # What a refusal's Retry-After says.
     retry_after_seconds: int = 30
     log_level: str = "INFO"
+    # text for a terminal; json (one object a line, with the request id) for a log collector.
+    log_format: Literal["text", "json"] = "text"
     retention_days: int = 90
     # The logs the retention purge trims (make run's and the emulator's logs): var/log when unset.
     log_dir: str = ""

@@ -1,14 +1,19 @@
 # The assistant and its action server (Rasa 3.6 needs Python 3.10 and its own dependencies).
+# Build from the repository root: docker build -f docker/rasa.Dockerfile -t careers-triage-rasa .
 FROM python:3.10-slim
 WORKDIR /srv
 COPY bot/requirements.txt bot/requirements.txt
-RUN pip install --no-cache-dir -r bot/requirements.txt
+RUN pip install --no-cache-dir -r bot/requirements.txt \
+ && useradd --uid 10001 --user-group --no-create-home --home-dir /srv careers
 COPY triage triage
 # The tracker store (bot/tracker_store.py) redacts with the app's standard-library rules and word list.
 COPY models models
 COPY bot bot
-ENV PYTHONPATH=/srv
+ENV PYTHONPATH=/srv RASA_TELEMETRY_ENABLED=false HOME=/tmp
 WORKDIR /srv/bot
-RUN rasa train --fixed-model-name assistant
+# The model is trained into the image, so every replica serves exactly the same assistant.
+RUN rasa train --fixed-model-name assistant && rm -rf .rasa
+USER 10001
+EXPOSE 5005 5055
 CMD ["rasa", "run", "--enable-api", "--port", "5005", "--model", "models/assistant.tar.gz", \
      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]

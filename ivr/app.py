@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     """
     settings = settings or load_settings()
     clock.start(settings.clock_start)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, fmt=settings.log_format, service="app")
     app = Flask(__name__)
     # An API path with "//" in it is not found (a JSON 404), not redirected: a 308 to a merged path
     # would repeat a customer's POST somewhere they did not send it.
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
     errors.init_app(app)
     security.init_app(app)
+    logs.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
     app.register_blueprint(forms.bp)

@@ -1,38 +1,50 @@
-"""Logging without personal data: a filter scrubs phone numbers and emails as a last defence."""
+"""The app's logging: scrubbed lines (config.log_format) and a request id on every request.
+
+Each request takes the load balancer's `X-Request-Id` when it is well formed, or a fresh one; it
+is logged on every line of the request, sent to the assistant in the message metadata (so the
+action server logs it too) and returned in the response's `X-Request-Id`.
+"""
 
 from __future__ import annotations
 
-import logging
-import re
+from flask import Flask, Response, g, request
 
-# Long digit runs (phone numbers, with or without +44 and spaces) and email addresses.
-_PHONE = re.compile(r"\+?\d[\d\s\-()]{8,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+from config.log_format import (
+    REQUEST_ID,
+    PersonalDataFilter,
+    configure,
+    new_request_id,
+    scrub,
+)
 
-
-def scrub(text: str) -> str:
-    """Replace anything that looks like a phone number or email address."""
-    return _EMAIL.sub("[email]", _PHONE.sub("[phone]", text))
-
-
-class PersonalDataFilter(logging.Filter):
-    """Scrub each record's final message (after %-formatting) before any handler sees it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = scrub(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+__all__ = ["PersonalDataFilter", "configure", "current_request_id", "init_app", "scrub"]
+HEADER = "X-Request-Id"
 
 
-def configure(level: str) -> None:
-    """Configure the root logger once: plain lines, scrubbed."""
-    root = logging.getLogger()
-    if any(isinstance(f, PersonalDataFilter) for h in root.handlers for f in h.filters):
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(PersonalDataFilter())
-    root.addHandler(handler)
-    root.setLevel(level.upper())
+def current_request_id() -> str | None:
+    """The id of the request being served, if any."""
+    return REQUEST_ID.get()
+
+
+def init_app(app: Flask) -> None:
+    """Give every request an id, set for its logs and returned in its response."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.teardown_request(_forget)
+
+
+def _start() -> None:
+    g.request_id = new_request_id(request.headers.get(HEADER))
+    g.request_id_token = REQUEST_ID.set(g.request_id)
+
+
+def _finish(response: Response) -> Response:
+    if "request_id" in g:
+        response.headers[HEADER] = g.request_id
+    return response
+
+
+def _forget(_error: BaseException | None = None) -> None:
+    # Not reset(token): a streamed response may end in another context than it began.
+    if g.pop("request_id_token", None) is not None:
+        REQUEST_ID.set(None)

@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from config.log_format import REQUEST_ID
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer usefully in time (down, slow, or empty after an internal error)."""
@@ -93,7 +95,10 @@ class RasaClient:
                 self._gate.release()
 
     def _send(self, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict]:
-        payload = {"sender": sender, "message": text, "metadata": metadata or {}}
+        metadata = dict(metadata or {})
+        if (request_id := REQUEST_ID.get()) is not None:
+            metadata["request_id"] = request_id  # the action server logs the same id
+        payload = {"sender": sender, "message": text, "metadata": metadata}
         try:
             response = self._http.post(
                 f"{self.base_url}/webhooks/rest/webhook", json=payload, timeout=self.timeout

@@ -142,11 +142,13 @@ class Front:
     def _headers(self, request: web.Request) -> CIMultiDict:
         headers = CIMultiDict((k, v) for k, v in request.headers.items()
                               if k.lower() not in _HOP and k.lower() not in _LIVE)
-        peer = request.remote or "unknown"
-        earlier = request.headers.get("X-Forwarded-For")
-        headers["X-Forwarded-For"] = f"{earlier}, {peer}" if earlier else peer
-        headers["X-Forwarded-Proto"] = request.scheme
-        headers["X-Forwarded-Host"] = request.host
+        # Appended, never replaced: behind an ingress that ends TLS, the pools (trusting one
+        # more proxy) must still see the ingress's https and host, or Twilio's signatures fail.
+        for name, value in (("X-Forwarded-For", request.remote or "unknown"),
+                            ("X-Forwarded-Proto", request.scheme),
+                            ("X-Forwarded-Host", request.host)):
+            earlier = request.headers.get(name)
+            headers[name] = f"{earlier}, {value}" if earlier else value
         if request.method == "GET":
             headers[FRONT_HEADER] = "1"
         return headers

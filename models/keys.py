@@ -84,6 +84,8 @@ CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
 # completed, failed, due_soon, overdue, dialling, call_update)}.
 CALLBACK_EVENTS = PREFIX + "callbacks:events"
 CALLBACK_EVENTS_FOR = PREFIX + "callbacks:events:{audience}"
+# Leases that let one of several worker replicas do a duty (summary, retention) at a time.
+WORKER_LEASE = PREFIX + "worker:{duty}:lease"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the

@@ -5,7 +5,11 @@ for the live pages and warns when any are overdue, and raises each callback once
 due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
 is never forgotten (004:L912); it rolls the figure counters up into the management-information
 table. Once a day it runs the retention purge (001:29.1). It writes counts to the log, never
-personal data. `python -m routing.worker [--once]`.
+personal data. `python -m routing.worker [--once] [--heartbeat-file PATH]`.
+
+Several replicas may run: each duty is done under a Redis lease (`Leases`), so one replica does a
+round's summary and roll-up and only one ever purges; the callback watch marks each callback once
+by itself (UPDATE … RETURNING) and dispatch pairs atomically, so every replica may run those.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 import signal
 import sys
 import threading
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from config import clock
+from config.log_format import configure as configure_logs
 from config.settings import SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
@@ -38,6 +44,27 @@ from routing.rollup import rollup
 
 log = logging.getLogger("routing.worker")
 RETENTION_EVERY = timedelta(days=1)
+# Longer than any purge takes; a replica that dies mid-purge delays the next one by this much.
+RETENTION_LEASE_SECONDS = 3600
+# Deletes the lease only if it is still ours (it may have lapsed and been taken by another).
+_GIVE_BACK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+class Leases:
+    """Redis leases that let exactly one of several worker replicas do a duty at a time."""
+
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self._redis = redis
+
+    def take(self, duty: str, seconds: float) -> str | None:
+        """A token if this replica now holds `duty` for `seconds`, else None."""
+        token = uuid.uuid4().hex
+        lease = keys.key(keys.WORKER_LEASE, duty=duty)
+        return token if self._redis.set(lease, token, nx=True, px=int(seconds * 1000)) else None
+
+    def give_back(self, duty: str, token: str) -> None:
+        """Release `duty` early, if the lease is still ours."""
+        self._redis.eval(_GIVE_BACK, 1, keys.key(keys.WORKER_LEASE, duty=duty), token)
 
 
 def summarise_callbacks(*, engine: Engine, redis: redis_lib.Redis, now: datetime) -> dict[str, int]:
@@ -80,15 +107,29 @@ def run_retention(*, engine: Engine, trackers: redis_lib.Redis | None, now: date
 
 
 def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | None,
-         retention_days: int, now: datetime | None = None, log_dir: Path | None = None) -> None:
-    """One round of the worker's duties."""
+         retention_days: int, now: datetime | None = None, log_dir: Path | None = None,
+         leases: Leases | None = None, interval: float = 30.0) -> None:
+    """One round of the worker's duties (under `leases` when several replicas run)."""
     now = now or clock.now()
-    summarise_callbacks(engine=engine, redis=redis, now=now)
-    rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
+    # The summary lease is left to lapse: across replicas the counts are taken about once an
+    # interval, whichever replica's round comes first (the roll-up is idempotent besides).
+    if leases is None or leases.take("summary", interval * 0.8):
+        summarise_callbacks(engine=engine, redis=redis, now=now)
+        rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
     watch(engine=engine, redis=redis, now=now, due_soon_minutes=load_rules().due_soon_minutes)
-    if retention_due(engine=engine, now=now):
-        run_retention(engine=engine, trackers=trackers, now=now, retention_days=retention_days,
-                      redis=redis, log_dir=log_dir)
+    if not retention_due(engine=engine, now=now):
+        return
+    token = leases.take("retention", RETENTION_LEASE_SECONDS) if leases else ""
+    if leases is not None and token is None:
+        return  # another replica is purging
+    try:
+        # Checked again under the lease: another replica may have just finished a purge.
+        if leases is None or retention_due(engine=engine, now=now):
+            run_retention(engine=engine, trackers=trackers, now=now,
+                          retention_days=retention_days, redis=redis, log_dir=log_dir)
+    finally:
+        if leases is not None and token:
+            leases.give_back("retention", token)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,18 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routing.worker")
     parser.add_argument("--once", action="store_true", help="run one round and exit")
     parser.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
+    parser.add_argument("--heartbeat-file", type=Path,
+                        help="touched after every round (a liveness probe reads its age)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(settings.log_level, fmt=settings.log_format, service="worker")
     clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
-    trackers = tracker_redis(settings)
+    trackers, leases = tracker_redis(settings), Leases(redis)
     dispatch_round = _dispatch_round(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -115,13 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.is_set():
         try:
             tick(engine=engine, redis=redis, trackers=trackers,
-                 retention_days=settings.retention_days, log_dir=settings.effective_log_dir)
+                 retention_days=settings.retention_days, log_dir=settings.effective_log_dir,
+                 leases=leases, interval=args.interval)
             if dispatch_round is not None:
                 dispatch_round()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
                 return 1
+        if args.heartbeat_file:
+            args.heartbeat_file.touch()
         if args.once:
             break
         stop.wait(args.interval)

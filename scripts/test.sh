@@ -7,6 +7,7 @@ venv=$(bash scripts/app_env.sh)
 bash scripts/services.sh
 bash scripts/browser.sh
 bash scripts/mail.sh
+bash scripts/deploy_tools.sh
 status=0
 if [ -f bot/domain.yml ]; then
   RASA_VENV=$(bash scripts/rasa_env.sh)

@@ -66,10 +66,11 @@ def send(url: str, sender: str, text: str, metadata: dict | None = None,
 
 @contextmanager
 def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = None,
-                workers: int = 1) -> Iterator[str]:
+                workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run the assistant against the Redis database in `redis_url`; yield its base URL.
 
-    Both processes are stopped (their whole process groups) when the block ends.
+    `env` adds environment variables (e.g. LOG_FORMAT). Both processes are stopped (their whole
+    process groups) when the block ends.
     """
     venv, model = assistant_environment()
     redis = urlparse(redis_url)
@@ -77,7 +78,7 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
     env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
            "REDIS_HOST": redis.hostname or "127.0.0.1", "REDIS_PORT": str(redis.port or 6379),
            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0", "SANIC_WORKERS": str(workers),
-           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", **(env or {})}
     logs = Path(log_dir or tempfile.mkdtemp(prefix="assistant-"))
     rasa = f"{venv}/bin/rasa"
     processes = [
