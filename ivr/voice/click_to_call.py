@@ -95,7 +95,7 @@ def adviser_leg():
 
 
 @bp.post(f"{PREFIX}/adviser-status")
-def adviser_status():
+def click_to_call_adviser_status():
     """Status callbacks of the adviser's leg (not answered, busy, hung up)."""
     return _update(lambda session, dial: dials.adviser_leg_status(
         session=session, dial_id=dial.id, call_status=request.form.get("CallStatus", ""),
