@@ -1,7 +1,7 @@
 """Security headers on every response, and the pages that must never be framed.
 
 Every page's scripts and styles are static files of this app (no inline script, no inline style),
-so the Content-Security-Policy allows only 'self'. Staff pages (the adviser page, the console,
+so the Content-Security-Policy allows only 'self'. Staff pages (the console,
 the dashboard) may not be framed by any site; the public pages and the widget's files may be, so
 the widget stays embeddable in the website. HSTS is sent only in production, where the app is
 served over HTTPS.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-STAFF_PREFIXES = ("/adviser", "/console", "/dashboard")
+STAFF_PREFIXES = ("/console",)
 _POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "

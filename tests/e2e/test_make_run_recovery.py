@@ -106,8 +106,7 @@ def _keypad_call(base: str, *, callback: bool = False) -> tuple[SimulatedCall, l
     if call.waiting and call.waiting.kind == "gather" and not heard[-1].startswith(
             KEYPAD_AGE_PROMPT):
         heard += call.say("I want to talk about my career")  # the assistant is not there
-    heard += call.press("16")
-    heard += call.press("1" if callback else "2")
+    heard += call.press("16")  # a young person is queued at once, whatever they need (001:5.2)
     if callback:
         heard += call.wait_in_queue()
         heard += call.press("1")

@@ -23,7 +23,7 @@ SECRET_NAME = "careers-triage-secrets"
 # deploy/k8s/base. The app is the events front and its two gunicorn pools.
 HTTP_PROCESSES = {"web": ("/readyz", "/healthz"), "voice": ("/readyz", "/healthz"),
                   "rasa": ("/status", "/"), "actions": ("/health", "/health")}
-PROCESSES = {*HTTP_PROCESSES, "front", "worker"}
+PROCESSES = {*HTTP_PROCESSES, "front", "worker", "mailbox"}
 SERVING = {*HTTP_PROCESSES, "front"}
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"}
 
@@ -84,6 +84,12 @@ def test_every_process_is_a_deployment_with_probes_on_its_health_paths(rendered)
         assert container["livenessProbe"]["httpGet"]["path"] == alive, name
     worker = deployments["worker"]["spec"]["template"]["spec"]["containers"][0]
     assert "--heartbeat-file" in worker["args"] and "exec" in worker["livenessProbe"]
+    mailbox = deployments["mailbox"]["spec"]
+    # One reader of the national mailbox; its IMAP and SMTP addresses are secrets.
+    assert mailbox["replicas"] == 1 and mailbox["template"]["spec"]["containers"][0]["args"] == [
+        "python", "-m", "ivr.mailbox"]
+    mail_env = {e["name"]: e for e in mailbox["template"]["spec"]["containers"][0]["env"]}
+    assert "secretKeyRef" in mail_env["MAIL_IMAP_URL"]["valueFrom"]
     front = deployments["front"]["spec"]["template"]["spec"]["containers"][0]
     assert front["args"] == ["python", "-m", "live"]
     assert front["readinessProbe"]["httpGet"]["path"] == "/readyz"

@@ -152,14 +152,13 @@ def test_rasa_killed_mid_call_the_call_finishes_on_the_keypad_and_the_next_uses_
     twilio = Twilio(system["apps"])
     call = twilio.call()
     call.start()
-    call.say("I'm 17")
+    call.say("I want careers advice")
     system["assistant"].kill()
-    heard = call.say("I want careers advice")
+    heard = call.say("I'm 17")
     assert heard[0] == "Let's carry on with your keypad."
-    if heard[-1].startswith("Please enter your age"):
+    if call.waiting.kind == "gather" and heard[-1].startswith("Please enter your age"):
         heard = call.press("17")
-    assert heard[-1].startswith("Press 1 for information")
-    call.press("2")
+    # A young person goes to the young people's team whatever they need (001:5.2): queued.
     assert call.waiting.kind == "queue"  # young people's queue, reached on the keypad
     call.adviser_answers_queue()
     assert call.ended and _kinds(system, call.call_sid)[-1] == "ended"
@@ -195,8 +194,10 @@ def test_redis_restarted_mid_call_the_call_and_a_chat_carry_on(system):
     call.hang_up()
     assert _kinds(system, call.call_sid)[-1] == "ended"
     _assert_whole_turns(system, call.call_sid)
+    requests.post(f"{base}/api/chat/sessions/{chat}/messages", timeout=20,
+                  json={"text": "I'm 34"})
     second = requests.post(f"{base}/api/chat/sessions/{chat}/messages", timeout=20,
-                           json={"text": "I'm 34"})
+                           json={"text": "M1 1AE"})  # where they live, before advice (000:L68)
     assert second.status_code == 200, second.text
     assert second.json()["route"]["destination"] == "adult_digital_advice"  # the chat resumed
 

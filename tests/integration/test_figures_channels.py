@@ -29,8 +29,7 @@ def phone(settings, redis_client):
 def young_person_in_queue(app):
     call = new_call(app)
     call.start()
-    call.press("16")
-    call.press("2")
+    call.press("16")  # a young person is queued at once, whatever they need (001:5.2)
     return call
 
 
@@ -80,7 +79,7 @@ def test_chats_count_from_joining_to_leaving(settings, redis_client):
     sessions = []
     for _ in range(2):
         session_id = client.post("/api/chat/sessions").get_json()["session_id"]
-        for text in ("/chat_need advice", "30"):
+        for text in ("/chat_need advice", "30", "M1 1AE"):  # where they live, then queued
             client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": text})
         sessions.append(session_id)
     now = CHAT_MORNING.astimezone(UTC)

@@ -33,8 +33,7 @@ def eventually(check, timeout=15.0):
 def queued_young_person(live):
     customer = live.emulator.phone()
     customer.settle()
-    customer.press("16")
-    customer.press("2")
+    customer.press("16")  # a young person is queued at once, whatever they need (001:5.2)
     eventually(lambda: customer.info()["queue_sid"])
     return customer
 

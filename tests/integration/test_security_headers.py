@@ -15,8 +15,9 @@ from config.settings import (
 from ivr import create_app
 from tests.support.databases import TEST_REDIS_URL
 
-PUBLIC = ["/", "/chat/static/widget.js", "/chat/static/widget.css", "/healthz"]
-STAFF = ["/adviser/"]
+PUBLIC = ["/", "/chat/static/widget.js", "/chat/static/widget.css", "/healthz", "/call-me",
+          "/enquiry"]
+STAFF = ["/console/login"]
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_the_website_and_widget_stay_embeddable(client, path):
     assert "X-Frame-Options" not in response.headers
 
 
-@pytest.mark.parametrize("path", ["/", "/adviser/"])
+@pytest.mark.parametrize("path", ["/", "/console/login", "/call-me", "/enquiry"])
 def test_pages_have_no_inline_script_or_style(client, path):
     html = client.get(path).get_data(as_text=True)
     scripts = re.findall(r"<script\b[^>]*>", html)
