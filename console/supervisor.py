@@ -27,11 +27,13 @@ from config import clock as centre_clock
 from console import auth
 from console.audit import audit
 from console.auth import passive, role_required
+from models.db import session_scope
 from routing.closures import EmergencyClosures
 from routing.directory import CONTACT_CENTRE_ID, Directory
 from routing.figure_definitions import load_definitions
 from routing.figures_live import Snapshot, alerts, dashboard_json, snapshot
 from routing.plan import default_directory
+from routing.written import load_written_config, queue_counts
 
 # Guarded once, here: console.register() would add the guard again for every app a process makes.
 # Its script is served by the console's own static route (console/static/dashboard.js).
@@ -95,7 +97,17 @@ def body() -> dict:
                           "until": c.until.isoformat() if c.until else None}
                          for c in closures().list(directory().entity_ids())]
     found["alerts"] = alerts(found)
+    found["written"] = written_clocks()
     return found
+
+
+def written_clocks() -> dict:
+    """Per written queue: enquiries open, and those past their first-reply clock (48 h for a
+    complaint, 24 h otherwise; config/forms.yaml)."""
+    with session_scope(current_app.extensions["engine"]) as db:
+        counts = queue_counts(session=db, at=now())
+    return {queue: {"name": name, **counts.get(queue, {"open": 0, "overdue": 0})}
+            for queue, name in load_written_config().queue_names().items()}
 
 
 def callback_owners() -> list[str]:

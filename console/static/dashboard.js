@@ -81,6 +81,11 @@
       cell(tr, c.overdue, { breach: c.overdue > 0 });
       return tr;
     }));
+    fill("written", Object.keys(data.written || {}).map(function (id) {
+      var w = data.written[id], tr = document.createElement("tr");
+      cell(tr, w.name, { head: true }); cell(tr, w.open); cell(tr, w.overdue, { breach: w.overdue > 0 });
+      return tr;
+    }));
     fill("transfers", Object.keys(data.transfers).map(function (id) {
       var t = data.transfers[id], tr = document.createElement("tr");
       cell(tr, name(id), { head: true }); cell(tr, t.warm); cell(tr, t.failed_warm); cell(tr, t.cold);

@@ -90,6 +90,15 @@ def test_closing_needs_an_outcome_and_lands_on_the_timeline(app):
     assert events[-2].detail["outcome"] == "information_given"
 
 
+def test_the_supervisors_dashboard_shows_the_written_queues_clocks(app):
+    enquire(app, need="complaint")  # received on 2 March 2026: long past its 48 hours today
+    supervisor, _ = signed_in(app, "sue", "supervisor")
+    written = supervisor.get("/console/api/dashboard").get_json()["written"]
+    assert written["written_complaints"] == {"name": "Complaints and feedback (written)",
+                                             "open": 1, "overdue": 1}
+    assert written["written_young_people"]["open"] == 0
+
+
 def test_a_reply_without_the_csrf_token_is_refused(app):
     enquiry = enquire(app, age="16")
     client, _ = signed_in(app, "yasmin", "adviser", queues=["young_people"])
