@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -58,9 +59,12 @@ def test_email_and_call_me_under_make_run(tmp_path):
         smtp_port = int(re.search(r"smtp://127\.0\.0\.1:(\d+)", "".join(output)).group(1))
         imap_port = int(re.search(r"imap://127\.0\.0\.1:(\d+)", line).group(1))
         user, password = re.search(r"user (\S+), password (\S+)\)", line).groups()
+        # The mailboxes outlive a run (like var/): count only what this run brings.
+        before = _inbox_count(imap_port, user, password)
         message = EmailMessage()
         message["From"], message["To"] = "customer@example.com", "enquiries@careers.localhost"
-        message["Subject"], message["Message-ID"] = "my complaint", "<run-1@example.com>"
+        message["Subject"] = "my complaint"
+        message["Message-ID"] = f"<run-{uuid.uuid4().hex}@example.com>"
         message.set_content("hello, I am 16 and I want to know about apprenticeships")
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
             smtp.send_message(message)
@@ -68,8 +72,9 @@ def test_email_and_call_me_under_make_run(tmp_path):
         queue = _until(lambda: _one(engine, "select queue_id from written_enquiry"), 60,
                        "the email's enquiry")
         assert queue.startswith("written_")
-        acknowledged = _until(lambda: _inbox_count(imap_port, user, password) or None, 30,
-                              "the acknowledgement")
+        acknowledged = _until(
+            lambda: _inbox_count(imap_port, user, password) - before or None, 30,
+            "the acknowledgement")
         assert acknowledged == 1
         body = json.dumps({"phone": "0113 496 0456", "window": {
             "start": "2026-03-02T14:00:00+00:00", "end": "2026-03-02T16:00:00+00:00"}})
