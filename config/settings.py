@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     twilio_api_base_url: str = "https://api.twilio.com"
     twilio_api_timeout_seconds: float = 5.0
     voice_enabled: bool = True
+    # Ask a customer going to an adviser for the details their record is matched on (000:L61).
+    identity_checks: bool = True
     public_base_url: str = ""
     secret_key: str = ""
     trusted_proxies: int = 0

@@ -9,7 +9,7 @@ import console
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
-from ivr import chat, connections, errors, forms, health, logs, security, voice
+from ivr import chat, connections, errors, forms, health, identity, logs, security, voice
 from routing.figures import Figures
 
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
+    identity.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     logs.init_app(app)

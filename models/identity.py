@@ -27,6 +27,7 @@ from models.customers import (
     match_or_create_customer,
     release_record,
     set_shared_secret,
+    vouched_for,
 )
 from models.timestamps import UTCDateTime, require_utc
 
@@ -106,6 +107,22 @@ def release_to(
     audit(session=session, action=Check.RELEASED, at=at, actor=actor,
           customer_id=authenticated.customer_id, contact_key=contact_key)
     return record
+
+
+def authenticated_on(
+    *, session: Session, customer_id: int, contact_key: str
+) -> AuthenticatedCustomer | None:
+    """Proof for a customer who gave their secret during this contact (the audit shows it)."""
+    row = session.execute(sa.select(IdentityCheck.id).where(
+        IdentityCheck.customer_id == customer_id, IdentityCheck.contact_key == contact_key,
+        IdentityCheck.action == Check.AUTHENTICATED).limit(1)).first()
+    return vouched_for(customer_id) if row else None
+
+
+def locked(*, session: Session, customer_id: int, at: datetime) -> bool:
+    """Whether the record's secret is locked after too many wrong tries."""
+    since = require_utc(at) - LOCK_WINDOW
+    return failures_since(session=session, customer_id=customer_id, since=since) >= MAX_FAILURES
 
 
 def failures_since(*, session: Session, customer_id: int, since: datetime) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 
@@ -10,6 +12,11 @@ from ivr import create_app
 from models import migrate
 from models.db import make_engine
 from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
+
+# The identity step before an adviser (ivr.identity) is on by default in the product. Tests of
+# other parts walk routes to an adviser without it, so it is off unless a test turns it on
+# (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
+os.environ.setdefault("IDENTITY_CHECKS", "false")
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,8 @@ def chat_service() -> ChatService:
     return ChatService(store=chat_store(config), queue=chat_queue(config), engine=get_engine(),
                        config=config, directory=default_directory(),
                        closures=EmergencyClosures(get_redis()), rasa=get_rasa(),
-                       clock=chat_clock(), forget=forget_conversation)
+                       clock=chat_clock(), forget=forget_conversation,
+                       identity=current_app.extensions.get("identity"))
 
 
 @bp.post("/api/chat/sessions")

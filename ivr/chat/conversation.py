@@ -19,11 +19,13 @@ from sqlalchemy.engine import Engine
 from config import clock as centre_clock
 from ivr import figures, safeguarding
 from ivr.assistant import parse_reply
+from ivr.chat import identity as chat_identity
 from ivr.chat import outcomes
 from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
 from ivr.chat.store import ChatSession, ChatStore
+from ivr.identity import IdentityStep
 from ivr.rasa_client import RasaClient, RasaUnavailable
 from models import keys
 from models.contacts import EventKind, NewEvent, close_contact, open_contact, record_events
@@ -74,10 +76,12 @@ class ChatService:
     def __init__(self, *, store: ChatStore, queue: ChatQueue, engine: Engine, config: ChatConfig,
                  directory: Directory, closures: EmergencyClosures, rasa: RasaClient | None = None,
                  clock: Callable[[], datetime] = centre_clock.now,
-                 forget: Callable[[str], None] = lambda contact_key: None) -> None:
+                 forget: Callable[[str], None] = lambda contact_key: None,
+                 identity: IdentityStep | None = None) -> None:
         self.store, self.queue, self.engine, self.config = store, queue, engine, config
         self.directory, self.closures, self.rasa, self.clock = directory, closures, rasa, clock
         self.forget = forget  # deletes the assistant's tracker once the chat has ended
+        self.identity = identity  # asks who a customer going to an adviser is (None: never)
 
     def start(self) -> ChatSession:
         """Open a contact and a session, and greet the customer."""
@@ -102,12 +106,16 @@ class ChatService:
     def customer_says(self, session: ChatSession, text: str) -> Turn:
         """Handle one customer message and return what was said back and the route."""
         turn = Turn(session, self.clock())
-        self.store.append(session.session_id, "customer", self._shown(session, text))
-        turn.record(EventKind.CUSTOMER_SAID, text=text)
+        # An identity answer is shown and recorded only as a placeholder, never as typed.
+        kept = chat_identity.shown(self, session, text) if session.state == "identity" else None
+        self.store.append(session.session_id, "customer", kept or self._shown(session, text))
+        turn.record(EventKind.CUSTOMER_SAID, text=kept or text)
         # The screen reads every turn first, whatever the state (003:L211); payloads are buttons.
         concern = None if session.state == "ended" or text.startswith("/") else \
             safeguarding.check(text)
         if concern is not None:
+            if session.state == "identity":
+                session.identity = {"done": "safeguarding"}  # the details given so far go
             chat_safeguarding.on_concern(self, turn, concern, channel=CHANNEL)
         elif session.state == "ended":
             turn.say(self.config.text("chat_closed"), author="system")
@@ -117,6 +125,8 @@ class ChatService:
             pass  # a person is (about to be) in charge: the assistant stays silent
         elif session.state == "callback":
             outcomes.take_contact_details(self, turn, text)
+        elif session.state == "identity":
+            chat_identity.answer(self, turn, text)
         elif text in (HANDOVER, ASSISTANT_YES) and session.offer_queue:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:

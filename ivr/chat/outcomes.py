@@ -37,16 +37,38 @@ _CENTRE_WHO = "An adviser from the contact centre"
 _OFFENDER_FACTS = ("in_custody", "ex_offender")
 
 
+# Routes that pass the customer to an adviser, now or by a callback: these ask who they are
+# first (ivr.identity), when their destination is one the identity step asks for.
+TO_AN_ADVISER = frozenset({"enqueue", "cold_transfer", "warm_transfer"})
+
+
 def route(service: ChatService, turn: Turn, decision: Decision) -> None:
     """Plan the decision for this moment and carry the plan out."""
     session = turn.session
-    closed = service.closed_ids()
-    planned = plan(decision, "webchat", turn.now, directory=service.directory, closed=closed,
-                   language=session.facts.get("language"))
+    planned = _plan(service, turn, decision)
     session.decision = decision.to_dict()
     turn.route = session.route = route_view(planned)
     turn.record(EventKind.TRIAGED, detail={"decision": decision.to_dict(), "route": turn.route})
+    step = service.identity
+    if planned.action in TO_AN_ADVISER and step is not None and \
+            step.wanted(decision.destination, session.identity):
+        from ivr.chat import identity
+
+        identity.start(service, turn)  # after the decision: the route waits for the answers
+        return
     _ACTIONS[planned.action](service, turn, planned)
+
+
+def carry_out(service: ChatService, turn: Turn, decision: Decision) -> None:
+    """Carry out the route decided earlier (after the identity step), planned for this moment."""
+    planned = _plan(service, turn, decision)
+    turn.route = turn.session.route = {**(turn.session.route or {}), **route_view(planned)}
+    _ACTIONS[planned.action](service, turn, planned)
+
+
+def _plan(service: ChatService, turn: Turn, decision: Decision) -> Plan:
+    return plan(decision, "webchat", turn.now, directory=service.directory,
+                closed=service.closed_ids(), language=turn.session.facts.get("language"))
 
 
 def route_view(planned: Plan) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from models.redaction import redact
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet (256 bits).
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 AUTHORS = ("customer", "assistant", "adviser", "system")
-STATES = ("triage", "callback", "queued", "adviser", "ended")
-_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered")
+STATES = ("triage", "identity", "callback", "queued", "adviser", "ended")
+_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity")
 
 
 @dataclass
@@ -46,6 +46,8 @@ class ChatSession:
     callback: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     offered: list[dict[str, str]] = field(default_factory=list)  # the last quick replies shown
+    # The identity step (ivr.identity): its question, and the details so far only sealed.
+    identity: dict[str, Any] | None = None
 
     @classmethod
     def from_hash(cls, session_id: str, data: dict[str, str]) -> ChatSession:

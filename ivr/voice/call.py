@@ -81,6 +81,12 @@ class Call:
         return self._ask(texts, repeatable, lambda action: twiml.keypad(
             texts, action, self.config.speech, num_digits=None if digits else 1), "keypad")
 
+    def gather(self, path: str, texts: list[str], build, *,
+               repeatable: list[str] | None = None) -> str:
+        """Ask with TwiML from `build(action)`, answered at /voice/`path` (e.g. the identity step)."""
+        self.state.question = None
+        return self._ask(texts, repeatable, build, path)
+
     def _ask(self, texts: list[str], repeatable: list[str] | None, build, path: str) -> str:
         self.state.step += 1
         self.state.last_prompt = list(repeatable if repeatable is not None else texts)

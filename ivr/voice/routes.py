@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ivr.voice import callback, queueing, transfer
+from ivr.identity import get_identity_step
+from ivr.voice import callback, identity, queueing, transfer
 from ivr.voice.call import Call
 from ivr.voice.state import KEYPAD
 from routing import hours
@@ -41,12 +42,15 @@ def decision_for(facts: dict[str, Any], given: dict[str, Any] | None = None):
                             tuple(given.get("signposts") or ()), given.get("region"), given)
 
 
+# Routes that put the customer through to an adviser, now or by a callback: these ask who they
+# are first (ivr.identity), when their destination is one the identity step asks for.
+TO_AN_ADVISER = frozenset({"enqueue", "warm_transfer", "cold_transfer"})
+
+
 def carry_out(call: Call, decision, lead: list[str]) -> str:
     """Record the decision, ask routing what to do now, and do it."""
     state = call.state
-    services = call.services
-    plan = make_plan(decision, "phone", call.at, directory=services.directory,
-                     closed=services.closed_ids(), language=state.facts.get("language"))
+    plan = _plan(call, decision)
     state.decision, state.plan = decision.to_dict(), plan.to_dict()
     call.timeline.record("triaged", event_id=call.event_id("triaged"), detail={
         "destination": decision.destination, "action": plan.action,
@@ -54,7 +58,25 @@ def carry_out(call: Call, decision, lead: list[str]) -> str:
         "queue": plan.queue, "contractor": plan.contractor,
         "priority_groups": list(state.decision.get("priority_groups") or []),
     })
+    step = get_identity_step()
+    if plan.action in TO_AN_ADVISER and step is not None and \
+            step.wanted(decision.destination, state.identity):
+        return identity.start(call, lead)  # after the decision; the plan is carried out after
     return ACTIONS[plan.action](call, plan, lead)
+
+
+def resume(call: Call, lead: list[str]) -> str:
+    """Carry out the decided route after the identity step, planned again for this moment."""
+    decision = decision_for(call.state.facts, call.state.decision)
+    plan = _plan(call, decision)
+    call.state.plan = plan.to_dict()
+    return ACTIONS[plan.action](call, plan, lead)
+
+
+def _plan(call: Call, decision):
+    services = call.services
+    return make_plan(decision, "phone", call.at, directory=services.directory,
+                     closed=services.closed_ids(), language=call.state.facts.get("language"))
 
 
 def _self_serve(call: Call, plan, lead: list[str]) -> str:

@@ -2,7 +2,7 @@
 
 The caller's number is never stored here: Twilio sends `From` with every webhook, so the callback
 step reads it from the request when (and only when) it needs it. A number the customer keys in for
-a callback is held only until the callback is stored.
+a callback is never held here either: it is written straight into the callback row.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from models import keys
 from models.minimise import for_storage, from_storage
 
 # Phases of a call; "ended" is final.
-ASSISTANT, KEYPAD, QUEUE, TRANSFER, CALLBACK, FINISHING, ENDED = (
-    "assistant", "keypad", "queue", "transfer", "callback", "finishing", "ended",
+ASSISTANT, KEYPAD, QUEUE, TRANSFER, CALLBACK, FINISHING, ENDED, IDENTITY = (
+    "assistant", "keypad", "queue", "transfer", "callback", "finishing", "ended", "identity",
 )
 
 
@@ -42,7 +42,8 @@ class CallState:
     decision: dict[str, Any] | None = None
     plan: dict[str, Any] | None = None
     transfer_accepted: bool = False
-    callback_number: str | None = None  # keyed in by the customer, until the callback is stored
+    # The identity step (ivr.identity): its question, and the details so far only sealed.
+    identity: dict[str, Any] | None = None
     after_callback: str | None = None  # what to say after the callback question (route name)
     outcome: str | None = None  # answered | abandoned | transferred | callback | self_served ...
 

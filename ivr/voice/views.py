@@ -19,6 +19,7 @@ from ivr.voice import (
     bp,
     callback,
     conversation,
+    identity,
     keypad,
     queueing,
     routes,
@@ -28,7 +29,7 @@ from ivr.voice import (
 )
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
-from ivr.voice.state import CALLBACK, ENDED, QUEUE, TRANSFER, CallState
+from ivr.voice.state import CALLBACK, ENDED, IDENTITY, QUEUE, TRANSFER, CallState
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -194,6 +195,12 @@ def _silent_twice(call: Call, question: str | None) -> str:
                        else [])
 
 
+@bp.post("/identity")
+def identity_answer():
+    """An answer in the identity step (speech, or keys for a date of birth or memorable number)."""
+    return _answer(request.form.get("CallSid"), identity.answer, step=True, phase=IDENTITY)
+
+
 @bp.post("/recover")
 def recover():
     """The answer to an apology: 1 books a callback, 0 reaches an adviser, else goodbye."""
@@ -262,12 +269,14 @@ def _ended(call: Call) -> str:
 
     caller_gone(state.call_sid)
     if state.outcome not in NOT_ABANDONED and not state.transfer_accepted:
-        where = {QUEUE: "queue", TRANSFER: "transfer"}.get(state.phase, "assistant")
+        where = {QUEUE: "queue", TRANSFER: "transfer", IDENTITY: "identity"}.get(
+            state.phase, "assistant")
         call.timeline.record("abandoned", event_id="abandoned", detail={"where": where})
         state.outcome = "abandoned"
     if state.phase == CALLBACK and state.outcome != "callback":
         state.plan = {k: v for k, v in (state.plan or {}).items() if k != "callback"}
-    state.callback_number = None
+    if state.identity:
+        state.identity = {k: v for k, v in state.identity.items() if k != "sealed"}
     connections.forget_conversation(state.call_sid)
     call.timeline.close(detail={"outcome": state.outcome,
                                 "status": call.form.get("CallStatus"),

@@ -1,0 +1,70 @@
+"""The identity step on chat: the shared engine's questions typed, with No thanks at each one.
+
+The customer's answers never reach the assistant, the records or the display transcript: the
+conversation records and shows a placeholder instead (`masked`), and the safeguarding screen
+reads the words first, as on every turn (003:L211).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ivr.chat import outcomes
+from ivr.identity import Prompt, masked
+from models.contacts import EventKind
+from triage import FactsError, decide
+
+if TYPE_CHECKING:
+    from ivr.chat.conversation import ChatService, Turn
+
+CHANNEL = "chat"
+DECLINE = "/identity_decline"
+
+__all__ = ["DECLINE", "answer", "masked", "shown", "start"]
+
+
+def start(service: ChatService, turn: Turn) -> None:
+    """Begin the step after the routing decision (the route is already on the turn)."""
+    state, prompt = service.identity.begin(CHANNEL)
+    turn.session.identity, turn.session.state = state, "identity"
+    turn.record(EventKind.STAFF_NOTE, detail={"identity": {"asked": prompt.question}})
+    _ask(service, turn, prompt)
+
+
+def shown(service: ChatService, session, text: str) -> str:
+    """What is recorded and shown for an answer in the step: a placeholder, never the words."""
+    if text == DECLINE:
+        return service.identity.config.say(CHANNEL, "decline_button")
+    return masked((session.identity or {}).get("ask"))
+
+
+def answer(service: ChatService, turn: Turn, text: str) -> None:
+    """One answer; then the next question, or on with the decided route."""
+    session = turn.session
+    prompt = service.identity.answer(session.identity or {}, CHANNEL, said=text,
+                                     contact_key=session.contact_key, at=turn.now)
+    turn.record(EventKind.STAFF_NOTE, detail={"identity": prompt.detail})
+    if prompt.question is not None:
+        _ask(service, turn, prompt)
+        return
+    session.state = "triage"
+    for line in prompt.texts:
+        turn.say(line, author="system")
+    _resume(service, turn)
+
+
+def _ask(service: ChatService, turn: Turn, prompt: Prompt) -> None:
+    button = [{"title": service.identity.config.say(CHANNEL, "decline_button"),
+               "payload": DECLINE}]
+    for index, line in enumerate(prompt.texts):
+        turn.say(line, button if index == len(prompt.texts) - 1 else None, author="system")
+
+
+def _resume(service: ChatService, turn: Turn) -> None:
+    session = turn.session
+    try:
+        decision = decide({**session.facts, "channel": "webchat"})
+    except FactsError:
+        outcomes.enqueue(service, turn, session.offer_queue or "adult_information")
+        return
+    outcomes.carry_out(service, turn, decision)

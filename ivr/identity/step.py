@@ -1,0 +1,165 @@
+"""The identity step, once for every channel: the four details, a match, then the shared secret.
+
+A channel calls `begin` after the routing decision when `wanted` says the route goes to an
+adviser, then `answer` with each reply until the prompt has no question: then it carries on
+with the route, saying the prompt's words first. The step's state is a small JSON dict the
+channel keeps in its live state; the details given so far wait there only sealed
+(models.sealed), and are gone once the record is matched or the customer declines. Nothing the
+customer says here is logged, recorded as text or sent to the assistant: the channel records
+only `Prompt.masked`, a placeholder for the kind of answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from ivr.identity import parse
+from ivr.identity.config import IdentityConfig
+from models.customers import Identity, has_secret
+from models.db import session_scope
+from models.identity import check_secret, identify, locked, set_secret
+from models.redaction import DATE, NAME, POSTCODE
+from models.sealed import open_sealed, seal
+
+SECRET = "[secret]"
+_MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode": POSTCODE,
+          "new_secret": SECRET, "secret": SECRET}
+_DIGIT_QUESTIONS = frozenset({"new_secret", "secret"})
+# Questions a caller may answer on the keypad (digits ended by #), speech heard as well.
+_KEYED = frozenset({"date_of_birth", *_DIGIT_QUESTIONS})
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the channel says next; `question` None means the step is over."""
+
+    texts: list[str]
+    question: str | None = None
+    digits: bool = False  # the phone collects digits ended by # rather than speech
+    outcome: str | None = None  # when over: linked, authenticated, declined, without, ...
+    detail: dict[str, Any] = field(default_factory=dict)  # for the timeline: no values
+
+
+def masked(question: str | None) -> str:
+    """The placeholder recorded instead of the customer's answer to `question`."""
+    return _MASKS.get(question or "", NAME)
+
+
+class IdentityStep:
+    """Asks, reads, matches (001:7.2), sets or checks the shared secret (001:7.3)."""
+
+    def __init__(self, config: IdentityConfig, *, engine: Engine, secret_key: str,
+                 enabled: bool = True) -> None:
+        self.config, self.engine, self._key, self.enabled = config, engine, secret_key, enabled
+
+    def wanted(self, destination: str | None, state: dict[str, Any] | None = None) -> bool:
+        """Whether this route asks: an adviser's destination, not yet asked on this contact."""
+        return self.enabled and destination in self.config.destinations and not state
+
+    def begin(self, channel: str) -> tuple[dict[str, Any], Prompt]:
+        """The step's new state and its first question (with the why and the way out)."""
+        first = self.config.questions[0]
+        state = {"ask": first, "tries": 0, "sealed": None}
+        words = [self.config.say(channel, "intro"), self.config.say(channel, first)]
+        return state, Prompt(words, first)
+
+    def answer(self, state: dict[str, Any], channel: str, *, said: str = "", keyed: str = "",
+               contact_key: str, at: datetime) -> Prompt:
+        """Read one answer, move `state` on (in place) and say what comes next."""
+        question = state.get("ask")
+        if question in _DIGIT_QUESTIONS:
+            return self._secret(state, channel, parse.digits(keyed, said), contact_key, at)
+        if self._declines(said, keyed):
+            return self._over(state, channel, "declined", "declined")
+        value = self._read(question, said, keyed, at)
+        if value is None:
+            return self._again(state, channel, question)
+        given = {**(open_sealed(self._key, state.get("sealed")) or {}), question: value}
+        questions = self.config.questions
+        if question != questions[-1]:
+            following = questions[questions.index(question) + 1]
+            state.update(ask=following, tries=0, sealed=seal(self._key, given))
+            return Prompt([self.config.say(channel, following)], following,
+                          digits=following in _KEYED, detail={"given": question})
+        return self._match(state, channel, given, contact_key, at)
+
+    def _read(self, question: str, said: str, keyed: str, at: datetime) -> str | None:
+        if question == "date_of_birth":
+            born = parse.date_of_birth(keyed.rstrip("#") or said, at.date(),
+                                       min_age=self.config.min_age, max_age=self.config.max_age)
+            return born.isoformat() if born else None
+        if question == "postcode":
+            return parse.postcode(said)
+        return parse.name(said)
+
+    def _declines(self, said: str, keyed: str) -> bool:
+        words = " ".join(said.lower().split()).strip(" .,!?")
+        return words in self.config.decline or said == "/identity_decline" or keyed == "2" \
+            and not said
+
+    def _again(self, state: dict[str, Any], channel: str, question: str) -> Prompt:
+        state["tries"] = int(state.get("tries", 0)) + 1
+        if state["tries"] >= self.config.tries:
+            # Asked twice: go on without it, and without a record (all four are needed).
+            return self._over(state, channel, "without", "without", unusable=question)
+        again = f"{question}_again" if question in ("date_of_birth", "postcode") else "name_again"
+        return Prompt([self.config.say(channel, again)], question,
+                      digits=question in _KEYED,
+                      detail={"unusable": question})
+
+    def _match(self, state: dict[str, Any], channel: str, given: dict[str, str],
+               contact_key: str, at: datetime) -> Prompt:
+        identity = Identity.of(**given)
+        with session_scope(self.engine) as db:
+            match = identify(session=db, contact_key=contact_key, identity=identity, at=at)
+            secret = has_secret(session=db, customer_id=match.customer_id)
+        state.pop("sealed", None)
+        state.update(tries=0, customer=match.customer_id, returning=match.returning)
+        if match.returning and not secret:
+            return self._over(state, channel, "not_authenticated", "matched")
+        ask = "secret" if match.returning else "new_secret"
+        state["ask"] = ask
+        return Prompt([self.config.say(channel, ask)], ask, digits=True,
+                      detail={"record": "returning" if match.returning else "new"})
+
+    def _secret(self, state: dict[str, Any], channel: str, given: str, contact_key: str,
+                at: datetime) -> Prompt:
+        question, customer = state["ask"], int(state["customer"])
+        if not given:  # the hash key alone: on without it
+            words = "no_secret" if question == "new_secret" else "not_authenticated"
+            return self._over(state, channel, words, "linked")
+        if question == "new_secret":
+            if given.isdigit() and self.config.secret_min <= len(given) <= self.config.secret_max:
+                with session_scope(self.engine) as db:
+                    set_secret(session=db, customer_id=customer, secret=given, at=at,
+                               contact_key=contact_key)
+                return self._over(state, channel, "secret_set", "linked")
+            return self._secret_again(state, channel, question, "no_secret", "linked")
+        with session_scope(self.engine) as db:
+            proof = check_secret(session=db, customer_id=customer, secret=given, at=at,
+                                 contact_key=contact_key)
+            is_locked = proof is None and locked(session=db, customer_id=customer, at=at)
+        if proof is not None:
+            return self._over(state, channel, "authenticated", "authenticated")
+        if is_locked:
+            return self._over(state, channel, "locked", "locked")
+        return self._secret_again(state, channel, question, "not_authenticated", "refused")
+
+    def _secret_again(self, state: dict[str, Any], channel: str, question: str, words: str,
+                      outcome: str) -> Prompt:
+        state["tries"] = int(state.get("tries", 0)) + 1
+        if state["tries"] >= self.config.tries:
+            return self._over(state, channel, words, outcome)
+        return Prompt([self.config.say(channel, f"{question}_again")], question, digits=True,
+                      detail={"unusable": question})
+
+    def _over(self, state: dict[str, Any], channel: str, words: str, outcome: str,
+              **detail: str) -> Prompt:
+        state.pop("sealed", None)  # the details given so far are gone, not merely unread
+        state.update(ask=None, done=outcome)
+        return Prompt([self.config.say(channel, words)], outcome=outcome,
+                      detail={"outcome": outcome, **detail})

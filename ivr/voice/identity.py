@@ -1,0 +1,56 @@
+"""The identity step on the phone: the shared engine's questions spoken, answers by voice or keys.
+
+Names and the postcode are said; the date of birth may be said or keyed (DDMMYYYY, then #), and
+after one it could not use the caller is asked to key it; the memorable number is keyed. The
+safeguarding screen hears every answer first (003:L211). The timeline gets what happened
+(`identity` events: asked, given, unusable, outcome), never what was said.
+"""
+
+from __future__ import annotations
+
+from ivr.identity import Prompt, get_identity_step
+from ivr.voice import twiml
+from ivr.voice import safeguarding as voice_safeguarding
+from ivr.voice.call import Call
+from ivr.voice.state import IDENTITY
+
+CHANNEL = "phone"
+
+
+def start(call: Call, lead: list[str]) -> str:
+    """Begin the step after the routing decision; the plan waits in the call's state."""
+    state, prompt = get_identity_step().begin(CHANNEL)  # type: ignore[union-attr]
+    call.state.identity = state
+    call.timeline.record("identity", event_id=call.event_id("identity"),
+                         detail={"asked": prompt.question})
+    return _ask(call, prompt, lead)
+
+
+def answer(call: Call) -> str:
+    """One answer to the step's question; then the next question, or on with the route."""
+    from ivr.voice import routes
+
+    said = call.form.get("SpeechResult", "").strip()
+    keyed = call.form.get("Digits", "").strip()
+    if said:
+        handed_over = voice_safeguarding.screen_turn(call, said, where="identity")
+        if handed_over is not None:
+            call.state.identity = {"done": "safeguarding"}  # the details given so far go
+            return handed_over
+    prompt = get_identity_step().answer(  # type: ignore[union-attr]call.state.identity or {}, CHANNEL, said=said,
+                                        keyed=keyed, contact_key=call.state.contact_key,
+                                        at=call.at)
+    call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)
+    if prompt.question is not None:
+        return _ask(call, prompt, [])
+    return routes.resume(call, prompt.texts)
+
+
+def _ask(call: Call, prompt: Prompt, lead: list[str]) -> str:
+    texts = [*lead, *prompt.texts]
+    call.state.phase = IDENTITY
+    if prompt.digits:
+        return call.gather("identity", texts, lambda action: twiml.keypad(
+            texts, action, call.config.speech, num_digits=None), repeatable=prompt.texts)
+    return call.gather("identity", texts, lambda action: twiml.conversation(
+        texts, action, call.config.speech), repeatable=prompt.texts)
