@@ -14,6 +14,7 @@ from console import bp
 from console.audit import audit
 from console.auth import ConsoleUser, passive, role_required
 from console.config import get_console_config
+from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
 from console.screen_pop import screen_pop
 from ivr import figures
@@ -129,7 +130,31 @@ def contact_pop(member: str):
     """The screen pop of a contact the adviser holds (the view is audited)."""
     held = _mine(member)
     audit("contact_viewed", target=member, detail={"channel": held.channel})
-    return jsonify(screen_pop(member, held.channel, held, clock()()))
+    return jsonify(_pop(member, held))
+
+
+def _pop(member: str, held) -> dict:
+    """The screen pop with the customer record's panel, gated on the customer's check."""
+    pop = screen_pop(member, held.channel, held, clock()())
+    pop["record"] = record_panel(_contact_key(member, held.channel), adviser_id=current_user.id,
+                                 member=member)
+    return pop
+
+
+@bp.post("/api/contacts/<member>/identity")
+@role_required("adviser")
+def contact_identity(member: str):
+    """The memorable number the customer tells the adviser: checked, audited, then the pop."""
+    held = _mine(member)
+    secret = (request.get_json(silent=True) or {}).get("secret")
+    try:
+        result = check_for_customer(_contact_key(member, held.channel), secret,
+                                    adviser_id=current_user.id, member=member)
+    except ValueError as error:
+        abort(400, str(error))
+    if result == "not_linked":
+        abort(409, "this contact has no customer record to check")
+    return jsonify(result=result, pop=_pop(member, held))
 
 
 @bp.get("/api/chats/<member>/events")

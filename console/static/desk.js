@@ -81,6 +81,7 @@
     $("pop-groups").textContent = pop.priority_groups.map((g) => g.replace(/_/g, " ")).join(", ") || "none";
     $("pop-f2f").textContent = pop.offer_face_to_face ? "Yes: offer local face-to-face support" : "No";
     $("pop-facts").textContent = Object.entries(pop.facts).map(([k, v]) => k.replace(/_/g, " ") + ": " + v).join("; ") || "—";
+    showRecord(pop.record || {linked: false});
     $("pop-transcript").replaceChildren();
     $("chat-tools").hidden = channel !== "chat";
     $("call-tools").hidden = channel !== "call" || !pop.facts.language;
@@ -92,6 +93,32 @@
       for (const l of pop.transcript) line(l.from, l.text);
     }
   }
+
+  // The customer record: shown only once the customer is checked (001:7.3), in the channel or here.
+  function showRecord(record) {
+    const history = $("pop-history"); history.replaceChildren();
+    $("record-check").hidden = !record.linked || record.authenticated;
+    if (!record.linked) { $("pop-record").textContent = "None linked (not given, or declined)"; return; }
+    if (!record.authenticated) { $("pop-record").textContent = "Found, not yet checked: ask for their memorable number"; return; }
+    const d = record.details;
+    $("pop-record").textContent = "Checked: " + d.first_name + " " + d.surname + ", born " + d.date_of_birth + ", " + d.postcode;
+    for (const c of record.past_contacts) {
+      const li = document.createElement("li");
+      li.textContent = c.started_at.slice(0, 10) + " " + c.channel + ": " + (c.outcome || "no outcome").replace(/_/g, " ");
+      history.append(li);
+    }
+    if (!record.past_contacts.length) history.append(Object.assign(document.createElement("li"), {textContent: "No past contacts"}));
+  }
+
+  $("record-check").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!current) return;
+    const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(current) + "/identity", {secret: $("record-secret").value});
+    $("record-secret").value = "";
+    if (!done) return;
+    say(done.result === "authenticated" ? "" : done.result === "locked" ? "Too many wrong numbers: the record is locked for 15 minutes." : "That memorable number is not right.");
+    showRecord(done.pop.record);
+  });
 
   function closePop() {
     current = null; $("pop").hidden = true;

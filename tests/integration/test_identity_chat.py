@@ -250,3 +250,54 @@ def test_erasure_and_subject_access_reach_the_records_the_step_made(chat):  # 00
     assert app.extensions["redis"].exists(f"ct:chat:{session_id}") == 0
     with Session(app.extensions["engine"]) as db:
         assert all(c.customer_id is None for c in db.exec(select(IdentityCheck)))
+
+
+def _audit(app) -> list[str]:
+    from models.staff import AuditEntry
+
+    with Session(app.extensions["engine"]) as db:
+        return [e.action for e in db.exec(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_the_adviser_sees_past_contacts_only_after_the_check(chat):  # 001:7.3
+    from tests.integration.test_console_desk import adviser
+
+    client = chat.test_client()
+    _first_contact(client)
+    session_id, _ = _advice(client)
+    _give(client, session_id, *DETAILS, "9999", "9999")  # the wrong number twice: unchecked
+    sam, user = adviser(chat, "sam", queues=("adult_digital_advice",))
+    url = f"/console/api/contacts/{session_id}"
+    pop = sam.get(url).get_json()
+    assert pop["record"] == {"linked": True, "authenticated": False}
+    assert "okafor" not in json.dumps(pop).lower() and "1990" not in json.dumps(pop)
+    assert sam.post(f"{url}/identity", json={"secret": "abc"},
+                    headers=sam.headers).status_code == 400
+    wrong = sam.post(f"{url}/identity", json={"secret": "1234"}, headers=sam.headers).get_json()
+    assert wrong["result"] == "refused" and wrong["pop"]["record"]["authenticated"] is False
+    right = sam.post(f"{url}/identity", json={"secret": "4821"}, headers=sam.headers).get_json()
+    record = right["pop"]["record"]
+    assert right["result"] == "authenticated" and record["authenticated"] is True
+    assert record["details"]["surname"] == "okafor"
+    assert [c["channel"] for c in record["past_contacts"]] == ["webchat"]  # the first chat only
+    with Session(chat.extensions["engine"]) as db:
+        checks = [(c.action, c.actor) for c in db.exec(select(IdentityCheck)
+                                                        .order_by(IdentityCheck.id))]
+    actor = f"adviser:{user.id}"
+    assert checks[-3:] == [("refused", actor), ("authenticated", actor), ("released", actor)]
+    audit = _audit(chat)
+    assert audit.count("customer_checked") == 2 and "customer_record_released" in audit
+
+
+def test_a_customer_checked_in_the_chat_is_shown_to_the_adviser_at_once(chat):
+    from tests.integration.test_console_desk import adviser
+
+    client = chat.test_client()
+    _first_contact(client)
+    session_id, _ = _advice(client)
+    _give(client, session_id, *DETAILS, "4821")
+    sam, _ = adviser(chat, "sam", queues=("adult_digital_advice",))
+    pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
+    assert pop["record"]["authenticated"] is True
+    assert _checks(chat)[-1] == "released"
+
