@@ -62,6 +62,7 @@ class EventKind(StrEnum):
     CALLBACK_DUE_SOON = "callback_due_soon"  # raised by the worker (004:L912)
     CALLBACK_OVERDUE = "callback_overdue"
     STAFF_NOTE = "staff_note"
+    IDENTITY = "identity"  # the identity step's progress (asked, given, outcome), never a detail
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)
     OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept
     QUEUE_CHANGED = "queue_changed"  # an adviser transferred it to another queue
@@ -76,6 +77,7 @@ class AbandonedAt(StrEnum):
     ASSISTANT = "assistant"
     QUEUE = "queue"
     TRANSFER = "transfer"
+    IDENTITY = "identity"  # while being asked for their details, after the routing decision
 
 
 # Kinds that happen once per contact: without a provider id, a repeat is a retry, not news.

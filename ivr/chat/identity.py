@@ -27,7 +27,7 @@ def start(service: ChatService, turn: Turn) -> None:
     """Begin the step after the routing decision (the route is already on the turn)."""
     state, prompt = service.identity.begin(CHANNEL)
     turn.session.identity, turn.session.state = state, "identity"
-    turn.record(EventKind.STAFF_NOTE, detail={"identity": {"asked": prompt.question}})
+    turn.record(EventKind.IDENTITY, detail={"asked": prompt.question})
     _ask(service, turn, prompt)
 
 
@@ -43,7 +43,7 @@ def answer(service: ChatService, turn: Turn, text: str) -> None:
     session = turn.session
     prompt = service.identity.answer(session.identity or {}, CHANNEL, said=text,
                                      contact_key=session.contact_key, at=turn.now)
-    turn.record(EventKind.STAFF_NOTE, detail={"identity": prompt.detail})
+    turn.record(EventKind.IDENTITY, detail=prompt.detail)
     if prompt.question is not None:
         _ask(service, turn, prompt)
         return

@@ -19,7 +19,9 @@ CHANNEL = "phone"
 
 def start(call: Call, lead: list[str]) -> str:
     """Begin the step after the routing decision; the plan waits in the call's state."""
-    state, prompt = get_identity_step().begin(CHANNEL)  # type: ignore[union-attr]
+    step = get_identity_step()
+    assert step is not None  # routes starts the step only when the app has one
+    state, prompt = step.begin(CHANNEL)
     call.state.identity = state
     call.timeline.record("identity", event_id=call.event_id("identity"),
                          detail={"asked": prompt.question})
@@ -37,9 +39,10 @@ def answer(call: Call) -> str:
         if handed_over is not None:
             call.state.identity = {"done": "safeguarding"}  # the details given so far go
             return handed_over
-    prompt = get_identity_step().answer(  # type: ignore[union-attr]call.state.identity or {}, CHANNEL, said=said,
-                                        keyed=keyed, contact_key=call.state.contact_key,
-                                        at=call.at)
+    step = get_identity_step()
+    assert step is not None  # the step started only because the app has one
+    prompt = step.answer(call.state.identity or {}, CHANNEL, said=said, keyed=keyed,
+                         contact_key=call.state.contact_key, at=call.at)
     call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)
     if prompt.question is not None:
         return _ask(call, prompt, [])
