@@ -1,7 +1,8 @@
 """The held-out conversations (tests/heldout/, never used in training) end to end, real Rasa.
 
 Every conversation runs through the phone channel (signed Twilio webhooks) or the chat API into
-the app, with the real assistant. The run fails below the targets:
+the app, with the real assistant and the identity step on: its questions come after the routing
+decision, which is what is counted, so the customer turns are the same with it or without it. The run fails below the targets:
 at least 98% routed right, a median of at most 3 customer turns, every explicit safeguarding
 mention and at least 95% of indirect ones caught, at most 1% false alarms. The figures and the
 per-kind table are written to var/heldout/report.json.
@@ -43,7 +44,8 @@ def assistant(tmp_path_factory):
 @pytest.fixture(scope="module")
 def summary(assistant, postgres_url):
     settings = Settings(app_env="test", database_url=postgres_url, redis_url=TEST_REDIS_URL,
-                        rasa_url=assistant, rasa_timeout_seconds=10.0, _env_file=None)
+                        rasa_url=assistant, rasa_timeout_seconds=10.0, identity_checks=True,
+                        _env_file=None)
     unlimited = Limit(1_000_000, 60)  # one test client makes every conversation
     phone = voice_app(settings, WEEKDAY_MORNING)
     chat = make_app(settings, address_sessions=unlimited, address_messages=unlimited)
