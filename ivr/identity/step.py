@@ -25,7 +25,7 @@ from models.identity import check_secret, identify, locked, set_secret
 from models.redaction import DATE, NAME, POSTCODE
 from models.sealed import open_sealed, seal
 
-SECRET = "[secret]"
+SECRET = "[secret]"  # nosec B105: the placeholder recorded instead of a memorable number
 _MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode": POSTCODE,
           "new_secret": SECRET, "secret": SECRET}
 _DIGIT_QUESTIONS = frozenset({"new_secret", "secret"})

@@ -83,7 +83,7 @@ class Call:
 
     def gather(self, path: str, texts: list[str], build, *,
                repeatable: list[str] | None = None) -> str:
-        """Ask with TwiML from `build(action)`, answered at /voice/`path` (e.g. the identity step)."""
+        """Ask with the TwiML `build(action)` makes, answered at /voice/`path` (identity step)."""
         self.state.question = None
         return self._ask(texts, repeatable, build, path)
 

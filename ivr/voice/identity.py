@@ -8,19 +8,17 @@ safeguarding screen hears every answer first (003:L211). The timeline gets what 
 
 from __future__ import annotations
 
-from ivr.identity import Prompt, get_identity_step
-from ivr.voice import twiml
+from ivr.identity import IdentityStep, Prompt, get_identity_step
 from ivr.voice import safeguarding as voice_safeguarding
+from ivr.voice import twiml
 from ivr.voice.call import Call
 from ivr.voice.state import IDENTITY
 
 CHANNEL = "phone"
 
 
-def start(call: Call, lead: list[str]) -> str:
+def start(call: Call, step: IdentityStep, lead: list[str]) -> str:
     """Begin the step after the routing decision; the plan waits in the call's state."""
-    step = get_identity_step()
-    assert step is not None  # routes starts the step only when the app has one
     state, prompt = step.begin(CHANNEL)
     call.state.identity = state
     call.timeline.record("identity", event_id=call.event_id("identity"),
@@ -40,7 +38,8 @@ def answer(call: Call) -> str:
             call.state.identity = {"done": "safeguarding"}  # the details given so far go
             return handed_over
     step = get_identity_step()
-    assert step is not None  # the step started only because the app has one
+    if step is None:  # an app without the step (it cannot have started): on with the route
+        return routes.resume(call, [])
     prompt = step.answer(call.state.identity or {}, CHANNEL, said=said, keyed=keyed,
                          contact_key=call.state.contact_key, at=call.at)
     call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)

@@ -61,7 +61,7 @@ def carry_out(call: Call, decision, lead: list[str]) -> str:
     step = get_identity_step()
     if plan.action in TO_AN_ADVISER and step is not None and \
             step.wanted(decision.destination, state.identity):
-        return identity.start(call, lead)  # after the decision; the plan is carried out after
+        return identity.start(call, step, lead)  # after the decision; the plan is carried out after
     return ACTIONS[plan.action](call, plan, lead)
 
 

@@ -2,10 +2,10 @@
 
 Every conversation runs through the phone channel (signed Twilio webhooks) or the chat API into
 the app, with the real assistant and the identity step on: its questions come after the routing
-decision, which is what is counted, so the customer turns are the same with it or without it. The run fails below the targets:
-at least 98% routed right, a median of at most 3 customer turns, every explicit safeguarding
-mention and at least 95% of indirect ones caught, at most 1% false alarms. The figures and the
-per-kind table are written to var/heldout/report.json.
+decision, which is what is counted, so the customer turns are the same with it or without it.
+The run fails below the targets: at least 98% routed right, a median of at most 3 customer
+turns, every explicit safeguarding mention and at least 95% of indirect ones caught, at most 1%
+false alarms. The figures and the per-kind table are written to var/heldout/report.json.
 """
 
 from __future__ import annotations
