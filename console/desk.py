@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from console import bp
 from console.audit import audit
@@ -136,8 +137,12 @@ def contact_pop(member: str):
 def _pop(member: str, held) -> dict:
     """The screen pop with the customer record's panel, gated on the customer's check."""
     pop = screen_pop(member, held.channel, held, clock()())
-    pop["record"] = record_panel(_contact_key(member, held.channel), adviser_id=current_user.id,
-                                 member=member)
+    try:
+        contact_key = _contact_key(member, held.channel)
+    except HTTPException:  # the chat's live state has expired: nothing to link or release
+        pop["record"] = {"linked": False, "authenticated": False}
+        return pop
+    pop["record"] = record_panel(contact_key, adviser_id=current_user.id, member=member)
     return pop
 
 

@@ -144,6 +144,8 @@ class ChatService:
         elif session.state == "triage" and session.route is None:
             turn.record(EventKind.ABANDONED, detail={"where": "assistant"})
         session.state = "ended"
+        if session.identity:  # details given in an unfinished identity step go with the chat
+            session.identity.pop("sealed", None)
         turn.say(self.config.text("adviser_left" if by == "adviser" else "customer_ended"))
         turn.status = ("ended", {"by": by})
         self._finish(turn, close=True)

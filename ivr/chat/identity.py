@@ -7,6 +7,7 @@ reads the words first, as on every turn (003:L211).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ivr.chat import outcomes
@@ -17,6 +18,7 @@ from triage import FactsError, decide
 if TYPE_CHECKING:
     from ivr.chat.conversation import ChatService, Turn
 
+log = logging.getLogger(__name__)
 CHANNEL = "chat"
 DECLINE = "/identity_decline"
 
@@ -41,8 +43,14 @@ def shown(service: ChatService, session, text: str) -> str:
 def answer(service: ChatService, turn: Turn, text: str) -> None:
     """One answer; then the next question, or on with the decided route."""
     session = turn.session
-    prompt = service.identity.answer(session.identity or {}, CHANNEL, said=text,
-                                     contact_key=session.contact_key, at=turn.now)
+    try:
+        prompt = service.identity.answer(session.identity or {}, CHANNEL, said=text,
+                                         contact_key=session.contact_key, at=turn.now)
+    except Exception as error:  # the records cannot be reached: serve the customer regardless
+        log.error("identity step failed on a chat: %s", type(error).__name__)
+        session.identity = {"done": "failed"}
+        prompt = Prompt([service.identity.config.say(CHANNEL, "without")], outcome="failed",
+                        detail={"outcome": "failed"})
     turn.record(EventKind.IDENTITY, detail=prompt.detail)
     if prompt.question is not None:
         _ask(service, turn, prompt)

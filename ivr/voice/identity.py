@@ -8,12 +8,15 @@ safeguarding screen hears every answer first (003:L211). The timeline gets what 
 
 from __future__ import annotations
 
+import logging
+
 from ivr.identity import IdentityStep, Prompt, get_identity_step
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice import twiml
 from ivr.voice.call import Call
 from ivr.voice.state import IDENTITY
 
+log = logging.getLogger(__name__)
 CHANNEL = "phone"
 
 
@@ -40,8 +43,14 @@ def answer(call: Call) -> str:
     step = get_identity_step()
     if step is None:  # an app without the step (it cannot have started): on with the route
         return routes.resume(call, [])
-    prompt = step.answer(call.state.identity or {}, CHANNEL, said=said, keyed=keyed,
-                         contact_key=call.state.contact_key, at=call.at)
+    try:
+        prompt = step.answer(call.state.identity or {}, CHANNEL, said=said, keyed=keyed,
+                             contact_key=call.state.contact_key, at=call.at)
+    except Exception as error:  # the records cannot be reached: put the caller through anyway
+        log.error("identity step failed on a call: %s", type(error).__name__)
+        call.state.identity = {"done": "failed"}
+        prompt = Prompt([step.config.say(CHANNEL, "without")], outcome="failed",
+                        detail={"outcome": "failed"})
     call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)
     if prompt.question is not None:
         return _ask(call, prompt, [])

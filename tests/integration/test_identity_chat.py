@@ -301,3 +301,14 @@ def test_a_customer_checked_in_the_chat_is_shown_to_the_adviser_at_once(chat):
     assert pop["record"]["authenticated"] is True
     assert _checks(chat)[-1] == "released"
 
+
+
+def test_leaving_mid_step_drops_what_was_given(chat):
+    client = chat.test_client()
+    session_id, _ = _advice(client)
+    _give(client, session_id, "Okafor", "Ngozi")
+    assert "sealed" in chat.extensions["redis"].hget(f"ct:chat:{session_id}", "identity")
+    assert client.delete(f"/api/chat/sessions/{session_id}").status_code in (200, 204)
+    assert "sealed" not in (chat.extensions["redis"].hget(f"ct:chat:{session_id}",
+                                                          "identity") or "")
+    assert _customers(chat) == []

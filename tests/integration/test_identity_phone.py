@@ -194,3 +194,12 @@ def test_information_only_is_never_asked(weekday):  # 001:5.5
     heard = call.press("1")
     assert not any("surname" in h for h in heard)
     assert dict(events(weekday, call.call_sid)).get("identity") is None
+
+
+def test_hanging_up_mid_step_drops_what_was_given(weekday):
+    call, _ = _advice_call(weekday)
+    call.say("Okafor")
+    assert "sealed" in json.dumps(call_state(weekday, call.call_sid)["identity"])
+    call.hang_up()
+    assert "sealed" not in json.dumps(call_state(weekday, call.call_sid)["identity"])
+    assert dict(events(weekday, call.call_sid))["abandoned"] == {"where": "identity"}
