@@ -215,7 +215,7 @@ class Figures:
     def _abandoned(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
         where = detail.get("where")
         count = _Count(self, event.at)
-        if where == "assistant":
+        if where in ("assistant", "identity"):  # before a queue: the self-service part's hang-ups
             count.add("assistant_abandoned", channel, None)
             return self._run(count, key, event.event_id or "abandoned", mode="reach")
         if where == "transfer":
