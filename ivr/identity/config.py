@@ -14,7 +14,8 @@ QUESTIONS = ("surname", "first_name", "date_of_birth", "postcode")  # 000:L61
 CHANNELS = ("phone", "chat")
 _WORDS = ("intro", *QUESTIONS, "date_of_birth_again", "postcode_again", "name_again",
           "new_secret", "new_secret_again", "secret", "secret_again", "secret_set",
-          "authenticated", "not_authenticated", "locked", "declined", "without", "no_secret")
+          "authenticated", "not_authenticated", "locked", "declined", "without", "no_secret",
+          "found_unchecked")
 
 
 @dataclass(frozen=True)

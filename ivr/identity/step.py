@@ -72,7 +72,8 @@ class IdentityStep:
         """Read one answer, move `state` on (in place) and say what comes next."""
         question = state.get("ask")
         if question in _DIGIT_QUESTIONS:
-            return self._secret(state, channel, parse.digits(keyed, said), contact_key, at)
+            given = "" if self._declines(said, keyed) else parse.digits(keyed, said)
+            return self._secret(state, channel, given, contact_key, at)
         if self._declines(said, keyed):
             return self._over(state, channel, "declined", "declined")
         value = self._read(question, said, keyed, at)
@@ -120,7 +121,8 @@ class IdentityStep:
         state.pop("sealed", None)
         state.update(tries=0, customer=match.customer_id, returning=match.returning)
         if match.returning and not secret:
-            return self._over(state, channel, "not_authenticated", "matched")
+            # Setting one now would let anyone who knows the four details open the record.
+            return self._over(state, channel, "found_unchecked", "matched")
         ask = "secret" if match.returning else "new_secret"
         state["ask"] = ask
         return Prompt([self.config.say(channel, ask)], ask, digits=True,

@@ -312,3 +312,15 @@ def test_leaving_mid_step_drops_what_was_given(chat):
     assert "sealed" not in (chat.extensions["redis"].hget(f"ct:chat:{session_id}",
                                                           "identity") or "")
     assert _customers(chat) == []
+
+
+def test_a_record_without_a_memorable_number_is_found_but_never_opened(chat):
+    client = chat.test_client()
+    session_id, _ = _advice(client)
+    answer = _give(client, session_id, *DETAILS, "/identity_decline")
+    assert "without a memorable number" in _words(answer)
+    second, _ = _advice(client)
+    answer = _give(client, second, *DETAILS)
+    assert "adviser will check who you are" in _words(answer)
+    assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", second)
+    assert _checks(chat) == ["created", "matched"]  # no secret set, none checked
