@@ -17,6 +17,8 @@
     return node;
   }
   function words(s) { return String(s || "").replace(/_/g, " "); }
+  function label(s) { var w = words(s); return w.charAt(0).toUpperCase() + w.slice(1); }
+  function summary(t) { return String(t.summary || "").replace(/\.$/, ""); }
   function seconds(n) { return n === 1 ? "1 second" : n + " seconds"; }
 
   function row(dl, term, value) {
@@ -30,7 +32,7 @@
     var box = el("article", null, "transfer");
     box.setAttribute("data-call", t.call);
     box.setAttribute("aria-label", "Warm transfer from the National Careers Service");
-    box.appendChild(el("p", "A customer from the National Careers Service: " + t.summary + ".", "summary"));
+    box.appendChild(el("p", "A customer from the National Careers Service. " + summary(t) + ".", "summary"));
     var ringing = el("p", "", "ringing");
     ringing.setAttribute("data-since", String(Date.now() - t.ringing_seconds * 1000));
     box.appendChild(ringing);
@@ -40,7 +42,7 @@
     row(dl, "Priority groups", t.priority_groups);
     row(dl, "Face to face", t.offer_face_to_face ? "offer a face-to-face meeting" : "");
     row(dl, "Number dialled", t.dialled);
-    Object.keys(t.facts || {}).forEach(function (k) { row(dl, words(k), String(t.facts[k])); });
+    Object.keys(t.facts || {}).forEach(function (k) { row(dl, label(k), String(t.facts[k])); });
     box.appendChild(dl);
     if (t.transcript && t.transcript.length) {
       box.appendChild(el("h3", "What the customer has said"));
@@ -83,7 +85,7 @@
     var wasEmpty = !Object.keys(shown).length;
     shown = now;
     panel.hidden = !body.transfers.length;
-    if (wasEmpty && body.transfers.length) { status.textContent = "Incoming warm transfer: " + body.transfers[0].summary + "."; }
+    if (wasEmpty && body.transfers.length) { status.textContent = "Incoming warm transfer. " + summary(body.transfers[0]) + "."; }
     tick();
   }
 
