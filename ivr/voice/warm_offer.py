@@ -23,6 +23,7 @@ from flask import current_app, request
 
 from ivr import connections
 from ivr.voice import bp
+from ivr.voice.state import TRANSFER
 from ivr.voice.twilio_rest import TwilioError
 from live import publish as live_publish
 from models import keys
@@ -122,9 +123,18 @@ def finish(redis: redis_lib.Redis, call_sid: str, contractor_id: str | None) -> 
 
 
 def ringing_calls(redis: redis_lib.Redis, contractor_id: str) -> list[tuple[str, float]]:
-    """The calls ringing at the contractor now, longest ringing first, with since when."""
-    return [(sid, float(since)) for sid, since in
-            redis.zrange(_ringing_key(contractor_id), 0, 49, withscores=True)]
+    """The calls ringing at the contractor now, longest ringing first, with since when.
+
+    An entry whose offer has expired or been taken (a process that died mid-way) is dropped.
+    """
+    key, calls = _ringing_key(contractor_id), []
+    for sid, since in redis.zrange(key, 0, 49, withscores=True):
+        offer = load(redis, sid)
+        if offer is None or offer.taken is not None or offer.contractor_id != contractor_id:
+            redis.zrem(key, sid)
+            continue
+        calls.append((sid, float(since)))
+    return calls
 
 
 def decide_in_console(call_sid: str, *, contractor_id: str, username: str,
@@ -172,7 +182,9 @@ def transfer_line():
     if call_sid and leg_sid and status == "ringing":
         svc = current_app.extensions["voice"]
         state = svc.store.load(call_sid)
-        contractor_id = (state.plan or {}).get("contractor") if state else None
-        if contractor_id and not state.transfer_accepted:
-            ringing(svc.redis, call_sid, contractor_id, leg_sid)
+        plan = (state.plan or {}) if state else {}
+        # A late callback of a transfer already over (Twilio's arrive asynchronously) is ignored.
+        if plan.get("contractor") and state.phase == TRANSFER and not state.transfer_accepted \
+                and not plan.get("console_dialled"):
+            ringing(svc.redis, call_sid, plan["contractor"], leg_sid)
     return "", 204

@@ -78,9 +78,16 @@ def test_the_contractors_advisers_see_the_pop_while_the_line_rings_and_accept_br
     assert any(line["from"] == "customer" for line in pop["transcript"]) or pop["transcript"] == []
     # Tenancy: London's adviser sees nothing, and cannot take or decline it.
     assert incoming(london) == []
-    for what in ("accept", "decline"):
-        refused = london.post(f"/console/transfers/{call.sid}/{what}", headers=london.headers)
-        assert refused.status_code == 404 and call.sid not in refused.get_data(as_text=True)
+    urls = [(method, rule.rule.replace("<call_sid>", call.sid))
+            for rule in live.app.url_map.iter_rules() if rule.endpoint.startswith("transfers.")
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+    assert len(urls) == 3
+    for method, url in urls:
+        refused = london.open(url, method=method, headers=london.headers)
+        body = refused.get_data(as_text=True)
+        assert refused.status_code in (200, 404) and call.sid not in body, (method, url)
+        assert "45" not in body and "M1" not in body and "north-west" not in body
+    assert incoming(nw)  # still ringing for the North West: London's tries changed nothing
     taken = nw.post(f"/console/transfers/{call.sid}/accept", headers=nw.headers)
     assert taken.status_code == 202, taken.get_json()
     line.wait_for("canceled")  # the contractor's line stops ringing
@@ -151,7 +158,8 @@ def _open_callbacks(app, contractor="north-west"):
         return list(session.exec(select(Callback).where(Callback.contractor_id == contractor)))
 
 
-@pytest.mark.parametrize("how", ["no-answer", "busy", "console-decline"])
+@pytest.mark.parametrize("how", ["no-answer", "busy", "console-decline",
+                                 "console-accept-unanswered"])
 def test_a_failed_warm_transfer_is_pinned_to_the_top_of_the_worklist(live, how):
     nw = contractor_adviser(live.app, "nw1", "north-west", NW_ADVISER_PHONE)
     london = contractor_adviser(live.app, "ldn1", "london", LONDON_ADVISER_PHONE)
@@ -160,20 +168,24 @@ def test_a_failed_warm_transfer_is_pinned_to_the_top_of_the_worklist(live, how):
         older = create_callback(session=session, contact_key="CAolder", reason="Phone call: advice",
                                 source="cold_transfer", contractor_id="north-west",
                                 phone="01134960999", due=datetime.now(UTC) - timedelta(hours=1))
-    if how != "console-decline":
+    if how.startswith("console"):
+        live.emulator.endpoint(NW_ADVISER_PHONE, "no-answer")  # their own phone, if rung
+    else:
         live.emulator.endpoint(NORTH_WEST_LINE, how)
     call = advice_call(live)
-    if how == "console-decline":
+    if how.startswith("console"):
         eventually(lambda: incoming(nw))
-        declined = nw.post(f"/console/transfers/{call.sid}/decline", headers=nw.headers)
-        assert declined.status_code == 200 and declined.get_json()["state"] == "declined"
-    heard = call.settle()["heard"]
-    assert any(t.startswith("Sorry, no one at the North West prime contractor") for t in heard)
+        what = "decline" if how == "console-decline" else "accept"
+        answer = nw.post(f"/console/transfers/{call.sid}/{what}", headers=nw.headers)
+        assert answer.get_json()["state"] == {"decline": "declined", "accept": "connecting"}[what]
+    call.wait_heard("Sorry, no one at the North West prime contractor")
+    call.settle()
     call.press("1")  # call me back on this number
     call.wait_for("completed")
     assert incoming(nw) == []
     failed = dict(events(live.app, call.sid))["transfer_failed"]
-    assert failed["status"] == {"console-decline": "declined"}.get(how, how)
+    assert failed["status"] == {"console-decline": "declined", "console-accept-unanswered":
+                                "console adviser no-answer"}.get(how, how)
     listed = nw.get("/console/callbacks/list.json").get_json()["callbacks"]
     assert [c["id"] for c in listed][1:] == [older.id]
     top = listed[0]
