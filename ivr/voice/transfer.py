@@ -41,8 +41,9 @@ def warm(call: Call, contractor_id: str, lead: list[str]) -> str:
 def whisper(call: Call) -> str:
     """Played to the adviser who answers (the state is the customer's call)."""
     state = call.state
-    if warm_offer.taken_by(call.services.redis, state.call_sid):
-        return twiml.hangup([call.prompt("whisper_taken")], call.config.speech)
+    taker = warm_offer.taken_by(call.services.redis, state.call_sid)
+    if taker:
+        return _taken_elsewhere(call, taker)
     contractor_id = (state.plan or {}).get("contractor")
     area = call.services.directory.contractors[contractor_id].name if contractor_id else None
     summary = summary_sentence(state.facts, state.decision, _area(area))
@@ -59,10 +60,17 @@ def accept(call: Call) -> str:
     """
     if call.form.get("Digits") != "1":
         return twiml.hangup([call.prompt("whisper_declined")], call.config.speech)
-    if warm_offer.take(call.services.redis, call.state.call_sid, {"by": "phone"}) is not None:
-        return twiml.hangup([call.prompt("whisper_taken")], call.config.speech)
+    taker = warm_offer.take(call.services.redis, call.state.call_sid, {"by": "phone"})
+    if taker is not None:
+        return _taken_elsewhere(call, taker)
     _transferred(call, {"by": "phone"})
     return twiml.connect()
+
+
+def _taken_elsewhere(call: Call, taker: dict) -> str:
+    """The line's adviser was second: an adviser took (or declined) the call in the console."""
+    said = "whisper_declined" if taker.get("declined") else "whisper_taken"
+    return twiml.hangup([call.prompt(said)], call.config.speech)
 
 
 def joined(call: Call) -> str:
