@@ -109,8 +109,14 @@
     });
   }
 
-  // worklist.js follows the contractor's live stream and passes its "transfer" events on.
-  document.addEventListener("transfer-change", load);
+  // On the worklist and callback pages worklist.js already follows the contractor's stream and
+  // passes its "transfer" events on; on any other page this script follows it itself.
+  var me = document.currentScript;
+  if (document.querySelector('script[src*="worklist.js"][data-events]')) {
+    document.addEventListener("transfer-change", load);
+  } else if (window.EventSource && me && me.getAttribute("data-events")) {
+    new EventSource(me.getAttribute("data-events")).addEventListener("transfer", load);
+  }
   load();
   setInterval(tick, 1000);
   // A missed event never leaves a stale panel for long.
