@@ -38,9 +38,10 @@ def init_app(app: Flask) -> None:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
-    from console import worklist
+    from console import warm_transfers, worklist
 
     worklist.init_app(app)
+    warm_transfers.init_app(app)
 
 
 def register(app: Flask, blueprint: Blueprint) -> None:

@@ -164,8 +164,10 @@ def events():
         while time.monotonic() < deadline:
             after, changes = callback_live.read_since(redis, key, after, block_ms=1000)
             for change in changes:
-                data = {"callback_id": change["callback_id"], "kind": change["kind"]}
-                yield f"id: {change['id']}\nevent: callback\ndata: {_json(data)}\n\n"
+                name = "transfer" if change.get("transfer") else "callback"
+                data = ({"kind": change["kind"]} if name == "transfer" else
+                        {"callback_id": change["callback_id"], "kind": change["kind"]})
+                yield f"id: {change['id']}\nevent: {name}\ndata: {_json(data)}\n\n"
             yield ": keep-alive\n\n"
 
     # Behind the events front no worker thread is held; served alone, `frames` streams it.

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from models.callbacks import OPEN_STATUSES
 from routing.worklist import summary_view
 
 LONDON = ZoneInfo("Europe/London")
@@ -81,6 +82,7 @@ def row(callback: Any, now: datetime, due_soon_minutes: int) -> dict[str, Any]:
         "attempts": callback.attempt_count, "claimed_by": callback.claimed_by
         if callback.status == "claimed" else None,
         "by": "email" if not callback.phone else "phone",
+        "pinned": bool(getattr(callback, "pinned", False)) and callback.status in OPEN_STATUSES,
     }
 
 

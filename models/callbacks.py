@@ -124,10 +124,11 @@ class Callback(CallbackBase, table=True):
         Index("ix_callback_status_due", "status", "due_at", "id"),
         Index("ix_callback_status_lease", "status", "lease_expires_at"),
         # Worklist pages: one owner's open callbacks soonest due first (migration 0006).
-        Index("ix_callback_open_contractor_due", "contractor_id", "due_at", "id",
-              postgresql_where=text("status IN ('pending', 'claimed')"),
+        # Pinned callbacks (a failed warm transfer) first, then soonest due (migration 0010).
+        Index("ix_callback_open_contractor_due", "contractor_id", text("pinned DESC"), "due_at",
+              "id", postgresql_where=text("status IN ('pending', 'claimed')"),
               sqlite_where=text("status IN ('pending', 'claimed')")),
-        Index("ix_callback_open_queue_due", "queue_id", "due_at", "id",
+        Index("ix_callback_open_queue_due", "queue_id", text("pinned DESC"), "due_at", "id",
               postgresql_where=text("status IN ('pending', 'claimed')"),
               sqlite_where=text("status IN ('pending', 'claimed')")),
     )
@@ -144,6 +145,8 @@ class Callback(CallbackBase, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     alert: str | None = Field(default=None, max_length=16)  # set by the worker (ALERTS)
     alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Listed above every due time while open: the customer was just failed by a warm transfer.
+    pinned: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -216,4 +219,5 @@ class CallbackPublic(CallbackBase):
     finished_at: datetime | None
     alert: str | None = None
     alerted_at: datetime | None = None
+    pinned: bool = False
     attempts: list[AttemptPublic] = []

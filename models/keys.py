@@ -84,6 +84,13 @@ CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
 # completed, failed, due_soon, overdue, dialling, call_update)}.
 CALLBACK_EVENTS = PREFIX + "callbacks:events"
 CALLBACK_EVENTS_FOR = PREFIX + "callbacks:events:{audience}"
+# A warm transfer ringing at a prime contractor, for its advisers' consoles: one hash per call
+# (contractor, the ringing leg's sid, since when, and who took it: the one HSETNX that decides
+# between the whisper's 1 and the console's Accept), and one sorted set per contractor of the
+# calls ringing there now (CallSid -> since). Their live pages hear only "transfer" and a kind
+# on the contractor's callback stream, never whose call it is.
+TRANSFER_OFFER = PREFIX + "call:{call_sid}:transfer"
+TRANSFERS_RINGING = PREFIX + "transfers:{contractor_id}"
 # Leases that let one of several worker replicas do a duty (summary, retention) at a time.
 WORKER_LEASE = PREFIX + "worker:{duty}:lease"
 # Rate limits, per chat session and per client address.
@@ -101,6 +108,8 @@ RASA_CONVERSATION_KEYS = (RASA_TRACKER, RASA_LOCK, RASA_TRACKER_UNPREFIXED, RASA
 # The registry of keys that name a contact (add yours beside these).
 per_contact(PREFIX + "call:{contact}")
 per_contact(PREFIX + "call:{contact}:lock")
+per_contact(PREFIX + "call:{contact}:transfer")
+per_contact(PREFIX + "transfers:*", holds_contacts=True)
 per_contact(PREFIX + "chat:{session}")
 per_contact(PREFIX + "chat:{session}:events")
 per_contact(PREFIX + "rate:*:{digest}:*")

@@ -77,11 +77,12 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
                     source: str, summary: dict[str, Any] | None = None,
                     contractor_id: str | None = None, queue_id: str | None = None,
                     phone: str | None = None, email: str | None = None,
-                    now: datetime | None = None,
-                    not_before: datetime | None = None) -> CallbackPublic:
+                    now: datetime | None = None, not_before: datetime | None = None,
+                    pinned: bool = False) -> CallbackPublic:
     """Store a callback for `contact_key`, or return the one already stored for it.
 
-    `not_before` keeps it from being claimed earlier (a window the customer chose).
+    `not_before` keeps it from being claimed earlier (a window the customer chose); `pinned`
+    lists it above every due time while it is open (a warm transfer that just failed them).
 
     The reason and summary are free text from the conversation: they are stored only through
     redaction, like every transcript (001:20.2-20.4).
@@ -99,7 +100,7 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         "status": "pending", "created_at": now, "updated_at": now,
         "available_at": max(now, not_before.astimezone(UTC)) if not_before else now,
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
-        "finished_at": None, "alert": None, "alerted_at": None,
+        "finished_at": None, "alert": None, "alerted_at": None, "pinned": pinned,
     }
     statement = insert_ignoring_sql(Callback.__table__, _COLUMNS, ("contact_key",))
     inserted = session.connection().execute(statement, row_params(_COLUMNS, [values]))

@@ -41,6 +41,7 @@ class Listed:
     claimed_by: str | None
     attempt_count: int
     alert: str | None
+    pinned: bool
 
 
 LISTED_COLUMNS = tuple(Listed.__dataclass_fields__)
@@ -80,7 +81,8 @@ def scope_for(*, role: str, contractor_id: str | None, queues: list[str] | None)
 def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str = "open",
                    due: str = "all", owner: str | None = None, limit: int = PAGE_SIZE,
                    due_soon_minutes: int = 60) -> list[Listed]:
-    """The viewer's callbacks under the filters, soonest due first (ValueError on a bad one)."""
+    """The viewer's callbacks under the filters, pinned ones (a failed warm transfer) first, then
+    soonest due (ValueError on a bad filter)."""
     if status not in STATUS_FILTERS:
         raise ValueError(f"status must be one of {', '.join(STATUS_FILTERS)}")
     if due not in DUE_FILTERS:
@@ -91,8 +93,8 @@ def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str
     if owner:
         where.append(sa.or_(table.c.contractor_id == owner, table.c.queue_id == owner))
     columns = [table.c[name] for name in LISTED_COLUMNS]
-    statement = (sa.select(*columns).where(*where).order_by(table.c.due_at, table.c.id)
-                 .limit(limit))
+    statement = (sa.select(*columns).where(*where)
+                 .order_by(table.c.pinned.desc(), table.c.due_at, table.c.id).limit(limit))
     # Rows straight from our own table need no validation: on this path Python's work per row,
     # not the database's (an index scan of a fraction of a millisecond), is the page's cost.
     return [Listed(*found) for found in session.execute(statement).all()]

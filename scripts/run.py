@@ -277,6 +277,10 @@ def print_addresses(base: str, settings, emulator: str | None = None,
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
         lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
+        # Calling a customer back: the North West demo adviser's own phone rings first, then
+        # the customer's (the simulator's own number, which it phones in from by default).
+        lines.append(f"  {'North West adviser phone:':<26}{simulate} --as-adviser +441614960101")
+        lines.append(f"  {'Customer callback phone:':<26}{simulate} --as-adviser +441134960123")
     if mail:
         customer = mail["customer"]
         lines.append(f"  {'National email:':<26}write to {mail['service_address']} through "

@@ -64,6 +64,10 @@
       if (rows) { refreshRows(); }
       if (page && String(change.callback_id) === page.getAttribute("data-id")) { refreshState(); }
     });
+    // The incoming warm transfer panel (transfers.js) follows the same stream.
+    source.addEventListener("transfer", function () {
+      document.dispatchEvent(new CustomEvent("transfer-change"));
+    });
   }
 
   if (page && page.getAttribute("data-mine") === "yes") {

@@ -34,8 +34,10 @@ def _set_up(setup: BlueprintSetupState) -> None:
     app.extensions["voice_validator"] = RequestValidator(settings.effective_twilio_auth_token)
     # The console starts click-to-call through this, without importing the voice channel.
     app.extensions.setdefault("click_to_call", click_to_call.start_call)
+    # ...and answers a warm transfer's offer (its contractor's advisers: Accept or Decline).
+    app.extensions.setdefault("warm_transfers", warm_offer)
     # Build the redaction pipeline now, not on the first customer's turn (about 2 s, once).
     warm_up()
 
 
-from ivr.voice import click_to_call, views  # noqa: E402,F401  (register the webhooks on bp)
+from ivr.voice import click_to_call, views, warm_offer  # noqa: E402,F401  (the webhooks on bp)

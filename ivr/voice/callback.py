@@ -39,14 +39,18 @@ def uk_number(text: str | None) -> str | None:
 
 
 def begin(call: Call, *, owner: dict[str, str], due: datetime | None, source: str,
-          lead: list[str]) -> str:
-    """Start the callback: confirm the caller ID, or ask for a number when it is withheld."""
+          lead: list[str], pinned: bool = False) -> str:
+    """Start the callback: confirm the caller ID, or ask for a number when it is withheld.
+
+    `pinned` lists it above every due time (a warm transfer that just failed the customer).
+    """
     state = call.state
     state.phase = CALLBACK
     due = due or call.at + timedelta(hours=call.config.busy_callback_hours)
     state.after_callback = None
     state.plan = {**(state.plan or {}), "callback": {
-        "owner": owner, "due": due.isoformat(), "source": source, "tries": 0}}
+        "owner": owner, "due": due.isoformat(), "source": source, "tries": 0,
+        **({"pinned": True} if pinned else {})}}
     caller = uk_number(call.form.get("From"))
     if caller:
         ask = call.prompt("callback_confirm_number", last_digits=digits(caller))
@@ -106,7 +110,7 @@ def _store(call: Call, number: str) -> str:
             created = create_callback(
                 session=session, contact_key=state.contact_key, due=due, reason=_reason(call),
                 source=pending["source"], summary=summary_record(state.facts, state.decision),
-                phone=number, **owner)
+                phone=number, pinned=bool(pending.get("pinned")), **owner)
     except Exception as error:  # the customer still gets an answer and a way on
         log.error("callback could not be stored: %s", type(error).__name__)
         return call.finish([call.prompt("callback_unavailable")])

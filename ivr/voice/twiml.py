@@ -75,12 +75,18 @@ def leave_queue(texts: Iterable[str], speech: Speech) -> str:
 
 
 def dial_contractor(texts: Iterable[str], number: str, *, action: str, whisper_url: str,
-                    ring_seconds: int, speech: Speech) -> str:
-    """Tell the customer, then ring the contractor's number with a whisper to who answers."""
+                    ring_seconds: int, speech: Speech, status_callback: str | None = None) -> str:
+    """Tell the customer, then ring the contractor's number with a whisper to who answers.
+
+    `status_callback` hears when the line starts ringing (its sid lets the console end it);
+    only that event, so a busy line's failure reaches the customer without extra round trips.
+    """
     response = VoiceResponse()
     _say(response, texts, speech)
     dial = response.dial(action=action, method="POST", timeout=ring_seconds)
-    dial.number(number, url=whisper_url, method="POST")
+    events = {"status_callback": status_callback, "status_callback_method": "POST",
+              "status_callback_event": "ringing"}
+    dial.number(number, url=whisper_url, method="POST", **(events if status_callback else {}))
     return str(response)
 
 

@@ -244,6 +244,12 @@ def transfer_accept():
     return _answer(request.args.get("call"), transfer.accept, phase=TRANSFER)
 
 
+@bp.post("/transfer/joined")
+def transfer_joined():
+    """Played to the console adviser who accepted a warm transfer, as their phone answers."""
+    return _answer(request.args.get("call"), transfer.joined, phase=TRANSFER)
+
+
 @bp.post("/transfer/done")
 def transfer_done():
     """The Dial action of a warm transfer (DialCallStatus)."""

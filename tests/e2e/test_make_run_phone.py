@@ -8,67 +8,17 @@ with the trained model, the Twilio emulator, and two simulator processes.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.support.emulator import free_port
-from tests.support.rasa import assistant_environment
+from tests.support.make_run import Centre, simulator
 
-REPO = Path(__file__).resolve().parents[2]
 NORTH_WEST = "+441614960002"  # config/contractors.yaml: the North West's transfer number
 ADVICE_CALL = "I need careers advice\n45\nM1 1AE\n"
 pytestmark = pytest.mark.rasa
-
-
-class Centre:
-    """`scripts/run.py` running in the background; its output so far."""
-
-    def __init__(self, tmp_path: Path, clock_start: str) -> None:
-        venv, model = assistant_environment()
-        self.port, self.emulator_port = free_port(), free_port()
-        self.log = tmp_path / "run.log"
-        self.env = {**os.environ, "PORT": str(self.port), "CLOCK_START": clock_start,
-                    "REDIS_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-                    "RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_ENABLED": "true",
-                    "WEB_WORKERS": "1", "TWILIO_AUTH_TOKEN": "", "TWILIO_API_BASE_URL": "",
-                    "TWILIO_EMULATOR_PORT": str(self.emulator_port)}
-        with self.log.open("wb") as out:
-            self.child = subprocess.Popen(
-                [sys.executable, "scripts/run.py", "--rasa-venv", venv, "--model", model],
-                cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
-
-    def output(self) -> str:
-        """What run.py printed."""
-        return self.log.read_text(errors="replace")
-
-    def wait_running(self, seconds: float = 300) -> str:
-        """Wait for "The contact centre is running."; return the emulator's URL it printed."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            assert self.child.poll() is None, self.output()
-            out = self.output()
-            if "Press Ctrl-C to stop everything." in out:
-                line = next(x for x in out.splitlines() if "Twilio emulator:" in x)
-                return line.split()[-1]
-            time.sleep(1)
-        raise AssertionError(f"never ready:\n{self.output()}")
-
-    def stop(self) -> None:
-        """Ctrl-C, as the newcomer would."""
-        if self.child.poll() is None:
-            os.killpg(self.child.pid, signal.SIGINT)
-            try:
-                self.child.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.child.pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -86,19 +36,10 @@ def centre(tmp_path):
         running.stop()
 
 
-def _simulator(emulator: str, script: str, tmp_path: Path, name: str, *args: str):
-    path = tmp_path / name
-    path.write_text(script, encoding="utf-8")
-    env = {**os.environ, "TWILIO_AUTH_TOKEN": "", "APP_ENV": "development"}
-    return subprocess.Popen([sys.executable, "-m", "ivr.simulate", "--emulator", emulator,
-                             "--script", str(path), *args], cwd=REPO, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_on_a_saturday_advice_is_a_cold_transfer(centre, tmp_path):
     running, emulator = centre("2026-03-07T10:00:00+00:00")  # Saturday 7 March 2026
     assert "Saturday 07 March 2026, 10:00 Europe/London" in running.output()
-    customer = _simulator(emulator, ADVICE_CALL + "#1\n", tmp_path, "customer.txt")
+    customer = simulator(emulator, ADVICE_CALL + "#1\n", tmp_path, "customer.txt")
     out, err = customer.communicate(timeout=120)
     assert customer.returncode == 0, err
     assert "<< The North West prime contractor is closed just now, so an adviser from there " \
@@ -109,9 +50,9 @@ def test_on_a_saturday_advice_is_a_cold_transfer(centre, tmp_path):
 
 def test_on_a_weekday_morning_the_adviser_terminal_accepts_the_warm_transfer(centre, tmp_path):
     running, emulator = centre("2026-03-02T10:00:00+00:00")  # Monday 2 March 2026
-    adviser = _simulator(emulator, "#1\n", tmp_path, "adviser.txt", "--as-adviser", NORTH_WEST)
+    adviser = simulator(emulator, "#1\n", tmp_path, "adviser.txt", "--as-adviser", NORTH_WEST)
     _wait_for_line(adviser, "(waiting for calls to")
-    customer = _simulator(emulator, ADVICE_CALL + "!until bridged\n", tmp_path, "customer.txt")
+    customer = simulator(emulator, ADVICE_CALL + "!until bridged\n", tmp_path, "customer.txt")
     out, err = customer.communicate(timeout=120)
     assert customer.returncode == 0, err
     assert "<< I am now putting you through to the North West prime contractor" in out

@@ -136,7 +136,8 @@ def test_warm_transfer_busy_refused_or_failed(centre, mode):
     live = centre(WEEKDAY_MORNING)
     live.emulator.endpoint(NORTH_WEST, mode)
     call, heard = _call(live, ["45", "2"], True)
-    assert any("no one at the North West prime contractor" in t for t in call.heard)
+    # The line's "ringing" status callback comes first, so wait for the words, not a moment.
+    call.wait_heard("no one at the North West prime contractor")
     status = dict(events(live.app, call.sid))["transfer_failed"]["status"]
     assert status == ("failed" if mode == "failed" else "busy")
     call.hang_up()
