@@ -48,7 +48,7 @@ def chat(kind, turns, truth, **kw):
     _add("webchat", kind, turns, truth, **kw)
 
 
-A, I, F, C = "advice", "information", "face_to_face", "complaint"
+A, I, F, C = "advice", "information", "face_to_face", "complaint"  # noqa: E741
 
 # ---------------------------------------------------------------- phone
 # plain
@@ -166,7 +166,8 @@ phone("crown_dependency", ["i'd like help with my career"], {"need": A, "age": 4
 # languages
 phone("language", ["do you have somebody who speaks polish"], {"language": "polish"})
 phone("language", ["my english not so good i speak urdu"], {"language": "urdu"})
-phone("language", ["hello is there anyone who speaks gujarati my mum wants to ask"], {"language": "gujarati"})
+phone("language", ["hello is there anyone who speaks gujarati my mum wants to ask"],
+      {"language": "gujarati"})
 phone("language", ["can i have it in punjabi for my dad"], {"language": "punjabi"})
 # closings after an answer
 phone("closing", ["where can i find out about student loans for adults"],
@@ -256,7 +257,8 @@ phone("safeguarding_explicit", ["i need advice", "honestly i just want to kill m
 phone("safeguarding_explicit", ["my stepdad hits me and i don't want to go home"], {},
       expect="safeguarding", safeguarding="explicit")
 phone("safeguarding_explicit", ["i want advice about jobs"], {"need": A},
-      expect="safeguarding", safeguarding="explicit", age="i'm sixteen and i've been cutting myself")
+      expect="safeguarding", safeguarding="explicit",
+      age="i'm sixteen and i've been cutting myself")
 phone("safeguarding_explicit", ["i'm going to end my life tonight"], {}, expect="safeguarding",
       safeguarding="explicit")
 phone("safeguarding_explicit", ["someone at my work is abusing me"], {}, expect="safeguarding",
