@@ -192,8 +192,8 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"|\bsend (?:nudes|naked (?:pics|pictures|photos))\b"
      r"|\b(?:online|on (?:snapchat|instagram|tiktok|discord|a game|an app))\b.{0,60}"
      r"\b(?:wants|wanted|asking|asks|asked|pressuring) (?:me )?to meet (?:up|him|her|them)\b"
-     r"|\b(?:older|grown) (?:man|men|guy|woman|lad)\b.{0,40}\b(?:meet|send|secret|gifts|money)\b|\bmake me (?:carry|sell|deliver) "
-     r"(?:drugs|stuff|packages)\b"),
+     r"|\b(?:older|grown) (?:man|men|guy|woman|lad)\b.{0,40}\b(?:meet|send|secret|gifts|money)\b"
+     r"|\bmake me (?:carry|sell|deliver) (?:drugs|stuff|packages)\b"),
     (DANGER, False, "nowhere_safe",
      r"\bnowhere (?:safe )?to (?:sleep|stay|live|go)\b(?! (?:with|in) (?:my )?(?:career|job"
      r"|life|work))|\b(?:sleeping|slept|living) (?:rough|on the streets?|in (?:a|my) car|in a"
