@@ -53,11 +53,6 @@ class ValidateTriageForm(FormValidationAction):
         for name, value in given.items():
             if name in FACT_SLOTS:
                 cleaned_now.update(validated(name, value, tracker))
-        if _inferred_need(tracker) and tracker.get_slot("need") is not None:
-            # A need only inferred from a topic never replaces one the customer said.
-            earlier = _earlier_value(tracker, "need")
-            if earlier is not None:
-                cleaned_now["need"] = earlier
         requested = tracker.get_slot("requested_slot")
         text = (tracker.latest_message or {}).get("text") or ""
         if requested == "age" and given.get("age") is None:
@@ -82,24 +77,6 @@ def _set(tracker: Tracker, updates: dict[str, Any], events: list[EventType]) -> 
     for slot, value in updates.items():
         tracker.slots[slot] = value
         events.append(SlotSet(slot, value))
-
-
-def _inferred_need(tracker: Tracker) -> bool:
-    """True when this turn's need was only inferred from a topic (a zero-width entity)."""
-    entities = (tracker.latest_message or {}).get("entities") or []
-    return any(e.get("entity") == "need" and e.get("start") == e.get("end") == 0
-               for e in entities)
-
-
-def _earlier_value(tracker: Tracker, name: str) -> Any:
-    """The value slot `name` had before the customer's latest turn."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
-            return event.get("value")
-    return None
 
 
 def next_question(tracker: Tracker, askable: list[str]) -> list[str]:

@@ -193,8 +193,12 @@ def without_overlaps(found: list[Found]) -> list[Found]:
 
 
 def _entity(name: str, start: int, end: int, value: object) -> dict[str, Any]:
-    """One entity in Rasa's format."""
-    return {"entity": name, "start": start, "end": end, "value": value, "confidence_entity": 1.0}
+    """One entity in Rasa's format; a need inferred from a topic (zero-width) says so."""
+    entity = {"entity": name, "start": start, "end": end, "value": value,
+              "confidence_entity": 1.0}
+    if name == "need" and start == end:
+        entity["role"] = "inferred"
+    return entity
 
 
 def _force_intent(message: Message, intent: str) -> None:
