@@ -121,7 +121,9 @@ NEEDS = {
         r"next steps", r"what to do next",
         r"help (?:me )?(?:with |to )?(?:get|getting|find|finding) (?:back )?(?:into |a |some )?"
         r"(?:work|job)",
-        # Asking for a person to talk it through is asking for advice.
+        # Asking for a person to talk it through, or to look at something, is asking for advice.
+        r"(?:want|need|like) (?:someone|somebody|an adviser|a person) to (?:look|check|go over"
+        r"|read|help|talk)",
         r"(?:talk|speak|chat) (?:to|with) (?:an? |the )?(?:careers )?advis[eo]r (?:about|on|re)\b",
         r"rather (?:talk|speak) to (?:an? |the )?(?:advis[eo]r|someone|somebody|a person)",
         # Not knowing which way to go is a question for an adviser, not a page.
