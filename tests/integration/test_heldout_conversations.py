@@ -23,7 +23,7 @@ from tests.support.databases import TEST_REDIS_URL
 from tests.support.rasa import rasa_server
 from tests.support.twilio import WEEKDAY_MORNING, voice_app
 
-# The whole run (about 500 conversations) takes 3 to 6 minutes on two shared cores.
+# The whole run (672 conversations) takes 3 to 6 minutes on two shared cores.
 pytestmark = pytest.mark.timeout(1200)
 REPORT = Path(__file__).resolve().parents[2] / "var" / "heldout" / "report.json"
 TARGETS = {"routed_right": 0.98, "median_turns": 3, "explicit_recall": 1.0,
