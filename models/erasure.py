@@ -160,7 +160,8 @@ def erase_redis(
     """Delete every registered key naming the contacts (models.keys.per_contact) in one store,
     and remove them from the shared collections registered as holding contacts."""
     doomed: set[str] = set()
-    members = [v for i in ids for v in (i.contact, *i.sessions)] + [str(c) for c in callback_ids]
+    contacts = [v for i in ids for v in (i.contact, *i.sessions)]
+    members = contacts + [str(c) for c in callback_ids]
     collections: set[str] = set()
     for entry in (p for p in keys.CONTACT_PATTERNS if p.store == store):
         if entry.holds_contacts:
@@ -175,7 +176,7 @@ def erase_redis(
     removed = redis.delete(*doomed) if doomed else 0
     if members:
         for collection in collections - doomed:
-            removed += _remove_members(redis, collection, members)
+            removed += _remove_members(redis, collection, members, contacts)
     return removed
 
 
@@ -194,7 +195,8 @@ def _matching(redis: redis_lib.Redis, pattern: str) -> list[str]:
     return list(redis.scan_iter(match=pattern, count=1000))
 
 
-def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str]) -> int:
+def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str],
+                    contacts: list[str]) -> int:
     kind = redis.type(collection)
     if kind == "zset":
         return redis.zrem(collection, *members)
@@ -205,7 +207,9 @@ def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str])
     if kind == "hash":
         return redis.hdel(collection, *members)
     if kind == "stream":
-        wanted = set(members)
+        # Entries are matched on contact keys only: a callback id ("1") would also match flag
+        # fields such as an alert's explicit="1" and erase other customers' entries.
+        wanted = set(contacts)
         doomed = [entry_id for entry_id, fields in redis.xrange(collection)
                   if wanted & set(fields.values())]
         return redis.xdel(collection, *doomed) if doomed else 0

@@ -50,8 +50,20 @@ PLACES: dict[str, tuple[str, ...]] = {
         "exeter", "cornwall", "devon", "kent", "essex", "yorkshire", "lancashire", "cumbria",
         "carlisle", "preston", "blackpool", "bolton", "middlesbrough", "milton keynes",
         "luton", "ipswich", "peterborough", "swindon", "gloucester", "bath", "chester",
+        "newport shropshire", "newport in shropshire", "newport isle of wight",
+        "newport on the isle of wight", "newport pagnell", "newport essex",
     ),
 }
+# Places of one name in more than one nation: said alone, where the customer lives is uncertain
+# and worth one short check (triage.confirm). The first nation is the likelier reading.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {
+    "newport": ("wales", "england"),
+    "bangor": ("wales", "northern_ireland"),
+}
+NATION_NAMES = {"england": "England", "wales": "Wales", "scotland": "Scotland",
+                "northern_ireland": "Northern Ireland", ISLE_OF_MAN: "the Isle of Man",
+                JERSEY: "Jersey", GUERNSEY: "Guernsey"}
+_AMBIGUOUS = re.compile(r"\b(" + "|".join(AMBIGUOUS) + r")\b")
 # Words that make a place name mean something else ("Jersey Road", "New Jersey", "Welsh class").
 _NOT_A_PLACE = re.compile(
     r"\bnew (?:jersey|york|england|wales)\b|\bjersey (?:road|street|top|shirt)\b"
@@ -85,10 +97,25 @@ def find_nation(text: str | None) -> tuple[str, int, int] | None:
     if not found:
         return None
     elsewhere = [f for f in found if f[0] != "england"]
-    return min(elsewhere or found, key=lambda f: f[1])
+    # The first place named; of two at one spot the longer ("Bangor County Down", not "Bangor").
+    return min(elsewhere or found, key=lambda f: (f[1], f[1] - f[2]))
 
 
 def nation_of(words: str | None) -> str | None:
     """The nation named by `words` alone ("Cardiff" -> "wales"), or None."""
     found = find_nation(" ".join(_NON_WORD.sub(" ", (words or "").lower()).split()))
     return found[0] if found else None
+
+
+def ambiguous_place(text: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """("newport", ("wales", "england")) when the only place named could be in several nations."""
+    if not isinstance(text, str) or not text:
+        return None
+    lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
+    match = _AMBIGUOUS.search(lowered)
+    if match is None:
+        return None
+    found = find_nation(lowered)
+    if found is not None and (found[1], found[2]) != match.span():
+        return None  # said with its nation or county ("Newport in Wales", "Bangor County Down")
+    return match.group(1), AMBIGUOUS[match.group(1)]

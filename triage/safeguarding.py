@@ -144,6 +144,13 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"(?:to everyone|for good|forever)\b|\blife (?:isnt|is not) worth (?:living|it)\b"
      r"|\bnot worth living\b|\bwant (?:it|everything|the pain) to (?:end|stop) (?:forever|for good)"
      r"|\bwant to end (?:it|things)\b|\bthinking (?:about|of) ending (?:it|things)\b"),
+    (SELF_HARM, False, "hopeless",
+     r"\bwhat is the point (?:anymore|of (?:anything|it all|trying anymore|going on))\b"
+     r"|\bwhat is the point (?:in )?(?:anything|any of it)$|\bwhat is the point$"
+     r"|\bnothing (?:is |will |is ever going to |will ever |s )?(?:ever )?(?:get|getting) better\b"
+     r"|\b(?:never|not) going to get better\b|\blost (?:all )?hope\b|\bno hope (?:left|anymore)\b"
+     r"|\bi (?:am|feel) (?:so |completely |totally )?hopeless\b(?! (?:at|with|when))"
+     r"|\b(?:want|need) (?:it|everything|this|the pain) (?:all )?to (?:stop|end)$"),
     # Abuse and immediate danger, above all from a young person.
     (ABUSE, True, "abuse",
      r"\b(?:being|been|was|am|getting|get) (?:sexually |physically |emotionally )?abuse\b"
@@ -167,6 +174,32 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"|\bfrightened to go home\b|\bthreaten(?:ed|ing|s)? to (?:kill|hurt|beat|hit) me\b"
      r"|\bgoing to (?:kill|hurt) me\b|\bsomeone is (?:hurting|following|threatening) me\b"
      r"|\b(?:locked me in|wont let me (?:leave the house|go out))\b|\brun away from home\b"),
+    # Said indirectly: fear of someone at home, control, exploitation, nowhere safe to be.
+    (ABUSE, False, "fear_or_control",
+     r"\b(?:scared|afraid|frightened|terrified) of (?:my )?(?:husband|wife|partner|boyfriend"
+     r"|girlfriend|dad|mum|father|mother|stepdad|stepmum|stepfather|stepmother|uncle|brother"
+     r"|carer|parents|ex|him|her|them)\b(?! (?:finding out|knowing|being disappointed))"
+     r"|\b(?:he|she|husband|wife|partner|boyfriend|girlfriend|dad|mum|stepdad|stepmum|carer|ex)"
+     r" (?:\w+ )?(?:controls|takes|keeps|has) (?:all )?(?:of )?my (?:money|bank card|benefits"
+     r"|wages|phone|passport)\b|\b(?:husband|wife|partner|boyfriend|girlfriend|dad|mum|stepdad"
+     r"|stepmum|carer) (?:\w+ )?(?:wont|will not|doesnt|does not) let me (?:leave|go out|see"
+     r"|have|talk|speak|work)\b|\b(?:mum|dad|stepdad|stepmum|boyfriend|girlfriend|husband|wife"
+     r"|partner|uncle|brother|carer)(?:s \w+)? gets (?:really |so |very )?(?:violent|nasty"
+     r"|angry (?:with|at) me)\b"),
+    (ABUSE, False, "exploitation",
+     r"\b(?:asking|asked|asks|wants|wanted|making|made|pressuring|pressured|forcing|told) me to"
+     r" send (?:him |her |them )?(?:\w+ )?(?:pics|pictures|photos|images|nudes|naked)\b"
+     r"|\bsend (?:nudes|naked (?:pics|pictures|photos))\b"
+     r"|\b(?:online|on (?:snapchat|instagram|tiktok|discord|a game|an app))\b.{0,60}"
+     r"\b(?:wants|wanted|asking|asks|asked|pressuring) (?:me )?to meet (?:up|him|her|them)\b"
+     r"|\b(?:older|grown) (?:man|men|guy|woman|lad)\b.{0,40}\b(?:meet|send|secret|gifts|money)\b"
+     r"|\bmake me (?:carry|sell|deliver) (?:drugs|stuff|packages)\b"),
+    (DANGER, False, "nowhere_safe",
+     r"\bnowhere (?:safe )?to (?:sleep|stay|live|go)\b(?! (?:with|in) (?:my )?(?:career|job"
+     r"|life|work))|\b(?:sleeping|slept|living) (?:rough|on the streets?|in (?:a|my) car|in a"
+     r" tent|in a doorway)\b|\bi am (?:now |currently )?homeless\b|\bkicked me out\b"
+     r"|\bthrown out of (?:home|the house)\b|\b(?:not|havent|have not|hasnt) eaten (?:for |in )"
+     r"(?:days|two days|three days|a few days)\b"),
 )
 _COMPILED = tuple((kind, explicit, name, re.compile(p)) for kind, explicit, name, p in _RULES)
 _NON_WORD = re.compile(r"[^a-z0-9]+")

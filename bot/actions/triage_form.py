@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.actions.checks import answer_check, new_check
 from bot.actions.facts import FACT_SLOTS, clean_fact, facts_from
 from bot.components.spoken import answer_age
 from triage import FactsError, decide
@@ -48,22 +49,40 @@ class ValidateTriageForm(FormValidationAction):
         """
         events: list[EventType] = []
         given = tracker.slots_to_validate()
+        cleaned_now: dict[str, Any] = {}
         for name, value in given.items():
             if name in FACT_SLOTS:
-                for slot, cleaned in validated(name, value, tracker).items():
-                    tracker.slots[slot] = cleaned
-                    events.append(SlotSet(slot, cleaned))
-        if tracker.get_slot("requested_slot") == "age" and given.get("age") is None:
+                cleaned_now.update(validated(name, value, tracker))
+        requested = tracker.get_slot("requested_slot")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if requested == "age" and given.get("age") is None:
             # The answer to "How old are you?" is read as an age ("fifty nine mate", "36 thx").
-            age = answer_age((tracker.latest_message or {}).get("text") or "")
+            age = answer_age(text)
             if age is not None:
-                tracker.slots["age"] = age
-                events.append(SlotSet("age", age))
+                cleaned_now["age"] = age
+        check = tracker.get_slot("check")
+        if requested == "confirmed" and check:
+            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+            cleaned_now.update(answer_check(check, text, intent, cleaned_now))
+        else:
+            _set(tracker, cleaned_now, events)
+            pending = new_check(tracker, cleaned_now)
+            cleaned_now = {"check": pending, pending["fact"]: pending["value"]} if pending else {}
+        _set(tracker, cleaned_now, events)
         return events
+
+
+def _set(tracker: Tracker, updates: dict[str, Any], events: list[EventType]) -> None:
+    """Set each slot on the tracker (so later steps see it) and as an event."""
+    for slot, value in updates.items():
+        tracker.slots[slot] = value
+        events.append(SlotSet(slot, value))
 
 
 def next_question(tracker: Tracker, askable: list[str]) -> list[str]:
     """[the fact to ask next] while triage is incomplete, else [] (which ends the form)."""
+    if tracker.get_slot("check") and "confirmed" in askable:
+        return ["confirmed"]  # an uncertain fact that changes the route is checked first
     try:
         decision = decide(facts_from(tracker))
     except FactsError:

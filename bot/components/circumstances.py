@@ -102,7 +102,10 @@ TOPICS = {
 # What the customer needs, when they say it outright; the first matching need wins, so a
 # complaint about advice is a complaint. The intent classifier covers everything else.
 NEEDS = {
-    "complaint": r"complain\w*|complaint",
+    "complaint": _any(
+        r"complain\w*|complaint", r"(?:unhappy|not happy|dissatisfied|disappointed) with (?:the "
+        r"|your |my )?(?:advice|service|adviser|advisor|call|response|help)",
+        r"(?:poor|bad|terrible|awful|rubbish|appalling|disgusting|shocking) service"),
     "feedback": r"feedback|compliment",
     # An appointment elsewhere ("at the jobcentre on Monday") is not a face-to-face request.
     "face_to_face": _any(
@@ -117,7 +120,15 @@ NEEDS = {
         r"less (?:dull|boring)", r"(?:what|which) job (?:to|should)",
         r"next steps", r"what to do next",
         r"help (?:me )?(?:with |to )?(?:get|getting|find|finding) (?:back )?(?:into |a |some )?"
-        r"(?:work|job)"),
+        r"(?:work|job)",
+        # Asking for a person to talk it through, or to look at something, is asking for advice.
+        r"(?:want|need|like) (?:someone|somebody|an adviser|a person) to (?:look|check|go over"
+        r"|read|help|talk)",
+        r"(?:talk|speak|chat) (?:to|with) (?:an? |the )?(?:careers )?advis[eo]r (?:about|on|re)\b",
+        r"rather (?:talk|speak) to (?:an? |the )?(?:advis[eo]r|someone|somebody|a person)",
+        # Not knowing which way to go is a question for an adviser, not a page.
+        r"(?:don'?t|do not|dont) know (?:what|which) (?:course|job|career|subject|option|to do"
+        r"|to pick|to choose|to study)", r"not sure (?:what|which) (?:course|job|career|to do)"),
     "information": r"information|\binfo\b|want to know about|tell me about|find out about",
 }
 DURATION_RE = re.compile(
@@ -132,7 +143,8 @@ OUT_OF_WORK = re.compile(
 )
 # Words that make a topic question one of advice rather than information.
 _ADVICE_HINT = re.compile(r"career change|change (?:my )?career|next steps|what (?:job|to do)"
-                          r"|promot\w*|progress\w*|less (?:dull|boring)|get back into work")
+                          r"|promot\w*|progress\w*|less (?:dull|boring)|get back into work"
+                          r"|help (?:me )?(?:with|on) my|can (?:you|u) help")
 WORD_COUNTS = {"a couple of": 2, "a few": 3, "several": 4, **UNITS, **TENS}
 
 

@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components import speedups
 from bot.components.circumstances import find_circumstances, self_harm_span
-from bot.components.spoken import Found, find_ages, find_postcodes
+from bot.components.spoken import CORRECTION, Found, find_ages, find_postcodes
 
 SELF_HARM_INTENT = "express_self_harm"
 # Below this confidence the classifier is unsure; facts found by rule then decide the intent,
@@ -43,9 +43,21 @@ TRIAGE_INTENTS = frozenset(NEED_INTENTS.values()) | {
 # Intents the triage form ignores: a turn with facts is never one of them.
 DIGRESSIONS = frozenset({"greet", "goodbye", "bot_challenge", "out_of_scope", "ask_repeat",
                          "ask_why", "ask_about_service", "affirm", "deny"})
-# "sorry, I meant 31": the last value said is the one the customer means.
-CORRECTION = re.compile(r"\b(?:i meant|i mean|sorry|no wait|hang on|actually|correction|rather"
-                        r"|not \w+ (?:but|i'm|im)|wait no|no no|oops|typo)\b", re.I)
+# What a complaint or feedback is about: the service, an adviser, a call back. The classifier's
+# complaint or feedback intent without any of these ("i'm thirteen and i want to be a vet", "just
+# the website") is not trusted: sending a customer to complaints is itself a misroute.
+SERVICE_OPINION = re.compile(
+    r"complain|complaint|feed ?back|compliment|suggest|review|\brate\b|comments?\b|experience"
+    r"|unhappy|not happy|satisf|disappoint|rude|unhelpful|useless|rubbish|terrible|awful"
+    r"|appalling|disgust|disgrace|\bpoor\b|let (?:me |us )?down|escalat|manager|wrong|fed up"
+    r"|waiting|waited|cancel|turned up|promised|never|nobody|no one|no-one|noone|didn'?t"
+    r"|did not|call(?:ed)? (?:me )?back|rang (?:me )?back|ring (?:me )?back|treated|helpful"
+    r"|brilliant|great|amazing|fantastic|excellent|lovely|thank|improve|could be better"
+    r"|problem|went|idea|form\b|praise|shocking|unacceptable", re.I)
+SERVICE_INTENTS = frozenset({"make_complaint", "give_feedback"})
+# Below a forced intent the classifier's others are held under this, so that Rasa's fallback
+# never reads the forced intent as ambiguous with the intent it overruled.
+RUNNER_UP_CAP = 0.5
 # The model loads this module in every assistant process, so the fix is in place before a turn.
 speedups.install()
 
@@ -120,6 +132,9 @@ def _settle_intent(message: Message, found: list[Found]) -> None:
         message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
     entities = {f.entity: f.value for f in found}
     wanted = _intent_for(entities)
+    if name in SERVICE_INTENTS and not SERVICE_OPINION.search(message.get(TEXT) or ""):
+        _demote(message, ranking, wanted)
+        return
     if wanted is None:
         return
     stated = NEED_INTENTS.get(entities.get("need"))
@@ -137,6 +152,18 @@ def _settle_intent(message: Message, found: list[Found]) -> None:
         # Unsure, or two intents too close (Rasa's fallback would drop the facts): the facts
         # decide, keeping the classifier's own triage intent when it had one.
         _force_intent(message, name if name in TRIAGE_INTENTS else wanted)
+
+
+def _demote(message: Message, ranking: list[dict[str, Any]], wanted: str | None) -> None:
+    """Drop a complaint or feedback guess: the facts' intent, else the next, else unsure."""
+    others = [r for r in ranking if r.get("name") not in SERVICE_INTENTS]
+    if wanted is not None:
+        _force_intent(message, wanted)
+        return
+    best = others[0] if others else {"name": None, "confidence": 0.0}
+    confidence = min(best.get("confidence") or 0.0, 0.3)  # a runner-up is no sure reading
+    message.set(INTENT, {"name": best["name"], "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, others, add_to_output=True)
 
 
 def _ambiguous(ranking: list[dict[str, Any]]) -> bool:
@@ -166,13 +193,18 @@ def without_overlaps(found: list[Found]) -> list[Found]:
 
 
 def _entity(name: str, start: int, end: int, value: object) -> dict[str, Any]:
-    """One entity in Rasa's format."""
-    return {"entity": name, "start": start, "end": end, "value": value, "confidence_entity": 1.0}
+    """One entity in Rasa's format; a need inferred from a topic (zero-width) says so."""
+    entity = {"entity": name, "start": start, "end": end, "value": value,
+              "confidence_entity": 1.0}
+    if name == "need" and start == end:
+        entity["role"] = "inferred"
+    return entity
 
 
 def _force_intent(message: Message, intent: str) -> None:
     """Makes `intent` the message's intent with full confidence, keeping the rest of the ranking."""
-    ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != intent]
+    ranking = [{**r, "confidence": min(r.get("confidence") or 0.0, RUNNER_UP_CAP)}
+               for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != intent]
     message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + ranking,
                 add_to_output=True)

@@ -24,6 +24,10 @@ class Found:
 
 # ---- ages -------------------------------------------------------------------------------------
 
+# "sorry, I meant 31": the last value said is the one the customer means.
+CORRECTION = re.compile(r"\b(?:i meant|i mean|sorry|no wait|hang on|actually|correction|rather"
+                        r"|not \w+ (?:but|i'm|im)|wait no|no no|oops|typo)\b", re.I)
+
 # "sorry, I meant 31": a correction names the age again.
 AGE_CUES = {"i'm", "im", "am", "aged", "age", "turning", "turned", "turn", "be", "i'll", "meant",
             "mean"}

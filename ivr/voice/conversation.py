@@ -153,8 +153,15 @@ def _handover(messages: list[dict[str, Any]]) -> str | None:
 
 
 def _metadata(call: Call) -> dict[str, Any]:
-    """Channel and dialled number; the dedicated line is a fact (000:L107, L131). Never `From`."""
+    """Channel, dialled number, speech confidence; the dedicated line is a fact (000:L107, L131).
+
+    Never `From`.
+    """
     metadata: dict[str, Any] = {"channel": "phone", "dialled": call.form.get("To", "")}
+    confidence = call.form.get("Confidence")
+    if confidence not in (None, ""):
+        # The assistant checks a routing fact heard with little confidence ("fifty"/"fifteen").
+        metadata["confidence"] = confidence
     if call.state.jobcentre_plus_line:
         metadata["facts"] = {"jobcentre_plus_claimant": True}
     return metadata

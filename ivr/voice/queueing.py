@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from flask import g
 
-from ivr import figures
+from ivr import figures, safeguarding
 from ivr.dispatch import get_dispatcher, waiting_queue
-from ivr.voice import callback, twiml
+from ivr.voice import callback, routes, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes, summary_record
 from ivr.voice.state import QUEUE
 
 SAFEGUARDING = "safeguarding"
+MOVED_TO_SAFEGUARDING = "moved_to_safeguarding"
 BRIDGED = frozenset({"bridged", "bridging-in-process"})
 
 
@@ -57,7 +58,11 @@ def wait(call: Call) -> str:
 
 
 def choice(call: Call) -> str:
-    """A key pressed while waiting: 1 leaves the queue for a callback; others keep waiting."""
+    """A key or words while waiting: 1 leaves for a callback; a concern goes to a person now."""
+    said = (call.form.get("SpeechResult") or "").strip()
+    concern = safeguarding.check(said) if said else None
+    if concern is not None:
+        return _concern_heard(call, said, concern)
     if call.form.get("Digits") == "1" and _queue(call) != SAFEGUARDING:
         call.state.outcome = "left_for_callback"
         get_dispatcher().leave(_queue(call), call.state.call_sid)
@@ -65,6 +70,22 @@ def choice(call: Call) -> str:
     return twiml.queue_wait([call.prompt("queue_hold")], action=call.url("queue/choice"),
                             interval_seconds=call.config.wait_message_interval_seconds,
                             speech=call.config.speech)
+
+
+def _concern_heard(call: Call, said: str, concern) -> str:
+    """Alert supervisors; out of this queue (done() then routes as safeguarding) unless in it."""
+    state = call.state
+    call.timeline.record("customer_said", event_id=call.event_id("customer_said"), text=said)
+    safeguarding.alert(call.services.redis, contact=state.call_sid, channel="phone",
+                       concern=concern, where="queue", at=call.at)
+    state.facts["safeguarding_concern"] = True
+    if _queue(call) == SAFEGUARDING:  # already waiting for the safeguarding team: stay first
+        return twiml.queue_wait([call.prompt("safeguarding_heard")], action=call.url(
+            "queue/choice"), interval_seconds=call.config.wait_message_interval_seconds,
+            speech=call.config.speech)
+    state.outcome = MOVED_TO_SAFEGUARDING
+    get_dispatcher().leave(_queue(call), state.call_sid)
+    return twiml.leave_queue([call.prompt("safeguarding_heard")], call.config.speech)
 
 
 def done(call: Call) -> str:
@@ -93,6 +114,10 @@ def done(call: Call) -> str:
         return twiml.hangup([], call.config.speech)
     figures.left_queue("phone", call.state.contact_key, queue=_queue(call),
                        waited=_int(form.get("QueueTime")))
+    if result == "leave" and state.outcome == MOVED_TO_SAFEGUARDING:
+        # Said while waiting: the safeguarding route at once, ahead of the queue it left.
+        state.outcome = None
+        return routes.carry_out(call, routes.decision_for(state.facts), [])
     if result == "leave" and state.outcome == "left_for_callback":
         return callback.from_contact_centre(call, [], source="customer_request")
     # queue-full, error, system-error, redirected, or a leave we did not ask for.

@@ -57,11 +57,13 @@ def queue_wait(texts: Iterable[str], *, action: str, interval_seconds: int, spee
     """One round of waiting: say `texts`, listen `interval_seconds` for 1 (callback instead).
 
     When the Gather times out the document ends and Twilio requests the wait URL again, so the
-    customer hears their place once per interval.
+    customer hears their place once per interval. Speech is heard too, only so that the
+    safeguarding screen can read what a waiting customer says (003:L211).
     """
     response = VoiceResponse()
-    gather = response.gather(input="dtmf", action=action, method="POST", num_digits=1,
-                             timeout=interval_seconds)
+    gather = response.gather(input="dtmf speech", action=action, method="POST", num_digits=1,
+                             timeout=interval_seconds, language=speech.language,
+                             speech_model=speech.model)
     _say(gather, texts, speech)
     return str(response)
 

@@ -20,7 +20,8 @@ from tests.support.twilio import call_state, new_call
 
 HERE = Path(__file__).resolve().parent
 MAX_TURNS = 8
-QUESTIONS = (  # what the assistant asked, from its words
+QUESTIONS = (  # what the assistant asked, from its words; a check of a fact comes first
+    ("confirm", re.compile(r"just to check|to confirm|did you say|is that right", re.I)),
     ("age", re.compile(r"how old|your age", re.I)),
     ("jobcentre_plus_claimant", re.compile(r"jobcentre plus", re.I)),
     ("postcode", re.compile(r"postcode|where do you live|where you live", re.I)),
@@ -43,18 +44,39 @@ def asked(heard: list[str]) -> str | None:
     return None
 
 
-def next_turn(convo: dict, pending: list[str], heard: list[str], used: dict) -> str:
-    """What the customer says next."""
+def next_turn(convo: dict, pending: list, heard: list[str], used: dict) -> tuple[str, float]:
+    """What the customer says next, and how sure the speech recogniser is of it."""
     if pending:
-        return pending.pop(0)
+        return _spoken(pending.pop(0))
     question = asked(heard)
     if convo.get("side_question") and not used.get("side") and question:
         used["side"] = True
-        return convo["side_question"]
+        return _spoken(convo["side_question"])
+    if question == "confirm":
+        check = next(t for t in reversed(heard) if QUESTIONS[0][1].search(t))
+        return _spoken(_confirmation(convo, check))
     answers = convo["answers"]
     if question and question in answers:
-        return answers[question]
-    return answers.get("need") or "i don't know"
+        return _spoken(answers[question])
+    return _spoken(answers.get("need") or "i don't know")
+
+
+def _spoken(turn: str | dict) -> tuple[str, float]:
+    """A turn's words and the recogniser's confidence (0.9 unless the conversation says)."""
+    if isinstance(turn, dict):
+        return turn["say"], turn["confidence"]
+    return turn, 0.9
+
+
+def _confirmation(convo: dict, question: str) -> str:
+    """Yes when the check names the customer's true value, otherwise their correction."""
+    confirm = convo.get("confirm")
+    if not confirm:
+        return "yes"
+    words = re.sub(r"[^a-z0-9 ]", " ", question.lower())
+    named = any(re.search(rf"\b{re.escape(value.lower())}\b", words) for value in
+                confirm["match"])
+    return confirm["yes"] if named else confirm["no"]
 
 
 def run_phone(app, convo: dict) -> dict:
@@ -67,7 +89,8 @@ def run_phone(app, convo: dict) -> dict:
         if call.waiting is None or call.waiting.kind != "gather" or "speech" not in (
                 call.waiting.input or ""):
             break
-        heard = call.say(next_turn(convo, pending, heard, used))
+        text, confidence = next_turn(convo, pending, heard, used)
+        heard = call.say(text, confidence)
         turns += 1
         outcome = _phone_outcome(app, call)
         if outcome:
@@ -101,7 +124,7 @@ def run_chat(app, convo: dict) -> dict:
     outcome = None
     while turns < MAX_TURNS and outcome is None:
         answer = client.post(f"/api/chat/sessions/{session_id}/messages",
-                             json={"text": next_turn(convo, pending, heard, used)}).get_json()
+                             json={"text": next_turn(convo, pending, heard, used)[0]}).get_json()
         turns += 1
         heard = [m["text"] for m in answer.get("messages", [])] or heard
         route = answer.get("route")

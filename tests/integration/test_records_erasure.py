@@ -15,6 +15,7 @@ from models.customers import Identity, link_contact, match_or_create_customer
 from models.db import session_scope
 from models.erasure import erase_contacts, erase_customer
 from models.records import ErasureRecord
+from routing.safeguarding_alerts import SafeguardingAlerts
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NGOZI = Identity.of(
@@ -203,3 +204,31 @@ def test_an_unknown_customer_is_refused(engine, redis_client):
         erase_customer(
             session=session, customer_id=404, redis=redis_client, tracker_redis=redis_client, at=NOW
         )
+
+
+def test_erasure_removes_the_contacts_safeguarding_alerts(engine, redis_client, two_customers):
+    alerts = SafeguardingAlerts(redis_client)
+    for contact, channel in (("CA-NGOZI", "phone"), ("CH-NGOZI", "webchat"), ("CA-ADA", "phone")):
+        alerts.raise_alert(contact=contact, channel=channel, kind="self_harm", explicit=True,
+                           rule="suicide", where="assistant", at=NOW)
+    with session_scope(engine) as session:
+        erase_customer(session=session, customer_id=two_customers, redis=redis_client,
+                       tracker_redis=redis_client, at=NOW + timedelta(days=1))
+    # Ngozi's alerts are gone from the supervisors' stream; another customer's stays.
+    assert [a["contact"] for a in alerts.recent()] == ["CA-ADA"]
+    entries = redis_client.xrange(keys.SAFEGUARDING_ALERTS)
+    assert not any("NGOZI" in value for _, fields in entries for value in fields.values())
+
+
+def test_erasing_one_contact_by_key_removes_its_alert(engine, redis_client):
+    with session_scope(engine) as session:
+        open_contact(session=session, key="CA-ANON", channel="phone", at=NOW)
+    alerts = SafeguardingAlerts(redis_client)
+    alerts.raise_alert(contact="CA-ANON", channel="phone", kind="abuse", explicit=False,
+                       rule="fear_or_control", where="queue", at=NOW)
+    alerts.raise_alert(contact="CA-OTHER", channel="phone", kind="danger", explicit=True,
+                       rule="danger", where="speech", at=NOW)
+    with session_scope(engine) as session:
+        erase_contacts(session=session, contact_keys=["CA-ANON"], redis=redis_client,
+                       tracker_redis=redis_client, at=NOW)
+    assert [a["contact"] for a in alerts.recent()] == ["CA-OTHER"]

@@ -82,3 +82,51 @@ def test_a_past_conviction_is_the_neutral_fact_not_custody():
 def test_everyday_words_read_as_what_they_mean(text, need):
     found = {f.entity: f.value for f in find_circumstances(text)}
     assert found.get("need") == need
+
+
+def test_a_forced_intent_is_not_ambiguous_with_the_classifiers_runner_up():
+    message = process("i'm thirty five and i just want the website for courses",
+                      intent="give_feedback", confidence=0.91,
+                      ranking=[{"name": "give_feedback", "confidence": 0.91},
+                               {"name": "ask_information", "confidence": 0.85}])
+    ranking = message.get("intent_ranking")
+    assert message.get("intent")["name"] == "ask_information"
+    assert ranking[0]["confidence"] - ranking[1]["confidence"] >= 0.1
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("hi so basically i'm thirteen and i want to be a vet", "tell_age"),
+    ("just the website", None),
+])
+def test_complaints_and_feedback_need_words_about_the_service(text, intent):
+    message = process(text, intent="give_feedback", confidence=1.0,
+                      ranking=[{"name": "give_feedback", "confidence": 1.0},
+                               {"name": "tell_age", "confidence": 0.1}])
+    assert message.get("intent")["name"] != "give_feedback"
+    assert intent is None or message.get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize("text", ["the adviser i spoke to was rude", "nobody called me back",
+                                  "i'd like to leave some feedback"])
+def test_a_complaint_about_the_service_stays_one(text):
+    message = process(text, intent="make_complaint", confidence=0.9)
+    assert message.get("intent")["name"] in ("make_complaint", "give_feedback")
+
+
+@pytest.mark.parametrize(("text", "need"), [
+    ("can i talk to an adviser about nursing", "advice"),
+    ("actually no i'd rather talk to an adviser", "advice"),
+    ("i don't know what course to do", "advice"),
+    ("i want someone to look at my cv", "advice"),
+    ("very unhappy with the advice i was given", "complaint"),
+    ("what is a good cv", "information"),
+])
+def test_needs_said_in_everyday_words(text, need):
+    found = {f.entity: f.value for f in find_circumstances(text)}
+    assert found.get("need") == need
+
+
+def test_a_need_inferred_from_a_topic_is_marked_so():
+    need = next(e for e in process("what is an apprenticeship").get("entities")
+                if e["entity"] == "need")
+    assert need["role"] == "inferred"

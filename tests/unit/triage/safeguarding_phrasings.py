@@ -113,6 +113,11 @@ INDIRECT = [
     "i cant cope with life",
     "i really dont see the point in anything anymore",
     "i lost my job and i cant go on",
+    "honestly what's the point of anything",
+    "it's never going to get better for me",
+    "i feel completely hopeless",
+    "i've lost all hope",
+    "i just need the pain to stop",
 ]
 
 ABUSE_OR_DANGER = [
@@ -141,6 +146,18 @@ ABUSE_OR_DANGER = [
     "i think i'm being groomed",
     "a man online groomed me",
     "i'm getting hit by my brother",
+    "i'm terrified of my partner",
+    "my girlfriend takes all my wages off me",
+    "my husband won't let me see my friends",
+    "my stepdad gets really violent when he drinks",
+    "a guy on snapchat keeps pressuring me to send photos",
+    "a grown man keeps buying me gifts and says keep it secret",
+    "this lad i met on a game wants to meet up in person",
+    "they make me deliver drugs",
+    "i got kicked out and i'm sleeping in my car",
+    "i'm homeless at the moment",
+    "i've nowhere to stay tonight",
+    "i haven't eaten for three days",
 ]
 
 # Look-alikes: idioms and everyday words that are NOT safeguarding.
@@ -229,4 +246,15 @@ NOT_SAFEGUARDING = [
     "i want to stop working in a job that hurts my back",
     "what's the point of a degree",
     "i'd love to die happy knowing i had a good career",
+    "i'm hopeless at interviews",
+    "i'm scared of my manager finding out i'm leaving",
+    "i'm scared of my parents being disappointed in my grades",
+    "my career is going nowhere",
+    "i've got nowhere to go with my career",
+    "i want to work with homeless people",
+    "what's the point of a cover letter",
+    "i'd like to meet an adviser in person",
+    "can i send you photos of my certificates",
+    "i do online courses and want to meet other learners in person",
+    "my boss won't let me work from home",
 ]
