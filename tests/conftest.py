@@ -11,6 +11,9 @@ from models import migrate
 from models.db import make_engine
 from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
 
+# The browser tests' shared Chromium (`browser`) lives with the rest of their support code.
+pytest_plugins = ["tests.support.browser"]
+
 
 @pytest.fixture(scope="session")
 def postgres_url():
