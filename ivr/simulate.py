@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from config.settings import SettingsError, load_settings
+from ivr.emulator import recorded_url
 from ivr.emulator.client import EmulatorClient, EmulatorError, Leg
 
 WITHHELD = "anonymous"  # what Twilio sends as From when the caller ID is withheld
@@ -196,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ivr.simulate",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--emulator", help="the Twilio emulator (default TWILIO_API_BASE_URL, "
+                                           "else the one make run started here, "
                                            f"else {DEFAULT_EMULATOR})")
     parser.add_argument("--url", help="the app the call rings (default: the emulator's own)")
     parser.add_argument("--from", dest="caller", default="+441134960123",
@@ -212,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = _script(args.script) if args.script else None
         base = args.emulator or (settings.twilio_api_base_url
                                  if settings.twilio_api_base_url != TWILIO_ITSELF
-                                 else DEFAULT_EMULATOR)
+                                 else recorded_url() or DEFAULT_EMULATOR)
         client = EmulatorClient(base)
         if args.as_adviser:
             return be_adviser(client, args.as_adviser, lines, sys.stdout, args.wait)
