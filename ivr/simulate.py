@@ -7,7 +7,8 @@ line is silence. `!` commands play the other people:
   !wait        another interval in the queue          !answer    an adviser takes the queued call
   !pickup      the prime contractor's adviser answers !accept    that adviser presses 1
   !decline     that adviser does not press 1          !no-answer / !busy / !failed  nobody answers
-  !until STATE wait until the call is in STATE (bridged, input, queue, completed)
+  !until STATE wait until the call is in STATE (bridged, input, queue, completed);
+               bridged includes a conference with a console adviser
   !hangup      the customer hangs up
 
 `--as-adviser ENDPOINT` is the adviser instead: it answers the calls rung to ENDPOINT (a UK number
@@ -118,11 +119,24 @@ def _command(leg: Leg, command: str, out) -> None:
         _ringing_child(leg).decline(name)
         leg.settle()
     elif name == "until":
-        leg.wait_for(arg.strip() or "completed", timeout=120)
+        _until(leg, arg.strip() or "completed", out)
     elif name == "hangup":
         leg.hang_up()
     else:
         raise EmulatorError(f"unknown command !{name}")
+
+
+def _until(leg: Leg, state: str, out, seconds: float = 120.0) -> None:
+    """Wait for `state`; "bridged" also means in a conference, as a console adviser takes calls."""
+    if state != "bridged":
+        leg.wait_for(state, timeout=seconds)
+        return
+    deadline = time.monotonic() + seconds
+    while (info := leg.info())["waiting"] not in ("bridged", "conference"):
+        if info["status"] == "completed" or time.monotonic() > deadline:
+            raise EmulatorError(f"{leg.sid} is {info['waiting'] or info['status']}, not bridged")
+        time.sleep(0.2)
+    print("(through to an adviser)", file=out, flush=True)
 
 
 def _children(leg: Leg) -> list[dict]:
