@@ -106,14 +106,8 @@ def _spoken(reply: AssistantReply) -> list[str]:
 
 
 def _choice(call: Call, keyed: str) -> str | None:
-    """A key pressed for one of the assistant's offered choices, as the choice's payload; with
-    no choices offered, keyed digits are the answer itself (an age keyed at "How old are you?")."""
-    keyed = keyed.rstrip("#")
-    if not keyed.isdigit():
-        return None
-    if not call.state.choices:
-        return keyed
-    if 1 <= int(keyed) <= len(call.state.choices):
+    """A key pressed for one of the assistant's offered choices, as the choice's payload."""
+    if keyed.isdigit() and 1 <= int(keyed) <= len(call.state.choices):
         return call.state.choices[int(keyed) - 1]
     return None
 

@@ -81,26 +81,6 @@ def test_young_person_is_queued(rasa_settings):  # 001:5.2
     assert kinds(app, call.call_sid)[-2:] == ["answered", "ended"]
 
 
-def test_an_age_keyed_instead_of_said_is_the_answer(rasa_settings):  # 001:5.2
-    app = _app(rasa_settings)
-    call = new_call(app)
-    call.start()
-    heard = call.say("I want some careers advice")
-    assert "How old are you" in " ".join(heard)
-    heard = call.press("16")  # keyed, not said: a young person all the same
-    assert "did not understand" not in " ".join(heard)
-    assert call_state(app, call.call_sid)["plan"]["queue"] == "young_people"
-
-
-def test_an_age_keyed_at_the_opening_question_is_the_answer(rasa_settings):
-    app = _app(rasa_settings)
-    call = new_call(app)
-    call.start()
-    call.press("16")
-    assert call.waiting.kind == "queue"
-    assert call_state(app, call.call_sid)["plan"]["queue"] == "young_people"
-
-
 def test_complaint_is_queued_for_complaints(rasa_settings):  # 001:32.2
     app = _app(rasa_settings)
     call = new_call(app)
