@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.as_adviser:
             return be_adviser(client, args.as_adviser, lines, sys.stdout, args.wait)
         leg = client.phone(from_=args.caller, to=args.dialled, app_url=args.url)
-        print(f"(calling {args.dialled})", flush=True)
+        print(f"(calling {args.dialled}; this call is {leg.sid})", flush=True)
         return run(leg, lines if lines is not None else _interactive(), echo=lines is not None)
     except (SettingsError, OSError, EmulatorError) as error:
         print(f"simulate: {error}", file=sys.stderr)
