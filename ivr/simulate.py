@@ -131,11 +131,7 @@ def _until(leg: Leg, state: str, out, seconds: float = 120.0) -> None:
     if state != "bridged":
         leg.wait_for(state, timeout=seconds)
         return
-    deadline = time.monotonic() + seconds
-    while (info := leg.info())["waiting"] not in ("bridged", "conference"):
-        if info["status"] == "completed" or time.monotonic() > deadline:
-            raise EmulatorError(f"{leg.sid} is {info['waiting'] or info['status']}, not bridged")
-        time.sleep(0.2)
+    leg.wait_for("bridged,conference", timeout=seconds)
     print("(through to an adviser)", file=out, flush=True)
 
 
