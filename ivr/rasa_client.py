@@ -82,6 +82,16 @@ class RasaClient:
         except (requests.RequestException, ValueError) as error:
             raise RasaUnavailable(type(error).__name__) from None
 
+    def open_conversation(self, sender: str, *, timeout: float = 2.0) -> None:
+        """Have Rasa create and save an empty conversation for `sender` (`GET …/tracker`, the
+        API of `--enable-api`), so the caller can see which store it went to."""
+        try:
+            response = self._http.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                      timeout=timeout)
+            response.raise_for_status()
+        except requests.RequestException as error:
+            raise RasaUnavailable(type(error).__name__) from None
+
     def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict]:
         """Send one customer turn; return Rasa's messages, or raise RasaUnavailable."""
         if not self.breaker.allow():

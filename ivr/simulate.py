@@ -7,7 +7,8 @@ line is silence. `!` commands play the other people:
   !wait        another interval in the queue          !answer    an adviser takes the queued call
   !pickup      the prime contractor's adviser answers !accept    that adviser presses 1
   !decline     that adviser does not press 1          !no-answer / !busy / !failed  nobody answers
-  !until STATE wait until the call is in STATE (bridged, input, queue, completed)
+  !until STATE wait until the call is in STATE (bridged, input, queue, completed);
+               bridged includes a conference with a console adviser
   !hangup      the customer hangs up
 
 `--as-adviser ENDPOINT` is the adviser instead: it answers the calls rung to ENDPOINT (a UK number
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from config.settings import SettingsError, load_settings
+from ivr.emulator import recorded_url
 from ivr.emulator.client import EmulatorClient, EmulatorError, Leg
 
 WITHHELD = "anonymous"  # what Twilio sends as From when the caller ID is withheld
@@ -117,11 +119,20 @@ def _command(leg: Leg, command: str, out) -> None:
         _ringing_child(leg).decline(name)
         leg.settle()
     elif name == "until":
-        leg.wait_for(arg.strip() or "completed", timeout=120)
+        _until(leg, arg.strip() or "completed", out)
     elif name == "hangup":
         leg.hang_up()
     else:
         raise EmulatorError(f"unknown command !{name}")
+
+
+def _until(leg: Leg, state: str, out, seconds: float = 120.0) -> None:
+    """Wait for `state`; "bridged" also means in a conference, as a console adviser takes calls."""
+    if state != "bridged":
+        leg.wait_for(state, timeout=seconds)
+        return
+    leg.wait_for("bridged,conference", timeout=seconds)
+    print("(through to an adviser)", file=out, flush=True)
 
 
 def _children(leg: Leg) -> list[dict]:
@@ -196,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ivr.simulate",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--emulator", help="the Twilio emulator (default TWILIO_API_BASE_URL, "
+                                           "else the one make run started here, "
                                            f"else {DEFAULT_EMULATOR})")
     parser.add_argument("--url", help="the app the call rings (default: the emulator's own)")
     parser.add_argument("--from", dest="caller", default="+441134960123",
@@ -212,12 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         lines = _script(args.script) if args.script else None
         base = args.emulator or (settings.twilio_api_base_url
                                  if settings.twilio_api_base_url != TWILIO_ITSELF
-                                 else DEFAULT_EMULATOR)
+                                 else recorded_url() or DEFAULT_EMULATOR)
         client = EmulatorClient(base)
         if args.as_adviser:
             return be_adviser(client, args.as_adviser, lines, sys.stdout, args.wait)
         leg = client.phone(from_=args.caller, to=args.dialled, app_url=args.url)
-        print(f"(calling {args.dialled})", flush=True)
+        print(f"(calling {args.dialled}; this call is {leg.sid})", flush=True)
         return run(leg, lines if lines is not None else _interactive(), echo=lines is not None)
     except (SettingsError, OSError, EmulatorError) as error:
         print(f"simulate: {error}", file=sys.stderr)

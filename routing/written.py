@@ -37,6 +37,7 @@ from routing.plan import default_directory, plan
 from triage import decide
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "config" / "forms.yaml"
+QUEUE_FIELDS = frozenset({"id", "name", "skill"})
 # Triage facts that would say a customer offended are never kept with an enquiry (001:20.2).
 _OFFENDER_FACTS = frozenset({"in_custody", "ex_offender"})
 _OFFENDER_GROUPS = frozenset({"non_community"})
@@ -67,11 +68,20 @@ def load_written_config(path: Path = CONFIG_FILE) -> WrittenConfig:
     """Read the written section; a missing entry stops the app with its name."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))["written"]
     return WrittenConfig(
-        queues={k: dict(v) for k, v in data["queues"].items()},
+        queues={k: _queue(k, v) for k, v in data["queues"].items()},
         first_response_hours={k: float(v) for k, v in data["first_response_hours"].items()},
         final_response_working_days={k: int(v) for k, v in
                                      data["final_response_working_days"].items()},
         service_address=str(data["service_address"]), service_name=str(data["service_name"]))
+
+
+def _queue(destination: str, entry: dict) -> dict[str, str]:
+    # An unquoted comma in a {…} entry splits it silently ("Safeguarding (written" + "urgent)").
+    if set(entry) != QUEUE_FIELDS or not all(isinstance(v, str) and v for v in entry.values()):
+        raise ValueError(f"config/forms.yaml written.queues.{destination}: give exactly "
+                         f"{', '.join(sorted(QUEUE_FIELDS))}, each a non-empty string "
+                         f"(quote a name with a comma), not {entry!r}")
+    return dict(entry)
 
 
 @dataclass(frozen=True)

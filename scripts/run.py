@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from config import clock  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
+from ivr.emulator import RECORDED_URL_FILE  # noqa: E402
 from models import migrate  # noqa: E402
 from models.redis import record_embedded_url  # noqa: E402
 
@@ -144,6 +145,7 @@ def main() -> int:
         supervisor.stop()
         if not settings.redis_url:
             record_embedded_url(None)
+        RECORDED_URL_FILE.unlink(missing_ok=True)
 
 
 def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
@@ -182,7 +184,11 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
     rasa = str(Path(venv) / "bin" / "rasa")
-    port = str(urlparse(rasa_url).port or 5005)
+    if env.get("RASA_URL"):
+        port = str(urlparse(rasa_url).port or 5005)
+    else:  # another centre on this machine may hold 5005; the app, worker and mailbox follow
+        port = str(free_port(urlparse(rasa_url).port or 5005))
+        env["RASA_URL"] = f"http://127.0.0.1:{port}"
     supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
     supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
@@ -226,6 +232,7 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)
     env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    RECORDED_URL_FILE.write_text(env["TWILIO_API_BASE_URL"] + "\n", encoding="utf-8")
     return env["TWILIO_API_BASE_URL"]
 
 

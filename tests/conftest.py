@@ -18,6 +18,9 @@ from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, tru
 # (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
 os.environ.setdefault("IDENTITY_CHECKS", "false")
 
+# The browser tests' shared Chromium (`browser`) lives with the rest of their support code.
+pytest_plugins = ["tests.support.browser"]
+
 
 @pytest.fixture(scope="session")
 def postgres_url():

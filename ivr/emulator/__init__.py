@@ -4,3 +4,17 @@ Development and tests only; the app never imports it (it reaches Twilio, or this
 `ivr.voice.twilio_rest` and the `TWILIO_API_BASE_URL` setting). Run it with
 `python -m ivr.emulator --app-url URL`; see ivr/emulator/README.md for what it emulates.
 """
+
+from config.settings import VAR_DIR
+
+# `make run` records here where its emulator listens (scripts/run.py), so `python -m ivr.simulate`
+# in another terminal rings this centre's emulator, not another one on the default port.
+RECORDED_URL_FILE = VAR_DIR / "twilio-emulator.url"
+
+
+def recorded_url() -> str:
+    """The emulator `make run` is serving from this folder, or "" when none is recorded."""
+    try:
+        return RECORDED_URL_FILE.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""

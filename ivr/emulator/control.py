@@ -87,18 +87,19 @@ def show_call(sid: str):
 def settled(sid: str):
     """Wait until the leg waits for someone (or has ended) after turn `after`; then the leg.
 
-    ?state=NAME waits for that state (e.g. bridged) instead of any settled one.
+    ?state=NAME waits for that state (e.g. bridged) instead of any settled one; NAME,NAME for
+    whichever comes first.
     """
     leg = _leg(sid)
     after = request.args.get("after", -1, type=int)
-    wanted = request.args.get("state")
+    wanted = frozenset(filter(None, request.args.get("state", "").split(",")))
     timeout = min(request.args.get("timeout", 30.0, type=float), LONGEST_WAIT_SECONDS)
     deadline = time.monotonic() + timeout
 
     def matched() -> bool:
         # An ended leg counts once its last webhooks have been sent (the app has heard).
         if wanted:
-            return leg.state == wanted or (leg.status == wanted and leg.done == leg.ended)
+            return leg.state in wanted or (leg.status in wanted and leg.done == leg.ended)
         return leg.done or (leg.turn > after and leg.state in SETTLED)
 
     with leg.changed:

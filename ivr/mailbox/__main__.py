@@ -6,9 +6,11 @@ import logging
 import signal
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 
-from config.settings import SettingsError, load_settings
+from config import clock
+from config.settings import Settings, SettingsError, load_settings
 from ivr.logs import configure
 from ivr.mailbox.intake import ImapAccount, poll_once
 from ivr.mailbox.replies import Outbox
@@ -18,6 +20,13 @@ from routing.plan import default_directory
 from routing.written import load_written_config
 
 log = logging.getLogger("ivr.mailbox")
+
+
+def centre_clock(settings: Settings) -> Callable[[], datetime]:
+    """The centre's clock, on CLOCK_START's timeline when set, so an email's reply clock starts
+    when the app and the advisers believe it is."""
+    clock.start(settings.clock_start)
+    return clock.now
 
 
 def main() -> int:
@@ -39,6 +48,7 @@ def main() -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    now = centre_clock(settings)
     engine = make_engine(settings.effective_database_url)
     rasa = RasaClient(settings.rasa_url, timeout=10) if settings.rasa_enabled else None
     directory = default_directory()
@@ -48,7 +58,7 @@ def main() -> int:
     while not stopping:
         try:
             taken = poll_once(account, engine=engine, directory=directory, outbox=outbox,
-                              rasa=rasa, clock=lambda: datetime.now(UTC))
+                              rasa=rasa, clock=now)
             if taken:
                 log.info("took in %d email enquiries", taken)
         except (OSError, ConnectionError) as error:

@@ -47,7 +47,9 @@ def wait(call: Call) -> str:
         texts.append(call.prompt("queue_position", position=position))
     average = _int(form.get("AvgQueueTime"))
     if average is not None and position:
-        texts.append(call.prompt("queue_wait", minutes=minutes(average)))
+        # "about less than a minute" is no sentence: a short wait has its own line.
+        texts.append(call.prompt("queue_wait", minutes=minutes(average)) if average >= 30
+                     else call.prompt("queue_wait_short"))
     if _queue(call) == SAFEGUARDING:
         texts += [call.prompt("queue_hold"), call.config.emergency_numbers]
     else:

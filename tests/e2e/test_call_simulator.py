@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import moving_clock
+from tests.support.console import api_headers, signed_in
 from tests.support.emulator import live_voice_app
 from tests.support.twilio import NIGHT, WEEKDAY_MORNING
 
@@ -62,6 +64,29 @@ def test_a_withheld_number_at_night_books_a_callback(serve, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "<< Please enter the UK phone number we should call you on" in result.stdout
     assert "will call you back by 10pm tomorrow" in result.stdout
+
+
+def test_until_bridged_waits_for_a_console_adviser_who_takes_the_call(settings, redis_client,
+                                                                      tmp_path):
+    clock = moving_clock(WEEKDAY_MORNING)
+    with live_voice_app(settings, voice_clock=clock, chat_clock=clock) as live:
+        sam, _ = signed_in(live.app, "sam", "adviser", queues=["young_people"],
+                           endpoint="client:sam")
+        sam.get("/console/desk")
+        sam.post("/console/api/presence", json={"mode": "available"}, headers=api_headers(sam))
+        script = tmp_path / "call.txt"
+        script.write_text("#16\n#2\n!until bridged\n!hangup\n", encoding="utf-8")
+        customer = subprocess.Popen(
+            [sys.executable, "-m", "ivr.simulate", "--emulator", live.emulator.url, "--script",
+             str(script)], cwd=REPO, env={**os.environ, "APP_ENV": "development"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        adviser = live.emulator.ringing("client:sam")
+        adviser.answer()
+        adviser.press("1")  # the console's calls meet in a conference, not a two-party bridge
+        out, err = customer.communicate(timeout=60)
+    assert customer.returncode == 0, err
+    assert "(through to an adviser)" in out
+    assert out.rstrip().endswith("(call ended)")
 
 
 def test_no_system_to_call_is_a_one_line_error(tmp_path):

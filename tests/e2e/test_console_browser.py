@@ -13,32 +13,18 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import (
+    BROWSER_TEST,
     WEEKDAY_MORNING,
     axe_script,
     axe_violations,
-    chromium_available,
-    launch_chromium,
     moving_clock,
 )
 from tests.support.console import PASSWORD, make_user
 from tests.support.emulator import live_voice_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
-]
+pytestmark = BROWSER_TEST
 TIMEOUT = 15_000
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -48,14 +34,6 @@ def live(settings, redis_client):
         make_user(live.app, "sam", "adviser", endpoint="client:sam",
                   queues=["young_people", "adult_digital_advice"])
         yield live
-
-
-def new_page(browser, url):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
-    page.goto(url)
-    return page
 
 
 def no_serious_findings(page):
@@ -74,10 +52,10 @@ def sign_in(page):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(browser, live):
+def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(pages, live):
     from playwright.sync_api import expect
 
-    desk = new_page(browser, live.app_url + "/console/login")
+    desk = pages(live.app_url + "/console/login", timeout_ms=TIMEOUT)
     no_serious_findings(desk)
     shot(desk, "console-sign-in")
     sign_in(desk)
@@ -118,7 +96,7 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(brow
     expect(status).to_have_text("Available")
 
     # A chat: the customer asks for advice on the website and the desk takes it.
-    site = new_page(browser, live.app_url + "/")
+    site = pages(live.app_url + "/", timeout_ms=TIMEOUT)
     site.get_by_role("button", name="Chat with us").click()
     quick = site.get_by_role("group", name="Quick replies")
     quick.get_by_role("button", name="Careers advice").click()

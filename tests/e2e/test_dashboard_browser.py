@@ -10,18 +10,14 @@ import pytest
 from ivr import create_app
 from models.contacts import NewEvent
 from tests.support.browser import (
+    BROWSER_TEST,
     axe_violations,
-    chromium_available,
-    launch_chromium,
     live_server,
     screenshot,
 )
 from tests.support.console import PASSWORD, make_user
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -30,24 +26,16 @@ def app(settings, redis_client):
 
 
 @pytest.fixture
-def page(app):
-    from playwright.sync_api import sync_playwright
-
+def page(app, pages):
     make_user(app, "sue", "supervisor")
-    with live_server(app) as url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(reduced_motion="reduce",
-                                      viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.goto(url + "/console/login")
+    with live_server(app) as url:
+        page = pages(url + "/console/login", width=1400, height=1000)
         page.fill("#username", "sue")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(url + "/console/")
         page.goto(url + "/console/dashboard")
         yield page
-        browser.close()
 
 
 def queued(app, key, queue, waited, kind, channel="phone"):

@@ -14,29 +14,15 @@ from ivr import create_app
 from models.callbacks import Callback
 from models.enquiries import WrittenEnquiry
 from tests.support.browser import (
+    BROWSER_TEST,
     axe_violations,
-    chromium_available,
-    launch_chromium,
     live_server,
     moving_clock,
     screenshot,
 )
 from tests.support.twilio import WEEKDAY_MORNING
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -47,12 +33,8 @@ def served(settings, redis_client):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 900, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def page(pages):
+    return pages(width=900, height=900)
 
 
 def test_call_me_by_keyboard_alone_with_an_error_first(served, page):

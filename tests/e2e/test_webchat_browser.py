@@ -14,31 +14,17 @@ import pytest
 from ivr import create_app
 from ivr.chat.config import load_chat_config
 from tests.support.browser import (
+    BROWSER_TEST,
     WEEKDAY_MORNING,
     axe_script,
     axe_violations,
-    chromium_available,
-    launch_chromium,
     live_server,
     moving_clock,
     screenshot,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
-]
+pytestmark = BROWSER_TEST
 TIMEOUT = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -50,13 +36,8 @@ def base_url(settings, redis_client):
 
 
 @pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1000, "height": 800})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
-    page.goto(base_url + "/")
-    yield page
-    context.close()
+def page(pages, base_url):
+    return pages(base_url + "/", width=1000, height=800, timeout_ms=TIMEOUT)
 
 
 def open_chat(page):

@@ -14,31 +14,17 @@ from models.contacts import open_contact
 from routing import callback_live
 from routing import callbacks as cb
 from tests.support.browser import (
+    BROWSER_TEST,
     axe_script,
     axe_violations,
-    chromium_available,
-    launch_chromium,
     live_server,
     screenshot,
 )
 from tests.support.console import PASSWORD, make_user
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
-]
+pytestmark = BROWSER_TEST
 TIMEOUT = 10_000
 NOW = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ answers in the emulator, hears the whisper, presses 1 and is in one conference w
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
 from tests.support.console import api_headers, signed_in
-from tests.support.emulator import live_voice_app
+from tests.support.emulator import eventually, live_voice_app, queued_young_person
 
 
 @pytest.fixture
@@ -33,25 +31,8 @@ def adviser(app, name, queues=("young_people",)):
     return client
 
 
-def eventually(check, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (value := check()):
-            return value
-        time.sleep(0.1)
-    raise AssertionError("not in time")
-
-
 def desk(client):
     return client.get("/console/api/desk").get_json()
-
-
-def queued_young_person(live):
-    customer = live.emulator.phone()
-    customer.settle()
-    customer.press("16")  # a young person is queued at once, whatever they need (001:5.2)
-    eventually(lambda: customer.info()["queue_sid"])
-    return customer
 
 
 def test_a_queued_call_is_answered_with_the_whisper_and_the_screen_pop(live):

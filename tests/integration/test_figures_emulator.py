@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
 
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
 from tests.support.console import api_headers, signed_in
-from tests.support.emulator import live_voice_app
+from tests.support.emulator import eventually, live_voice_app, queued_young_person
 
 
 @pytest.fixture
@@ -19,23 +18,6 @@ def live(settings, redis_client):
     clock = moving_clock(WEEKDAY_MORNING)
     with live_voice_app(settings, voice_clock=clock, chat_clock=clock) as live:
         yield live
-
-
-def eventually(check, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (value := check()):
-            return value
-        time.sleep(0.1)
-    raise AssertionError("not in time")
-
-
-def queued_young_person(live):
-    customer = live.emulator.phone()
-    customer.settle()
-    customer.press("16")  # a young person is queued at once, whatever they need (001:5.2)
-    eventually(lambda: customer.info()["queue_sid"])
-    return customer
 
 
 def test_one_call_answered_by_an_adviser_and_one_abandoned(live):

@@ -178,6 +178,20 @@ def test_a_broken_database_still_answers_the_call(app, monkeypatch):
     assert "You are number 1 in the queue." in heard_text(call)
 
 
+@pytest.mark.parametrize(("average", "said"), [
+    ("10", "The expected wait is less than a minute."),
+    ("150", "The expected wait is about 2 minutes."),
+])
+def test_the_expected_wait_is_said_in_plain_words(app, average, said):
+    call = new_call(app)
+    call.start()
+    call.press("16")
+    call.press("2")
+    body = call.post(call.waiting.wait_url, QueuePosition="1", QueueTime="5",
+                     AvgQueueTime=average, CurrentQueueSize="1")
+    assert said in body and "about less than" not in body
+
+
 def test_no_phone_number_is_kept_in_call_state(app):
     call = new_call(app)
     call.start()

@@ -4,22 +4,26 @@ The webchat's browser tests need a real HTTP server (server-sent events, several
 once): werkzeug's threaded server runs the app factory's app on a free port. Chromium is Debian's
 (/usr/bin/chromium, never `playwright install`); axe-core comes from the cache filled by
 scripts/browser.sh, so nothing is downloaded while the tests run.
+
+Every browser test shares the `browser` fixture (one Chromium per test module) and opens its
+pages through the `pages` fixture (or `open_page`); tests/conftest.py registers this module as a
+pytest plugin so those fixtures reach every test.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from werkzeug.serving import make_server
+import pytest
+
+from tests.support.emulator import free_port, serving
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -31,6 +35,18 @@ LONDON = ZoneInfo("Europe/London")
 WEEKDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
 # Late evening: the contact centre has closed (001:1.3).
 LATE_EVENING = datetime(2026, 11, 24, 23, 0, tzinfo=LONDON)
+
+
+def chromium_available() -> bool:
+    """True when Debian's Chromium is installed."""
+    return os.access(CHROMIUM, os.X_OK)
+
+
+# A browser test module's marks: `pytestmark = BROWSER_TEST`.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason=f"needs {CHROMIUM} (Debian's Chromium)"),
+]
 
 
 def moving_clock(start: datetime) -> Callable[[], datetime]:
@@ -45,34 +61,61 @@ def moving_clock(start: datetime) -> Callable[[], datetime]:
     return now
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def live_server(app) -> Iterator[str]:
     """Serve `app` on a free port in a thread; yields its base URL and stops it afterwards."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-def chromium_available() -> bool:
-    """True when Debian's Chromium is installed."""
-    return os.access(CHROMIUM, os.X_OK)
+    with serving(app, free_port()) as url:
+        yield url
 
 
 def launch_chromium(playwright):
     """Start Debian's Chromium headless with the flags this machine needs."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium under Playwright for as long as the block runs."""
+    from playwright.sync_api import sync_playwright  # only browser tests need Playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the test module (skipped where Debian's Chromium is missing)."""
+    if not chromium_available():
+        pytest.skip(f"needs {CHROMIUM} (Debian's Chromium)")
+    with chromium() as running:
+        yield running
+
+
+@contextmanager
+def open_page(browser, url: str | None = None, *, width: int = 1200, height: int = 900,
+              timeout_ms: int = 10_000) -> Iterator[object]:
+    """A page in a fresh browser context (reduced motion, this viewport), closed afterwards."""
+    context = browser.new_context(reduced_motion="reduce",
+                                  viewport={"width": width, "height": height})
+    context.set_default_timeout(timeout_ms)
+    try:
+        page = context.new_page()
+        if url:
+            page.goto(url)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def pages(browser):
+    """Opens pages for one test, `pages(url, width=…, height=…, timeout_ms=…)`; closed after it."""
+    with ExitStack() as opened:
+        yield lambda url=None, **options: opened.enter_context(open_page(browser, url, **options))
 
 
 def axe_script() -> Path:

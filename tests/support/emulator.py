@@ -8,14 +8,16 @@
         emulator.endpoint("client:amy", "busy")       # answer manual refuse busy no-answer failed
 
 `live_voice_app(settings, at)` serves the app itself on a free port (its voice clock pinned to
-`at`) with TWILIO_API_BASE_URL pointing at an emulator, and yields both.
+`at`) with TWILIO_API_BASE_URL pointing at an emulator, and yields both;
+`queued_young_person(live)` is a customer of 16 waiting in the young people's queue.
 """
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,3 +103,22 @@ def live_voice_app(settings: Settings, at: datetime | None = None, *,
             auth_token=live.effective_twilio_auth_token, time_scale=time_scale,
             port=emulator_port) as emulator:
         yield LiveVoice(app, app_url, emulator)
+
+
+def eventually(check: Callable[[], object], timeout: float = 15.0) -> object:
+    """Poll `check` until it returns something truthy (returned), failing after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (value := check()):
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def queued_young_person(live: LiveVoice):
+    """A customer who phones, keys their age, 16, and waits in the young people's queue."""
+    customer = live.emulator.phone()
+    customer.settle()
+    customer.press("16")  # a young person is queued at once, whatever they need (001:5.2)
+    eventually(lambda: customer.info()["queue_sid"])
+    return customer

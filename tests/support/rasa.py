@@ -66,11 +66,12 @@ def send(url: str, sender: str, text: str, metadata: dict | None = None,
 
 @contextmanager
 def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = None,
-                workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+                workers: int = 1, env: dict[str, str] | None = None,
+                endpoints: Path | None = None) -> Iterator[str]:
     """Run the assistant against the Redis database in `redis_url`; yield its base URL.
 
-    `env` adds environment variables (e.g. LOG_FORMAT). Both processes are stopped (their whole
-    process groups) when the block ends.
+    `env` adds environment variables (e.g. LOG_FORMAT); `endpoints` replaces bot/endpoints.yml.
+    Both processes are stopped (their whole process groups) when the block ends.
     """
     venv, model = assistant_environment()
     redis = urlparse(redis_url)
@@ -85,7 +86,8 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
         _start([rasa, "run", "actions", "--port", str(action_port), "--actions", "bot.actions"],
                env, logs / "actions.log"),
         _start([rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", model,
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                "--endpoints", str(endpoints or "endpoints.yml"), "--credentials",
+                "credentials.yml"],
                env, logs / "rasa.log"),
     ]
     url = f"http://127.0.0.1:{port}"

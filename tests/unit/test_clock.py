@@ -68,3 +68,12 @@ def test_processes_of_one_make_run_share_one_timeline(monkeypatch):
                                           "CLOCK_STARTED_AT": f"{time.time() - 60:.3f}"})
     assert abs(datetime.now(UTC) + offset - datetime(2026, 3, 7, 10, 1, tzinfo=UTC)) < \
         timedelta(seconds=2)
+
+
+def test_the_mailbox_intake_runs_on_the_development_clock(monkeypatch):
+    from ivr.mailbox.__main__ import centre_clock
+
+    monkeypatch.setenv("CLOCK_START", SATURDAY)
+    now = centre_clock(Settings(_env_file=None))
+    # An email read now is received on Saturday, as the app and the advisers believe.
+    assert abs(now() - datetime(2026, 3, 7, 10, tzinfo=UTC)) < timedelta(seconds=1)
