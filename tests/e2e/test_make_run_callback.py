@@ -25,7 +25,7 @@ SATURDAY = "2026-03-07T10:00:00+00:00"
 # What the README's steps say the newcomer types, hears and sees (each must be in both).
 STEPS = {
     "start": f"CLOCK_START={SATURDAY} make run",
-    "say": ("`I need careers advice`", "`45`", "`M1 1AE`", "`#1`"),
+    "say": ("`I need careers advice`", "`45`", "`M1 1AE`", "`no thanks`", "`#1`"),
     "closed": "The North West prime contractor is closed just now, so an adviser from there "
               "will call you back.",
     "promise": "An adviser from the North West prime contractor will call you back by 5pm on "
@@ -68,10 +68,11 @@ def test_a_newcomer_keeps_the_promised_callback_under_make_run(tmp_path: Path, b
         base = f"http://127.0.0.1:{centre.port}"
         # 2. Phone in with the printed command, ask for advice, key #1, hear the promise.
         customer = printed_command(centre.printed("Phone it (simulator):"),
-                                   "I need careers advice\n45\nM1 1AE\n#1\n", tmp_path, "call")
+                                   "I need careers advice\n45\nM1 1AE\nno thanks\n#1\n",
+                                   tmp_path, "call")
         heard, err = customer.communicate(timeout=120)
         assert customer.returncode == 0, err
-        assert f"<< {STEPS['closed']}" in heard
+        assert f"<< {STEPS['closed']}" in heard, heard
         assert STEPS["promise"] in heard and heard.rstrip().endswith("(call ended)")
         # 3. Sign in as northwest with the printed password; Work the callbacks: it is on top.
         assert "northwest   Northwest-demo-1" in centre.output()
