@@ -29,6 +29,7 @@ from ivr.voice import (
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
 from ivr.voice.state import CALLBACK, ENDED, QUEUE, TRANSFER, CallState
+from live import arrival
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -96,8 +97,10 @@ def _run(svc: Services, state: CallState | None, handler: Callable[[Call], str],
     stale = step and request.args.get("s", type=int) != state.step
     if stale or (phase and state.phase != phase):
         return state.last_twiml or _apology(), None
-    base = signature.public_base(request, current_app.config["SETTINGS"])
-    call = build_call(state, request.form, svc, base)
+    settings = current_app.config["SETTINGS"]
+    base = signature.public_base(request, settings)
+    answer_by = arrival.answer_by(request.headers, settings.voice_answer_within_seconds)
+    call = build_call(state, request.form, svc, base, answer_by)
     body = handler(call)
     state.last_twiml = body
     return body, call
