@@ -63,6 +63,12 @@ def _new_session(endpoint: EndpointConfig, connector: aiohttp.BaseConnector | No
                                  timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
 
 
+async def close_sessions() -> None:
+    """Close this event loop's kept sessions (when a server or a test stops)."""
+    for session in _sessions.pop(asyncio.get_running_loop(), {}).values():
+        await session.close()
+
+
 def install() -> None:
     """Apply the changes once per process."""
     global _installed
