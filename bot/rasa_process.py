@@ -6,11 +6,17 @@ stops it repeating work on every action call of every turn (profiled under `make
 calls to the action server reuse kept-alive connections from one HTTP session per event loop,
 rather than a new session and TCP connection for every action. (bot/components/speedups.py,
 loaded with the model, already builds the action replies' schema validator once.)
+
+It also keeps the customer's words out of Rasa's own error lines: when a turn times out (the app
+gave up waiting), Rasa's REST channel logs the message's text; here the words are withheld and
+the event kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import weakref
 from typing import Any
 
@@ -22,6 +28,28 @@ from rasa.utils.endpoints import EndpointConfig
 # connection is never reused just as the server closes it.
 KEEPALIVE_SECONDS = 2.0
 _installed = False
+# Rasa's loggers that put a customer's words in a line at INFO or above, and the fields with them.
+_WORDY_LOGGERS = ("rasa.core.channels.rest", "rasa.core.http_interpreter")
+_WORDS = ("text", "user_text", "message", "user_message", "json_message")
+WITHHELD = "[withheld]"
+
+
+class WithholdWords(logging.Filter):
+    """Replaces the customer's words in Rasa's JSON log lines (and any other line) by a mark."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always passes the record on, with the words withheld."""
+        message = record.getMessage()
+        try:
+            data = json.loads(message)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            record.msg = json.dumps({k: WITHHELD if k in _WORDS else v for k, v in data.items()})
+        else:
+            record.msg = f"{record.name}: a line about a message (words withheld)"
+        record.args = ()
+        return True
 
 
 class _Kept:
@@ -75,5 +103,7 @@ def install() -> None:
     if _installed:
         return
     EndpointConfig.session = _session
+    for name in _WORDY_LOGGERS:
+        logging.getLogger(name).addFilter(WithholdWords())
     _installed = True
 

@@ -4,6 +4,8 @@ and calls to the action server reuse one kept-alive connection."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import os
 import time
 from urllib.parse import urlparse
@@ -80,3 +82,15 @@ def test_action_calls_reuse_one_connection():
 
     asyncio.run(run())
     assert len(peers) == 3 and len(set(peers)) == 1
+
+
+def test_rasa_s_timeout_line_keeps_the_event_and_withholds_the_words(caplog):
+    rasa_process.install()
+    logger = logging.getLogger("rasa.core.channels.rest")
+    with caplog.at_level(logging.ERROR, logger="rasa.core.channels.rest"):
+        logger.error(json.dumps({"text": "I'm 17 and my name is Sam", "event":
+                                 "rest.message.received.timeout", "level": "error"}))
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert json.loads(line) == {"text": "[withheld]", "event": "rest.message.received.timeout",
+                                "level": "error"}
+    assert "Sam" not in caplog.text
