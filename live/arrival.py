@@ -30,10 +30,13 @@ def arrived_at(value: str | None, now: float) -> float | None:
         seconds = float(value.strip().removeprefix("t="))
     except ValueError:
         return None
+    if not math.isfinite(seconds):
+        return None
     # nginx writes seconds with a fraction; some balancers write milli- or microseconds.
-    while seconds > now * 100:
-        seconds /= 1000
-    if not math.isfinite(seconds) or not 0 <= now - seconds <= PLAUSIBLE_SECONDS:
+    for _ in range(2):
+        if seconds > now * 100:
+            seconds /= 1000
+    if not 0 <= now - seconds <= PLAUSIBLE_SECONDS:
         return None
     return seconds
 
