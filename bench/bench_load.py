@@ -183,6 +183,9 @@ def run_step(base: str, kind: str, users: int, think: float, seconds: float,
         "error_kinds": {f"{e.name}: {e.error}": e.occurrences for e in env.stats.errors.values()},
         "cores": {k: round((cpu_after.get(k, 0) - cpu_before.get(k, 0)) / elapsed, 3)
                   for k in cpu_after},
+        # Process CPU time per assistant turn: robust to the machine being shared.
+        "cpu_ms_per_turn": {k: round((cpu_after.get(k, 0) - cpu_before.get(k, 0)) * 1000
+                                     / max(1, entry.num_requests), 1) for k in cpu_after},
         # The machine is shared: what else was running shows in its load average.
         "load_average": round(os.getloadavg()[0], 1),
     }
@@ -263,15 +266,17 @@ def plot(steps: list[dict], path: Path) -> None:
 
 def print_table(steps: list[dict], result: dict) -> None:
     print(f"\n{'kind':<6}{'users':>6}{'x peak':>8}{'turns/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}"
-          f"{'errors':>8}{'load':>6}  cores (rasa / actions / app / front)")
+          f"{'errors':>8}{'load':>6}  cores, CPU ms a turn (rasa / actions / app / front)")
     for s in steps:
-        c = s["cores"]
+        c, ms = s["cores"], s.get("cpu_ms_per_turn", {})
         app = c.get("app:web", 0) + c.get("app:voice", 0)
+        app_ms = ms.get("app:web", 0) + ms.get("app:voice", 0)
         print(f"{s['kind']:<6}{s['users']:>6}{s['multiple']:>8}{s['turns_per_second']:>9}"
               f"{s['p50_ms']:>8.0f}{s['p95_ms']:>8.0f}{s['p99_ms']:>8.0f}{s['errors']:>8}"
               f"{s['load_average']:>6}  "
               f"{c.get('rasa', 0):.2f} / {c.get('actions', 0):.2f} / {app:.2f} / "
-              f"{c.get('front', 0):.2f}")
+              f"{c.get('front', 0):.2f}, {ms.get('rasa', 0):.1f} / {ms.get('actions', 0):.1f} / "
+              f"{app_ms:.1f} / {ms.get('front', 0):.1f}")
     print(f"\nknee: {result['knee_calls']} calls; held within p95 300 ms: "
           f"{result['calls_held_within_p95_300ms']} calls; cores per 1x: "
           f"{result['cores_per_1x_total']} {result['cores_per_1x']}")

@@ -28,8 +28,11 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_process
 from models.redaction import redact_by_rule
 
+# Rasa imports this module when it starts: its per-turn overheads go too (bot/rasa_process.py).
+rasa_process.install()
 logger = logging.getLogger(__name__)
 
 # Strings that are the assistant's own identifiers, never the customer's words.

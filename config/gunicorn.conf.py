@@ -17,7 +17,7 @@ workers = int(os.environ.get(f"{prefix}_WORKERS", "2"))
 # Threads keep slow dependencies (Rasa turns) from blocking a whole worker. Behind the events
 # front no thread is held by an open webchat; served alone, each live stream holds one.
 worker_class = "gthread"
-threads = int(os.environ.get(f"{prefix}_THREADS", "8" if pool == "voice" else "32"))
+threads = int(os.environ.get(f"{prefix}_THREADS", "16" if pool == "voice" else "32"))
 proc_name = f"careers-{pool}"
 # Under `make run` the web pool runs at a lower CPU priority (WEB_NICE) than the voice pool, so on
 # a small machine a burst of chat work yields the processor to a phone webhook first.

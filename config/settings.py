@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_enabled: bool = True
     rasa_timeout_seconds: float = 2.5
+    # Twilio waits 15 s in all for an answer; a phone webhook is answered within this many
+    # seconds of reaching the front (X-Request-Start): one that has waited in a queue too long
+    # for the assistant goes on by keypad at once rather than risk silence.
+    voice_answer_within_seconds: float = 10.0
     # Where the assistant keeps its conversation trackers (erasure and retention delete them too).
     rasa_tracker_redis_url: str = ""
     rasa_tracker_redis_db: int = 1
@@ -59,7 +63,9 @@ class Settings(BaseSettings):
     web_threads: int = 32
     # The phone's own gunicorn pool under `make run`, so chat load never takes a webhook's thread.
     voice_workers: int = 2
-    voice_threads: int = 8
+    # Threads mostly wait on the assistant: more than ASSISTANT_MAX_INFLIGHT, so a webhook that
+    # does not need it (a new call, a key, a status) always finds a thread free.
+    voice_threads: int = 16
     # CPU niceness of the web pool under `make run` (0-19): chat work yields to the phone.
     web_nice: int = 10
     # Set by `make run` for the events front (python -m live): where the two pools listen.
@@ -80,7 +86,7 @@ class Settings(BaseSettings):
     chat_max_open: int = 4000
     chat_open_idle_seconds: int = 900
     # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
-    assistant_max_inflight: int = 8
+    assistant_max_inflight: int = 12
     # What a refusal's Retry-After says.
     retry_after_seconds: int = 30
     log_level: str = "INFO"

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import requests
+import requests.adapters
 
 from config.log_format import REQUEST_ID
 
@@ -71,6 +72,12 @@ class RasaClient:
         self.breaker = breaker or CircuitBreaker()
         self._gate = threading.BoundedSemaphore(max_inflight) if max_inflight else None
         self._http = requests.Session()
+        # A kept connection for every turn that may be in flight (the default pool keeps 10).
+        size = max(10, max_inflight)
+        self._http.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4,
+                                                                  pool_maxsize=size))
+        self._http.mount("https://", requests.adapters.HTTPAdapter(pool_connections=4,
+                                                                   pool_maxsize=size))
 
     def ping(self, *, timeout: float = 1.0) -> None:
         """Raise RasaUnavailable unless the status endpoint answers with a loaded model."""
@@ -92,26 +99,32 @@ class RasaClient:
         except requests.RequestException as error:
             raise RasaUnavailable(type(error).__name__) from None
 
-    def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict]:
-        """Send one customer turn; return Rasa's messages, or raise RasaUnavailable."""
+    def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None, *,
+             timeout: float | None = None) -> list[dict]:
+        """Send one customer turn; return Rasa's messages, or raise RasaUnavailable.
+
+        `timeout` shortens the client's own when the caller has less time left than that.
+        """
         if not self.breaker.allow():
             raise RasaUnavailable("circuit open")
         if self._gate is not None and not self._gate.acquire(blocking=False):
             raise RasaUnavailable("busy")  # not the assistant failing: leave the breaker be
         try:
-            return self._send(sender, text, metadata)
+            return self._send(sender, text, metadata,
+                              self.timeout if timeout is None else min(timeout, self.timeout))
         finally:
             if self._gate is not None:
                 self._gate.release()
 
-    def _send(self, sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict]:
+    def _send(self, sender: str, text: str, metadata: dict[str, Any] | None,
+              timeout: float) -> list[dict]:
         metadata = dict(metadata or {})
         if (request_id := REQUEST_ID.get()) is not None:
             metadata["request_id"] = request_id  # the action server logs the same id
         payload = {"sender": sender, "message": text, "metadata": metadata}
         try:
             response = self._http.post(
-                f"{self.base_url}/webhooks/rest/webhook", json=payload, timeout=self.timeout
+                f"{self.base_url}/webhooks/rest/webhook", json=payload, timeout=timeout
             )
             response.raise_for_status()
             messages = response.json()

@@ -13,6 +13,7 @@ import asyncio
 import importlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 import aiohttp
@@ -20,6 +21,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from multidict import CIMultiDict
 
+from live import arrival
 from live.flask import AFTER_HEADER, FRONT_HEADER, PARAMS_HEADER, RENDERER_HEADER, STREAM_HEADER
 from live.hub import Hub
 from live.sse import RENDERERS, StreamContext, StreamLimits, pump, resume_point
@@ -31,6 +33,8 @@ _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
 _LIVE = {h.lower() for h in (FRONT_HEADER, STREAM_HEADER, RENDERER_HEADER, AFTER_HEADER,
                              PARAMS_HEADER)}
 
+# When the front received the request (live.arrival's stamp), forwarded to the pools.
+ARRIVED = web.RequestKey("arrived", str)
 BUSY = "We are very busy just now. Please try again in a moment."
 
 
@@ -77,7 +81,9 @@ class Front:
     async def _startup(self, _app: web.Application) -> None:
         # No pool limit here: the web pool is capped by web_inflight, and the voice pool must
         # never be refused by the front (Twilio would hear an error).
-        connector = aiohttp.TCPConnector(limit=0, force_close=False)
+        # Idle connections are let go before gunicorn's keep-alive (5 s) closes them, so a kept
+        # connection is never reused just as the pool closes it (a phone webhook would fail).
+        connector = aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=3.0)
         self._http = aiohttp.ClientSession(connector=connector, auto_decompress=False,
                                            timeout=aiohttp.ClientTimeout(total=60))
         self.web_slots = asyncio.Semaphore(self.config.web_max_inflight)
@@ -91,6 +97,8 @@ class Front:
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
         """Send the request to its pool; stream the answer if the view handed a stream over."""
+        # Stamped on arrival: the pools see how long a request waited for a thread (arrival).
+        request[ARRIVED] = arrival.earlier(request.headers.get(arrival.HEADER), time.time())
         voice = request.path.startswith(self.config.voice_prefixes)
         if request.method == "GET" and self.hub.open_streams >= self.config.max_streams \
                 and "text/event-stream" in request.headers.get("Accept", ""):
@@ -151,6 +159,7 @@ class Front:
             headers[name] = f"{earlier}, {value}" if earlier else value
         if request.method == "GET":
             headers[FRONT_HEADER] = "1"
+        headers[arrival.HEADER] = request.get(ARRIVED) or arrival.stamp()
         return headers
 
     async def stream(self, request: web.Request, handed_over: dict[str, str]

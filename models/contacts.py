@@ -112,8 +112,12 @@ def open_contact(
     at: datetime,
     dialled: str | None = None,
     event_id: str | None = None,
-) -> Contact:
-    """The contact for `key`, created with its `started` event if new (idempotent per key)."""
+    fetch: bool = True,
+) -> Contact | None:
+    """The contact for `key`, created with its `started` event if new (idempotent per key).
+
+    `fetch=False` skips reading the row back (a round trip) for a caller that does not use it.
+    """
     if not key or len(key) > 64:
         raise ValueError("a contact key is 1 to 64 characters")
     row = {
@@ -125,7 +129,7 @@ def open_contact(
     }
     session.execute(insert_ignoring(session, Contact, row, ["key"]))
     record_event(session=session, contact_key=key, kind=EventKind.STARTED, at=at, event_id=event_id)
-    return get_contact(session=session, key=key)
+    return get_contact(session=session, key=key) if fetch else None
 
 
 def record_event(
@@ -187,8 +191,9 @@ def close_contact(
     at: datetime,
     event_id: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> Contact:
-    """Record the end of a contact (idempotent: the first end time stands)."""
+    fetch: bool = True,
+) -> Contact | None:
+    """Record the end of a contact (idempotent: the first end time stands); `fetch` as above."""
     session.execute(
         sa.update(Contact)
         .where(Contact.key == key, Contact.ended_at.is_(None))
@@ -202,7 +207,7 @@ def close_contact(
         event_id=event_id,
         detail=detail,
     )
-    return get_contact(session=session, key=key)
+    return get_contact(session=session, key=key) if fetch else None
 
 
 def get_contact(*, session: Session, key: str) -> Contact:

@@ -182,6 +182,13 @@ class Dispatcher:
         """No longer waiting (the customer left, or a callback instead)."""
         return bool(self._redis.zrem(self._queue_key(queue_id), member))
 
+    def leave_all(self, member: str) -> bool:
+        """Out of every queue (the contact has ended), in one round trip; True if it waited."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for queue_id in self.queue_ids:
+                pipe.zrem(self._queue_key(queue_id), member)
+            return any(pipe.execute())
+
     def move(self, member: str, from_queue: str, to_queue: str, *, joined_at: float) -> None:
         """Into another queue, keeping its place by the time it first joined."""
         with self._redis.pipeline(transaction=True) as pipe:

@@ -275,8 +275,7 @@ def adviser_interpreter():
 def caller_gone(call_sid: str) -> None:
     """The caller's call has ended: out of the queue, and their adviser (if any) into wrap-up."""
     dispatcher = get_dispatcher()
-    for queue_id in dispatcher.queue_ids:
-        dispatcher.leave(queue_id, call_sid)
+    dispatcher.leave_all(call_sid)
     held = dispatcher.assignment(call_sid)
     offer = _offer_of(call_sid)
     if held is not None and not offer.get("accepted"):

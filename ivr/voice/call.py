@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,7 +55,12 @@ class Call:
         return self.services.config
 
     timeline: Timeline
+    # When this webhook must have been answered (seconds since the epoch; Twilio waits 15 s).
+    answer_by: float = math.inf
 
+    def seconds_left(self) -> float:
+        """Seconds left to answer this webhook before the caller risks silence."""
+        return self.answer_by - time.time()
 
     def url(self, path: str, **query: Any) -> str:
         """An absolute URL under /voice (Twilio needs fully qualified URLs for queues)."""
@@ -98,8 +105,8 @@ class Call:
 
 
 def build_call(state: CallState, form: Mapping[str, str], services: Services,
-               base_url: str) -> Call:
+               base_url: str, answer_by: float = math.inf) -> Call:
     """A Call for this webhook, stamped with the current time."""
     timeline = Timeline(services.engine, state.contact_key, deferred=True)
     return Call(state=state, form=form, services=services, base_url=base_url,
-                at=services.clock(), timeline=timeline)
+                at=services.clock(), timeline=timeline, answer_by=answer_by)

@@ -18,6 +18,8 @@ from ivr.voice.call import Call
 HANDOVER_TO_PERSON = "customer_request"
 # The customer asked for a person, or the assistant could not finish ("I don't know my postcode").
 HANDOVERS = (HANDOVER_TO_PERSON, "could_not_complete")
+# With less time than this left to answer, the assistant is not asked: the keypad goes on at once.
+MIN_ASSISTANT_SECONDS = 0.5
 
 
 def greet(call: Call) -> str:
@@ -57,8 +59,12 @@ def _ask_assistant(call: Call, said: str) -> str:
     state, rasa = call.state, call.services.rasa
     if rasa is None:
         return keypad.start(call, [])
+    left = call.seconds_left()
     try:
-        messages = rasa.send(state.call_sid, said, _metadata(call))
+        if left < MIN_ASSISTANT_SECONDS:
+            # Queued so long behind busy threads that asking now risks Twilio hearing nothing.
+            raise RasaUnavailable("no time left")
+        messages = rasa.send(state.call_sid, said, _metadata(call), timeout=left)
     except RasaUnavailable:
         figures.note("phone", "assistant_error", contact_key=call.state.call_sid,
                      event_id=call.event_id("assistant_error"))

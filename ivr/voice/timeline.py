@@ -2,9 +2,10 @@
 
 Writes are collected during a webhook and committed in one transaction (`flush`) before its
 answer is returned, so what the customer hears is already on the record, in order, at the cost of
-one commit per webhook. A failed write is logged (its type only) and the call carries on: a caller
-is never left in silence because the database is slow. Event ids come from the CallSid and the
-step, so a webhook Twilio retries records once.
+one commit per webhook (consecutive events go in as one statement). A failed write is logged (its
+type only) and `flush` says so: the webhook then apologises and queues the caller for a person
+(ivr.voice.views), never leaving them in silence. Event ids come from the CallSid and the step,
+so a webhook Twilio retries records once.
 Callbacks are not written this way: a callback is stored before the customer is told about it.
 """
 
@@ -45,16 +46,30 @@ class Timeline:
         pending, self._pending = self._pending, []
         if not pending:
             return True
-        written = self._commit(lambda session: [action(session) for action, _ in pending])
+        written = self._commit(lambda session: self._apply(session, pending))
         if written:
             self._counted([event for _, events in pending for event in events])
         return written
+
+    def _apply(self, session, pending: list) -> None:
+        """The collected writes in order; consecutive event batches as one (two round trips)."""
+        batch: list[NewEvent] = []
+        for action, events in pending:
+            if action is None:
+                batch += events
+                continue
+            if batch:
+                record_events(session=session, contact_key=self.key, events=batch)
+                batch = []
+            action(session)
+        if batch:
+            record_events(session=session, contact_key=self.key, events=batch)
 
     def open(self, *, dialled: str | None) -> bool:
         """Open the contact with its `started` event (idempotent)."""
         at = now()
         return self._write(lambda s: open_contact(session=s, key=self.key, channel="phone",
-                                                  at=at, dialled=dialled,
+                                                  at=at, dialled=dialled, fetch=False,
                                                   event_id=f"{self.key}:started"),
                            [NewEvent(kind="started", at=at, event_id=f"{self.key}:started")])
 
@@ -69,22 +84,22 @@ class Timeline:
         at = now()
         batch = [NewEvent(kind=kind, at=at, event_id=f"{self.key}:{event_id}", detail=detail,
                           text=text) for kind, event_id, detail, text in events]
-        return self._write(lambda s: record_events(session=s, contact_key=self.key, events=batch),
-                           batch)
+        return self._write(None, batch)
 
     def close(self, *, detail: dict[str, Any] | None = None) -> bool:
         """Record the end of the call (the first end time stands)."""
         at = now()
-        return self._write(lambda s: close_contact(session=s, key=self.key, at=at,
+        return self._write(lambda s: close_contact(session=s, key=self.key, at=at, fetch=False,
                                                    event_id=f"{self.key}:ended", detail=detail),
                            [NewEvent(kind="ended", at=at, event_id=f"{self.key}:ended",
                                      detail=detail)])
 
     def _write(self, action, events: Sequence[NewEvent] = ()) -> bool:
+        """Collect (deferred) or commit `action`; None means "record `events`"."""
         if self._deferred:
             self._pending.append((action, list(events)))
             return True
-        written = self._commit(action)
+        written = self._commit(lambda session: self._apply(session, [(action, list(events))]))
         if written:
             self._counted(list(events))
         return written

@@ -29,7 +29,8 @@ from ivr.voice import (
 )
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
-from ivr.voice.state import CALLBACK, ENDED, IDENTITY, QUEUE, TRANSFER, CallState
+from ivr.voice.state import ASSISTANT, CALLBACK, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
+from live import arrival
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -76,10 +77,10 @@ def _answer(call_sid: str | None, handler: Callable[[Call], str], *, step: bool 
     call = None
     try:
         body, call = _run(svc, state, handler, step=step, phase=phase)
-        if call is not None:
-            # The step's events are committed (one transaction) before the customer hears the
-            # answer, and under the call's lock so the timeline keeps the order of the webhooks.
-            call.timeline.flush()
+        # The step's events are committed (one transaction) before the customer hears the
+        # answer, and under the call's lock so the timeline keeps the order of the webhooks.
+        if call is not None and not call.timeline.flush():
+            body = _unrecorded(call, body)
     except Exception as error:
         log.error("voice webhook %s failed: %s", request.path, type(error).__name__, exc_info=error)
         body, call = _apology(), None
@@ -97,11 +98,27 @@ def _run(svc: Services, state: CallState | None, handler: Callable[[Call], str],
     stale = step and request.args.get("s", type=int) != state.step
     if stale or (phase and state.phase != phase):
         return state.last_twiml or _apology(), None
-    base = signature.public_base(request, current_app.config["SETTINGS"])
-    call = build_call(state, request.form, svc, base)
+    settings = current_app.config["SETTINGS"]
+    base = signature.public_base(request, settings)
+    answer_by = arrival.answer_by(request.headers, settings.voice_answer_within_seconds)
+    call = build_call(state, request.form, svc, base, answer_by)
     body = handler(call)
     state.last_twiml = body
     return body, call
+
+
+def _unrecorded(call: Call, body: str) -> str:
+    """The database did not take this step: apologise and queue for a person, not carry on.
+
+    The step's events are lost whole (one transaction), never in halves; a person takes the call
+    from here, through the dispatcher's queue in Redis, which needs no database.
+    """
+    if call.state.phase not in (ASSISTANT, KEYPAD):
+        return body  # in a queue, a transfer or ending: what was being done goes on
+    body = routes.to_adviser(call, [call.prompt("error")])
+    call.state.last_twiml = body
+    call.timeline.flush()  # the queue joined, if the database is back already
+    return body
 
 
 def _release(svc: Services, call_sid: str, token: str | None, state: CallState | None) -> None:

@@ -224,20 +224,28 @@ def test_postgres_restarted_mid_call_readyz_names_it_and_nothing_is_half_written
         ready = requests.get(f"{app.url}/readyz", timeout=10)
         assert ready.status_code == 503
         assert ready.json()["failing"] == ["database"]
-        heard = call.say("I'm 30")  # the customer is answered while the database is away
-        assert heard and not call.ended
-        assert call.waiting is not None and call.waiting.kind in ("gather", "queue")
+        heard = call.say("I'm 30")  # the turn cannot be put on the record
+        # An apology and a person, rather than carrying on with nothing written or cutting off.
+        assert heard[0] == "Sorry, something went wrong on our side."
+        assert "I will put you through to an adviser in the contact centre." in heard
+        assert not call.ended and call.waiting.kind == "queue"
+        waiting = call.wait_in_queue()  # the queue needs no database: still held, still told
+        assert "You are number 1 in the queue." in waiting and call.waiting.kind == "queue"
+        # A new call meanwhile goes straight to a person too.
+        other = twilio.call()
+        assert other.start()[0] == "Sorry, something went wrong on our side."
+        assert other.waiting.kind == "queue"
     finally:
         system["postgres"].start()
     deadline = time.monotonic() + 30
     while requests.get(f"{app.url}/readyz", timeout=10).status_code != 200:
         assert time.monotonic() < deadline, "not ready again after the database came back"
         time.sleep(0.5)
-    if call.waiting.kind == "gather":
-        call.say("M1 1AE")
-    call.hang_up()
+    call.adviser_answers_queue()  # a person takes the call once one is free
+    assert call.ended
+    other.hang_up()
     kinds = _kinds(system, call.call_sid)
-    assert kinds[0] == "started" and kinds[-1] == "ended"
+    assert kinds[0] == "started" and kinds[-1] == "ended" and "answered" in kinds
     _assert_whole_turns(system, call.call_sid)  # the lost turn is missing whole, not in halves
 
 

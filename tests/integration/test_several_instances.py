@@ -1,12 +1,14 @@
 """Two app processes behind HAProxy, two Rasa servers (each with its action server) sharing the
 Redis tracker and lock stores: a call and a chat whose requests alternate between instances
 complete as if one process had served them, and the request id of each turn reaches the action
-server that ran it (JSON logs)."""
+server that ran it (JSON logs). And one adviser with two app instances dispatching at once, each
+behind the same HAProxy and the Twilio emulator: the adviser is rung for one caller at a time."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -16,11 +18,15 @@ import requests
 from sqlmodel import Session
 
 from config.settings import DEVELOPMENT_TWILIO_TOKEN
+from ivr import create_app
 from ivr.voice.simulated_call import SimulatedCall
 from models.contacts import timeline
 from models.db import make_engine
+from tests.support.browser import WEEKDAY_MORNING
 from tests.support.cluster import AppServer, HAProxy
-from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database
+from tests.support.console import api_headers, signed_in
+from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
+from tests.support.emulator import free_port, running_emulator
 from tests.support.rasa import DEFAULT_REDIS_URL, rasa_server
 
 
@@ -158,3 +164,93 @@ def test_a_chat_alternating_between_apps_and_assistants_is_triaged(cluster, redi
     for app in cluster["apps"]:
         assert _paths_served(app, "/api/chat/sessions"), app.log.read_text()[-2000:]
         assert session_id not in app.log.read_text(), "the session id is never logged"
+
+
+@pytest.fixture
+def two_instances(settings, postgres_url, redis_client, tmp_path, monkeypatch):
+    """Two app processes (gunicorn) on one PostgreSQL and Redis behind HAProxy, the emulator
+    before them, and the console's adviser on a third instance in this process; all on one
+    development clock set to a weekday morning (the centre is open)."""
+    engine = make_engine(postgres_url)
+    truncate_all(engine)
+    engine.dispose()
+    emulator_port = free_port()
+    emulator_url = f"http://127.0.0.1:{emulator_port}"
+    timeline = {"CLOCK_START": WEEKDAY_MORNING.isoformat(),
+                "CLOCK_STARTED_AT": f"{time.time():.3f}"}
+    for name, value in timeline.items():
+        monkeypatch.setenv(name, value)
+    apps = [AppServer({"APP_ENV": "test", "DATABASE_URL": postgres_url, "REDIS_URL": TEST_REDIS_URL,
+                       "RASA_ENABLED": "false", "TWILIO_API_BASE_URL": emulator_url,
+                       "LOG_FORMAT": "json", **timeline},
+                      tmp_path / f"app{n}.log") for n in (1, 2)]
+    proxy = HAProxy(tmp_path, {"app": [app.url for app in apps]})
+    console = settings.model_copy(update={"database_url": postgres_url,
+                                          "clock_start": WEEKDAY_MORNING,
+                                          "twilio_api_base_url": emulator_url,
+                                          "public_base_url": proxy.url("app")})
+    with ExitStack() as stack:
+        proxy.start()
+        stack.callback(proxy.stop)
+        for app in apps:
+            app.env["PUBLIC_BASE_URL"] = proxy.url("app")
+            app.start()
+            stack.callback(app.stop)
+        emulator = stack.enter_context(running_emulator(
+            proxy.url("app"), account_sid=console.effective_twilio_account_sid,
+            auth_token=console.effective_twilio_auth_token, port=emulator_port))
+        yield create_app(console), emulator, apps
+
+
+def _eventually(check, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.1)
+    raise AssertionError("not in time")
+
+
+def test_one_adviser_two_instances_two_callers_the_adviser_is_rung_once_at_a_time(
+        two_instances):
+    console, emulator, apps = two_instances
+    sam, _ = signed_in(console, "sam", "adviser", queues=["young_people"], endpoint="client:sam")
+    assert sam.get("/console/desk").status_code == 200
+    headers = api_headers(sam)
+    assert sam.post("/console/api/presence", json={"mode": "available"},
+                    headers=headers).status_code == 200
+    callers = [emulator.phone(), emulator.phone()]
+    for caller in callers:
+        caller.settle()
+    # Both young people key their age at the same moment; their webhooks, and the dispatch
+    # after each, run on both instances (HAProxy's round robin).
+    pressing = [threading.Thread(target=caller.press, args=("16",)) for caller in callers]
+    for thread in pressing:
+        thread.start()
+    for thread in pressing:
+        thread.join(timeout=30)
+    _eventually(lambda: all(caller.info()["queue_sid"] for caller in callers))
+    ringing = emulator.ringing("client:sam")
+    time.sleep(3)  # further dispatch rounds on both instances (queue waits, a second apart)
+    assert len(emulator.calls(to="client:sam")) == 1, "one adviser, one call ringing"
+    desk = sam.get("/console/api/desk").get_json()
+    assert len(desk["contacts"]) == 1
+    first = next(c for c in callers if c.sid == desk["contacts"][0]["member"])
+    second = next(c for c in callers if c is not first)
+    ringing.answer()
+    ringing.press("1")
+    first.wait_for("conference")
+    assert second.info()["queue_sid"] and not second.info().get("conference")
+    assert len(emulator.calls(to="client:sam")) == 1, "still one: the adviser is busy"
+    first.hang_up()
+    _eventually(lambda: sam.get("/console/api/desk").get_json()["wrap_ups"])
+    assert sam.post(f"/console/api/contacts/{first.sid}/wrap-up", headers=headers,
+                    json={"outcome": "advice_given"}).status_code == 200
+    # Free again: rung for the caller still waiting, once.
+    emulator.ringing("client:sam", exclude=(ringing.sid,))
+    time.sleep(2)
+    assert len(emulator.calls(to="client:sam")) == 2
+    assert sam.get("/console/api/desk").get_json()["contacts"][0]["member"] == second.sid
+    second.hang_up()
+    for app in apps:  # both instances served the calls' webhooks
+        assert _paths_served(app, "/voice/"), app.log.read_text()[-2000:]

@@ -163,18 +163,19 @@ def test_an_error_on_our_side_apologises_and_offers_an_adviser(app, monkeypatch)
     assert "I will put you through to an adviser in the contact centre." in heard
 
 
-def test_a_broken_database_still_answers_the_call(app, monkeypatch):
+def test_a_broken_database_still_answers_the_call_and_queues_it_for_a_person(app, monkeypatch):
     from models.db import make_engine
 
-    # The timeline's writes go to a database that does not answer.
+    # The timeline's writes go to a database that does not answer: rather than carry on with
+    # nothing on the record, the caller hears an apology and waits for a person.
     dead = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
     broken = dataclasses.replace(app.extensions["voice"], engine=dead)
     monkeypatch.setitem(app.extensions, "voice", broken)
     call = new_call(app)
     heard = call.start()
-    assert heard[-1].startswith("Please enter your age")
-    call.press("16")
-    call.press("2")
+    assert heard[:2] == ["Sorry, something went wrong on our side.",
+                         "I will put you through to an adviser in the contact centre."]
+    assert call.waiting.kind == "queue" and not call.ended
     assert "You are number 1 in the queue." in heard_text(call)
 
 
