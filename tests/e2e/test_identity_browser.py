@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_console_browser import TIMEOUT, browser, new_page, no_serious_findings, sign_in
+from tests.e2e.test_console_browser import TIMEOUT, no_serious_findings, sign_in
 from tests.support.browser import WEEKDAY_MORNING, chromium_available, moving_clock
 from tests.support.console import make_user
 from tests.support.emulator import live_voice_app
 
-__all__ = ["browser"]  # the module's Chromium, shared with the console's browser tests
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium (Debian's)"),
@@ -40,11 +39,11 @@ def _first_chat(app) -> None:
     client.delete(f"/api/chat/sessions/{session_id}")
 
 
-def test_the_desk_shows_past_contacts_only_after_the_adviser_checks_the_number(browser, live):
+def test_the_desk_shows_past_contacts_only_after_the_adviser_checks_the_number(pages, live):
     from playwright.sync_api import expect
 
     _first_chat(live.app)
-    site = new_page(browser, live.app_url + "/")
+    site = pages(live.app_url + "/", timeout_ms=TIMEOUT)
     site.get_by_role("button", name="Chat with us").click()
     quick = site.get_by_role("group", name="Quick replies")
     quick.get_by_role("button", name="Careers advice").click()
@@ -62,7 +61,7 @@ def test_the_desk_shows_past_contacts_only_after_the_adviser_checks_the_number(b
     expect(conversation).to_contain_text("will not see your past contacts", timeout=TIMEOUT)
     no_serious_findings(site)
 
-    desk = new_page(browser, live.app_url + "/console/login")
+    desk = pages(live.app_url + "/console/login", timeout_ms=TIMEOUT)
     sign_in(desk)
     desk.get_by_role("button", name="Go Available").click()
     record = desk.locator("#pop-record")

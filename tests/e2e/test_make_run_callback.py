@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium_available, launch_chromium
+from tests.support.browser import chromium_available
 from tests.support.make_run import REPO, printed_command, running_centre
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser,
@@ -51,16 +51,6 @@ def test_the_readme_steps_say_what_this_test_does():
     for value in STEPS.values():
         for phrase in (value if isinstance(value, tuple) else (value,)):
             assert phrase in steps, phrase
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_a_newcomer_keeps_the_promised_callback_under_make_run(tmp_path: Path, browser):

@@ -12,7 +12,6 @@ from tests.support.browser import (
     axe_script,
     axe_violations,
     chromium_available,
-    launch_chromium,
     screenshot,
 )
 from tests.support.console import PASSWORD, make_user
@@ -25,16 +24,6 @@ pytestmark = [
 ]
 TIMEOUT = 15_000
 NORTH_WEST_LINE = "+441614960002"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
