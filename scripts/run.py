@@ -252,10 +252,12 @@ def start_mail(supervisor: Supervisor, env: dict[str, str]) -> dict | None:
     tag = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
     root = Path(tempfile.gettempdir()) / f"careers-triage-mail-{tag}"
     imap_port, smtp_port = free_port(1143), free_port(2525)
+    addresses = root / "mail.json"
+    # The last run's file names the same preferred ports: wait for this run's server, not it.
+    addresses.unlink(missing_ok=True)
     supervisor.start("mail", [sys.executable, "-m", "ivr.devmail", str(root), "--imap-port",
                               str(imap_port), "--smtp-port", str(smtp_port)], env)
-    addresses = root / "mail.json"
-    for _ in range(100):
+    for _ in range(300):  # Dovecot can take several seconds to start on a busy machine
         if addresses.exists() and json.loads(addresses.read_text())["smtp_url"].endswith(
                 f":{smtp_port}"):
             break

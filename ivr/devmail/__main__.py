@@ -44,7 +44,10 @@ def main(argv: list[str]) -> int:
                      "password": CUSTOMER.password, "imap_port": dovecot.port,
                      "smtp_port": smtp.port},
     }
-    (root / "mail.json").write_text(json.dumps(addresses, indent=2), encoding="utf-8")
+    # Written whole, then renamed: `make run` polls for this file and must never read half of it.
+    partial = root / "mail.json.partial"
+    partial.write_text(json.dumps(addresses, indent=2), encoding="utf-8")
+    partial.replace(root / "mail.json")
     print(json.dumps(addresses), flush=True)
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))

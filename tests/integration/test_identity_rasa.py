@@ -57,8 +57,9 @@ def test_on_chat_the_assistant_decides_and_never_hears_the_details(settings):
     session_id = client.post("/api/chat/sessions").get_json()["session_id"]
     pending, heard, answer = list(convo["turns"]), [], {}
     for _ in range(runner.MAX_TURNS):
+        said, _confidence = runner.next_turn(convo, pending, heard, {})
         answer = client.post(f"/api/chat/sessions/{session_id}/messages",
-                             json={"text": runner.next_turn(convo, pending, heard, {})}).get_json()
+                             json={"text": said}).get_json()
         heard = [m["text"] for m in answer["messages"]]
         if answer.get("route"):
             break
@@ -79,7 +80,8 @@ def test_on_the_phone_the_assistant_decides_and_never_hears_the_details(settings
     convo = _convo("phone", "prime_contractor_advice")
     pending = list(convo["turns"])
     for _ in range(runner.MAX_TURNS):
-        heard = call.say(runner.next_turn(convo, pending, heard, {}))
+        text, confidence = runner.next_turn(convo, pending, heard, {})
+        heard = call.say(text, confidence=confidence)
         if (call_state(app, call.call_sid).get("plan") or {}).get("action") not in (None, "ask"):
             break
     assert call_state(app, call.call_sid)["decision"]["destination"] == "prime_contractor_advice"
