@@ -137,20 +137,24 @@ class Chatter(HttpUser):
         self.turn += 1
 
 
+def process_kind(process: psutil.Process) -> str:
+    """Which part of the centre `process` is: actions, rasa, app:<pool>, front, worker, other."""
+    line = " ".join(process.cmdline())
+    pool = process.environ().get("GUNICORN_POOL", "") if "gunicorn" in line else ""
+    return ("actions" if "run actions" in line else "rasa" if "rasa" in line
+            else f"app:{pool or 'web'}" if "gunicorn" in line
+            else "front" if "-m live" in line else "worker" if "routing.worker" in line
+            else "other")
+
+
 def cpu_by_process(root: psutil.Process) -> dict[str, float]:
     """CPU seconds used so far by each kind of process under `root`."""
     totals: dict[str, float] = {}
     for process in root.children(recursive=True):
         try:
-            line = " ".join(process.cmdline())
-            times = process.cpu_times()
-            pool = process.environ().get("GUNICORN_POOL", "") if "gunicorn" in line else ""
+            kind, times = process_kind(process), process.cpu_times()
         except psutil.Error:
             continue
-        kind = ("actions" if "run actions" in line else "rasa" if "rasa" in line
-                else f"app:{pool or 'web'}" if "gunicorn" in line
-                else "front" if "-m live" in line else "worker" if "routing.worker" in line
-                else "other")
         totals[kind] = totals.get(kind, 0.0) + times.user + times.system
     return totals
 

@@ -84,15 +84,9 @@ def resident_memory(root: psutil.Process) -> dict[str, int]:
     totals: dict[str, int] = {}
     for process in root.children(recursive=True):
         try:
-            line = " ".join(process.cmdline())
-            rss = process.memory_info().rss
-            pool = process.environ().get("GUNICORN_POOL", "") if "gunicorn" in line else ""
+            kind, rss = bench_load.process_kind(process), process.memory_info().rss
         except psutil.Error:
             continue
-        kind = ("actions" if "run actions" in line else "rasa" if "rasa" in line
-                else f"app:{pool or 'web'}" if "gunicorn" in line
-                else "front" if "-m live" in line else "worker" if "routing.worker" in line
-                else "other")
         totals[kind] = totals.get(kind, 0) + rss
     return totals
 
