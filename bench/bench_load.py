@@ -1,13 +1,15 @@
 """Open-loop load on the whole system as `make run` starts it: `make bench-load`.
 
-`python bench/bench_load.py [--calls 40,200,300,400] [--chats 40,200,400] [--seconds 40]`
+`python bench/bench_load.py [--calls 40,200,300,400,500,600] [--chats 40,200,400] [--seconds 40]`
 
 Starts `scripts/run.py` (the events front, web and voice pools, two Rasa processes with the trained
 model, the action server, the worker) on a private Redis and a fresh PostgreSQL database, then
 drives it with locust on this machine, loopback only:
 - voice: N concurrent calls, each a signed Twilio webhook every `--think` seconds (a turn every
-  5 s per call, whatever the answer time: constant pacing), each call four turns through the
-  assistant, then hang-up and a new call;
+  5 s per call, whatever the answer time: constant pacing, each call starting at a random point
+  of the first 5 s), each call four turns through the assistant to a decision, the identity
+  step declined, the warm transfer dialled, then hang-up and a new call. A turn the assistant
+  was not asked for (the keypad took over because it was busy or down) counts as an error;
 - chat: N concurrent chats, a message every `--think` seconds through the chat API (each chat from
   its own loopback address, as customers behind their own connections).
 1x national peak is 40 calls (7 assistant turns a second, 000:L105). For each step it reports
@@ -20,13 +22,14 @@ var/bench/load.json and the plot docs/load.png.
 from __future__ import annotations
 
 # locust patches the standard library for gevent: import it first.
-from locust import HttpUser, constant_pacing, task  # isort: skip
+from locust import HttpUser, task  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
 import json
 import math
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -49,7 +52,11 @@ from tests.support.cluster import RedisServer  # noqa: E402
 from tests.support.databases import fresh_postgres_database  # noqa: E402
 from tests.support.rasa import assistant_environment, free_port  # noqa: E402
 
-CALL_TURNS = ("I want some careers advice", "45", "I'm not sure of my postcode", "M1 1AE")
+# The main road through the centre: four turns with the assistant to an adult's advice decision
+# (001:5.3), the identity step declined (000:L61), then the warm transfer is dialled and the
+# caller hangs up while it rings.
+CALL_TURNS = ("hello", "I'd like some careers advice please", "I'm 45", "it's M1 1AE",
+              "no thanks")
 # Two turns reach a decision (adult digital advice, 001:5.3); the chat then waits for a person,
 # so the assistant says no more and the customer starts a new chat.
 CHAT_TURNS = ("I'd like some careers advice about changing jobs", "I'm 34")
@@ -60,11 +67,32 @@ RAMP_SECONDS = 10.0
 _addresses = count(2)
 
 
-def pacing(think: float):
-    return constant_pacing(think)
+def paced(user: Paced) -> float:
+    """Wait until `think` seconds after the last tick began, whatever the answer time took."""
+    return max(0.0, user.ticked + user.think - time.monotonic())
 
 
-class Caller(HttpUser):
+class Paced(HttpUser):
+    """A customer who acts every `think` seconds, starting at a random point in the first.
+
+    locust starts users in one batch a second, and its own constant pacing counts from when a
+    user was made: each batch would then act in step for the whole run (80 webhooks in 300 ms,
+    then nothing), which no real population of callers does.
+    """
+
+    abstract = True
+    think = 5.0
+    ticked = 0.0
+    wait_time = paced
+
+    def on_start(self) -> None:
+        gevent.sleep(random.uniform(0, self.think))
+
+    def tick(self) -> None:
+        self.ticked = time.monotonic()
+
+
+class Caller(Paced):
     """One phone line: a call of four assistant turns, a webhook every `think` seconds."""
 
     abstract = True
@@ -80,10 +108,14 @@ class Caller(HttpUser):
                 response.failure(f"status {response.status_code}")
             elif name == "voice turn" and "<Say" not in response.text:
                 response.failure("no spoken answer")
+            elif name == "voice turn" and "/voice/keypad" in response.text:
+                # The assistant was not asked (busy or down): served, but not by the assistant.
+                response.failure("went to the keypad")
             return response.status_code, response.text
 
     @task
     def step(self) -> None:
+        self.tick()
         try:
             self._step()
         except CallFailed:
@@ -102,9 +134,11 @@ class Caller(HttpUser):
             return
         self.call.say(CALL_TURNS[self.turn])
         self.turn += 1
+        if self.call.waiting is not None and "/voice/keypad" in self.call.waiting.action:
+            self.turn = len(CALL_TURNS)  # on the keypad now: not an assistant call any more
 
 
-class Chatter(HttpUser):
+class Chatter(Paced):
     """One webchat customer on their own address: a message every `think` seconds."""
 
     abstract = True
@@ -117,9 +151,11 @@ class Chatter(HttpUser):
         adapter = HTTPAdapter()
         adapter.init_poolmanager(10, 10, source_address=(source, 0))
         self.client.mount("http://", adapter)
+        super().on_start()
 
     @task
     def step(self) -> None:
+        self.tick()
         if self.session_id is None or self.turn >= len(CHAT_TURNS):
             with self.client.post("/api/chat/sessions", name="chat session",
                                   catch_response=True) as response:
@@ -163,7 +199,7 @@ def run_step(base: str, kind: str, users: int, think: float, seconds: float,
              root: psutil.Process) -> dict:
     """N users of `kind` for RAMP_SECONDS + `seconds`; figures over the measured part only."""
     user_class = type(f"{kind.title()}Load", (Caller if kind == "voice" else Chatter,),
-                      {"abstract": False, "host": base, "wait_time": pacing(think)})
+                      {"abstract": False, "host": base, "think": think})
     env = Environment(user_classes=[user_class], host=base)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(1.0, users / RAMP_SECONDS))
@@ -288,7 +324,7 @@ def print_table(steps: list[dict], result: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench_load.py")
-    parser.add_argument("--calls", default="40,200,300,400")
+    parser.add_argument("--calls", default="40,200,300,400,500,600")
     parser.add_argument("--chats", default="40,200,400")
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--think", type=float, default=5.0)

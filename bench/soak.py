@@ -47,6 +47,7 @@ class SoakCaller(bench_load.Caller):
     abstract = True
 
     def step(self) -> None:  # noqa: D102 - the task of bench_load.Caller, carried further
+        self.tick()
         try:
             self._soak_step()
         except bench_load.CallFailed:
@@ -139,11 +140,9 @@ def main() -> int:
 
 def soak(base: str, root: psutil.Process, args, database: str) -> dict:
     voice = type("SoakVoice", (SoakCaller,), {"abstract": False, "host": base,
-                                              "fixed_count": args.calls,
-                                              "wait_time": bench_load.pacing(5.0)})
+                                              "fixed_count": args.calls})
     chat = type("SoakChat", (bench_load.Chatter,), {"abstract": False, "host": base,
-                                                    "fixed_count": args.chats,
-                                                    "wait_time": bench_load.pacing(5.0)})
+                                                    "fixed_count": args.chats})
     env = Environment(user_classes=[voice, chat], host=base)
     runner = env.create_local_runner()
     runner.start(args.calls + args.chats, spawn_rate=10)
