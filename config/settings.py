@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     voice_workers: int = 2
     # Threads mostly wait on the assistant: more than ASSISTANT_MAX_INFLIGHT, so a webhook that
     # does not need it (a new call, a key, a status) always finds a thread free.
-    voice_threads: int = 16
+    voice_threads: int = 32
     # CPU niceness of the web pool under `make run` (0-19): chat work yields to the phone.
     web_nice: int = 10
     # Set by `make run` for the events front (python -m live): where the two pools listen.
@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     chat_max_open: int = 4000
     chat_open_idle_seconds: int = 900
     # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
-    assistant_max_inflight: int = 12
+    assistant_max_inflight: int = 24
     # What a refusal's Retry-After says.
     retry_after_seconds: int = 30
     log_level: str = "INFO"
