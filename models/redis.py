@@ -6,6 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from config import recorded
 from config.settings import VAR_DIR
 
 # `make run` records here the address of the embedded Redis it started (scripts/run.py), so a
@@ -15,19 +16,12 @@ EMBEDDED_URL_FILE = VAR_DIR / "redis.url"
 
 def embedded_url() -> str:
     """The embedded Redis that `make run` is serving, or "" when none is recorded."""
-    try:
-        return EMBEDDED_URL_FILE.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return ""
+    return recorded.read(EMBEDDED_URL_FILE)
 
 
 def record_embedded_url(url: str | None) -> None:
     """Note (or, with None, forget) the embedded Redis's address for other commands."""
-    if url is None:
-        EMBEDDED_URL_FILE.unlink(missing_ok=True)
-        return
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    EMBEDDED_URL_FILE.write_text(url + "\n", encoding="utf-8")
+    recorded.write(EMBEDDED_URL_FILE, url)
 
 
 def on_database(url: str, db: int) -> str:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from config import clock  # noqa: E402
+from config import clock, recorded  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
 from ivr.emulator import RECORDED_URL_FILE  # noqa: E402
 from models import migrate  # noqa: E402
@@ -145,7 +145,7 @@ def main() -> int:
         supervisor.stop()
         if not settings.redis_url:
             record_embedded_url(None)
-        RECORDED_URL_FILE.unlink(missing_ok=True)
+        recorded.write(RECORDED_URL_FILE, None)
 
 
 def start_app(supervisor: Supervisor, env: dict[str, str], settings) -> None:
@@ -232,7 +232,7 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)
     env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
-    RECORDED_URL_FILE.write_text(env["TWILIO_API_BASE_URL"] + "\n", encoding="utf-8")
+    recorded.write(RECORDED_URL_FILE, env["TWILIO_API_BASE_URL"])
     return env["TWILIO_API_BASE_URL"]
 
 

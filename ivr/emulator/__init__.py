@@ -5,6 +5,7 @@ Development and tests only; the app never imports it (it reaches Twilio, or this
 `python -m ivr.emulator --app-url URL`; see ivr/emulator/README.md for what it emulates.
 """
 
+from config import recorded
 from config.settings import VAR_DIR
 
 # `make run` records here where its emulator listens (scripts/run.py), so `python -m ivr.simulate`
@@ -14,7 +15,4 @@ RECORDED_URL_FILE = VAR_DIR / "twilio-emulator.url"
 
 def recorded_url() -> str:
     """The emulator `make run` is serving from this folder, or "" when none is recorded."""
-    try:
-        return RECORDED_URL_FILE.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return ""
+    return recorded.read(RECORDED_URL_FILE)
