@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help run test env lint bench bench-load bench-soak bot-train bot-test lock clean
+.PHONY: help run test env lint bench bench-load bench-soak bot-train bot-test safeguarding-model lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ bot-train:  ## train the assistant's model (cached by a hash of its data and con
 
 bot-test:  ## validate and test the assistant
 	@RASA_VENV=$$(bash scripts/rasa_env.sh) RASA_MODEL=$$(bash scripts/bot_train.sh) bash scripts/bot_test.sh
+
+safeguarding-model:  ## retrain the safeguarding screen's weights from its corpus (cached by its hash)
+	@bash scripts/safeguarding_model.sh
 
 lock:  ## re-resolve requirements.lock from pyproject.toml's ranges
 	@bash scripts/lock.sh

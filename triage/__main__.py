@@ -1,4 +1,4 @@
-"""`python -m triage decide [--jsonl]`: see triage.cli."""
+"""`python -m triage {decide,screen} [--jsonl]`: see triage.cli."""
 
 import sys
 
