@@ -23,9 +23,9 @@ _SPOKEN = {"customer_said": "customer", "assistant_said": "assistant", "adviser_
 def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -> dict[str, Any]:
     """The panel's data for the call or chat `member` (None fields when not known yet)."""
     if channel == "chat":
-        facts, decision, contact_key, transcript, queue = _chat(member)
+        facts, decision, contact_key, transcript, queue, concern = _chat(member)
     else:
-        facts, decision, contact_key, transcript, queue = _call(member)
+        facts, decision, contact_key, transcript, queue, concern = _call(member)
     dialled = None
     with Session(current_app.extensions["engine"]) as db:
         try:
@@ -48,6 +48,9 @@ def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -
         "priority_groups": groups, "offer_face_to_face": bool(decision.get("offer_face_to_face")),
         "facts": {k: v for k, v in (facts or {}).items() if k not in _HIDDEN_FACTS},
         "transcript": transcript,
+        # Why a safeguarding contact was escalated, though its stored words stay redacted
+        # (001:20.4): the kind, whether it was said outright, and whether it is about someone else.
+        "concern": concern,
     }
 
 
@@ -66,14 +69,15 @@ def _chat(member: str):
     store = chat_store(get_chat_config())
     chat = store.load(member)
     if chat is None:
-        return {}, None, member, [], None
+        return {}, None, member, [], None, None
     lines = [{"from": line.get("from"), "text": line.get("text", "")}
              for line in store.transcript(member)]
-    return chat.facts, chat.decision, chat.contact_key, lines, chat.queue_id
+    return chat.facts, chat.decision, chat.contact_key, lines, chat.queue_id, chat.concern
 
 
 def _call(member: str):
     state = current_app.extensions["voice"].store.load(member)
     if state is None:
-        return {}, None, member, [], None
-    return state.facts, state.decision, state.contact_key, [], (state.plan or {}).get("queue")
+        return {}, None, member, [], None, None
+    return (state.facts, state.decision, state.contact_key, [], (state.plan or {}).get("queue"),
+            state.concern)

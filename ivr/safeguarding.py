@@ -1,9 +1,10 @@
 """The safeguarding screen as every channel applies it: screen a turn, alert supervisors.
 
-Each customer turn on the phone (speech of any confidence, keys' spoken words) and on chat (the
-assistant's path, the menu, the queue, with an adviser) passes through `check` before anything
-else reads it (ARCHITECTURE.md: channel adapter -> safeguarding screen -> assistant). The channel
-then hands the customer to a person at once through routing's safeguarding route (003:L211).
+Each customer turn on the phone (speech of any confidence, keys' spoken words, the queue), on chat
+(the assistant's path, the menu, the queue, with an adviser) and in writing (the call-me form's
+words, the enquiry form, the national mailbox) passes through `check` before anything else reads
+it (ARCHITECTURE.md: channel adapter -> safeguarding screen -> assistant). The channel then hands
+the customer to a person at once through routing's safeguarding route (003:L211).
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ def check(text: str | None) -> Concern | None:
         return None
 
 
+def summary(concern: Concern) -> dict[str, object]:
+    """What the adviser's screen pop shows of a concern: why, never the customer's words."""
+    return {"kind": concern.kind, "explicit": concern.explicit, "about": concern.about}
+
+
 def alert(redis_client, *, contact: str, channel: str, concern: Concern, where: str,
           at: datetime) -> None:
     """Tell supervisors; a Redis fault is logged, never in the customer's way."""
     try:
         SafeguardingAlerts(redis_client).raise_alert(
             contact=contact, channel=channel, kind=concern.kind, explicit=concern.explicit,
-            rule=concern.rule, where=where, at=at)
+            about=concern.about, rule=concern.rule, where=where, at=at)
     except Exception as error:
         log.error("safeguarding alert not written: %s", type(error).__name__)

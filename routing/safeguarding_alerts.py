@@ -6,11 +6,13 @@ and what kind, never what the customer said: the words stay in the redacted cont
 
 Stream `models.keys.SAFEGUARDING_ALERTS`, fields (all strings):
   contact   the CallSid or the chat's contact key (what `python -m models erase --contact` takes)
-  channel   phone | webchat
+  channel   phone | webchat | webform | email
   kind      self_harm | abuse | danger
   explicit  "1" said outright, "0" said indirectly
+  about     self (the customer is at risk) | other (someone they told us about)
   rule      the screen's rule that matched (e.g. "no_point"), or "assistant"
   where     the step of the contact: assistant | menu | keypad | speech | queue | adviser | callback
+            | call_me | enquiry
   at        ISO 8601 time in UTC
 """
 
@@ -34,11 +36,11 @@ class SafeguardingAlerts:
         self._redis = redis_client
 
     def raise_alert(self, *, contact: str, channel: str, kind: str, explicit: bool, rule: str,
-                    where: str, at: datetime) -> str:
+                    where: str, at: datetime, about: str = "self") -> str:
         """Append one alert to the stream; returns its stream id."""
         fields = {"contact": contact, "channel": channel, "kind": kind,
-                  "explicit": "1" if explicit else "0", "rule": rule, "where": where,
-                  "at": at.astimezone(UTC).isoformat()}
+                  "explicit": "1" if explicit else "0", "about": about, "rule": rule,
+                  "where": where, "at": at.astimezone(UTC).isoformat()}
         entry = self._redis.xadd(keys.SAFEGUARDING_ALERTS, fields, maxlen=MAX_ALERTS,
                                  approximate=True)
         return entry.decode() if isinstance(entry, bytes) else str(entry)

@@ -52,6 +52,7 @@ class WrittenConfig:
     final_response_working_days: dict[str, int]
     service_address: str = "enquiries@careers.localhost"
     service_name: str = "National Careers Service"
+    emergency: str = ""  # first in the automatic reply to a safeguarding e-mail (003:L211)
 
     def queue_names(self) -> dict[str, str]:
         """Every written queue id and its name, in the order configured."""
@@ -72,7 +73,8 @@ def load_written_config(path: Path = CONFIG_FILE) -> WrittenConfig:
         first_response_hours={k: float(v) for k, v in data["first_response_hours"].items()},
         final_response_working_days={k: int(v) for k, v in
                                      data["final_response_working_days"].items()},
-        service_address=str(data["service_address"]), service_name=str(data["service_name"]))
+        service_address=str(data["service_address"]), service_name=str(data["service_name"]),
+        emergency=str(data["emergency"]))
 
 
 def _queue(destination: str, entry: dict) -> dict[str, str]:
@@ -155,12 +157,18 @@ def create_enquiry(*, session: Session, route: WrittenRoute, contact_key: str, t
 
 
 def add_incoming(*, session: Session, enquiry_id: int, message_id: str, text: str, at: datetime,
-                 attachments_dropped: int = 0) -> bool:
-    """A customer's further message in the thread; False if it was already stored."""
+                 attachments_dropped: int = 0, concern: bool = False) -> bool:
+    """A customer's further message in the thread; False if it was already stored.
+
+    With `concern` (the safeguarding screen fired on it) the enquiry moves to the urgent
+    safeguarding queue with its one-hour first-response clock (003:L211).
+    """
     if session.scalars(select(EnquiryMessage.id).where(
             EnquiryMessage.message_id == message_id)).first() is not None:
         return False
     enquiry = _get(session, enquiry_id)
+    if concern and enquiry.kind != "safeguarding":
+        _escalate(session, enquiry, at)
     session.add(_message(enquiry_id, "in", message_id, text, at,
                          attachments_dropped=attachments_dropped))
     enquiry.status, enquiry.closed_at = "open", None
@@ -168,6 +176,17 @@ def add_incoming(*, session: Session, enquiry_id: int, message_id: str, text: st
                  at=at, event_id=f"in:{message_id}", text=text)
     session.commit()
     return True
+
+
+def _escalate(session: Session, enquiry: WrittenEnquiry, at: datetime) -> None:
+    config = load_written_config()
+    enquiry.queue_id = config.queues["safeguarding"]["id"]
+    enquiry.kind = enquiry.destination = "safeguarding"
+    urgent = at + timedelta(hours=config.first_response_hours["safeguarding"])
+    enquiry.first_response_due = urgent
+    record_event(session=session, contact_key=enquiry.contact_key, kind=EventKind.ENQUEUED,
+                 at=at, event_id=f"escalated:{at.isoformat()}",
+                 detail={"queue": enquiry.queue_id, "safeguarding": True})
 
 
 def record_reply(*, session: Session, enquiry_id: int, staff_id: str, message_id: str,

@@ -77,6 +77,7 @@
     $("pop-queue").textContent = (pop.queue || "").replace(/_/g, " ");
     $("pop-waited").textContent = pop.waited_seconds == null ? "—" : Math.floor(pop.waited_seconds / 60) + " min " + (pop.waited_seconds % 60) + " s";
     $("pop-destination").textContent = (pop.destination || "not decided yet").replace(/_/g, " ");
+    $("pop-concern").textContent = concernWords(pop.concern);
     $("pop-reasons").textContent = pop.reasons.join(", ") || "—";
     $("pop-groups").textContent = pop.priority_groups.map((g) => g.replace(/_/g, " ")).join(", ") || "none";
     $("pop-f2f").textContent = pop.offer_face_to_face ? "Yes: offer local face-to-face support" : "No";
@@ -92,6 +93,15 @@
     } else {
       for (const l of pop.transcript) line(l.from, l.text);
     }
+  }
+
+  // Why a contact was escalated, in words: the stored transcript stays redacted (001:20.4).
+  function concernWords(concern) {
+    if (!concern) return "None raised";
+    const kind = {self_harm: "suicide or self-harm", abuse: "abuse or exploitation", danger: "danger now"}[concern.kind] || concern.kind;
+    const how = concern.explicit ? "said outright" : "said indirectly";
+    const who = concern.about === "other" ? "about someone else (a third party)" : "about the customer";
+    return "Concern: " + kind + ", " + how + ", " + who;
   }
 
   // The customer record: shown only once the customer is checked (001:7.3), in the channel or here.

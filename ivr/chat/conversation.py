@@ -186,16 +186,16 @@ class ChatService:
                 figures.note(CHANNEL, "keypad_fallback", at=turn.now)
                 turn.say(self.config.text("assistant_unavailable"))
             else:
+                if reply.triaged:
+                    decision = self._decide(session, reply.facts or {})
+                if decision is not None and decision.destination == "safeguarding":
+                    chat_safeguarding.assistant_found(self, turn, channel=CHANNEL)
                 self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
                 if reply.ends_conversation and not reply.triaged:
                     # A closing: the chat ends politely, as the phone hangs up.
                     session.state, turn.close = "ended", True
                     turn.status = ("ended", {"by": "customer"})
                     return
-                if reply.triaged:
-                    decision = self._decide(session, reply.facts or {})
-                if decision is not None and decision.destination == "safeguarding":
-                    chat_safeguarding.assistant_found(self, turn, channel=CHANNEL)
                 if decision is not None and _wants_a_person(reply, decision):
                     # The customer asked for a person (or the assistant could not finish):
                     # queue them with the summary so far rather than answer it ourselves.

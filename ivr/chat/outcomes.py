@@ -33,6 +33,7 @@ CALLBACK_WITHIN = timedelta(hours=24)
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTRACTOR_WHO = "The careers service for your area"
 _CENTRE_WHO = "An adviser from the contact centre"
+SAFEGUARDING_QUEUE = "safeguarding"
 # Facts and groups that never leave the chat in a callback summary (001:20.2).
 _OFFENDER_FACTS = ("in_custody", "ex_offender")
 
@@ -100,15 +101,21 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
     turn.record(EventKind.ENQUEUED, detail={"queue": queue_id})
     team = service.config.texts["teams"].get(queue_id.split(":")[0], _CENTRE_WHO.lower())
     turn.say(service.config.text("queued", team=team), author="system")
+    turn.status = ("queued", {"queue": queue_id})
+    if queue_id.split(":")[0] == SAFEGUARDING_QUEUE:
+        return  # never a callback instead of a person while the centre is open (003:L211)
     # Offer an alternative to queuing (000:L19).
     instead = [{"title": "Ask for a callback instead", "payload": "/chat_callback"}]
     turn.say(service.config.text("queue_alternative"), instead, author="system")
-    turn.status = ("queued", {"queue": queue_id})
 
 
 def callback_instead(service: ChatService, turn: Turn) -> None:
     """The customer in the queue would rather be called back (000:L19): due within 24 hours."""
     session = turn.session
+    if session.queue_id.split(":")[0] == SAFEGUARDING_QUEUE:
+        # A person is coming now; the chat stays first in the queue (003:L211).
+        turn.say(service.config.text("safeguarding"), author="system")
+        return
     service.queue.leave(session.queue_id, session.session_id)
     figures.left_queue("webchat", session.contact_key, queue=session.queue_id, at=turn.now)
     _ask_for_details(service, turn, {"queue_id": session.queue_id}, turn.now + CALLBACK_WITHIN,

@@ -28,7 +28,9 @@ def on_concern(service: ChatService, turn: Turn, concern: Concern, *, channel: s
     safeguarding.alert(service.store.redis, contact=session.contact_key, channel=channel,
                        concern=concern, where=where, at=turn.now)
     turn.record(EventKind.STAFF_NOTE, detail={"safeguarding": concern.kind,
-                                              "explicit": concern.explicit})
+                                              "explicit": concern.explicit,
+                                              "about": concern.about})
+    session.concern = safeguarding.summary(concern)
     if session.state == "adviser":
         return  # a person is already with the customer
     if session.state == "queued":
@@ -41,13 +43,27 @@ def on_concern(service: ChatService, turn: Turn, concern: Concern, *, channel: s
         decision = decide({**session.facts, "channel": channel})
     except FactsError:
         decision = decide({"safeguarding_concern": True, "channel": channel})
+    emergency_first(service, turn)
     turn.say(service.config.text("safeguarding"), author="system")
     outcomes.route(service, turn, decision)
-    if turn.session.state == "queued":
-        turn.say(service.config.text("emergency"), author="system")
+
+
+def emergency_first(service: ChatService, turn: Turn) -> None:
+    """The emergency line before anything else in the safeguarding route (003:L211).
+
+    Childline is for under-19s: shown when the age is under 19 or not known.
+    """
+    age = turn.session.facts.get("age")
+    turn.say(service.config.text("emergency"), author="system")
+    if not isinstance(age, int) or age < 19:
+        turn.say(service.config.text("childline"), author="system")
 
 
 def assistant_found(service: ChatService, turn: Turn, *, channel: str) -> None:
-    """The assistant's own decision was safeguarding: supervisors are alerted all the same."""
+    """The assistant's own decision was safeguarding: the emergency line first, supervisors
+    alerted all the same."""
     safeguarding.alert(service.store.redis, contact=turn.session.contact_key, channel=channel,
                        concern=safeguarding.ASSISTANT_CONCERN, where="assistant", at=turn.now)
+    turn.session.concern = turn.session.concern or safeguarding.summary(
+        safeguarding.ASSISTANT_CONCERN)
+    emergency_first(service, turn)

@@ -25,7 +25,7 @@ from models.redaction import redact
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 AUTHORS = ("customer", "assistant", "adviser", "system")
 STATES = ("triage", "identity", "callback", "queued", "adviser", "ended")
-_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity")
+_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity", "concern")
 
 
 @dataclass
@@ -48,6 +48,8 @@ class ChatSession:
     offered: list[dict[str, str]] = field(default_factory=list)  # the last quick replies shown
     # The identity step (ivr.identity): its question, and the details so far only sealed.
     identity: dict[str, Any] | None = None
+    # The screen's finding for the adviser's pop: kind, said outright, about whom (never words).
+    concern: dict[str, Any] | None = None
 
     @classmethod
     def from_hash(cls, session_id: str, data: dict[str, str]) -> ChatSession:

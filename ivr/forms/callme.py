@@ -16,6 +16,7 @@ from datetime import datetime
 import phonenumbers
 from sqlmodel import Session
 
+from ivr import safeguarding
 from ivr.chat.config import Limit
 from ivr.chat.ratelimit import RateLimiter
 from ivr.forms.config import FormsConfig
@@ -66,6 +67,10 @@ class CallMeBooked:
     due: datetime
     contact_key: str
     request: CallMeRequest
+    urgent: bool = False  # the words raised a safeguarding concern: called now, not in the window
+
+
+SAFEGUARDING_QUEUE = "safeguarding"
 
 
 def validate(config: FormsConfig, centre: Entity, now: datetime, *, phone: object,
@@ -94,28 +99,39 @@ def validate(config: FormsConfig, centre: Entity, now: datetime, *, phone: objec
 
 
 def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address: str,
-         request: CallMeRequest, now: datetime) -> CallMeBooked:
-    """Check the limits, then store the contact and its callback (committed before returning)."""
+         request: CallMeRequest, now: datetime, redis_client=None) -> CallMeBooked:
+    """Check the limits, then store the contact and its callback (committed before returning).
+
+    Words that raise a safeguarding concern make the callback the safeguarding team's, due now
+    rather than in the chosen window, and alert supervisors (003:L211).
+    """
     for scope, ident, limit in (("callme-address", address, config.call_me_per_address),
                                 ("callme-number", request.phone, config.call_me_per_number)):
         _check(limiter, scope, ident, limit)
     key = f"callme-{uuid.uuid4().hex}"
     open_contact(session=session, key=key, channel=Channel.WEBFORM, at=now)
+    concern = safeguarding.check(request.about) if request.about else None
+    if concern is not None and redis_client is not None:
+        safeguarding.alert(redis_client, contact=key, channel="webform", concern=concern,
+                           where="call_me", at=now)
+    queue, due, start = ((SAFEGUARDING_QUEUE, now, None) if concern is not None
+                         else (config.call_me_queue, request.end, request.start))
     reason = request.about or "Call me request from the website"
     callback = create_callback(
-        session=session, contact_key=key, due=request.end, reason=reason,
-        source="customer_request", queue_id=config.call_me_queue, phone=request.phone, now=now,
-        not_before=request.start,
+        session=session, contact_key=key, due=due, reason=reason,
+        source="customer_request", queue_id=queue, phone=request.phone, now=now,
+        not_before=start,
         summary={"channel": "webform", "form": "call_me",
-                 "window": {"start": request.start.isoformat(), "end": request.end.isoformat()}})
+                 "window": {"start": request.start.isoformat(), "end": request.end.isoformat()},
+                 **({"concern": safeguarding.summary(concern)} if concern else {})})
     record_event(session=session, contact_key=key, kind=EventKind.CALLBACK_CREATED, at=now,
                  event_id=f"callback:{callback.id}",
-                 detail={"callback_id": callback.id, "queue": config.call_me_queue,
-                         "due": request.end.isoformat(), "source": "call_me_form",
+                 detail={"callback_id": callback.id, "queue": queue,
+                         "due": due.isoformat(), "source": "call_me_form",
                          "window_start": request.start.isoformat()})
     session.commit()
-    return CallMeBooked(callback_id=callback.id, due=request.end, contact_key=key,
-                        request=request)
+    return CallMeBooked(callback_id=callback.id, due=due, contact_key=key, request=request,
+                        urgent=concern is not None)
 
 
 def _check(limiter: RateLimiter, scope: str, ident: str, limit: Limit) -> None:

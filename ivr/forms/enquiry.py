@@ -21,8 +21,8 @@ from routing import hours
 from routing.callbacks import create_callback
 from routing.directory import Directory
 from routing.written import WrittenRoute, create_enquiry, route_written
+from ivr import safeguarding
 from triage.postcodes import normalise as normal_postcode
-from triage.safeguarding import screen
 
 NEEDS = {"information": "information", "advice": "advice", "face_to_face": "face_to_face",
          "complaint": "complaint", "feedback": "feedback"}
@@ -66,13 +66,20 @@ def facts_from_form(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str
 def receive(*, session: Session, facts: dict[str, Any], text: str, reply_to: str | None,
             channel: str, at: datetime, directory: Directory, message_id: str | None = None,
             thread_id: str | None = None, subject: str = "", attachments_dropped: int = 0,
-            contact_key: str | None = None) -> Received:
-    """Screen, triage and store one new written enquiry; committed before it returns."""
-    concern = screen(text) or screen(subject)
+            contact_key: str | None = None, redis_client=None) -> Received:
+    """Screen, triage and store one new written enquiry; committed before it returns.
+
+    A concern raises the supervisors' alert on `redis_client` (the same alert as the phone and
+    chat raise) and sends the enquiry to the urgent written queue.
+    """
+    concern = safeguarding.check(text) or safeguarding.check(subject)
     if concern is not None:
         facts = {**facts, "safeguarding_concern": True}
     route = route_written(facts=facts, channel=channel, at=at, directory=directory)
     key = contact_key or f"{channel}-{uuid.uuid4().hex}"
+    if concern is not None and redis_client is not None:
+        safeguarding.alert(redis_client, contact=key, channel=channel, concern=concern,
+                           where="enquiry", at=at)
     message_id = message_id or f"<{key}@{SERVICE_DOMAIN}>"
     enquiry = create_enquiry(session=session, route=route, contact_key=key, text=text,
                              message_id=message_id, received_at=at, reply_to=reply_to,

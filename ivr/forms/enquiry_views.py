@@ -55,10 +55,11 @@ def enquiry_submit():
     directory = current_app.extensions.get("directory") or default_directory()
     with Session(get_engine()) as session:
         received = receive(session=session, facts=facts, text=message, reply_to=email,
-                           channel="webform", at=now, directory=directory)
+                           channel="webform", at=now, directory=directory,
+                           redis_client=get_redis())
         enquiry_id = received.enquiry.id
         due = received.enquiry.first_response_due
-    return render_template("forms/enquiry_done.html", enquiry_id=enquiry_id,
+    return render_template("forms/enquiry_done.html", config=config, enquiry_id=enquiry_id,
                            due=_when(due, now), urgent=received.route.kind == "safeguarding"), 201
 
 

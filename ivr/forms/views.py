@@ -57,7 +57,8 @@ def call_me_api():
         return jsonify(error=str(error), fields=error.errors), 400
     except TooMany as error:
         return _too_many(error)
-    return jsonify(callback_id=booked.callback_id, due=booked.due.isoformat()), 201
+    extra = {"urgent": True, "emergency": config.text("emergency")} if booked.urgent else {}
+    return jsonify(callback_id=booked.callback_id, due=booked.due.isoformat(), **extra), 201
 
 
 @bp.get("/call-me")
@@ -96,7 +97,7 @@ def _book(wanted, now: datetime) -> CallMeBooked:
     limiter = RateLimiter(get_redis(), clock=lambda: now.timestamp())
     with Session(get_engine()) as session:
         return book(get_forms_config(), session=session, limiter=limiter, address=_address(),
-                    request=wanted, now=now)
+                    request=wanted, now=now, redis_client=get_redis())
 
 
 def _form(*, values: dict[str, str], errors: dict[str, str], status: int,

@@ -16,6 +16,7 @@ from ivr.mailbox.intake import ImapAccount, poll_once
 from ivr.mailbox.replies import Outbox
 from ivr.rasa_client import RasaClient
 from models.db import make_engine
+from models.redis import connect
 from routing.plan import default_directory
 from routing.written import load_written_config
 
@@ -51,6 +52,8 @@ def main() -> int:
     now = centre_clock(settings)
     engine = make_engine(settings.effective_database_url)
     rasa = RasaClient(settings.rasa_url, timeout=10) if settings.rasa_enabled else None
+    # The supervisors' safeguarding alerts live in the app's Redis (003:L211).
+    redis_client = connect(settings.redis_url)
     directory = default_directory()
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -58,7 +61,7 @@ def main() -> int:
     while not stopping:
         try:
             taken = poll_once(account, engine=engine, directory=directory, outbox=outbox,
-                              rasa=rasa, clock=now)
+                              rasa=rasa, clock=now, redis_client=redis_client)
             if taken:
                 log.info("took in %d email enquiries", taken)
         except (OSError, ConnectionError) as error:

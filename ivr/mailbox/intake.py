@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlmodel import Session
 
+from ivr import safeguarding
 from ivr.forms.enquiry import receive
 from ivr.mailbox.reading import Incoming, facts_from_parse, read
 from ivr.mailbox.replies import Outbox, acknowledgement
@@ -50,7 +51,7 @@ class ImapAccount:
 
 
 def poll_once(account: ImapAccount, *, engine, directory: Directory, outbox: Outbox | None,
-              rasa: RasaClient | None, clock: Callable[[], datetime]) -> int:
+              rasa: RasaClient | None, clock: Callable[[], datetime], redis_client=None) -> int:
     """Take in every unseen message; return how many were new to us."""
     taken = 0
     with imaplib.IMAP4(account.host, account.port, timeout=10) as imap:
@@ -61,31 +62,40 @@ def poll_once(account: ImapAccount, *, engine, directory: Directory, outbox: Out
             _, data = imap.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((part[1] for part in data if isinstance(part, tuple)), b"")
             if raw and take_in(read(raw), engine=engine, directory=directory, outbox=outbox,
-                               rasa=rasa, at=clock()):
+                               rasa=rasa, at=clock(), redis_client=redis_client):
                 taken += 1
             imap.uid("STORE", uid, "+FLAGS", "(\\Seen)")
     return taken
 
 
 def take_in(incoming: Incoming, *, engine, directory: Directory, outbox: Outbox | None,
-            rasa: RasaClient | None, at: datetime) -> bool:
-    """Store one email: a new enquiry, or the next message of its thread. False if seen before."""
+            rasa: RasaClient | None, at: datetime, redis_client=None) -> bool:
+    """Store one email: a new enquiry, or the next message of its thread. False if seen before.
+
+    Every message is screened for safeguarding, a reply in a thread as much as a new enquiry;
+    a concern alerts supervisors on `redis_client` (003:L211).
+    """
     if not incoming.message_id or not incoming.sender:
         log.info("email without a Message-ID or sender ignored")
         return False
     with Session(engine) as session:
         thread = find_thread(session=session, message_ids=incoming.refers_to)
         if thread is not None:
+            concern = safeguarding.check(incoming.text)
+            if concern is not None and redis_client is not None:
+                safeguarding.alert(redis_client, contact=thread.contact_key, channel="email",
+                                   concern=concern, where="enquiry", at=at)
             return add_incoming(session=session, enquiry_id=thread.id,
                                 message_id=incoming.message_id, text=incoming.text, at=at,
-                                attachments_dropped=incoming.attachments)
+                                attachments_dropped=incoming.attachments,
+                                concern=concern is not None)
         if find_thread(session=session, message_ids=[incoming.message_id]) is not None:
             return False
         facts = facts_from_parse(_parse(rasa, incoming), incoming.text)
         received = receive(session=session, facts=facts, text=incoming.text or "(no text)",
                            reply_to=incoming.sender, channel="email", at=at, directory=directory,
                            message_id=incoming.message_id, subject=incoming.subject,
-                           attachments_dropped=incoming.attachments)
+                           attachments_dropped=incoming.attachments, redis_client=redis_client)
         if outbox is not None:
             acknowledgement(outbox, session=session, enquiry=received.enquiry,
                             missing=received.route.decision.get("missing", []), at=at)

@@ -82,8 +82,11 @@ def acknowledgement(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry
                     missing: list[str], at: datetime) -> str:
     """The automatic reply: the reference, when to expect an answer, and what we still need."""
     config = load_written_config()
-    lines = [f"Thank you for contacting the {config.service_name}. We have your enquiry."]
-    questions = [QUESTIONS[name] for name in missing if name in QUESTIONS]
+    urgent = enquiry.kind == "safeguarding"
+    lines = [config.emergency] if urgent else []
+    lines.append(f"Thank you for contacting the {config.service_name}. We have your enquiry.")
+    # A safeguarding enquiry is answered by a person now: no questions first (003:L211).
+    questions = [] if urgent else [QUESTIONS[name] for name in missing if name in QUESTIONS]
     if questions:
         lines.append("So that we can send it to the right adviser, please reply with:")
         lines += [f"- {question}" for question in questions]

@@ -71,6 +71,19 @@ class Call:
         """A configured prompt's words."""
         return self.config.prompt(name, **values)
 
+    def emergency_first(self) -> list[str]:
+        """The emergency line, once a call: said before anything else in the safeguarding route.
+
+        Childline is for under-19s; it is said when the age is under 19 or not known (DOMAIN.md
+        "Safeguarding").
+        """
+        if self.state.emergency_said:
+            return []
+        self.state.emergency_said = True
+        age = self.state.facts.get("age")
+        young = not isinstance(age, int) or age < 19
+        return [self.config.emergency_numbers, *([self.prompt("childline")] if young else [])]
+
     def event_id(self, kind: str) -> str:
         """An id for an event of this webhook, stable across Twilio's retries of it."""
         return f"{self.state.step}:{kind}"

@@ -80,14 +80,16 @@ def _concern_heard(call: Call, said: str, concern) -> str:
     call.timeline.record("customer_said", event_id=call.event_id("customer_said"), text=said)
     safeguarding.alert(call.services.redis, contact=state.call_sid, channel="phone",
                        concern=concern, where="queue", at=call.at)
+    state.concern = safeguarding.summary(concern)
     state.facts["safeguarding_concern"] = True
+    words = [*call.emergency_first(), call.prompt("safeguarding_heard")]
     if _queue(call) == SAFEGUARDING:  # already waiting for the safeguarding team: stay first
-        return twiml.queue_wait([call.prompt("safeguarding_heard")], action=call.url(
+        return twiml.queue_wait(words, action=call.url(
             "queue/choice"), interval_seconds=call.config.wait_message_interval_seconds,
             speech=call.config.speech)
     state.outcome = MOVED_TO_SAFEGUARDING
     get_dispatcher().leave(_queue(call), state.call_sid)
-    return twiml.leave_queue([call.prompt("safeguarding_heard")], call.config.speech)
+    return twiml.leave_queue(words, call.config.speech)
 
 
 def done(call: Call) -> str:

@@ -96,8 +96,10 @@ def _self_serve(call: Call, plan, lead: list[str]) -> str:
 
 def _enqueue(call: Call, plan, lead: list[str]) -> str:
     if plan.queue == "safeguarding":
-        # The assistant has already said a person is coming; the keypad path says it here.
-        return queueing.enqueue(call, plan.queue, lead or [call.prompt("safeguarding")])
+        # The emergency line first (003:L211); the assistant has already said a person is coming,
+        # the keypad path says it here.
+        return queueing.enqueue(call, plan.queue,
+                                [*call.emergency_first(), *(lead or [call.prompt("safeguarding")])])
     return queueing.enqueue(call, plan.queue, [*lead, call.prompt("to_adviser")])
 
 
@@ -122,7 +124,7 @@ def _signpost(call: Call, plan, lead: list[str]) -> str:
     if plan.emergency:
         # Safeguarding with nobody to answer: the emergency numbers first, then a person follows
         # up as soon as the team is open (003:L211).
-        texts = [*lead, call.prompt("safeguarding_closed"), call.config.emergency_numbers]
+        texts = [*call.emergency_first(), *lead, call.prompt("safeguarding_closed")]
         return callback.begin(call, owner={"queue_id": plan.callback_queue}, due=plan.callback_due,
                               source="out_of_hours", lead=texts)
     destination = plan.decision.destination

@@ -27,12 +27,15 @@ def hand_over(call: Call, concern: Concern, *, where: str) -> str:
     """Alert supervisors, then route the call as safeguarding (queue, or emergency numbers)."""
     safeguarding.alert(call.services.redis, contact=call.state.call_sid, channel=CHANNEL,
                        concern=concern, where=where, at=call.at)
+    call.state.concern = safeguarding.summary(concern)
     call.state.facts["safeguarding_concern"] = True
     decision = routes.decision_for(call.state.facts)
-    return routes.carry_out(call, decision, [call.prompt("safeguarding_heard")])
+    return routes.carry_out(call, decision,
+                            [*call.emergency_first(), call.prompt("safeguarding_heard")])
 
 
 def assistant_found(call: Call) -> None:
     """The assistant's own decision was safeguarding: supervisors are alerted all the same."""
     safeguarding.alert(call.services.redis, contact=call.state.call_sid, channel=CHANNEL,
                        concern=safeguarding.ASSISTANT_CONCERN, where="assistant", at=call.at)
+    call.state.concern = call.state.concern or safeguarding.summary(safeguarding.ASSISTANT_CONCERN)

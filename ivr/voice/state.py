@@ -45,6 +45,9 @@ class CallState:
     # The identity step (ivr.identity): its question, and the details so far only sealed.
     identity: dict[str, Any] | None = None
     after_callback: str | None = None  # what to say after the callback question (route name)
+    # The screen's finding for the adviser's pop: kind, said outright, about whom (never words).
+    concern: dict[str, Any] | None = None
+    emergency_said: bool = False  # the emergency line is said once, first (003:L211)
     outcome: str | None = None  # answered | abandoned | transferred | callback | self_served ...
 
     @property

@@ -16,6 +16,7 @@ NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
 REQUIRED_PROMPTS = (
     "greeting", "first_question", "reprompt", "not_understood", "offer_keypad", "age", "need",
     "anything_else", "to_adviser", "error", "error_offer", "whisper", "callback_booked",
+    "safeguarding", "safeguarding_heard", "safeguarding_closed", "childline",
 )
 
 
