@@ -32,6 +32,7 @@ from tests.support.cluster import (
     RedisServer,
     temporary_directory,
 )
+from tests.support.rasa import OPEN_HOURS_CLOCK
 
 PUBLIC = "http://twilio-facing.test"  # what Twilio calls; the transport picks the instance
 
@@ -98,7 +99,10 @@ def system(tmp_path_factory):
         stack.callback(held.server.shutdown)
         common = {"APP_ENV": "test", "DATABASE_URL": database, "REDIS_URL": f"{redis_server.url}/0",
                   "RASA_TRACKER_REDIS_URL": f"{redis_server.url}/1", "RASA_TIMEOUT_SECONDS": "8",
-                  "PUBLIC_BASE_URL": PUBLIC, "LOG_FORMAT": "json"}
+                  "PUBLIC_BASE_URL": PUBLIC, "LOG_FORMAT": "json",
+                  # Callers are queued, not offered a callback: the centre is open (never the
+                  # wall clock, which closes it at 22:00).
+                  "CLOCK_START": OPEN_HOURS_CLOCK}
         apps = {"a": AppServer({**common, "RASA_URL": held.url}, logs / "app-a.log"),
                 "b": AppServer({**common, "RASA_URL": assistant.url}, logs / "app-b.log")}
         for app in apps.values():

@@ -235,7 +235,7 @@ class Assistant:
     """Rasa and its action server on fixed ports, so a test can kill Rasa and start it again."""
 
     def __init__(self, redis_url: str, logs: Path) -> None:
-        from tests.support.rasa import assistant_environment
+        from tests.support.rasa import OPEN_HOURS_CLOCK, assistant_environment
 
         self.venv, self.model = assistant_environment()
         self.port, self.action_port, self.logs = free_port(), free_port(), logs
@@ -243,7 +243,7 @@ class Assistant:
         port, _, db = rest.partition("/")
         self.env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
                     "REDIS_HOST": host, "REDIS_PORT": port, "REDIS_DB": db or "1",
-                    "SANIC_WORKERS": "1",
+                    "SANIC_WORKERS": "1", "CLOCK_START": OPEN_HOURS_CLOCK,
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         self.rasa: subprocess.Popen | None = None
         self.actions: subprocess.Popen | None = None

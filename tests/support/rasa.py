@@ -64,6 +64,10 @@ def send(url: str, sender: str, text: str, metadata: dict | None = None,
         return json.load(response)
 
 
+# Monday 2 March 2026, 10:00 in London: the contact centre and every contractor are open.
+OPEN_HOURS_CLOCK = "2026-03-02T10:00:00+00:00"
+
+
 @contextmanager
 def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = None,
                 workers: int = 1, env: dict[str, str] | None = None,
@@ -76,8 +80,11 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
     venv, model = assistant_environment()
     redis = urlparse(redis_url)
     port, action_port = free_port(), free_port()
+    # The actions run on a set clock, never the wall clock (a Monday morning, everyone open):
+    # a test that needs another hour passes CLOCK_START in `env`.
     env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
-           "REDIS_HOST": redis.hostname or "127.0.0.1", "REDIS_PORT": str(redis.port or 6379),
+           "CLOCK_START": OPEN_HOURS_CLOCK, "REDIS_HOST": redis.hostname or "127.0.0.1",
+           "REDIS_PORT": str(redis.port or 6379),
            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0", "SANIC_WORKERS": str(workers),
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", **(env or {})}
     logs = Path(log_dir or tempfile.mkdtemp(prefix="assistant-"))
