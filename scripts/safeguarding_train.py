@@ -27,11 +27,10 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from triage.safeguarding import corpus  # noqa: E402
+from triage.safeguarding import HINTED, corpus  # noqa: E402
 from triage.safeguarding import features as feats  # noqa: E402
 from triage.safeguarding.model import HEADS, WEIGHTS  # noqa: E402
 from triage.safeguarding.normalise import normalise  # noqa: E402
-from triage.safeguarding import HINTED  # noqa: E402
 from triage.safeguarding.rules import first_hint, first_rule, without_idioms  # noqa: E402
 
 SEED = 20261206
@@ -197,8 +196,9 @@ def train(rows: list[dict]) -> dict:
     table = np.vstack([concern.coef, *(h.coef_[0] for h in heads)]).T  # one row per feature
     names = sorted(vocabulary, key=vocabulary.get)
     weights = {name: [round(float(w), 4) for w in row]
-               for name, row in zip(names, table) if np.abs(row).max() >= KEEP}
-    return {"heads": list(HEADS), "data_sha256": corpus.data_hash(), "threshold": round(threshold, 4),
+               for name, row in zip(names, table, strict=True) if np.abs(row).max() >= KEEP}
+    return {"heads": list(HEADS), "data_sha256": corpus.data_hash(),
+            "threshold": round(threshold, 4),
             "bias": [round(concern.bias, 4), *(round(float(h.intercept_[0]), 4) for h in heads)],
             "weights": weights,
             "trained_on": {"lines": len(rows), "concerns": int(sum(r["concern"] for r in rows)),

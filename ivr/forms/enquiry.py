@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ivr import safeguarding
 from models.enquiries import WrittenEnquiry
 from routing import hours
 from routing.callbacks import create_callback
 from routing.directory import Directory
 from routing.written import WrittenRoute, create_enquiry, route_written
-from ivr import safeguarding
 from triage.postcodes import normalise as normal_postcode
 
 NEEDS = {"information": "information", "advice": "advice", "face_to_face": "face_to_face",

@@ -99,6 +99,6 @@ def _pieces(text: str) -> list[str]:
             pieces.append(" ".join(words[start:start + MODEL_WORDS]))
     if len(pieces) > 1:
         # A disclosure can run across two short sentences ("he has a knife. hes outside").
-        pieces += [f"{a} {b}" for a, b in zip(pieces, pieces[1:])
+        pieces += [f"{a} {b}" for a, b in zip(pieces, pieces[1:], strict=False)
                    if len(a.split()) + len(b.split()) <= MODEL_WORDS]
     return pieces

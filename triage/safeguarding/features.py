@@ -19,8 +19,9 @@ def features(plain: str) -> set[str]:
     """The feature names present in normalised text (prefix w/b/t: words, c: letter runs)."""
     words = [w for w in plain.split() if len(w) <= _LONGEST_WORD]
     found = {"w" + w for w in words}
-    found.update("b" + a + " " + b for a, b in zip(words, words[1:]))
-    found.update("t" + a + " " + b + " " + c for a, b, c in zip(words, words[1:], words[2:]))
+    found.update("b" + a + " " + b for a, b in zip(words, words[1:], strict=False))
+    found.update("t" + a + " " + b + " " + c
+                 for a, b, c in zip(words, words[1:], words[2:], strict=False))
     for word in set(words):
         padded = f" {word} "
         for size in CHAR_SIZES:

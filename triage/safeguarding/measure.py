@@ -30,7 +30,8 @@ class Measured:
     @property
     def false_alarm_rate(self) -> float:
         """Look-alikes escalated over all look-alikes."""
-        return len(self.false_alarms) / self.total["look_alike"] if self.total["look_alike"] else 0.0
+        alike = self.total["look_alike"]
+        return len(self.false_alarms) / alike if alike else 0.0
 
     def meets_targets(self) -> bool:
         """True when every target of TARGETS is met."""

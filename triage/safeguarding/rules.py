@@ -67,7 +67,8 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r" myself\b|\bcut(?:ting)? (?:my|me) wrists?\b"
      r"|\bcut(?:ting)? (?:my|me) (?:arms?|legs?|thighs?) (?:again|up|on purpose|deep)\b"),
     (SELF_HARM, True, "overdose",
-     r"\bi (?:have |had |just |nearly |am going to |am gonna |going to |want to |will |might |did )?"
+     r"\bi (?:have |had |just |nearly |am going to |am gonna |going to |want to |will |might "
+     r"|did )?"
      r"(?:take|took|taken|taking|had|do|did|done|going to) (?:an |a |another |a massive |a big )?"
      r"overdose\b"
      r"|\boverdose (?:last|tonight|yesterday|again|this morning)\b"
@@ -126,7 +127,8 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
     (ABUSE, True, "abuse",
      r"\b(?:i am|i keep|i have been|i been|still|am) (?:being |getting )?(?:sexually |physically"
      r" |emotionally )?abuse\b"
-     r"|\babuse (?:me|us|my (?:mum|sister|brother))\b|\b(?:he|she|they|dad|mum|father|mother|stepdad|stepmum|uncle|boyfriend"
+     r"|\babuse (?:me|us|my (?:mum|sister|brother))\b"
+     r"|\b(?:he|she|they|dad|mum|father|mother|stepdad|stepmum|uncle|boyfriend"
      r"|girlfriend|partner|husband|wife|carer|teacher|boss|manager) (?:\w+ )?abuse (?:me|us)\b"),
     (ABUSE, True, "violence",
      r"\b(?:he|she|they|dad|mum|father|mother|stepdad|stepmum|stepfather|stepmother|uncle|brother"
