@@ -19,7 +19,9 @@ from tests.support.twilio import WEEKDAY_MORNING, call_state, new_call, voice_ap
 pytestmark = pytest.mark.timeout(600)
 _SERVER = urlparse(TEST_REDIS_URL)
 TRACKERS = f"redis://{_SERVER.hostname}:{_SERVER.port}/10"
-GIVEN = ("okafor", "ngozi", "1990", "ls1 4ap", "ls14ap", "4821")
+# An eight-digit memorable number: a four-digit one can turn up by chance inside a stored
+# timestamp or id, which made the "never stored" check fail at random.
+GIVEN = ("okafor", "ngozi", "1990", "ls1 4ap", "ls14ap", "48217593")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,7 @@ def test_on_chat_the_assistant_decides_and_never_hears_the_details(settings):
             break
     assert answer["route"]["destination"] == "adult_digital_advice"
     assert "surname" in " ".join(heard)
-    for text in ("Okafor", "Ngozi", "01/02/1990", "LS1 4AP", "4821"):
+    for text in ("Okafor", "Ngozi", "01/02/1990", "LS1 4AP", "48217593"):
         answer = client.post(f"/api/chat/sessions/{session_id}/messages",
                              json={"text": text}).get_json()
     assert answer["route"]["action"] == "enqueue"
@@ -90,7 +92,7 @@ def test_on_the_phone_the_assistant_decides_and_never_hears_the_details(settings
     call.say("Ngozi")
     call.press("01021990")
     call.say("LS1 4AP")
-    call.press("4821")
+    call.press("48217593")
     assert call.waiting.kind in ("dial", "queue")
     text = _everything()
     assert [g for g in GIVEN if g in text] == []
