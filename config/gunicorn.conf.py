@@ -7,17 +7,22 @@ Started alone (no GUNICORN_POOL) it serves everything on PORT, as before.
 
 import os
 
+from config.settings import Settings
+
 pool = os.environ.get("GUNICORN_POOL", "web")
+# Sizes default to Settings' own, so the pool and the assistant gate (ASSISTANT_MAX_INFLIGHT,
+# which must stay below the voice pool's threads) are sized from one place.
+_default = {name: field.default for name, field in Settings.model_fields.items()}
 # Loopback unless BIND_HOST says otherwise (the settings refuse development secrets off loopback);
 # under `make run` each pool gets its own GUNICORN_BIND behind the events front.
 bind = os.environ.get("GUNICORN_BIND") or (
     f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 prefix = "VOICE" if pool == "voice" else "WEB"
-workers = int(os.environ.get(f"{prefix}_WORKERS", "2"))
+workers = int(os.environ.get(f"{prefix}_WORKERS", _default[f"{pool}_workers"]))
 # Threads keep slow dependencies (Rasa turns) from blocking a whole worker. Behind the events
 # front no thread is held by an open webchat; served alone, each live stream holds one.
 worker_class = "gthread"
-threads = int(os.environ.get(f"{prefix}_THREADS", "16" if pool == "voice" else "32"))
+threads = int(os.environ.get(f"{prefix}_THREADS", _default[f"{pool}_threads"]))
 proc_name = f"careers-{pool}"
 # Under `make run` the web pool runs at a lower CPU priority (WEB_NICE) than the voice pool, so on
 # a small machine a burst of chat work yields the processor to a phone webhook first.
