@@ -69,7 +69,7 @@ def _model_concern(text: str) -> Concern | None:
     best = None
     for piece in _pieces(text):
         reading = found.read(piece)
-        bar = found.threshold * (HINTED if first_hint(piece) else 1.0)
+        bar = found.threshold * (HINTED if first_hint(without_idioms(piece)) else 1.0)
         if reading.probability >= bar and (best is None or reading.probability > best.probability):
             best = reading
     if best is None:
@@ -86,10 +86,13 @@ def _about(plain: str) -> str:
 
 
 def _pieces(text: str) -> list[str]:
-    """Normalised, idiom-free pieces the model reads: sentences, or windows of a long one."""
+    """Normalised pieces the model reads: sentences, or windows of a long one.
+
+    The model reads idioms as they were said ("hurt my chances" is benign context it learnt);
+    only the rules and hints read the idiom-free text."""
     pieces = []
     for sentence in _SENTENCE_END.split(text):
-        words = without_idioms(normalise(sentence)).split()
+        words = normalise(sentence).split()
         if not words:
             continue
         if len(words) <= MODEL_WORDS:

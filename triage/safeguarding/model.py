@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from array import array
 import logging
 import math
 import threading
@@ -44,20 +45,28 @@ class Model:
         self.threshold: float = float(exported["threshold"])
         self.version: str = str(exported["data_sha256"])[:12]
         self._bias: list[float] = [float(b) for b in exported["bias"]]
-        self._weights: dict[str, list[float]] = exported["weights"]
+        # One flat array of floats and an offset a feature: a fraction of the memory of a dict
+        # of lists, in every process that screens.
+        weights: dict[str, list[float]] = exported["weights"]
+        width = len(HEADS)
+        self._offset: dict[str, int] = {name: i * width for i, name in enumerate(weights)}
+        self._flat = array("f", (w for row in weights.values() for w in row))
+        if len(self._flat) != width * len(weights):
+            raise ValueError("safeguarding weights: a row has the wrong number of heads")
 
     def read(self, plain: str) -> Reading:
-        """The four heads for normalised, idiom-free text."""
+        """The four heads for normalised text."""
         found = features(plain)
         if not found:
             return Reading(0.0, KIND_HEADS[0], False, False)  # no words: nothing to read
         scale = value(found)
         sums = list(self._bias)
+        flat, offset = self._flat, self._offset
         for name in found:
-            row = self._weights.get(name)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    sums[index] += weight * scale
+            at = offset.get(name)
+            if at is not None:
+                for index in range(len(sums)):
+                    sums[index] += flat[at + index] * scale
         kind = KIND_HEADS[max(range(3), key=lambda i: sums[1 + i])]
         return Reading(_sigmoid(sums[0]), kind, sums[4] > 0.0, sums[5] > 0.0)
 

@@ -24,7 +24,8 @@ _SPELLINGS = {
     r"whats|what s": "what is",
     r"(?:self|slef|sef) ?ha+rm\w*|self arm\w*": "selfharm",
     r"anymore|any more|any longer|no more": "anymore",
-    r"overdos\w*|oded": "overdose",
+    r"overdos\w*|over ?dos\w*|over does|oded|od|ods|odd on"
+    r"|odd (?:last|again|yesterday)": "overdose",
     r"u": "you",
     r"ur": "your",
     r"r": "are",

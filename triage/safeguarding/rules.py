@@ -33,6 +33,8 @@ _IDIOMS = re.compile("|".join((
     r"\blife (?:skills|coach|sciences?|long|time|guard)\b",
     r"\bkill (?:it|them off|off)\b", r"\bover ?kill\b", r"\bkill ?switch\b",
     r"\btop(?:ping)? (?:myself|me) up\b",  # "I'll top myself up on credit"
+    r"\b(?:going to|will|would|could) die (?:if|when|of|from|laughing)\b",  # "i'll die if i get in"
+    r"\b(?<!nearly )(?<!almost )died (?:of|from) (?:an |a )?overdose\b",  # a bereavement
     r"\bkilling myself (?:with|over|doing|trying|working|studying|revising|laughing)\b",
     r"\b(?:going to|will|would|gonna|is going to) kill me (?:if|for|when|cos|because)\b",
     # Work with others who are at risk is a career, not a disclosure.
@@ -64,7 +66,7 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"\b(?:i|been|started|start|keep|still|i am|again|back to|stop) selfharm\b"
      r"|\bselfharm(?:ed)? (?:again|last night|today|tonight|yesterday|every)\b"
      r"|\b(?:harm|harming|hurt|hurting|cut|cutting|burn|burning|injure|injuring)"
-     r" myself\b|\bcut(?:ting)? (?:my|me) wrists?\b"
+     r" (?:myself|ourselves|herself|himself|themselves)\b|\bcut(?:ting)? (?:my|me) wrists?\b"
      r"|\bcut(?:ting)? (?:my|me) (?:arms?|legs?|thighs?) (?:again|up|on purpose|deep)\b"),
     (SELF_HARM, True, "overdose",
      r"\bi (?:have |had |just |nearly |am going to |am gonna |going to |want to |will |might "
@@ -78,6 +80,12 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
     (SELF_HARM, True, "want_to_die",
      r"\b(?:want|wanting|wanted|going|ready|wish) to die\b|\bwanna die\b|\bi want death\b"
      r"|\bwould rather (?:be dead|die)\b|\bwish i (?:was|were) dead\b|\brather be dead\b"),
+    (SELF_HARM, True, "method_question",
+     r"\bhow (?:many|much|long|high|far|deep)\b.{0,60}\b(?:to|till|until|before|would) "
+     r"(?:definitely |actually |really |you |it )?(?:die|be dead|kill (?:you|yourself|myself|me))\b"
+     r"|\b(?:quickest|easiest|best|painless|painlessly|fastest|surest) way to (?:die|kill"
+     r" (?:myself|yourself)|end it|end my life)\b|\bcut (?:down|along|across) (?:the|my|your)"
+     r" (?:arm|wrist|vein)s?\b|\b(?:and|to) (?:not|never) wake up\b"),
     (SELF_HARM, True, "method",
      r"\bhang(?:ing)? myself\b|\bjump(?:ing)? (?:off|from) (?:a|the) (?:bridge|building|roof|cliff)"
      r"|\b(?:jump|step|throw myself) in front of (?:a|the) (?:train|bus|car|lorry)\b"
@@ -138,6 +146,7 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"|by (?:my|him|her|them))\b"),
     (ABUSE, True, "sexual",
      r"\b(?:touched|touching|touches) me\b|\b(?:raped|rape|molested|assaulted|molests) me\b"
+     r"|\b(?:i was|i have been|i been|i got|i am being) (?:sexually assaulted|raped|molested)\b"
      r"|\bforced me to (?:have sex|do things|touch)\b|\bi am being groomed\b"
      r"|\bgroomed me\b"),
     (DANGER, True, "danger",
@@ -174,6 +183,7 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r" tent|in a doorway) (?:tonight|now|at the moment|since|for)\b"
      r"|\b(?:i am|am|been) (?:sleeping|living) (?:rough|on the streets?|in (?:a|my) car)\b"
      r"|\bkicked me out (?:tonight|today|last night|this morning|yesterday)\b"
+     r"|\b(?:i am|am) (?:now |currently |still )?homeless\b"
      r"|\bthrown out of (?:home|the house)\b|\b(?:not|havent|have not|hasnt) eaten (?:for |in )"
      r"(?:days|two days|three days|a few days)\b"),
 )
@@ -188,6 +198,12 @@ _RESOLVED = re.compile(
     r"|child|teenager|teen|baby|boy|girl)|\d+|\w+teen)\b|\bas a (?:child|kid|teenager)\b"
     r"|\b(?:back )?in (?:19|20)\d\d\b|\blong time ago\b|\bmoved on\b|\bin a good place\b"
     r"|\b(?:doing|feel|i am|well|fine|ok|okay|good) (?:well |fine |good |great )?now\b"
+    r"|\bback in (?:nineteen|two thousand)\b|\bnothing since\b"
+    r"|\bin a (?:really |very )?good place\b"
+    r"|\bbeen (?:well|fine|ok|okay|good) (?:for|since|ever since)\b"
+    r"|\bi am (?:\d+|\w+ty(?: \w+)?) now\b"
+    r"|\bi used to\b|\b(?:havent|have not|not) (?:done (?:it|that)|selfharm) (?:in|for) \w+"
+    r" (?:years|months)\b"
     r"|\bnow i am (?:at (?:uni|university|college)|\d+|twenty|thirty|forty|fifty|sixty|settled)\b"
     r"|\b(?:sorted it|its (?:all )?(?:done|over|sorted)|went to prison|is in prison|got convicted"
     r"|was convicted|no contact since|recovered)\b")
