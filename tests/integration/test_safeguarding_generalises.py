@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
+from config.settings import Settings
 from ivr.mailbox.intake import ImapAccount, poll_once
 from ivr.mailbox.replies import Outbox
 from models.enquiries import WrittenEnquiry
 from routing.plan import default_directory
 from routing.safeguarding_alerts import SafeguardingAlerts
 from tests.integration.test_chat_api import make_app, say, start
+from tests.support.databases import TEST_REDIS_URL
 from tests.support.mail import CUSTOMER, SERVICE, mail_servers
+from tests.support.rasa import assistant_url  # noqa: F401  (a fixture)
 from tests.support.twilio import NIGHT, WEEKDAY_MORNING, call_state, heard_text, new_call, voice_app
 
 # Each: (words, kind, about). None of these phrasings is in the screen's rules.
@@ -153,3 +156,29 @@ def test_the_call_me_forms_words_are_screened_too(settings, redis_client):
     assert body["due"].startswith("2026-11-24T10:00")  # called now, not in the window chosen
     alert = _alerts(redis_client)[0]
     assert (alert["channel"], alert["where"], alert["about"]) == ("webform", "call_me", "other")
+
+
+@pytest.fixture
+def assistant_settings(sqlite_url, assistant_url, redis_client):  # noqa: F811
+    return Settings(app_env="test", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
+                    rasa_url=assistant_url, rasa_timeout_seconds=10.0, _env_file=None)
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize("case", DISCLOSURES)
+def test_with_the_assistant_running_a_first_turn_reaches_a_person(case, assistant_settings,
+                                                                   redis_client):
+    words, kind, about = DISCLOSURES[case]
+    client = make_app(assistant_settings).test_client()
+    answer = say(client, start(client), words)
+    assert answer["route"]["queue"] == "safeguarding"
+    assert answer["messages"][0]["text"].startswith("If you are in danger now, call 999")
+    assert _alert_matches(_alerts(redis_client)[0], channel="webchat", kind=kind, about=about,
+                          words=words)
+    app = voice_app(assistant_settings, WEEKDAY_MORNING)
+    call = new_call(app)
+    call.start()
+    before = len(call.heard)
+    call.say(words)
+    assert call_state(app, call.call_sid)["plan"]["queue"] == "safeguarding"
+    assert call.heard[before].startswith("If you are in danger now, call 999")
