@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import gzip
 import json
-from array import array
 import logging
 import math
 import threading
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -24,7 +24,8 @@ _IDIOMS = re.compile("|".join((
     r"\bdead (?:tired|boring|good|easy|keen|serious|on|set|nervous|jealous|chuffed)\b",
     r"\bkill(?:ing)? (?:time|the time|an hour|two birds)\b", r"\bkiller\b",
     r"\b(?:would|d) rather (?:die|be dead) than\b",
-    r"\bcut(?:ting)? (?:back|down|my hours|hours|my losses|costs|corners|out)\b",
+    r"\bcut(?:ting)? (?:back|down(?! (?:the|my|your|along) (?:arm|wrist|vein))|my hours|hours"
+    r"|my losses|costs|corners|out)\b",
     r"\bhurt my (?:back|knee|leg|arm|shoulder|chances|feelings|career|cv)\b",
     r"\bend (?:of )?my (?:contract|shift|course|tether|apprenticeship|notice)\b",
     r"\bend my (?:tenancy|lease|employment|studies)\b",
@@ -33,6 +34,14 @@ _IDIOMS = re.compile("|".join((
     r"\blife (?:skills|coach|sciences?|long|time|guard)\b",
     r"\bkill (?:it|them off|off)\b", r"\bover ?kill\b", r"\bkill ?switch\b",
     r"\btop(?:ping)? (?:myself|me) up\b",  # "I'll top myself up on credit"
+    r"\btake my life in a (?:new|different|fresh)\b",
+    r"\b(?:hurt|injured|injure|pulled) myself (?:at|playing|in|on|doing|lifting|training)"
+    r" (?:football|rugby|the gym|gym|work|training|netball|hockey|boxing|the match|a match)\b",
+    r"\b(?:cut|cutting|burn|burnt|burned|burning) myself (?:on|with) (?:a |the )?(?:knife|knives"
+    r"|oven|fryer|pass|grill|stove|hob|iron|kettle|saw|tools?|glass)\b",
+    r"\babuse (?:my|the|your|his|her) (?:overdraft|position|power|credit card|privileges)\b",
+    r"\b(?:mum|mam|dad|tutor|teacher|boss|girlfriend|boyfriend|wife|husband|gran|nan)s?"
+    r" (?:is )?(?:going to|gonna) kill me\b",  # "my mum's gonna kill me" (the model still reads it)
     r"\b(?:going to|will|would|could) die (?:if|when|of|from|laughing)\b",  # "i'll die if i get in"
     r"\b(?<!nearly )(?<!almost )died (?:of|from) (?:an |a )?overdose\b",  # a bereavement
     r"\bkilling myself (?:with|over|doing|trying|working|studying|revising|laughing)\b",
@@ -73,6 +82,7 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"|did )?"
      r"(?:take|took|taken|taking|had|do|did|done|going to) (?:an |a |another |a massive |a big )?"
      r"overdose\b"
+     r"|\bi (?:\w+ )?overdose\b(?! (?:calls|cases|patients|victims|deaths))"
      r"|\boverdose (?:last|tonight|yesterday|again|this morning)\b"
      r"|\boverdose on (?:my|her|his|pills|tablets|paracetamol|ibuprofen|sleeping|painkillers)\b"
      r"|\btake (?:all )?(?:my|the) (?:pills|tablets)\b"
@@ -85,29 +95,33 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"(?:definitely |actually |really |you |it )?(?:die|be dead|kill (?:you|yourself|myself|me))\b"
      r"|\b(?:quickest|easiest|best|painless|painlessly|fastest|surest) way to (?:die|kill"
      r" (?:myself|yourself)|end it|end my life)\b|\bcut (?:down|along|across) (?:the|my|your)"
-     r" (?:arm|wrist|vein)s?\b|\b(?:and|to) (?:not|never) wake up\b"),
+     r" (?:arm|wrist|vein)s?\b|\b(?:and|to) (?:not|never) wake up\b|\bnoose\b"
+     r"|\b(?:tie|knot|rope)\b.{0,40}\b(?:hold|holds|take|takes|support) (?:a |my |your |the )?"
+     r"(?:persons|person|body|my|your|someones|grown ups|adults) ?weight\b"),
     (SELF_HARM, True, "method",
      r"\bhang(?:ing)? myself\b|\bjump(?:ing)? (?:off|from) (?:a|the) (?:bridge|building|roof|cliff)"
      r"|\b(?:jump|step|throw myself) in front of (?:a|the) (?:train|bus|car|lorry)\b"
      r"|\bthrow myself (?:off|under)\b|\bslit (?:my )?wrists?\b"),
     # Said indirectly: no point going on, nothing to live for, better off without me...
     (SELF_HARM, False, "no_point",
-     r"\b(?:dont|cant) see (?:the |any )?point (?:in |of )?(?:going on|carrying on|living|life"
-     r"|being alive|anything anymore|any of it|it all|anymore)\b"
+     r"\b(?:dont|cant) see (?:the |any )?point (?:in |of )?(?:going on(?! to )|carrying on"
+     r"|living|life|being alive|anything anymore|any of it|it all|anymore)\b"
      r"|\bno point (?:in |of )?(?:going on|carrying on|living|life|being alive|being here"
      r"|me being here|existing|anything anymore|it all)\b|\bwhat is the point (?:of |in )?(?:living"
      r"|life|going on|carrying on|being alive|anything anymore)\b|\bpointless living\b"
      r"|\blife is pointless\b|\bno point to (?:my life|life|living)\b"),
     (SELF_HARM, False, "cant_go_on",
      r"\bcant (?:go on|carry on|keep going|do this|take it|take this|cope|live) (?:anymore"
-     r"|like this|with life|living)\b|\bcant (?:go|carry) on$|\bcant take (?:it|this)$"
+     r"|like this(?! (?:with|at|in|on|for) )|with life|living)\b|\bcant (?:go|carry) on$"
+     r"|\bcant take (?:it|this)$"
      r"|\bcant cope with (?:life|living|anything)\b|\bgiving up on life\b|\bgive up on (?:life"
      r"|living|everything)\b|\bdone with (?:life|living)\b|\btired of (?:living|life|being alive)"),
     (SELF_HARM, False, "not_be_here",
      r"\b(?:dont|not) want to (?:be alive|exist|wake up (?:again|tomorrow|anymore)|wake up$)"
      r"|\b(?:dont|not) want to (?:live|be here|be around|carry on|go on)(?: anymore)?"
      r"(?! (?:in|at|on|near|with|there|here|abroad|far|close|somewhere|anywhere|by|for|doing"
-     r"|working|as|like|and|the|this|that|my|a|an|to|until|till|when|while|if|after|without))\b"
+     r"|working|as|like|and|the|this|that|my|a|an|to|until|till|when|while|if|after|without"
+     r"|next|past|every|all|before|today|tomorrow|on|any longer than))\b"
      r"|\bwish i (?:wasnt|was not|werent) (?:here|alive|born|around)\b|\bwish i (?:had|d) never"
      r" been born\b|\bwish i could (?:disappear|sleep) (?:forever|and never wake up)\b"
      r"|\b(?:wont|will not|not going to) be (?:here|around) (?:much longer|for long|tomorrow"
@@ -179,7 +193,9 @@ _RULES: tuple[tuple[str, bool, str, str], ...] = (
      r"|\bmake me (?:carry|sell|deliver) (?:drugs|stuff|packages)\b"),
     (DANGER, False, "nowhere_safe",
      r"\bnowhere (?:safe )?to (?:sleep|stay|live|go)\b(?! (?:with|in) (?:my )?(?:career|job"
-     r"|life|work))|\b(?:sleeping|slept|living) (?:rough|on the streets?|in (?:a|my) car|in a"
+     r"|life|work))(?! (?:in|near) \w+ (?:for|during|while))(?! for (?:the|my|a) (?:interview"
+     r"|course|placement|open day|exam|job|training))"
+     r"|\b(?:sleeping|slept|living) (?:rough|on the streets?|in (?:a|my) car|in a"
      r" tent|in a doorway) (?:tonight|now|at the moment|since|for)\b"
      r"|\b(?:i am|am|been) (?:sleeping|living) (?:rough|on the streets?|in (?:a|my) car)\b"
      r"|\bkicked me out (?:tonight|today|last night|this morning|yesterday)\b"
@@ -193,8 +209,7 @@ _COMPILED = tuple((kind, explicit, name, re.compile(p)) for kind, explicit, name
 # rule that fired into a hint: a history told as history is not a concern by itself (DOMAIN.md),
 # but the model still reads it, so "two years ago, and I feel the same again" is heard.
 _RESOLVED = re.compile(
-    r"\b(?:\d+|a few|a couple of|many|several|two|three|four|five|six|seven|eight|nine|ten"
-    r"|fifteen|twenty|thirty) years ago\b|\bwhen i was (?:younger|little|small|at school|a (?:kid"
+    r"\byears ago\b|\bwhen i was (?:younger|little|small|at school|a (?:kid"
     r"|child|teenager|teen|baby|boy|girl)|\d+|\w+teen)\b|\bas a (?:child|kid|teenager)\b"
     r"|\b(?:back )?in (?:19|20)\d\d\b|\blong time ago\b|\bmoved on\b|\bin a good place\b"
     r"|\b(?:doing|feel|i am|well|fine|ok|okay|good) (?:well |fine |good |great )?now\b"
@@ -242,12 +257,9 @@ def first_rule(plain: str) -> tuple[str, bool, str] | None:
 def first_hint(plain: str) -> tuple[str, bool, str] | None:
     """(kind, explicit, hint name) of the first topic named in idiom-free text, or None.
 
-    A rule told as resolved history is a hint too (see _RESOLVED)."""
-    if _RESOLVED.search(plain):
-        fired = _first(_COMPILED, plain)
-        if fired is not None:
-            return fired
-    return _first(_COMPILED_HINTS, plain)
+    A rule told as resolved history is a hint too (see first_rule)."""
+    fired = _first(_COMPILED, plain) if _RESOLVED.search(plain) else None
+    return fired or _first(_COMPILED_HINTS, plain)
 
 
 def _first(table, plain: str) -> tuple[str, bool, str] | None:
