@@ -78,6 +78,7 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(page
     expect(desk.locator("#pop-channel")).to_have_text("Phone call")
     expect(desk.locator("#pop-facts")).to_contain_text("age: 16")
     expect(desk.locator("#pop-destination")).to_have_text("young people service")
+    expect(desk.locator("#pop-concern")).to_have_text("None raised")  # no safeguarding concern
     expect(status).to_have_text("Busy")
     assert "young person, 16, waited" in " ".join(ringing.answer())
     ringing.press("1")

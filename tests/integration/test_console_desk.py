@@ -348,3 +348,16 @@ def test_two_advisers_on_two_app_instances_race_for_one_chat_and_exactly_one_get
     assert len(holders) == 1
     joined = [t for who, t in chat_lines(app, session_id) if "has joined the chat" in t]
     assert len(joined) == 1
+
+
+def test_a_safeguarding_chats_pop_says_why_though_its_words_stay_redacted(app):
+    customer = app.test_client()
+    session_id = customer.post("/api/chat/sessions").get_json()["session_id"]
+    words = "my friend has told me she's going to end her life tonight, she's planned it all"
+    answer = customer.post(f"/api/chat/sessions/{session_id}/messages", json={"text": words})
+    assert answer.get_json()["route"]["queue"] == "safeguarding"
+    sam, _ = adviser(app, "sam", queues=("safeguarding",))
+    assert desk(sam)["contacts"][0]["member"] == session_id
+    pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
+    assert pop["concern"] == {"kind": "self_harm", "explicit": True, "about": "other"}
+    assert pop["queue"] == "safeguarding"
