@@ -17,7 +17,7 @@ test:  ## install what the tests need and run every test
 env:  ## create the app's environment (.venv)
 	@bash scripts/app_env.sh >/dev/null
 
-lint: env  ## check style (ruff), security (bandit) and dependencies (pip-audit)
+lint: env  ## check style (ruff), imports (import-linter), security (bandit), dependencies (pip-audit)
 	@bash scripts/lint.sh
 
 bench: env  ## run the benchmarks and print their figures

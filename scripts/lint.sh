@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make lint`: style (ruff), security smells in our code (bandit), known vulnerabilities in the
+# `make lint`: style (ruff), package boundaries (import-linter), security smells in our code (bandit), known vulnerabilities in the
 # locked dependencies (pip-audit). pip-audit needs a vulnerability service (PyPI's JSON API or
 # OSV); where none answers, it reports every package as "not audited" and "no known
 # vulnerabilities": this script says plainly that the audit did not run instead of passing quietly.
@@ -10,6 +10,9 @@ py=.venv/bin/python
 
 say "ruff"
 "$py" -m ruff check .
+
+say "import contracts (import-linter, pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 
 say "bandit"
 .venv/bin/bandit -q -r ivr models routing triage config bot/tracker_store.py \

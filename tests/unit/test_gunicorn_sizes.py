@@ -1,4 +1,4 @@
-"""gunicorn's pools take their sizes from Settings, so the assistant gate stays below the threads."""
+"""gunicorn sizes its pools from Settings, so the assistant gate stays below the threads."""
 
 from __future__ import annotations
 
