@@ -28,6 +28,10 @@ SHORTFALLS = {
     "slice_b": {"explicit": 118 / 119},
     "slice_c": {"explicit": 134 / 135, "false_alarms": 21 / 345},
     "slice_d": {"explicit": 128 / 130, "false_alarms": 12 / 389},
+    # Frozen 7 December 2026 and measured once, before any change: far more false alarms on
+    # their dark humour, near misses and resolved history than the slices before them.
+    "slice_e": {"explicit": 140 / 142, "false_alarms": 45 / 390},
+    "slice_f": {"explicit": 138 / 141, "false_alarms": 39 / 390},
 }
 
 
