@@ -26,6 +26,7 @@ from models.records import Contact, ContactEvent, Customer
 from models.redaction import redact, redact_value
 from models.statements import insert_ignoring, insert_ignoring_sql, row_params
 from models.timestamps import require_utc
+from triage.offending import OFFENDER_FACTS, OFFENDER_GROUPS, without_offender_facts
 
 
 class Channel(StrEnum):
@@ -84,9 +85,6 @@ class AbandonedAt(StrEnum):
 ONCE_PER_CONTACT = frozenset({EventKind.STARTED, EventKind.ABANDONED, EventKind.ENDED})
 # The neutral indicator for a self-declared offender priority group (001:20.3).
 NEUTRAL_INDICATOR = "non-community"
-# Triage's priority group and fact that would say a customer is, or was, in custody.
-_OFFENDER_GROUPS = frozenset({"non_community"})
-_OFFENDER_FACTS = frozenset({"in_custody", "ex_offender"})
 
 
 class UnknownContact(LookupError):
@@ -244,7 +242,7 @@ def _prepare(event: NewEvent) -> dict[str, Any]:
     event_id = event.event_id or (kind.value if kind in ONCE_PER_CONTACT else uuid.uuid4().hex)
     if len(event_id) > 128:
         raise ValueError("an event id is at most 128 characters")
-    detail = redact_value(_without_offender_facts(event.detail)) if event.detail else None
+    detail = redact_value(without_offender_facts(event.detail)) if event.detail else None
     return {
         "kind": kind.value,
         "at": require_utc(event.at),
@@ -289,21 +287,10 @@ def _names_offender_group(detail: Any) -> bool:
     if isinstance(detail, dict):
         groups = detail.get("priority_groups") or []
         facts = detail.get("facts") or {}
-        if _OFFENDER_GROUPS & set(groups) or any(facts.get(f) for f in _OFFENDER_FACTS):
+        if OFFENDER_GROUPS & set(groups) or any(facts.get(f) for f in OFFENDER_FACTS):
             return True
         return any(_names_offender_group(v) for v in detail.values())
     return False
-
-
-def _without_offender_facts(detail: Any) -> Any:
-    # Why: 001:20.2 forbids any record suggesting offending; the indicator carries it neutrally.
-    if isinstance(detail, dict):
-        return {
-            k: _without_offender_facts(v) for k, v in detail.items() if k not in _OFFENDER_FACTS
-        }
-    if isinstance(detail, list):
-        return [_without_offender_facts(v) for v in detail if v not in _OFFENDER_GROUPS]
-    return detail
 
 
 def _set_indicator(session: Session, contact_id: int, value: str | None) -> None:

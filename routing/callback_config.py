@@ -28,6 +28,7 @@ class CallbackRules:
     dial_lease_seconds: int = 900
     retry_after_minutes: tuple[int, ...] = (60, 120)
     due_soon_minutes: int = 60
+    busy_callback_hours: int = 24
     adviser_ring_seconds: int = 20
     customer_ring_seconds: int = 30
     machine_detection: str = "DetectMessageEnd"
@@ -54,6 +55,7 @@ def parse_rules(doc: dict[str, Any]) -> CallbackRules:
         raise CallbackConfigError(f"unknown keys: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
     for name in ("lease_seconds", "heartbeat_seconds", "dial_lease_seconds", "due_soon_minutes",
+                 "busy_callback_hours",
                  "adviser_ring_seconds", "customer_ring_seconds"):
         if name in doc:
             values[name] = _positive(name, doc[name])

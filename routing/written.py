@@ -35,12 +35,10 @@ from routing import hours
 from routing.directory import Directory
 from routing.plan import default_directory, plan
 from triage import decide
+from triage.offending import without_offender_facts
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "config" / "forms.yaml"
 QUEUE_FIELDS = frozenset({"id", "name", "skill"})
-# Triage facts that would say a customer offended are never kept with an enquiry (001:20.2).
-_OFFENDER_FACTS = frozenset({"in_custody", "ex_offender"})
-_OFFENDER_GROUPS = frozenset({"non_community"})
 
 
 @dataclass(frozen=True)
@@ -124,7 +122,7 @@ def route_written(*, facts: dict[str, Any], channel: str, at: datetime,
     return WrittenRoute(decision=_stored_decision(decision), action=routed.action,
                         queue_id=queue["id"], kind=kind, first_response_due=first,
                         final_response_due=final, contractor=routed.contractor,
-                        facts={k: v for k, v in wanted.items() if k not in _OFFENDER_FACTS})
+                        facts=without_offender_facts(wanted))
 
 
 def create_enquiry(*, session: Session, route: WrittenRoute, contact_key: str, text: str,
@@ -278,7 +276,5 @@ def _message(enquiry_id: int, direction: str, message_id: str, text: str, at: da
 
 def _stored_decision(decision) -> dict[str, Any]:
     """The decision as stored: without the offender priority group (001:20.3)."""
-    data = decision.to_dict() if hasattr(decision, "to_dict") else dict(decision)
-    data["priority_groups"] = [g for g in data.get("priority_groups", [])
-                               if g not in _OFFENDER_GROUPS]
-    return data
+    return without_offender_facts(decision.to_dict() if hasattr(decision, "to_dict")
+                                  else dict(decision))

@@ -6,6 +6,8 @@ import os
 
 import pytest
 import redis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from config.settings import Settings
 from ivr import create_app
@@ -17,6 +19,12 @@ from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, tru
 # other parts walk routes to an adviser without it, so it is off unless a test turns it on
 # (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
 os.environ.setdefault("IDENTITY_CHECKS", "false")
+
+# Property tests judge the rules, not the machine: on a loaded two-core CI runner generating
+# examples can take over a second, which must not fail a test whose properties all hold.
+hypothesis_settings.register_profile("ci", suppress_health_check=[HealthCheck.too_slow],
+                                     deadline=None)
+hypothesis_settings.load_profile("ci")
 
 # The browser tests' shared Chromium (`browser`) lives with the rest of their support code.
 pytest_plugins = ["tests.support.browser"]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from config import clock as centre_clock
+from engine import handover
 from ivr import figures, safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
@@ -196,7 +197,8 @@ class ChatService:
                     session.state, turn.close = "ended", True
                     turn.status = ("ended", {"by": "customer"})
                     return
-                if decision is not None and _wants_a_person(reply, decision):
+                if decision is not None and handover.wants_a_person(reply.handover,
+                                                                   decision.destination):
                     # The customer asked for a person (or the assistant could not finish):
                     # queue them with the summary so far rather than answer it ourselves.
                     outcomes.enqueue(self, turn, session.offer_queue or GENERAL_QUEUE)
@@ -256,8 +258,3 @@ def _ended(at: datetime, close: bool) -> list[NewEvent]:
     """The `ended` event close_contact wrote, for the figure counters."""
     return [NewEvent(EventKind.ENDED, at, "ended")] if close else []
 
-
-def _wants_a_person(reply, decision: Decision) -> bool:
-    """A hand-over the route would not already give a person: an unfinished or answered-now one."""
-    return reply.handover in ("customer_request", "could_not_complete") and \
-        decision.destination in ("incomplete", "adult_information")

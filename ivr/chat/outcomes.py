@@ -10,12 +10,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from engine import promises
+from engine.summary import stored_summary
 from ivr import figures
 from models.contacts import EventKind
 from models.db import session_scope
@@ -28,14 +30,10 @@ if TYPE_CHECKING:
     from ivr.chat.conversation import ChatService, Turn
 
 LONDON = ZoneInfo("Europe/London")
-# Callbacks asked for instead of queuing are due within 24 hours (000:L21).
-CALLBACK_WITHIN = timedelta(hours=24)
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTRACTOR_WHO = "The careers service for your area"
 _CENTRE_WHO = "An adviser from the contact centre"
 SAFEGUARDING_QUEUE = "safeguarding"
-# Facts and groups that never leave the chat in a callback summary (001:20.2).
-_OFFENDER_FACTS = ("in_custody", "ex_offender")
 
 
 # Routes that pass the customer to an adviser, now or by a callback: these ask who they are
@@ -88,7 +86,7 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
     session, centre = turn.session, service.directory.contact_centre
     closed = service.closed_ids()
     if not hours.is_open(centre, turn.now, closed=closed) or queue_id in closed:
-        due = hours.end_of_next_period(centre, turn.now) or turn.now + CALLBACK_WITHIN
+        due = promises.next_period(centre, turn.now)
         _ask_for_details(service, turn, {"queue_id": queue_id}, due, "out_of_hours",
                          "closed_callback", _CENTRE_WHO)
         return
@@ -118,7 +116,7 @@ def callback_instead(service: ChatService, turn: Turn) -> None:
         return
     service.queue.leave(session.queue_id, session.session_id)
     figures.left_queue("webchat", session.contact_key, queue=session.queue_id, at=turn.now)
-    _ask_for_details(service, turn, {"queue_id": session.queue_id}, turn.now + CALLBACK_WITHIN,
+    _ask_for_details(service, turn, {"queue_id": session.queue_id}, promises.busy_period(turn.now),
                      "customer_request", "callback_instead", _CENTRE_WHO)
 
 
@@ -142,7 +140,9 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
         with session_scope(service.engine) as db:
             callback = create_callback(
                 session=db, contact_key=session.contact_key, due=due, reason=_reason(session),
-                source=wanted["source"], summary=_summary(session), phone=phone, email=email,
+                source=wanted["source"], phone=phone, email=email,
+                summary=stored_summary(channel="webchat", facts=session.facts,
+                                       decision=session.decision),
                 contractor_id=wanted.get("contractor_id"), queue_id=wanted.get("queue_id"))
     except CallbackError:
         turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
@@ -184,13 +184,13 @@ def _self_serve(service: ChatService, turn: Turn, planned: Plan) -> None:
 def _cold_transfer(service: ChatService, turn: Turn, planned: Plan) -> None:
     if planned.contractor:
         # A chat cannot be put through by phone, so even a "warm" plan becomes a callback.
-        due = planned.callback_due or turn.now + CALLBACK_WITHIN
+        due = promises.planned(planned.callback_due, turn.now)
         face_to_face = planned.decision.destination == "prime_contractor_face_to_face"
         _ask_for_details(service, turn, {"contractor_id": planned.contractor}, due,
                          "cold_transfer", "face_to_face_callback" if face_to_face
                          else "closed_callback", _CONTRACTOR_WHO)
         return
-    due = planned.callback_due or turn.now + CALLBACK_WITHIN
+    due = promises.planned(planned.callback_due, turn.now)
     _ask_for_details(service, turn, {"queue_id": planned.callback_queue}, due, "out_of_hours",
                      "closed_callback", _CENTRE_WHO)
 
@@ -247,12 +247,3 @@ def _reason(session) -> str:
     need = session.facts.get("need")
     reason = f"webchat: {destination.replace('_', ' ')}"
     return f"{reason} ({need.replace('_', ' ')})" if need else reason
-
-
-def _summary(session) -> dict[str, Any]:
-    """The triage summary the person calling back sees, without offending facts (001:20.2)."""
-    decision = dict(session.decision or {})
-    decision["priority_groups"] = [g for g in decision.get("priority_groups", [])
-                                   if g != "non_community"]
-    facts = {k: v for k, v in session.facts.items() if k not in _OFFENDER_FACTS}
-    return {"channel": "webchat", "decision": decision, "facts": facts}

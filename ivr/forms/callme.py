@@ -16,6 +16,8 @@ from datetime import datetime
 import phonenumbers
 from sqlmodel import Session
 
+from engine import promises
+from engine.summary import stored_summary
 from ivr import safeguarding
 from ivr.chat.config import Limit
 from ivr.chat.ratelimit import RateLimiter
@@ -114,16 +116,18 @@ def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address
     if concern is not None and redis_client is not None:
         safeguarding.alert(redis_client, contact=key, channel="webform", concern=concern,
                            where="call_me", at=now)
-    queue, due, start = ((SAFEGUARDING_QUEUE, now, None) if concern is not None
+    queue, due, start = ((SAFEGUARDING_QUEUE, promises.safeguarding(now), None)
+                         if concern is not None
                          else (config.call_me_queue, request.end, request.start))
     reason = request.about or "Call me request from the website"
     callback = create_callback(
         session=session, contact_key=key, due=due, reason=reason,
         source="customer_request", queue_id=queue, phone=request.phone, now=now,
         not_before=start,
-        summary={"channel": "webform", "form": "call_me",
-                 "window": {"start": request.start.isoformat(), "end": request.end.isoformat()},
-                 **({"concern": safeguarding.summary(concern)} if concern else {})})
+        summary=stored_summary(
+            channel="webform", facts=None, decision=None, form="call_me",
+            window={"start": request.start.isoformat(), "end": request.end.isoformat()},
+            **({"concern": safeguarding.summary(concern)} if concern else {})))
     record_event(session=session, contact_key=key, kind=EventKind.CALLBACK_CREATED, at=now,
                  event_id=f"callback:{callback.id}",
                  detail={"callback_id": callback.id, "queue": queue,

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from engine import promises
+from engine.summary import stored_summary
 from ivr import safeguarding
 from models.enquiries import WrittenEnquiry
-from routing import hours
 from routing.callbacks import create_callback
 from routing.directory import Directory
 from routing.written import WrittenRoute, create_enquiry, route_written
@@ -87,10 +88,10 @@ def receive(*, session: Session, facts: dict[str, Any], text: str, reply_to: str
                              attachments_dropped=attachments_dropped)
     if route.action == "cold_transfer" and route.contractor and reply_to:
         contractor = directory.contractors[route.contractor]
-        due = hours.end_of_next_period(contractor, at) or at
+        due = promises.next_period(contractor, at)
         create_callback(session=session, contact_key=key, due=due, email=reply_to,
                         reason=f"{channel}: face-to-face request", source="cold_transfer",
                         contractor_id=route.contractor, now=at,
-                        summary={"channel": channel, "decision": route.decision,
-                                 "enquiry_id": enquiry.id})
+                        summary=stored_summary(channel=channel, facts=route.facts,
+                                               decision=route.decision, enquiry_id=enquiry.id))
     return Received(enquiry=enquiry, route=route)

@@ -8,13 +8,15 @@ in the callback itself (000:L81: contact details and the reason for the enquiry)
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
 
+from engine import promises
+from engine.summary import stored_summary
 from ivr.voice.call import Call
-from ivr.voice.spoken import by_when, digits, summary_record
+from ivr.voice.spoken import by_when, digits
 from ivr.voice.state import CALLBACK
 from models.db import session_scope
 from routing import callback_live, hours
@@ -46,7 +48,7 @@ def begin(call: Call, *, owner: dict[str, str], due: datetime | None, source: st
     """
     state = call.state
     state.phase = CALLBACK
-    due = due or call.at + timedelta(hours=call.config.busy_callback_hours)
+    due = due or promises.busy_period(call.at)
     state.after_callback = None
     state.plan = {**(state.plan or {}), "callback": {
         "owner": owner, "due": due.isoformat(), "source": source, "tries": 0,
@@ -66,11 +68,9 @@ def from_contact_centre(call: Call, lead: list[str], *, source: str) -> str:
     queue = (call.state.plan or {}).get("queue") or services.config.adviser_queue
     centre = services.directory.contact_centre
     if source == "customer_request" and hours.is_open(centre, call.at):
-        # Within 24 hours, on the hour so it can be said plainly ("by 2pm tomorrow").
-        due = (call.at + timedelta(hours=services.config.busy_callback_hours)).replace(
-            minute=0, second=0, microsecond=0)
+        due = promises.busy_period(call.at)
     else:
-        due = hours.end_of_next_period(centre, call.at) or call.at + timedelta(hours=24)
+        due = promises.next_period(centre, call.at)
     return begin(call, owner={"queue_id": queue}, due=due, source=source, lead=lead)
 
 
@@ -109,7 +109,8 @@ def _store(call: Call, number: str) -> str:
         with session_scope(call.services.engine) as session:
             created = create_callback(
                 session=session, contact_key=state.contact_key, due=due, reason=_reason(call),
-                source=pending["source"], summary=summary_record(state.facts, state.decision),
+                source=pending["source"], summary=stored_summary(channel="phone", facts=state.facts,
+                                       decision=state.decision),
                 phone=number, pinned=bool(pending.get("pinned")), **owner)
     except Exception as error:  # the customer still gets an answer and a way on
         log.error("callback could not be stored: %s", type(error).__name__)

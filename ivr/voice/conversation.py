@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import handover
 from ivr import figures
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
@@ -15,9 +16,6 @@ from ivr.voice import keypad, routes
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call
 
-HANDOVER_TO_PERSON = "customer_request"
-# The customer asked for a person, or the assistant could not finish ("I don't know my postcode").
-HANDOVERS = (HANDOVER_TO_PERSON, "could_not_complete")
 # With less time than this left to answer, the assistant is not asked: the keypad goes on at once.
 MIN_ASSISTANT_SECONDS = 0.5
 
@@ -92,7 +90,7 @@ def _after_decision(call: Call, reply: AssistantReply, messages: list[dict[str, 
     decision = routes.decision_for(call.state.facts, reply.decision)
     if decision.destination == "safeguarding":
         voice_safeguarding.assistant_found(call)
-    if _handover(messages) in HANDOVERS and decision.destination != "safeguarding":
+    if handover.wants_a_person(_handover(messages), decision.destination):
         call.state.decision = decision.to_dict()
         return routes.to_adviser(call, reply.texts)
     return routes.carry_out(call, decision, _spoken(reply))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import g
 
+from engine.summary import stored_summary
 from ivr import figures, safeguarding
 from ivr.dispatch import get_dispatcher, waiting_queue
 from ivr.voice import callback, routes, twiml
 from ivr.voice.call import Call
-from ivr.voice.spoken import minutes, summary_record
+from ivr.voice.spoken import minutes
 from ivr.voice.state import QUEUE
 
 SAFEGUARDING = "safeguarding"
@@ -28,7 +29,8 @@ def enqueue(call: Call, queue: str, texts: list[str]) -> str:
     state.phase = QUEUE
     state.plan = {**(state.plan or {}), "queue": queue}
     call.timeline.record("enqueued", event_id=call.event_id("enqueued"), detail={
-        "queue": queue, "summary": summary_record(state.facts, state.decision)})
+        "queue": queue,
+        "summary": stored_summary(channel="phone", facts=state.facts, decision=state.decision)})
     state.step += 1
     # The dispatcher's queue is the one advisers are given callers from (time waited kept).
     get_dispatcher().join(queue, state.call_sid, at=call.at.timestamp())

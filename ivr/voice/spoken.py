@@ -81,17 +81,3 @@ def summary_sentence(facts: dict[str, Any], decision: dict[str, Any] | None,
     if area_name:
         parts.append(f"lives in the {area_name} area")
     return "The customer is " + ", ".join(parts) + "."
-
-
-def summary_record(facts: dict[str, Any], decision: dict[str, Any] | None) -> dict[str, Any]:
-    """The triage summary for a callback or queue record (no custody, no transcript)."""
-    kept = {k: v for k, v in facts.items() if k not in ("in_custody", "ex_offender")}
-    result: dict[str, Any] = {"facts": kept}
-    if decision:
-        result["destination"] = decision.get("destination")
-        result["offer_face_to_face"] = decision.get("offer_face_to_face", False)
-        result["reasons"] = list(decision.get("reasons") or [])
-        # The offender group never leaves the call (001:20.2); the rest guide the adviser.
-        result["priority_groups"] = [g for g in decision.get("priority_groups") or []
-                                     if g != "non_community"]
-    return result

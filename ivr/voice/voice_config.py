@@ -55,7 +55,6 @@ class VoiceConfig:
     signposts: Mapping[str, str]
     need_menu: Mapping[str, str]
     assistant_fallback_starts: tuple[str, ...] = ()
-    busy_callback_hours: int = 24
 
     def prompt(self, name: str, **values: Any) -> str:
         """The wording of prompt `name`, with {placeholders} filled in."""
@@ -107,7 +106,6 @@ def _build(doc: dict) -> VoiceConfig:
         signposts=MappingProxyType({str(k): str(v) for k, v in doc["signposts"].items()}),
         need_menu=MappingProxyType(need_menu),
         assistant_fallback_starts=tuple(str(t) for t in doc.get("assistant_fallback_starts") or ()),
-        busy_callback_hours=int(doc.get("busy_callback_hours", 24)),
     )
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.voice.spoken import by_when, clock, digits, minutes, summary_record, summary_sentence
+from ivr.voice.spoken import by_when, clock, digits, minutes, summary_sentence
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY_EVENING = datetime(2026, 3, 6, 18, 0, tzinfo=LONDON)
@@ -60,4 +60,3 @@ def test_summary_sentence_leaves_custody_out():  # 001:20.2
                         "customer, is in a priority group for face to face support, lives in the "
                         "London area.")
     assert "custody" not in sentence
-    assert "in_custody" not in summary_record({"in_custody": True, "age": 18}, None)["facts"]
