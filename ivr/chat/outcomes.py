@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 
 from engine import promises
 from engine.summary import stored_summary
+from engine.when import when
 from ivr import figures
 from models.contacts import EventKind
 from models.db import session_scope
@@ -29,7 +29,6 @@ from triage import Decision
 if TYPE_CHECKING:
     from ivr.chat.conversation import ChatService, Turn
 
-LONDON = ZoneInfo("Europe/London")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTRACTOR_WHO = "The careers service for your area"
 _CENTRE_WHO = "An adviser from the contact centre"
@@ -152,15 +151,8 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
         "callback_id": callback.id, "due": due.isoformat(), "source": wanted["source"],
         "owner": wanted.get("contractor_id") or wanted.get("queue_id")})
     turn.route = session.route = {**(session.route or {}), "callback_due": due.isoformat()}
-    confirmed = config.text("callback_confirmed", who=wanted["who"], due=spoken_time(due))
+    confirmed = config.text("callback_confirmed", who=wanted["who"], due=when(due, turn.now))
     _leave_callback(turn, confirmed)
-
-
-def spoken_time(at: datetime) -> str:
-    """A due time as a customer reads it: "5pm on Monday 28 December" (UK time)."""
-    local = at.astimezone(LONDON)
-    clock = local.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "")
-    return f"{clock} on {local.strftime('%A')} {local.day} {local.strftime('%B')}"
 
 
 _NO_THANKS = [{"title": "No thanks", "payload": "/chat_no_callback"}]
@@ -220,7 +212,7 @@ def _ask_for_details(service: ChatService, turn: Turn, owner: dict[str, str], du
     session.state, session.callback_tries = "callback", 0
     session.callback = {**owner, "due": due.isoformat(), "source": source, "who": who}
     turn.status = ("callback", {})
-    turn.say(service.config.text(prompt, due=spoken_time(due)), _NO_THANKS, author="system")
+    turn.say(service.config.text(prompt, due=when(due, turn.now)), _NO_THANKS, author="system")
 
 
 def _leave_callback(turn: Turn, text: str) -> None:

@@ -12,12 +12,13 @@ from datetime import datetime
 from flask import current_app, render_template, request
 from sqlmodel import Session
 
+from engine.when import when
 from ivr.chat.ratelimit import RateLimiter
 from ivr.connections import get_engine, get_redis
 from ivr.forms import bp
 from ivr.forms.config import get_forms_config
 from ivr.forms.enquiry import facts_from_form, receive
-from ivr.forms.views import _address, _clock, _local, _now
+from ivr.forms.views import _address, _now
 from routing.plan import default_directory
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -70,6 +71,5 @@ def _form(values: dict[str, str], errors: dict[str, str], status: int):
 
 
 def _when(due: datetime, now: datetime) -> str:
-    local, today = _local(due), _local(now).date()
-    day = "today" if local.date() == today else f"{local:%A} {local.day} {local:%B}"
-    return f"{_clock(due)} {day}"
+    directory = current_app.extensions.get("directory") or default_directory()
+    return when(due, now, directory.timezone)

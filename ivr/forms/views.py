@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import abort, current_app, jsonify, render_template, request
 from sqlmodel import Session
 
+from engine.when import clock
 from ivr.chat.api import chat_clock
 from ivr.chat.ratelimit import RateLimiter
 from ivr.connections import get_engine, get_redis
@@ -136,10 +137,7 @@ def _day_name(at: datetime, now: datetime) -> str:
 
 
 def _clock(at: datetime) -> str:
-    local = _local(at)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    return clock(_local(at))
 
 
 def _times(window: Window) -> str:

@@ -15,8 +15,9 @@ import phonenumbers
 
 from engine import promises
 from engine.summary import stored_summary
+from engine.when import by_when
 from ivr.voice.call import Call
-from ivr.voice.spoken import by_when, digits
+from ivr.voice.spoken import digits
 from ivr.voice.state import CALLBACK
 from models.db import session_scope
 from routing import callback_live, hours

@@ -1,12 +1,9 @@
-"""Words for the ear: times said plainly ("by 5pm on Monday"), waits, the whisper summary."""
+"""Words for the ear: waits, digits, the whisper summary (due times: engine.when)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
 NEED_WORDS = {
     "information": "information about careers, courses or funding",
     "advice": "careers advice",
@@ -18,34 +15,6 @@ DESTINATION_WORDS = {
     "prime_contractor_advice": "careers advice",
     "prime_contractor_face_to_face": "a face to face appointment",
 }
-
-
-def clock(at: datetime) -> str:
-    """'5pm', '9:30am', 'midday' or 'midnight' for a local time."""
-    if at.hour == 0 and at.minute == 0:
-        return "midnight"
-    if at.hour == 12 and at.minute == 0:
-        return "midday"
-    hour = at.hour % 12 or 12
-    suffix = "am" if at.hour < 12 else "pm"
-    return f"{hour}{suffix}" if at.minute == 0 else f"{hour}:{at.minute:02d}{suffix}"
-
-
-def by_when(due: datetime, now: datetime, tz: ZoneInfo = LONDON) -> str:
-    """'by 5pm today', 'by 5pm tomorrow', 'by 5pm on Monday' or 'by 5pm on Monday 4 January'."""
-    due, now = due.astimezone(tz), now.astimezone(tz)
-    # A deadline at midnight belongs to the day before ("by midnight on Monday", not Tuesday).
-    day = (due - timedelta(minutes=1)).date() if clock(due) == "midnight" else due.date()
-    days = (day - now.date()).days
-    if days <= 0:
-        when = "today"
-    elif days == 1:
-        when = "tomorrow"
-    elif days < 7:
-        when = f"on {day:%A}"
-    else:
-        when = f"on {day:%A} {day.day} {day:%B}"
-    return f"by {clock(due)} {when}"
 
 
 def minutes(seconds: float) -> str:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.voice.spoken import by_when, clock, digits, minutes, summary_sentence
+from engine.when import by_when, clock
+from ivr.voice.spoken import digits, minutes, summary_sentence
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY_EVENING = datetime(2026, 3, 6, 18, 0, tzinfo=LONDON)
