@@ -7,6 +7,8 @@ log; an adviser can act only on contacts the dispatcher gave them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -219,14 +221,8 @@ def chat_transfer(member: str):
     queue = (request.get_json(silent=True) or {}).get("queue")
     if queue not in queue_ids() or queue == held.queue_id:
         abort(400, "choose another contact-centre queue")
-    team = service.config.texts["teams"].get(queue.split(":")[0], "another adviser")
-    chat.state, chat.queue_id = "queued", queue
-    service.store.append(member, "system", f"You are being transferred to {team}. You keep "
-                         "your place: you will be next in line by the time you have waited.")
-    service.store.save(chat)
-    service.store.announce(member, "queued", queue=queue)
+    service.transfer(chat, queue)
     get_dispatcher().hand_back(member, to_queue=queue)
-    _record(chat.contact_key, EventKind.QUEUE_CHANGED, {"from": held.queue_id, "to": queue})
     audit("chat_transferred", target=member, detail={"from": held.queue_id, "to": queue})
     dispatch()
     return jsonify(transferred=True, queue=queue)
@@ -302,9 +298,9 @@ def _contact_key(member: str, channel: str) -> str:
 
 
 def _record(contact_key: str, kind: EventKind, detail: dict, text: str | None = None) -> None:
-    from datetime import UTC, datetime
-
-    events = [NewEvent(kind=kind, at=datetime.now(UTC), detail=detail, text=text)]
+    # The app's one clock (the chat's, which CLOCK_START and tests move), never the wall clock.
+    at = datetime.fromtimestamp(clock()(), UTC)
+    events = [NewEvent(kind=kind, at=at, detail=detail, text=text)]
     with session_scope(current_app.extensions["engine"]) as db:
         record_events(session=db, contact_key=contact_key, events=events)
     figures.observe("webchat" if contact_key.startswith("webchat-") else "phone", contact_key,

@@ -161,6 +161,18 @@ class ChatService:
         turn.status = ("adviser", {"name": adviser_name})
         self._finish(turn)
 
+    def transfer(self, session: ChatSession, queue: str) -> None:
+        """An adviser moves the chat to another queue: the customer is told, keeps their place by
+        time waited (the dispatcher's hand-back), and the timeline records the move."""
+        turn = Turn(session, self.clock(), author="system")
+        turn.record(EventKind.QUEUE_CHANGED, detail={"from": session.queue_id, "to": queue})
+        team = self.config.texts["teams"].get(queue.split(":")[0],
+                                              self.config.text("another_adviser"))
+        session.state, session.queue_id = "queued", queue
+        turn.say(self.config.text("transferred", team=team))
+        turn.status = ("queued", {"queue": queue})
+        self._finish(turn)
+
     def adviser_says(self, session: ChatSession, text: str, *, name: str) -> None:
         """Pass an adviser's reply to the customer (recorded, redacted, as a staff note)."""
         turn = Turn(session, self.clock(), author="adviser")

@@ -228,8 +228,9 @@ def test_a_chat_is_taken_replied_to_transferred_closed_and_wrapped_up(app, clock
     moved = sam.post(f"{path}/transfer", json={"queue": "complaints"}, headers=sam.headers)
     assert moved.status_code == 200
     assert redis_client.zrange("ct:queue:complaints", 0, -1)[0] == session_id
-    assert any("transferred" in text for who, text in chat_lines(app, session_id)
-               if who == "system")
+    assert ("system", "You are being transferred to an adviser who handles complaints and "
+            "feedback. You keep your place: you will be next in line by the time you have "
+            "waited.") in chat_lines(app, session_id)  # the words are config/chat.yaml's
     assert desk(sam)["contacts"][0]["member"] == later  # sam took the next advice chat
 
     pat, _ = adviser(app, "pat", queues=("complaints",))
