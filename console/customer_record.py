@@ -9,12 +9,12 @@ audit log, with the adviser as the actor.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 from sqlmodel import Session
 
+from config import clock as centre_clock
 from console.audit import audit
 from models.contacts import UnknownContact, get_contact
 from models.db import session_scope
@@ -33,7 +33,7 @@ def record_panel(contact_key: str, *, adviser_id: int, member: str) -> dict[str,
                                  contact_key=contact_key)
         if proof is None:
             return {"linked": True, "authenticated": False}
-        record = release_to(session=db, authenticated=proof, at=datetime.now(UTC),
+        record = release_to(session=db, authenticated=proof, at=centre_clock.now(),
                             actor=_actor(adviser_id), contact_key=contact_key)
         started = contact.started_at.isoformat()
     audit("customer_record_released", target=member)
@@ -52,7 +52,7 @@ def check_for_customer(contact_key: str, secret: object, *, adviser_id: int,
     "locked", or "not_linked"; ValueError for a value that is not a number."""
     if not isinstance(secret, str) or not secret.strip().isdigit() or len(secret) > MAX_SECRET:
         raise ValueError('"secret" must be the customer\'s memorable number, in digits')
-    now = datetime.now(UTC)
+    now = centre_clock.now()
     with session_scope(current_app.extensions["engine"]) as db:
         contact = _contact(db, contact_key)
         if contact is None or contact.customer_id is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from config import clock as centre_clock
 from console import bp
 from console.audit import audit
 from console.auth import ALL_ROLES, ConsoleUser, role_required
@@ -129,7 +130,7 @@ def audit_page():
     args = {name: request.args.get(name, "").strip()[:128] for name in
             ("actor", "action", "target", "days")}
     days = int(args["days"]) if args["days"].isdigit() else 7
-    since = datetime.now(UTC) - timedelta(days=min(days, 3650))
+    since = centre_clock.now() - timedelta(days=min(days, 3650))
     with session_scope(current_app.extensions["engine"]) as db:
         entries = search_audit(session=db, actor=args["actor"] or None,
                                action=args["action"] or None, target=args["target"] or None,

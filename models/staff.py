@@ -9,12 +9,13 @@ The audit log is only ever inserted into: no function here updates or deletes an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, Session, SQLModel, select
 
+from config import clock as centre_clock
 from models.timestamps import UTCDateTime
 
 ROLES = ("adviser", "supervisor", "admin", "contractor_adviser")
@@ -69,7 +70,7 @@ class AuditEntry(SQLModel, table=True):
 
 def create_user(*, session: Session, user: StaffUserCreate) -> StaffUser:
     """Insert a user; the caller has checked role, contractor, queues and password policy."""
-    now = datetime.now(UTC)
+    now = centre_clock.now()
     row = StaffUser(**user.model_dump(), created_at=now, password_changed_at=now)
     session.add(row)
     session.flush()
@@ -97,7 +98,7 @@ def list_users(*, session: Session, role: str | None = None) -> list[StaffUser]:
 
 def set_password_hash(*, session: Session, user: StaffUser, password_hash: str) -> None:
     """Replace the user's password hash (the caller has checked the policy)."""
-    user.password_hash, user.password_changed_at = password_hash, datetime.now(UTC)
+    user.password_hash, user.password_changed_at = password_hash, centre_clock.now()
     session.add(user)
 
 
@@ -105,7 +106,7 @@ def record_audit(*, session: Session, action: str, actor: str | None = None,
                  target: str | None = None, detail: dict[str, Any] | None = None,
                  at: datetime | None = None) -> AuditEntry:
     """Append one entry to the audit log."""
-    entry = AuditEntry(at=at or datetime.now(UTC), actor=(actor or None) and actor[:64],
+    entry = AuditEntry(at=at or centre_clock.now(), actor=(actor or None) and actor[:64],
                        action=action[:48], target=target and str(target)[:128], detail=detail)
     session.add(entry)
     return entry

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config import clock as centre_clock
 from models.db import session_scope
 from models.figures import FigureHour
 from routing.figure_definitions import Definitions, rates
@@ -206,4 +207,4 @@ def _assistant_rows(by: dict[tuple, float]) -> list[dict[str, Any]]:
 
 def local_today(definitions: Definitions, now: datetime | None = None) -> date:
     """Today's date in the figures' timezone."""
-    return (now or datetime.now(UTC)).astimezone(definitions.timezone).date()
+    return (now or centre_clock.now()).astimezone(definitions.timezone).date()
