@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from config.settings import SettingsError, load_settings
-from ivr.emulator import recorded_url
-from ivr.emulator.client import EmulatorClient, EmulatorError, Leg
+from devtools.emulator import recorded_url
+from devtools.emulator.client import EmulatorClient, EmulatorError, Leg
 
 WITHHELD = "anonymous"  # what Twilio sends as From when the caller ID is withheld
 TWILIO_ITSELF = "https://api.twilio.com"

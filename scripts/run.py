@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from config import clock, recorded  # noqa: E402
 from config.settings import SettingsError, load_settings  # noqa: E402
-from ivr.emulator import RECORDED_URL_FILE  # noqa: E402
+from devtools.emulator import RECORDED_URL_FILE  # noqa: E402
 from models import migrate  # noqa: E402
 from models.redis import record_embedded_url  # noqa: E402
 
@@ -221,14 +221,14 @@ def print_accounts(accounts: list[dict]) -> None:
 
 
 def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings) -> str | None:
-    """The Twilio emulator (ivr/emulator), unless TWILIO_API_BASE_URL already names a Twilio.
+    """The Twilio emulator (devtools/emulator), unless TWILIO_API_BASE_URL already names a Twilio.
 
     The app's REST client is pointed at it; its phone number rings the app's voice webhooks.
     """
     if os.environ.get("TWILIO_API_BASE_URL"):
         return None
     port = free_port(int(os.environ.get("TWILIO_EMULATOR_PORT") or 8070))
-    supervisor.start("twilio-emulator", [sys.executable, "-m", "ivr.emulator", "--port",
+    supervisor.start("twilio-emulator", [sys.executable, "-m", "devtools.emulator", "--port",
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)
     env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
@@ -255,7 +255,7 @@ def start_mail(supervisor: Supervisor, env: dict[str, str]) -> dict | None:
     addresses = root / "mail.json"
     # The last run's file names the same preferred ports: wait for this run's server, not it.
     addresses.unlink(missing_ok=True)
-    supervisor.start("mail", [sys.executable, "-m", "ivr.devmail", str(root), "--imap-port",
+    supervisor.start("mail", [sys.executable, "-m", "devtools.devmail", str(root), "--imap-port",
                               str(imap_port), "--smtp-port", str(smtp_port)], env)
     for _ in range(300):  # Dovecot can take several seconds to start on a busy machine
         if addresses.exists() and json.loads(addresses.read_text())["smtp_url"].endswith(

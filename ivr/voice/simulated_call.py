@@ -2,7 +2,7 @@
 
 Used by the voice tests that drive the app's webhooks on the Flask test client, one module at a
 time. Whole calls, with Twilio's own side (queues, advisers' legs, bridges), run through the Twilio
-emulator (ivr/emulator) instead; so does the call simulator (`python -m ivr.simulate`).
+emulator (devtools/emulator) instead; so does the call simulator (`python -m ivr.simulate`).
 """
 
 from __future__ import annotations

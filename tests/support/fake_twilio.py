@@ -1,7 +1,7 @@
 """A stand-in for ivr.voice.twilio_rest.TwilioRest with the same methods, recording each request.
 
-For unit-level tests of the call answering; the Twilio emulator (ivr/emulator) replaces it where
-a whole call is played through Twilio's REST API and webhooks.
+For unit-level tests of the call answering; the Twilio emulator (devtools/emulator) replaces it
+where a whole call is played through Twilio's REST API and webhooks.
 """
 
 from __future__ import annotations

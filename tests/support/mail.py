@@ -14,8 +14,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-from ivr.devmail.dovecot import Dovecot, Mailbox
-from ivr.devmail.smtp import start_smtp
+from devtools.devmail.dovecot import Dovecot, Mailbox
+from devtools.devmail.smtp import start_smtp
 
 SERVICE = Mailbox("enquiries", "Enquiries-Test-1", "enquiries@careers.localhost")
 CUSTOMER = Mailbox("sam", "Customer-Test-1", "sam@example.com")

@@ -11,8 +11,8 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ivr.emulator.events import send
-from ivr.emulator.model import (
+from devtools.emulator.events import send
+from devtools.emulator.model import (
     API_VERSION,
     LARGEST_MAX_SIZE,
     Account,
@@ -20,7 +20,7 @@ from ivr.emulator.model import (
     Queue,
     new_sid,
 )
-from ivr.emulator.runner import Engine
+from devtools.emulator.runner import Engine
 
 bp = Blueprint("twilio_rest", __name__, url_prefix=f"/{API_VERSION}/Accounts/<account_sid>")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")

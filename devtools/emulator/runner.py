@@ -12,10 +12,10 @@ import logging
 import threading
 import xml.etree.ElementTree as ET
 
-from ivr.emulator import dial, queues
-from ivr.emulator.events import Hangup, Redirected, next_event, send
-from ivr.emulator.model import Account, Leg, new_sid, utcnow
-from ivr.emulator.webhooks import WebhookFailed, Webhooks, absolute, parse
+from devtools.emulator import dial, queues
+from devtools.emulator.events import Hangup, Redirected, next_event, send
+from devtools.emulator.model import Account, Leg, new_sid, utcnow
+from devtools.emulator.webhooks import WebhookFailed, Webhooks, absolute, parse
 
 log = logging.getLogger(__name__)
 Doc = tuple[ET.Element, str] | None  # the next document to run and its URL, or None: go on

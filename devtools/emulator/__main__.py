@@ -1,4 +1,4 @@
-"""`python -m ivr.emulator --app-url URL [--port N]`: serve the Twilio emulator."""
+"""`python -m devtools.emulator --app-url URL [--port N]`: serve the Twilio emulator."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 from werkzeug.serving import make_server
 
 from config.settings import SettingsError, load_settings
-from ivr.emulator.server import create_emulator
+from devtools.emulator.server import create_emulator
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted; exit 2 with a one-line reason for bad settings or a busy port."""
-    parser = argparse.ArgumentParser(prog="python -m ivr.emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.emulator", description=__doc__)
     parser.add_argument("--app-url", help="where the app is (default PUBLIC_BASE_URL)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8070)

@@ -7,12 +7,12 @@ import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ivr.emulator.events import Dequeued, Hangup, Redirected, next_event, send
-from ivr.emulator.model import Leg, Member
-from ivr.emulator.webhooks import absolute
+from devtools.emulator.events import Dequeued, Hangup, Redirected, next_event, send
+from devtools.emulator.model import Leg, Member
+from devtools.emulator.webhooks import absolute
 
 if TYPE_CHECKING:
-    from ivr.emulator.runner import Doc, Engine
+    from devtools.emulator.runner import Doc, Engine
 
 # Seconds between wait-URL requests when its document asks for no time of its own (Twilio plays
 # it to the end and asks again; a document of Say alone still takes the time to speak it).
@@ -110,7 +110,7 @@ def _bridged(engine: Engine, leg: Leg, data: dict, action, method, queue_sid, st
         while doc is not None:
             doc = engine.execute(leg, *doc, context="announce")
     try:
-        from ivr.emulator.dial import bridge
+        from devtools.emulator.dial import bridge
 
         send(dequeuer, "bridged", peer=leg.sid)
         bridge(engine, leg, dequeuer)

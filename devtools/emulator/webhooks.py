@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urljoin
 import requests
 from twilio.request_validator import RequestValidator
 
-from ivr.emulator.model import API_VERSION, Account, Leg, rfc2822, utcnow
+from devtools.emulator.model import API_VERSION, Account, Leg, rfc2822, utcnow
 
 log = logging.getLogger(__name__)
 # https://www.twilio.com/docs/voice/twiml#timeouts: 15 s for a TwiML response.

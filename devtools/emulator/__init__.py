@@ -2,7 +2,7 @@
 
 Development and tests only; the app never imports it (it reaches Twilio, or this, through
 `ivr.voice.twilio_rest` and the `TWILIO_API_BASE_URL` setting). Run it with
-`python -m ivr.emulator --app-url URL`; see ivr/emulator/README.md for what it emulates.
+`python -m devtools.emulator --app-url URL`; see devtools/emulator/README.md for what it emulates.
 """
 
 from config import recorded

@@ -107,7 +107,7 @@ class Dovecot:
     def _config(self, owner: pwd.struct_passwd) -> str:
         root = self.root
         login_user = "dovenull" if os.geteuid() == 0 else owner.pw_name
-        return f"""# Written by ivr/devmail/dovecot.py for development and tests only.
+        return f"""# Written by devtools/devmail/dovecot.py for development and tests only.
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log

@@ -12,10 +12,10 @@ import xml.etree.ElementTree as ET
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from ivr.emulator import dial
-from ivr.emulator.events import SETTLED, send
-from ivr.emulator.model import ANSWERED_BY, ENDPOINT_MODES, Endpoint, Leg, new_sid
-from ivr.emulator.runner import Engine
+from devtools.emulator import dial
+from devtools.emulator.events import SETTLED, send
+from devtools.emulator.model import ANSWERED_BY, ENDPOINT_MODES, Endpoint, Leg, new_sid
+from devtools.emulator.runner import Engine
 
 bp = Blueprint("emulator_control", __name__, url_prefix="/_emulator")
 LONGEST_WAIT_SECONDS = 120.0

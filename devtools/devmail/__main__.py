@@ -1,4 +1,4 @@
-"""`python -m ivr.devmail FOLDER [--imap-port N] [--smtp-port N]`: the development mail server.
+"""`python -m devtools.devmail FOLDER [--imap-port N] [--smtp-port N]`: the development mail server.
 
 Runs until stopped (make run starts it).
 
@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from ivr.devmail.dovecot import Dovecot, Mailbox, MailServerMissing
-from ivr.devmail.smtp import start_smtp
+from devtools.devmail.dovecot import Dovecot, Mailbox, MailServerMissing
+from devtools.devmail.smtp import start_smtp
 
 SERVICE = Mailbox("enquiries", "Enquiries-Dev-1", "enquiries@careers.localhost")
 CUSTOMER = Mailbox("customer", "Customer-Dev-1", "customer@example.com")
@@ -24,7 +24,7 @@ CUSTOMER = Mailbox("customer", "Customer-Dev-1", "customer@example.com")
 
 def main(argv: list[str]) -> int:
     """Start Dovecot and the SMTP host under FOLDER; write their addresses to FOLDER/mail.json."""
-    parser = argparse.ArgumentParser(prog="python -m ivr.devmail")
+    parser = argparse.ArgumentParser(prog="python -m devtools.devmail")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--imap-port", type=int, default=None)
     parser.add_argument("--smtp-port", type=int, default=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from ivr.devmail.dovecot import Dovecot, free_port
+from devtools.devmail.dovecot import Dovecot, free_port
 
 
 class DeliverToDovecot:

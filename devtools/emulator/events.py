@@ -9,7 +9,7 @@ from __future__ import annotations
 import queue
 import time
 
-from ivr.emulator.model import Leg
+from devtools.emulator.model import Leg
 
 # States in which a leg waits for someone outside it (the simulator's "settled" states).
 SETTLED = frozenset({"input", "ringing", "dialing", "bridged", "conference", "queue"})

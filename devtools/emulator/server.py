@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from ivr.emulator import control, rest
-from ivr.emulator.model import API_VERSION, Account
-from ivr.emulator.runner import Engine
+from devtools.emulator import control, rest
+from devtools.emulator.model import API_VERSION, Account
+from devtools.emulator.runner import Engine
 
 
 def create_emulator(*, app_url: str, account_sid: str, auth_token: str,

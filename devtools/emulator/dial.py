@@ -11,12 +11,12 @@ import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ivr.emulator.events import Hangup, next_event, send
-from ivr.emulator.model import Leg, new_sid
-from ivr.emulator.webhooks import absolute
+from devtools.emulator.events import Hangup, next_event, send
+from devtools.emulator.model import Leg, new_sid
+from devtools.emulator.webhooks import absolute
 
 if TYPE_CHECKING:
-    from ivr.emulator.runner import Doc, Engine
+    from devtools.emulator.runner import Doc, Engine
 
 # https://www.twilio.com/docs/voice/twiml/dial#timeout: 30 seconds unless set.
 DEFAULT_TIMEOUT = 30
