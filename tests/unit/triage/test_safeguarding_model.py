@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from triage.cli import main
+from triage.places import AMBIGUOUS, PLACES
 from triage.safeguarding import is_concern, model, screen
 from triage.safeguarding.corpus import data_hash, files, read
 
@@ -93,3 +94,9 @@ def test_the_screen_contract_on_one_object_and_on_lines():
 def test_bad_input_is_refused_with_exit_2(text, reason):
     status, _, err = _run(["screen"], text)
     assert status == 2 and reason in err and err.count("\n") == 1
+
+
+def test_a_place_name_alone_is_an_ordinary_answer():
+    """'Belfast' or 'the Isle of Man' answers "where do you live?", never a concern."""
+    places = sorted({p for names in PLACES.values() for p in names} | set(AMBIGUOUS))
+    assert [p for p in places if screen(p) is not None] == []
