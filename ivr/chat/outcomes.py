@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
-from engine import promises
+from engine import decided, promises
 from engine.summary import stored_summary
 from engine.when import when
 from ivr import figures
@@ -35,21 +35,14 @@ _CENTRE_WHO = "An adviser from the contact centre"
 SAFEGUARDING_QUEUE = "safeguarding"
 
 
-# Routes that pass the customer to an adviser, now or by a callback: these ask who they are
-# first (ivr.identity), when their destination is one the identity step asks for.
-TO_AN_ADVISER = frozenset({"enqueue", "cold_transfer", "warm_transfer"})
-
-
 def route(service: ChatService, turn: Turn, decision: Decision) -> None:
     """Plan the decision for this moment and carry the plan out."""
     session = turn.session
     planned = _plan(service, turn, decision)
     session.decision = decision.to_dict()
     turn.route = session.route = route_view(planned)
-    turn.record(EventKind.TRIAGED, detail={"decision": decision.to_dict(), "route": turn.route})
-    step = service.identity
-    if planned.action in TO_AN_ADVISER and step is not None and \
-            step.wanted(decision.destination, session.identity):
+    turn.record(EventKind.TRIAGED, detail=decided.triaged_detail(planned))
+    if decided.asks_identity_first(planned, service.identity, session.identity):
         from ivr.chat import identity
 
         identity.start(service, turn)  # after the decision: the route waits for the answers

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine import decided
 from ivr.identity import get_identity_step
 from ivr.voice import callback, identity, queueing, transfer
 from ivr.voice.call import Call
@@ -42,25 +43,15 @@ def decision_for(facts: dict[str, Any], given: dict[str, Any] | None = None):
                             tuple(given.get("signposts") or ()), given.get("region"), given)
 
 
-# Routes that put the customer through to an adviser, now or by a callback: these ask who they
-# are first (ivr.identity), when their destination is one the identity step asks for.
-TO_AN_ADVISER = frozenset({"enqueue", "warm_transfer", "cold_transfer"})
-
-
 def carry_out(call: Call, decision, lead: list[str]) -> str:
     """Record the decision, ask routing what to do now, and do it."""
     state = call.state
     plan = _plan(call, decision)
     state.decision, state.plan = decision.to_dict(), plan.to_dict()
-    call.timeline.record("triaged", event_id=call.event_id("triaged"), detail={
-        "destination": decision.destination, "action": plan.action,
-        "reasons": list(state.decision.get("reasons") or []),
-        "queue": plan.queue, "contractor": plan.contractor,
-        "priority_groups": list(state.decision.get("priority_groups") or []),
-    })
+    call.timeline.record("triaged", event_id=call.event_id("triaged"),
+                         detail=decided.triaged_detail(plan))
     step = get_identity_step()
-    if plan.action in TO_AN_ADVISER and step is not None and \
-            step.wanted(decision.destination, state.identity):
+    if decided.asks_identity_first(plan, step, state.identity):
         return identity.start(call, step, lead)  # after the decision; the plan is carried out after
     return ACTIONS[plan.action](call, plan, lead)
 
