@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from routing import hours
 from routing.callback_config import load_rules
-from routing.directory import Entity
+from routing.directory import Directory, Entity
 
 
 def busy_period(at: datetime) -> datetime:
@@ -33,6 +33,15 @@ def next_period(entity: Entity, at: datetime) -> datetime:
 def planned(due: datetime | None, at: datetime) -> datetime:
     """A due time routing's plan already worked out, or the busy promise when it had none."""
     return due or busy_period(at)
+
+
+def who_will_call(owner: dict[str, str], directory: Directory) -> str:
+    """Who the customer is told will call them back: the prime contractor's adviser or ours."""
+    words = dict(load_rules().who_will_call)
+    contractor = owner.get("contractor_id")
+    if contractor:
+        return words["contractor"].format(contractor=directory.contractors[contractor].name)
+    return words["contact_centre"]
 
 
 def safeguarding(at: datetime) -> datetime:

@@ -29,6 +29,9 @@ class CallbackRules:
     retry_after_minutes: tuple[int, ...] = (60, 120)
     due_soon_minutes: int = 60
     busy_callback_hours: int = 24
+    who_will_call: tuple[tuple[str, str], ...] = (
+        ("contractor", "An adviser from the {contractor}"),
+        ("contact_centre", "An adviser from the contact centre"))
     adviser_ring_seconds: int = 20
     customer_ring_seconds: int = 30
     machine_detection: str = "DetectMessageEnd"
@@ -70,6 +73,12 @@ def parse_rules(doc: dict[str, Any]) -> CallbackRules:
         if doc["machine_detection"] not in MACHINE_DETECTION:
             raise CallbackConfigError(f"machine_detection: one of {', '.join(MACHINE_DETECTION)}")
         values["machine_detection"] = doc["machine_detection"]
+    if "who_will_call" in doc:
+        who = doc["who_will_call"]
+        if not isinstance(who, dict) or set(who) != {"contractor", "contact_centre"} or not all(
+                isinstance(v, str) and v for v in who.values()):
+            raise CallbackConfigError("who_will_call: words for contractor and contact_centre")
+        values["who_will_call"] = tuple(who.items())
     if "outcome_codes" in doc:
         codes = doc["outcome_codes"]
         if not isinstance(codes, dict) or not codes or not all(

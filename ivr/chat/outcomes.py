@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from ivr.chat.conversation import ChatService, Turn
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_CONTRACTOR_WHO = "The careers service for your area"
-_CENTRE_WHO = "An adviser from the contact centre"
 SAFEGUARDING_QUEUE = "safeguarding"
 
 
@@ -80,7 +78,7 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
     if not hours.is_open(centre, turn.now, closed=closed) or queue_id in closed:
         due = promises.next_period(centre, turn.now)
         _ask_for_details(service, turn, {"queue_id": queue_id}, due, "out_of_hours",
-                         "closed_callback", _CENTRE_WHO)
+                         "closed_callback")
         return
     from ivr.dispatch import waiting_queue
 
@@ -89,7 +87,8 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
     session.state, session.queue_id, session.offer_queue = "queued", queue_id, ""
     turn.route = session.route = {**(session.route or {}), "action": "enqueue", "queue": queue_id}
     turn.record(EventKind.ENQUEUED, detail={"queue": queue_id})
-    team = service.config.texts["teams"].get(queue_id.split(":")[0], _CENTRE_WHO.lower())
+    team = service.config.texts["teams"].get(queue_id.split(":")[0],
+                                             service.config.text("default_team"))
     turn.say(service.config.text("queued", team=team), author="system")
     turn.status = ("queued", {"queue": queue_id})
     if queue_id.split(":")[0] == SAFEGUARDING_QUEUE:
@@ -109,7 +108,7 @@ def callback_instead(service: ChatService, turn: Turn) -> None:
     service.queue.leave(session.queue_id, session.session_id)
     figures.left_queue("webchat", session.contact_key, queue=session.queue_id, at=turn.now)
     _ask_for_details(service, turn, {"queue_id": session.queue_id}, promises.busy_period(turn.now),
-                     "customer_request", "callback_instead", _CENTRE_WHO)
+                     "customer_request", "callback_instead")
 
 
 def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
@@ -173,11 +172,11 @@ def _cold_transfer(service: ChatService, turn: Turn, planned: Plan) -> None:
         face_to_face = planned.decision.destination == "prime_contractor_face_to_face"
         _ask_for_details(service, turn, {"contractor_id": planned.contractor}, due,
                          "cold_transfer", "face_to_face_callback" if face_to_face
-                         else "closed_callback", _CONTRACTOR_WHO)
+                         else "closed_callback")
         return
     due = promises.planned(planned.callback_due, turn.now)
     _ask_for_details(service, turn, {"queue_id": planned.callback_queue}, due, "out_of_hours",
-                     "closed_callback", _CENTRE_WHO)
+                     "closed_callback")
 
 
 def _signpost(service: ChatService, turn: Turn, planned: Plan) -> None:
@@ -200,8 +199,9 @@ _ACTIONS = {"enqueue": _enqueue, "self_serve": _self_serve, "cold_transfer": _co
 
 
 def _ask_for_details(service: ChatService, turn: Turn, owner: dict[str, str], due: datetime,
-                     source: str, prompt: str, who: str) -> None:
+                     source: str, prompt: str) -> None:
     session = turn.session
+    who = promises.who_will_call(owner, service.directory)
     session.state, session.callback_tries = "callback", 0
     session.callback = {**owner, "due": due.isoformat(), "source": source, "who": who}
     turn.status = ("callback", {})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 import phonenumbers
 
@@ -121,16 +120,9 @@ def _store(call: Call, number: str) -> str:
     call.timeline.record("callback_created", event_id="callback_created", detail={
         "callback_id": created.id, "due": created.due_at.isoformat(), "source": pending["source"],
         **owner})
-    who = _who(call, owner)
+    who = promises.who_will_call(owner, call.services.directory)
     when = by_when(created.due_at, call.at, call.services.directory.timezone)
     return call.finish([call.prompt("callback_booked", who=who, when=when)])
-
-
-def _who(call: Call, owner: dict[str, Any]) -> str:
-    contractor = owner.get("contractor_id")
-    if contractor:
-        return "An adviser from the " + call.services.directory.contractors[contractor].name
-    return "An adviser from the contact centre"
 
 
 def _reason(call: Call) -> str:

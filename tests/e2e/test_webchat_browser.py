@@ -71,7 +71,7 @@ JOURNEYS = [
      "an adviser from the contact centre can help"),                          # 001:5.5
     ("face-to-face", [("reply", "A face-to-face appointment"), ("reply", "19 or over"),
                       ("type", "LS1 4AP"), ("type", "07700 900123")],
-     "The careers service for your area will contact you by"),                # 001:5.6, 000:L81
+     "Yorkshire and the Humber prime contractor will contact you by"),        # 001:5.6, 000:L81
     ("complaint", [("reply", "A complaint or feedback")],
      "waiting for an adviser who handles complaints"),                        # 001:32.2
 ]

@@ -32,3 +32,11 @@ def test_a_planned_due_time_is_kept_and_a_missing_one_gets_the_busy_promise():
 def test_a_safeguarding_follow_up_is_due_now():
     at = datetime(2026, 3, 2, 22, 5, tzinfo=UTC)
     assert promises.safeguarding(at) == at
+
+
+def test_who_will_call_names_the_prime_contractor_or_the_contact_centre():
+    directory = default_directory()
+    assert promises.who_will_call({"contractor_id": "north-west"}, directory) == \
+        "An adviser from the North West prime contractor"
+    assert promises.who_will_call({"queue_id": "adult_information"}, directory) == \
+        "An adviser from the contact centre"
