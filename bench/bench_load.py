@@ -179,7 +179,7 @@ def process_kind(process: psutil.Process) -> str:
     pool = process.environ().get("GUNICORN_POOL", "") if "gunicorn" in line else ""
     return ("actions" if "run actions" in line else "rasa" if "rasa" in line
             else f"app:{pool or 'web'}" if "gunicorn" in line
-            else "front" if "-m live" in line else "worker" if "routing.worker" in line
+            else "front" if "-m live" in line else "worker" if "app.worker" in line
             else "other")
 
 

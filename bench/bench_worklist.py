@@ -153,7 +153,7 @@ def bench(url: str, count: int, samples: int) -> dict[str, dict]:
 
 def _app(url: str, contractors: list[str]):
     """The app on the bench database and one signed-in contractor adviser per contractor."""
-    from ivr import create_app
+    from app import create_app
     from tests.support.console import signed_in
 
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -43,4 +43,4 @@ if os.environ.get("LOG_FORMAT", "text") == "json":
 # Masks chat session ids (a customer's credential) in logged paths.
 logger_class = "ivr.access_log.AccessLogger"
 errorlog = "-"
-wsgi_app = "ivr.wsgi:app"
+wsgi_app = "app.wsgi:app"

@@ -1,5 +1,1 @@
-"""The Flask application: voice and chat channels, the Rasa client, health endpoints."""
-
-from ivr.app import create_app
-
-__all__ = ["create_app"]
+"""The customer channels: the phone (voice), webchat, the forms and the national mailbox."""

@@ -38,10 +38,9 @@ def clock() -> Callable[[], float]:
 
 
 def console_config():
-    """The console's configuration (figures the dispatcher and the desk share)."""
-    from console.config import get_console_config
-
-    return get_console_config()
+    """The console's configuration (heartbeat and wrap-up times the dispatcher and the desk
+    share), as the app registered it: the channels never import the console."""
+    return current_app.extensions["console_config"]
 
 
 def get_presence() -> Presence:
@@ -162,17 +161,3 @@ def end_contact(member: str) -> int | None:
                                          member, held.channel)
     notify_adviser(held.adviser_id, "ended", member=member, channel=held.channel)
     return held.adviser_id
-
-
-def worker_round(settings) -> Callable[[], int]:
-    """For the worker: one dispatch round on an app built from `settings` (the periodic
-    trigger, so a contact is placed even when no page or webhook happens to ask)."""
-    from ivr.app import create_app
-
-    app = create_app(settings)
-
-    def round_() -> int:
-        with app.app_context():
-            return len(dispatch())
-
-    return round_

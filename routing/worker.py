@@ -5,7 +5,7 @@ for the live pages and warns when any are overdue, and raises each callback once
 due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
 is never forgotten (004:L912); it rolls the figure counters up into the management-information
 table. Once a day it runs the retention purge (001:29.1). It writes counts to the log, never
-personal data. `python -m routing.worker [--once] [--heartbeat-file PATH]`.
+personal data. `python -m app.worker [--once] [--heartbeat-file PATH]`.
 
 Several replicas may run: each duty is done under a Redis lease (`Leases`), so one replica does a
 round's summary and roll-up and only one ever purges; the callback watch marks each callback once
@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from sqlalchemy.engine import Engine
 
 from config import clock
 from config.log_format import configure as configure_logs
-from config.settings import SettingsError, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from models import keys
 from models.callbacks import Callback
 from models.db import make_engine, session_scope
@@ -132,9 +133,16 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
             leases.give_back("retention", token)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run ticks until SIGTERM or Ctrl-C (or once, with --once)."""
-    parser = argparse.ArgumentParser(prog="python -m routing.worker")
+def main(argv: list[str] | None = None, *,
+         dispatch_round: Callable[[Settings], Callable[[], object]] | None = None,
+         prog: str = "python -m routing.worker") -> int:
+    """Run ticks until SIGTERM or Ctrl-C (or once, with --once).
+
+    `dispatch_round`, given by the app's worker entry point (app.worker), builds the dispatcher's
+    periodic round from the settings: routing pairs contacts with advisers, the app's channels
+    carry the pairings out. Without it the worker keeps callbacks, retention and figures only.
+    """
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--once", action="store_true", help="run one round and exit")
     parser.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
     parser.add_argument("--heartbeat-file", type=Path,
@@ -149,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     clock.start(settings.clock_start)
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers, leases = tracker_redis(settings), Leases(redis)
-    dispatch_round = _dispatch_round(settings)
+    dispatch_now = dispatch_round(settings) if dispatch_round is not None else None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -158,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             tick(engine=engine, redis=redis, trackers=trackers,
                  retention_days=settings.retention_days, log_dir=settings.effective_log_dir,
                  leases=leases, interval=args.interval)
-            if dispatch_round is not None:
-                dispatch_round()
+            if dispatch_now is not None:
+                dispatch_now()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:
@@ -171,16 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait(args.interval)
     engine.dispose()
     return 0
-
-
-def _dispatch_round(settings):
-    """The dispatcher's periodic round (routing.dispatcher pairs contacts with advisers; the
-    app's channels carry the pairings out, so the worker builds the app to act on them)."""
-    try:
-        from ivr.dispatch import worker_round  # the worker process wires the channels in
-    except ImportError:
-        return None
-    return worker_round(settings)
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def main() -> int:
         mail = start_mail(supervisor, env)
         start_app(supervisor, env, settings)
         if (REPO / "routing" / "worker.py").exists():
-            supervisor.start("worker", [python, "-m", "routing.worker"], env)
+            supervisor.start("worker", [python, "-m", "app.worker"], env)
         base = f"http://127.0.0.1:{settings.port}"
         print("  waiting for /readyz" + (" (the assistant loads its model in about a minute)"
                                       if assistant else ""), flush=True)

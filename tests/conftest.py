@@ -9,8 +9,8 @@ import redis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from models import migrate
 from models.db import make_engine
 from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ivr import create_app
+from app import create_app
 from models.contacts import NewEvent
 from tests.support.browser import (
     BROWSER_TEST,

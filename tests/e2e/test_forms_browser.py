@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from ivr import create_app
+from app import create_app
 from models.callbacks import Callback
 from models.enquiries import WrittenEnquiry
 from tests.support.browser import (

@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from ivr import create_app
+from app import create_app
 from ivr.chat.config import load_chat_config
 from tests.support.browser import (
     BROWSER_TEST,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from ivr import create_app
+from app import create_app
 from models.contacts import open_contact
 from routing import callback_live
 from routing import callbacks as cb

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from tests.support import rasa
 from tests.support.databases import TEST_REDIS_URL
 

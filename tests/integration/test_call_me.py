@@ -13,8 +13,8 @@ from datetime import datetime
 import pytest
 from sqlmodel import Session, select
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from ivr.chat.config import Limit
 from ivr.forms.config import load_forms_config
 from models.callbacks import Callback

@@ -32,8 +32,8 @@ def _serve(database_url: str, redis_url: str, port: str) -> None:
 
     from werkzeug.serving import run_simple
 
+    from app import create_app
     from config.settings import Settings
-    from ivr import create_app
     from routing.callback_config import load_rules
 
     settings = Settings(app_env="test", database_url=database_url, redis_url=redis_url,

@@ -17,8 +17,8 @@ from email.message import EmailMessage
 import pytest
 from sqlmodel import Session, select
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from ivr.mailbox.intake import take_in
 from ivr.mailbox.reading import read
 from ivr.rasa_client import RasaClient

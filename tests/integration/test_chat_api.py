@@ -12,7 +12,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from ivr import create_app
+from app import create_app
 from ivr.chat.config import Limit, load_chat_config
 from ivr.chat.store import ChatStore
 from models.callbacks import Callback

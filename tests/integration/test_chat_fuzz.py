@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivr import create_app
+from app import create_app
 from ivr.chat.config import Limit, load_chat_config
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
 

@@ -11,8 +11,8 @@ import dataclasses
 
 import pytest
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from ivr.chat.config import load_chat_config
 from tests.support.browser import (
     WEEKDAY_MORNING,

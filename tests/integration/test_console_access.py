@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from app import create_app
 from config.settings import Settings
 from console.auth import ROLES_ATTRIBUTE
-from ivr import create_app
 from models.staff import ROLES
 from tests.support.console import csrf_token, make_user, sign_in
 from tests.support.databases import TEST_REDIS_URL

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from ivr import create_app
+from app import create_app
 from ivr.chat.store import ChatStore
 from models.contacts import timeline
 from tests.support.browser import LONDON
@@ -271,7 +271,7 @@ def test_an_adviser_cannot_act_on_someone_elses_contact(app):
 
 
 def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings):
-    from ivr.dispatch import worker_round
+    from app.worker import dispatch_round
     from routing.presence import Presence
 
     _, session_id = chat_to_queue(app)  # nobody is Available yet: the chat waits
@@ -281,7 +281,7 @@ def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings):
     # The worker's own app (its clock is the real one: a fresh heartbeat on it).
     Presence(app.extensions["redis"]).heartbeat(42)
     app.extensions["redis"].hset("ct:adviser:42", "idle_since", 0)
-    assert worker_round(settings)() == 1
+    assert dispatch_round(settings)() == 1
     state = ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=9).load(session_id)
     assert state.state == "adviser"
 

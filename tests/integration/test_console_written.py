@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from models.contacts import timeline
 from models.enquiries import WrittenEnquiry
 from models.staff import search_audit

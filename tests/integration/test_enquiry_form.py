@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from models.callbacks import Callback
 from models.contacts import timeline
 from models.enquiries import EnquiryMessage, WrittenEnquiry

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ivr import create_app
+from app import create_app
 from routing.figure_definitions import load_definitions
 from routing.figures_live import dashboard_json, snapshot
 from tests.support.browser import WEEKDAY_MORNING as CHAT_MORNING

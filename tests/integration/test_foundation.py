@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import inspect
 from sqlmodel import Session
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from models import migrate
 from models.db import make_engine, session_scope
 from models.redis import connect

@@ -19,7 +19,7 @@ from aiohttp import web
 from flask import Flask
 from werkzeug.serving import make_server
 
-from ivr import create_app
+from app import create_app
 from live import publish
 from live.flask import stream
 from live.front import Front, FrontConfig, load_renderers

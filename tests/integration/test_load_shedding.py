@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ivr import create_app
+from app import create_app
 from ivr.rasa_client import RasaClient, RasaUnavailable
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from ivr.chat.config import load_chat_config
 from models import keys
 from tests.support.browser import WEEKDAY_MORNING as CHAT_MORNING

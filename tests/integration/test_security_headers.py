@@ -6,13 +6,13 @@ import re
 
 import pytest
 
+from app import create_app
 from config.settings import (
     DEVELOPMENT_SECRET_KEY,
     Settings,
     SettingsError,
     load_settings,
 )
-from ivr import create_app
 from tests.support.databases import TEST_REDIS_URL
 
 PUBLIC = ["/", "/chat/static/widget.js", "/chat/static/widget.css", "/healthz", "/call-me",

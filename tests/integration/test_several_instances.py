@@ -17,8 +17,8 @@ import redis
 import requests
 from sqlmodel import Session
 
+from app import create_app
 from config.settings import DEVELOPMENT_TWILIO_TOKEN
-from ivr import create_app
 from ivr.voice.simulated_call import SimulatedCall
 from models.contacts import timeline
 from models.db import make_engine

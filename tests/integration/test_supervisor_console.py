@@ -10,8 +10,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import Session, select
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from models.contacts import NewEvent
 from models.staff import AuditEntry
 from routing import hours

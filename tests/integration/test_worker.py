@@ -63,7 +63,7 @@ def test_worker_process_runs_a_round_and_exits(postgres_url, redis_client):
     repo = Path(__file__).resolve().parents[2]
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": postgres_url, "REDIS_URL": TEST_REDIS_URL,
            "PYTHONPATH": str(repo)}
-    done = subprocess.run([sys.executable, "-m", "routing.worker", "--once"], cwd=repo, env=env,
+    done = subprocess.run([sys.executable, "-m", "app.worker", "--once"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert redis_client.hget(keys.CALLBACKS_SUMMARY, "pending") is not None

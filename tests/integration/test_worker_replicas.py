@@ -82,7 +82,7 @@ def _start_worker(postgres_url: str, heartbeat: Path, log: Path) -> subprocess.P
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": postgres_url, "REDIS_URL": TEST_REDIS_URL,
            "PYTHONPATH": str(REPO), "LOG_LEVEL": "INFO"}
     with open(log, "wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "routing.worker", "--interval", "0.2",
+        return subprocess.Popen([sys.executable, "-m", "app.worker", "--interval", "0.2",
                                  "--heartbeat-file", str(heartbeat)], cwd=REPO, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
 

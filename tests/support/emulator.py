@@ -24,10 +24,10 @@ from datetime import datetime
 
 from werkzeug.serving import make_server
 
+from app import create_app
 from config.settings import Settings
 from devtools.emulator.client import EmulatorClient
 from devtools.emulator.server import create_emulator
-from ivr import create_app
 from ivr.voice.twilio_rest import TwilioRest
 
 # TwiML times run at this fraction of real time in tests (a 40 s wait interval takes 2 s).

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
+from app import create_app
 from config.settings import Settings
-from ivr import create_app
 from ivr.voice.simulated_call import SimulatedCall
 from models import keys
 from models.contacts import timeline
