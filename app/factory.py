@@ -9,7 +9,10 @@ import console
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
+from engine.dispatch import DispatchPorts
 from ivr import chat, connections, errors, forms, health, identity, logs, security, voice
+from ivr.chat.api import give_chat
+from ivr.voice.adviser_leg import ring
 from routing.figures import Figures
 
 
@@ -42,6 +45,8 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
+    # The dispatcher (engine.dispatch) acts on a pairing through the channels' own ports.
+    app.extensions.setdefault("dispatch_ports", DispatchPorts(ring_call=ring, give_chat=give_chat))
     identity.init_app(app)
     errors.init_app(app)
     security.init_app(app)

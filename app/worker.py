@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from app.factory import create_app
 from config.settings import Settings
-from ivr.dispatch import dispatch
+from engine.dispatch import dispatch
 from routing import worker
 
 

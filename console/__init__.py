@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
-    # Registered for the dispatcher too (ivr.dispatch reads the heartbeat and wrap-up times).
+    # Registered for the dispatcher too (engine.dispatch reads the heartbeat and wrap-up times).
     app.extensions.setdefault("console_config", load_console_config())
     auth.login_manager.init_app(app)
     csrf.init_app(app)

@@ -20,8 +20,15 @@ from console.config import get_console_config
 from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
 from console.screen_pop import screen_pop
+from engine.dispatch import (
+    clock,
+    dispatch,
+    end_contact,
+    get_dispatcher,
+    get_presence,
+    queue_ids,
+)
 from ivr import figures
-from ivr.dispatch import clock, dispatch, get_dispatcher, get_presence, queue_ids
 from models import keys
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
@@ -232,8 +239,6 @@ def chat_transfer(member: str):
 @role_required("adviser")
 def chat_close(member: str):
     """End the chat for both sides; the adviser then wraps it up."""
-    from ivr.dispatch import end_contact
-
     _held, service, chat = _chat(member)
     service.end(chat, by="adviser")
     end_contact(member)

@@ -27,6 +27,7 @@ from config import clock as centre_clock
 from console import auth
 from console.audit import audit
 from console.auth import passive, role_required
+from engine.dispatch import get_presence
 from models.db import session_scope
 from routing.closures import EmergencyClosures
 from routing.directory import CONTACT_CENTRE_ID, Directory
@@ -119,8 +120,6 @@ def callback_owners() -> list[str]:
 def adviser_presence() -> dict:
     """Advisers by presence status (routing.presence, derived on the server: a console that
     stopped its heartbeats is Away), overall and per queue they take."""
-    from ivr.dispatch import get_presence  # late: the dispatcher is built per app
-
     totals: Counter = Counter()
     per_queue: dict[str, Counter] = {}
     for adviser in get_presence().everyone():

@@ -17,6 +17,16 @@ from typing import Any
 from flask import Response, abort, current_app, jsonify, request
 
 from config import clock
+from engine.dispatch import (
+    adviser_name,
+    dispatch_after,
+    end_contact,
+    get_dispatcher,
+    get_presence,
+    notify_adviser,
+    queue_ids,
+)
+from engine.dispatch import clock as dispatch_clock
 from ivr.chat import bp
 from ivr.chat.config import ChatConfig, Limit, get_chat_config
 from ivr.chat.conversation import ChatService
@@ -24,11 +34,11 @@ from ivr.chat.events import event_stream
 from ivr.chat.ratelimit import RateLimiter
 from ivr.chat.store import ChatSession, ChatStore
 from ivr.connections import forget_conversation, get_engine, get_rasa, get_redis
-from ivr.dispatch import dispatch_after, end_contact
 from live import flask as live_flask
 from models import keys
 from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
+from routing.dispatcher import Assignment
 from routing.plan import default_directory
 
 SESSION_PATH = "/api/chat/sessions/<session_id>"
@@ -42,8 +52,6 @@ def chat_store(config: ChatConfig) -> ChatStore:
 
 def chat_queue(config: ChatConfig) -> ChatQueue:
     """The advisers' queue on the app's Redis."""
-    from ivr.dispatch import get_presence, queue_ids
-
     # The estimate before any wait is seen counts the advisers actually signed in (presence).
     return ChatQueue(get_redis(), queue_ids=queue_ids(), handling_seconds=config.handling_seconds,
                      advisers=config.advisers, staffing=get_presence().staffing)
@@ -78,8 +86,6 @@ def chat_events(session_id: str) -> Response:
 
 def _staffing(config: ChatConfig, session_id: str) -> int:
     """The advisers signed in (and not Away) for the chat's queue, for its estimated wait."""
-    from ivr.dispatch import get_presence
-
     chat = chat_store(config).load(session_id)
     if chat is None or not chat.queue_id:
         return config.advisers
@@ -216,3 +222,18 @@ def _open_to_embedding_sites(response: Response) -> Response:
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
         response.headers["Access-Control-Max-Age"] = "600"
     return response
+
+
+def give_chat(assignment: Assignment) -> None:
+    """The dispatcher's chat port: hand the chat to its adviser; one that ended meanwhile is
+    let go."""
+    service = chat_service()
+    chat = service.store.load(assignment.member)
+    if chat is None or chat.state != "queued":
+        get_dispatcher().finish(assignment.member, wrap_up_seconds=0)
+        return
+    waited = assignment.waited(dispatch_clock()())
+    service.hand_over(chat, adviser_name=adviser_name(assignment.adviser_id),
+                      waited_seconds=waited)
+    notify_adviser(assignment.adviser_id, "contact", member=assignment.member, channel="chat",
+                   queue=assignment.queue_id)

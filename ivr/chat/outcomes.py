@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import phonenumbers
 
 from engine import decided, promises
+from engine.dispatch import waiting_queue
 from engine.summary import stored_summary
 from engine.when import when
 from ivr import figures
@@ -80,8 +81,6 @@ def enqueue(service: ChatService, turn: Turn, queue_id: str) -> None:
         _ask_for_details(service, turn, {"queue_id": queue_id}, due, "out_of_hours",
                          "closed_callback")
         return
-    from ivr.dispatch import waiting_queue
-
     queue_id = waiting_queue(queue_id, session.facts.get("language"))
     service.queue.join(queue_id, session.session_id, at=turn.now.timestamp())
     session.state, session.queue_id, session.offer_queue = "queued", queue_id, ""

@@ -1,6 +1,6 @@
 """Answering a queued call: ring the adviser the dispatcher chose, whisper, bridge to THAT caller.
 
-1. `ring` (from ivr.dispatch): the Twilio REST client calls the adviser's endpoint.
+1. `ring` (from engine.dispatch): the Twilio REST client calls the adviser's endpoint.
 2. The adviser answers: /voice/adviser/answer whispers one line ("young person, 16, advice,
    waited 2 minutes") and asks for 1 to accept.
 3. 1: the caller is taken out of the Twilio queue by the Queue Members resource
@@ -18,8 +18,7 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 
-from ivr import connections
-from ivr.dispatch import (
+from engine.dispatch import (
     console_config,
     dispatch_after,
     end_contact,
@@ -27,6 +26,7 @@ from ivr.dispatch import (
     notify_adviser,
     room_name,
 )
+from ivr import connections
 from ivr.voice import bp, twiml
 from ivr.voice.call import Services
 from ivr.voice.spoken import minutes

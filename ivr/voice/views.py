@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from flask import Response, current_app, g, request
 
+from engine.dispatch import dispatch_after
 from ivr import connections
-from ivr.dispatch import dispatch_after
 from ivr.voice import (
     adviser_leg,  # noqa: F401  (registers the adviser's leg webhooks)
     bp,

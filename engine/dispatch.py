@@ -1,11 +1,11 @@
 """Carrying out the dispatcher's pairings in the app: a chat is handed over, a call rings.
 
-routing.dispatcher decides who gets which contact; this module acts on each pairing with the
-channels' own services: the chat's hand-over (the customer sees "an adviser has joined"), or a
-call to the adviser's endpoint through the Twilio REST client that, when answered, whispers the
-summary and bridges them to that customer (ivr.voice.adviser_leg). Dispatch runs when an adviser
-becomes Available, when a contact joins a queue (after the response is sent, so nobody waits for
-it), on each console heartbeat and on the worker's tick.
+routing.dispatcher decides who gets which contact; this module acts on each pairing through the
+ports the app registers (`DispatchPorts`): the chat's hand-over (the customer sees "an adviser
+has joined"), or a call to the adviser's endpoint that, when answered, whispers the summary and
+bridges them to that customer. The channels and the console both use it; it imports neither.
+Dispatch runs when an adviser becomes Available, when a contact joins a queue (after the response
+is sent, so nobody waits for it), on each console heartbeat and on the worker's tick.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, Response, current_app
 
+from config import clock as centre_clock
 from live import publish as live_publish
 from models import keys
 from routing.directory import QUEUE_IDS
@@ -29,17 +32,30 @@ STREAM_LENGTH = 200
 STREAM_TTL_SECONDS = 24 * 3600
 
 
-def clock() -> Callable[[], float]:
-    """Seconds since the epoch on the app's clock (the chat's, which tests may move)."""
-    from ivr.chat.api import chat_clock
+@dataclass(frozen=True)
+class DispatchPorts:
+    """What the channels do with a pairing, registered by the app as extensions["dispatch_ports"].
+    """
 
-    now = chat_clock()
+    ring_call: Callable[[Assignment], None]   # ring the adviser's endpoint for this call
+    give_chat: Callable[[Assignment], None]   # hand the waiting chat to its adviser
+
+
+def now() -> datetime:
+    """The app's one clock: what create_app(chat_clock=...) set (tests, demos), else the centre's
+    (CLOCK_START moves it)."""
+    moved = current_app.extensions.get("chat_clock")
+    return moved() if moved else centre_clock.now()
+
+
+def clock() -> Callable[[], float]:
+    """Seconds since the epoch on the app's clock, as the dispatcher and presence count them."""
     return lambda: now().timestamp()
 
 
 def console_config():
     """The console's configuration (heartbeat and wrap-up times the dispatcher and the desk
-    share), as the app registered it: the channels never import the console."""
+    share), as the app registered it: the engine never imports the console."""
     return current_app.extensions["console_config"]
 
 
@@ -84,12 +100,13 @@ def notify_adviser(adviser_id: int, event: str, **data: object) -> None:
 def dispatch() -> list[Assignment]:
     """Make every pairing possible now and act on each one."""
     made = get_dispatcher().assign_all()
+    ports: DispatchPorts = current_app.extensions["dispatch_ports"]
     for assignment in made:
         try:
             if assignment.channel == CALL:
-                ring_adviser(assignment)
+                ports.ring_call(assignment)
             else:
-                give_chat(assignment)
+                ports.give_chat(assignment)
         except Exception as error:  # one failed pairing must not stop the others
             log.error("dispatch of a %s failed: %s", assignment.channel, type(error).__name__,
                       exc_info=error)
@@ -117,29 +134,6 @@ def adviser_name(adviser_id: int) -> str:
     name = current_app.extensions["redis"].hget(keys.key(keys.ADVISER, user_id=adviser_id),
                                                 "name")
     return name or "An adviser"
-
-
-def give_chat(assignment: Assignment) -> None:
-    """Hand the chat to its adviser; a chat that ended meanwhile is let go."""
-    from ivr.chat.api import chat_service
-
-    service = chat_service()
-    chat = service.store.load(assignment.member)
-    if chat is None or chat.state != "queued":
-        get_dispatcher().finish(assignment.member, wrap_up_seconds=0)
-        return
-    waited = assignment.waited(clock()())
-    service.hand_over(chat, adviser_name=adviser_name(assignment.adviser_id),
-                      waited_seconds=waited)
-    notify_adviser(assignment.adviser_id, "contact", member=assignment.member, channel="chat",
-                   queue=assignment.queue_id)
-
-
-def ring_adviser(assignment: Assignment) -> None:
-    """Ring the adviser's endpoint for this call; an unreachable phone counts as no answer."""
-    from ivr.voice.adviser_leg import ring
-
-    ring(assignment)
 
 
 def room_name() -> str:
