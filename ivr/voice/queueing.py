@@ -127,8 +127,15 @@ def done(call: Call) -> str:
     if result == "leave" and state.outcome == "left_for_callback":
         return callback.from_contact_centre(call, [], source="customer_request")
     # queue-full, error, system-error, redirected, or a leave we did not ask for.
+    if _queue(call) == SAFEGUARDING and not (state.plan or {}).get("safeguarding_retried"):
+        # A customer in danger is never offered a callback instead of waiting while a person
+        # may still answer (003:L211): back into the safeguarding queue once, numbers first.
+        state.plan = {**(state.plan or {}), "safeguarding_retried": True}
+        return enqueue(call, SAFEGUARDING, [call.config.emergency_numbers,
+                                            call.prompt("safeguarding_still_waiting")])
     lead = [call.prompt("queue_ended")]
     if _queue(call) == SAFEGUARDING:
+        # Waiting failed twice: the numbers again, and a person follows up as soon as one can.
         lead.append(call.config.emergency_numbers)
     return callback.from_contact_centre(call, lead, source="customer_request")
 

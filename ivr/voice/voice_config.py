@@ -16,7 +16,8 @@ NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
 REQUIRED_PROMPTS = (
     "greeting", "first_question", "reprompt", "not_understood", "offer_keypad", "age", "need",
     "anything_else", "to_adviser", "error", "error_offer", "whisper", "callback_booked",
-    "safeguarding", "safeguarding_heard", "safeguarding_closed", "childline",
+    "safeguarding", "safeguarding_heard", "safeguarding_closed", "safeguarding_still_waiting",
+    "childline",
 )
 
 

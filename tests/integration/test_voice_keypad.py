@@ -207,3 +207,21 @@ def test_out_of_hours_an_adviser_request_offers_a_callback_or_the_website(settin
     call.press("1")
     heard = call.press("1")
     assert "by 10pm tomorrow" in heard[0]  # the end of the contact centre's next opening period
+
+
+def test_a_safeguarding_queue_that_fails_puts_the_customer_back_before_any_callback(weekday):
+    """Twilio ends an <Enqueue> with queue-full or an error (QueueResult, Twilio's Enqueue
+    action docs): a customer in danger is put back in the safeguarding queue once, with the
+    emergency numbers first, and is offered a callback only if waiting fails again (003:L211)."""
+    call = new_call(weekday)
+    call.start()
+    set_facts(weekday, call.call_sid, safeguarding_concern=True)
+    call.press("17")
+    assert call_state(weekday, call.call_sid)["plan"]["queue"] == "safeguarding"
+    again = call.post(call.waiting.enqueue_action, QueueResult="queue-full", QueueTime="5")
+    assert "<Enqueue" in again and "call you back" not in again
+    assert again.index("999") < again.index("Please stay on the line")
+    assert call_state(weekday, call.call_sid)["plan"]["queue"] == "safeguarding"
+    last = call.post(call.waiting.enqueue_action, QueueResult="error", QueueTime="5")
+    assert "999" in last and "<Enqueue" not in last  # the numbers again, then a follow-up
+    assert "call you back" in last
