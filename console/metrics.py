@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from console.floor import live_snapshot, local_midnight
 from routing.figures_live import Snapshot
 
 bp = Blueprint("metrics", __name__)
@@ -113,8 +114,6 @@ def exposition(snap: Snapshot, midnight: datetime) -> bytes:
 def metrics():
     """Today's figures for Prometheus; a bearer token in production (METRICS_TOKEN)."""
     _check_token()
-    from console.supervisor import live_snapshot, local_midnight  # late: avoids a cycle
-
     snap = live_snapshot()
     return Response(exposition(snap, local_midnight(snap)), content_type=CONTENT_TYPE)
 

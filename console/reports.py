@@ -15,7 +15,8 @@ from flask import Response, abort, current_app, render_template, request
 from console import charts
 from console.audit import audit
 from console.auth import role_required
-from console.supervisor import SUPERVISORS, bp, now
+from console.floor import now
+from console.supervisor import SUPERVISORS, bp
 from routing import reports
 from routing.figure_definitions import describe, load_definitions
 from routing.reports import Period

@@ -23,17 +23,15 @@ from flask import (
     url_for,
 )
 
-from config import clock as centre_clock
 from console import auth
 from console.audit import audit
 from console.auth import passive, role_required
+from console.floor import closures, directory, live_snapshot, now
 from engine.dispatch import get_presence
 from models.db import session_scope
-from routing.closures import EmergencyClosures
 from routing.directory import CONTACT_CENTRE_ID, Directory
 from routing.figure_definitions import load_definitions
-from routing.figures_live import Snapshot, alerts, dashboard_json, snapshot
-from routing.plan import default_directory
+from routing.figures_live import alerts, dashboard_json
 from routing.written import load_written_config, queue_counts
 
 # Guarded once, here: console.register() would add the guard again for every app a process makes.
@@ -55,41 +53,6 @@ def init_app(app: Flask) -> None:
     del reports  # its routes are on bp
 
 
-def directory() -> Directory:
-    """The contractor and queue directory the app routes with."""
-    voice = current_app.extensions.get("voice")
-    return current_app.extensions.get("directory") or (voice.directory if voice else
-                                                       default_directory())
-
-
-def now() -> datetime:
-    """The figures' clock (tests pin it with the `figures_clock` extension)."""
-    clock = current_app.extensions.get("figures_clock")
-    return clock() if clock else centre_clock.now()
-
-
-def live_snapshot() -> Snapshot:
-    """Today's figures as of now, with every callback owner (zeros where nothing is open)."""
-    snap = snapshot(redis_client=current_app.extensions["redis"],
-                    engine=current_app.extensions["engine"], now=now(),
-                    definitions=load_definitions(), queue_ids=directory().queues)
-    zero = {"pending": 0, "due_within_hour": 0, "overdue": 0}
-    snap.callbacks = {**{owner: dict(zero) for owner in callback_owners()}, **snap.callbacks}
-    return snap
-
-
-def local_midnight(snap: Snapshot) -> datetime:
-    """The start of the snapshot's local day (when today's counters began)."""
-    zone = snap.definitions.timezone
-    day = datetime.fromisoformat(snap.day).replace(tzinfo=zone)
-    return day.astimezone(UTC)
-
-
-def closures() -> EmergencyClosures:
-    """Emergency closures, refusing ids the directory does not know."""
-    return EmergencyClosures(current_app.extensions["redis"], known_ids=directory().entity_ids())
-
-
 def body() -> dict:
     """The dashboard JSON with its live extras."""
     found = dashboard_json(live_snapshot())
@@ -109,12 +72,6 @@ def written_clocks() -> dict:
         counts = queue_counts(session=db, at=now())
     return {queue: {"name": name, **counts.get(queue, {"open": 0, "overdue": 0})}
             for queue, name in load_written_config().queue_names().items()}
-
-
-def callback_owners() -> list[str]:
-    """Every owner of callbacks: each prime contractor and each contact-centre queue."""
-    places = directory()
-    return [*places.contractors, *places.queues]
 
 
 def adviser_presence() -> dict:
