@@ -12,7 +12,7 @@ from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from console import auth
-from console.config import load_console_config
+from console.config import default_console_config
 
 bp = auth.guard(Blueprint("console", __name__, url_prefix="/console",
                           template_folder="templates", static_folder="static",
@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
     # Registered for the dispatcher too (engine.dispatch reads the heartbeat and wrap-up times).
-    app.extensions.setdefault("console_config", load_console_config())
+    app.extensions.setdefault("console_config", default_console_config())
     auth.login_manager.init_app(app)
     csrf.init_app(app)
     for name in ("voice", "chat", "forms"):

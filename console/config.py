@@ -60,10 +60,11 @@ def load_console_config(path: Path = CONSOLE_CONFIG_FILE) -> ConsoleConfig:
 
 
 @lru_cache(maxsize=1)
-def _default() -> ConsoleConfig:
+def default_console_config() -> ConsoleConfig:
+    """config/console.yaml, read once per process."""
     return load_console_config()
 
 
 def get_console_config() -> ConsoleConfig:
     """The current app's console configuration (a test may pass console_config= to create_app)."""
-    return current_app.extensions.get("console_config") or _default()
+    return current_app.extensions.get("console_config") or default_console_config()

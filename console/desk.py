@@ -7,8 +7,6 @@ log; an adviser can act only on contacts the dispatcher gave them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -26,6 +24,7 @@ from engine.dispatch import (
     end_contact,
     get_dispatcher,
     get_presence,
+    now,
     queue_ids,
 )
 from ivr import figures
@@ -303,9 +302,8 @@ def _contact_key(member: str, channel: str) -> str:
 
 
 def _record(contact_key: str, kind: EventKind, detail: dict, text: str | None = None) -> None:
-    # The app's one clock (the chat's, which CLOCK_START and tests move), never the wall clock.
-    at = datetime.fromtimestamp(clock()(), UTC)
-    events = [NewEvent(kind=kind, at=at, detail=detail, text=text)]
+    # The app's one clock (CLOCK_START and tests move it), never the wall clock.
+    events = [NewEvent(kind=kind, at=now(), detail=detail, text=text)]
     with session_scope(current_app.extensions["engine"]) as db:
         record_events(session=db, contact_key=contact_key, events=events)
     figures.observe("webchat" if contact_key.startswith("webchat-") else "phone", contact_key,

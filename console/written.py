@@ -16,6 +16,7 @@ from console import bp
 from console.audit import audit
 from console.auth import role_required
 from console.config import get_console_config
+from engine.dispatch import now
 from ivr.mailbox.replies import Outbox, reply
 from models.contacts import EventKind, record_event
 from models.db import session_scope
@@ -26,9 +27,7 @@ MAX_REPLY = 8000
 
 
 def _now() -> datetime:
-    from ivr.chat.api import chat_clock  # the app's one clock (tests and demos move it)
-
-    return chat_clock()()
+    return now()  # the app's one clock (tests and demos move it)
 
 
 def _queues() -> list[str]:
