@@ -6,13 +6,11 @@ from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import console
+from app.ports import desk_ports, dispatch_ports
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
-from engine.dispatch import DispatchPorts
 from ivr import chat, connections, errors, forms, health, identity, logs, security, voice
-from ivr.chat.api import give_chat
-from ivr.voice.adviser_leg import ring
 from routing.figures import Figures
 
 
@@ -45,8 +43,9 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.extensions.update(extensions)
     connections.init_app(app, settings)
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
-    # The dispatcher (engine.dispatch) acts on a pairing through the channels' own ports.
-    app.extensions.setdefault("dispatch_ports", DispatchPorts(ring_call=ring, give_chat=give_chat))
+    # The dispatcher (engine.dispatch) and the console act on the channels through ports.
+    app.extensions.setdefault("dispatch_ports", dispatch_ports())
+    app.extensions.setdefault("desk_ports", desk_ports(settings))
     identity.init_app(app)
     errors.init_app(app)
     security.init_app(app)

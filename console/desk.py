@@ -18,6 +18,8 @@ from console.config import get_console_config
 from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
 from console.screen_pop import screen_pop
+from engine import figures
+from engine.desk_ports import desk_ports
 from engine.dispatch import (
     clock,
     dispatch,
@@ -27,7 +29,6 @@ from engine.dispatch import (
     now,
     queue_ids,
 )
-from ivr import figures
 from models import keys
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
@@ -175,20 +176,16 @@ def contact_identity(member: str):
 @passive
 def chat_events(member: str):
     """The chat's own live stream (the same one the customer sees)."""
-    from ivr.chat.api import chat_events as events
-
     if _mine(member).channel != "chat":
         abort(404, "not a chat")
-    return events(member)
+    return desk_ports().chat_events(member)
 
 
 def _chat(member: str):
-    from ivr.chat.api import chat_service
-
     held = _mine(member)
     if held.channel != "chat":
         abort(404, "not a chat")
-    service = chat_service()
+    service = desk_ports().chat_service()
     chat = service.store.load(member)
     if chat is None or chat.state != "adviser":
         abort(409, "this chat has ended")
@@ -249,12 +246,10 @@ def chat_close(member: str):
 @role_required("adviser")
 def call_interpreter(member: str):
     """Advice in another language: bring the interpreter into the call, three-way (000:L47)."""
-    from ivr.voice.adviser_leg import add_interpreter
-
     held = _mine(member)
     if held.channel != "call":
         abort(404, "not a call")
-    added = add_interpreter(member, get_console_config().interpreters)
+    added = desk_ports().add_interpreter(member, get_console_config().interpreters)
     if isinstance(added, str):
         abort(409, added)
     audit("interpreter_added", target=member, detail={"language": added["language"]})
@@ -291,10 +286,7 @@ def wrap_up(member: str):
 
 def _contact_key(member: str, channel: str) -> str:
     if channel == "chat":
-        from ivr.chat.api import chat_store
-        from ivr.chat.config import get_chat_config
-
-        chat = chat_store(get_chat_config()).load(member)
+        chat = desk_ports().chat_store().load(member)
         if chat is None:
             abort(410, "the chat has expired; its wrap-up cannot be recorded")
         return chat.contact_key

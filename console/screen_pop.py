@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlmodel import Session
 
+from engine.desk_ports import desk_ports
 from models.contacts import NEUTRAL_INDICATOR, UnknownContact, get_contact, timeline
 from routing.dispatcher import Assignment
 
@@ -63,10 +64,7 @@ def _words(event) -> str:
 
 
 def _chat(member: str):
-    from ivr.chat.api import chat_store
-    from ivr.chat.config import get_chat_config
-
-    store = chat_store(get_chat_config())
+    store = desk_ports().chat_store()
     chat = store.load(member)
     if chat is None:
         return {}, None, member, [], None, None

@@ -18,7 +18,7 @@ from flask_login import current_user
 from console.audit import audit
 from console.auth import guard, passive, role_required
 from console.screen_pop import screen_pop
-from ivr.voice.spoken import summary_sentence
+from engine.summary import summary_sentence
 
 bp = guard(Blueprint("transfers", __name__, url_prefix="/console/transfers"))
 NOT_FOUND = "No such incoming transfer."

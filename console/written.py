@@ -16,8 +16,8 @@ from console import bp
 from console.audit import audit
 from console.auth import role_required
 from console.config import get_console_config
+from engine.desk_ports import desk_ports
 from engine.dispatch import now
-from ivr.mailbox.replies import Outbox, reply
 from models.contacts import EventKind, record_event
 from models.db import session_scope
 from routing import written as data
@@ -93,14 +93,12 @@ def written_reply(enquiry_id: int):
     settings = current_app.config["SETTINGS"]
     if not settings.mail_smtp_url:
         return _back(enquiry_id, "Email is not set up here (MAIL_SMTP_URL).")
-    config = data.load_written_config()
-    outbox = Outbox.from_url(settings.mail_smtp_url, config.service_address, config.service_name)
     with session_scope(current_app.extensions["engine"]) as db:
         enquiry = data.get_enquiry(session=db, enquiry_id=enquiry_id)
         _allowed(enquiry)
         try:
-            reply(outbox, session=db, enquiry=enquiry, staff_id=current_user.username,
-                  text=text, at=_now())
+            desk_ports().send_reply(session=db, enquiry=enquiry, staff_id=current_user.username,
+                                    text=text, at=_now())
         except (OSError, ValueError) as error:
             return _back(enquiry_id, f"The reply was not sent ({type(error).__name__}); "
                                      "nothing was recorded. Try again.")

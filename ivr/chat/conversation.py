@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from config import clock as centre_clock
-from engine import handover
-from ivr import figures, safeguarding
+from engine import figures, handover
+from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
 from ivr.chat import outcomes

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
-from engine import decided, promises
+from engine import decided, figures, promises
 from engine.dispatch import waiting_queue
 from engine.summary import stored_summary
 from engine.when import when
-from ivr import figures
 from models.contacts import EventKind
 from models.db import session_scope
 from routing import callback_live, hours

@@ -78,6 +78,13 @@ def reply(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry, staff_id
     return message_id
 
 
+def reply_from(smtp_url: str, **reply_args) -> str:
+    """An adviser's reply through the service's own address on `smtp_url` (the desk's port)."""
+    config = load_written_config()
+    return reply(Outbox.from_url(smtp_url, config.service_address, config.service_name),
+                 **reply_args)
+
+
 def acknowledgement(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry,
                     missing: list[str], at: datetime) -> str:
     """The automatic reply: the reference, when to expect an answer, and what we still need."""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import handover
-from ivr import figures
+from engine import figures, handover
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
 from ivr.voice import keypad, routes

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ivr import figures
+from engine import figures
 from ivr.voice import routes
 from ivr.voice.call import Call
 from ivr.voice.state import KEYPAD

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import g
 
+from engine import figures
 from engine.dispatch import get_dispatcher, waiting_queue
 from engine.summary import stored_summary
-from ivr import figures, safeguarding
+from ivr import safeguarding
 from ivr.voice import callback, routes, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from config import clock
-from ivr import figures
+from engine import figures
 from models.contacts import NewEvent, close_contact, open_contact, record_events
 from models.db import session_scope
 

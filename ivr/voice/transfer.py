@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from engine.summary import summary_sentence
 from ivr.voice import callback, twiml, warm_offer
 from ivr.voice.call import Call
-from ivr.voice.spoken import summary_sentence
 from ivr.voice.state import TRANSFER
 from routing import hours
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.summary import summary_sentence
 from engine.when import by_when, clock
-from ivr.voice.spoken import digits, minutes, summary_sentence
+from ivr.voice.spoken import digits, minutes
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY_EVENING = datetime(2026, 3, 6, 18, 0, tzinfo=LONDON)

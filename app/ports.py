@@ -1,0 +1,29 @@
+"""The ports the app wires: what the dispatcher and the console ask of the channels.
+
+The engine and the console never import a channel; this is the one place that joins them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from config.settings import Settings
+from engine.desk_ports import DeskPorts
+from engine.dispatch import DispatchPorts
+from ivr.chat.api import chat_events, chat_service, chat_store, give_chat
+from ivr.chat.config import get_chat_config
+from ivr.mailbox.replies import reply_from
+from ivr.voice.adviser_leg import add_interpreter, ring
+
+
+def dispatch_ports() -> DispatchPorts:
+    """A pairing rings the adviser's phone for a call, or hands a waiting chat over."""
+    return DispatchPorts(ring_call=ring, give_chat=give_chat)
+
+
+def desk_ports(settings: Settings) -> DeskPorts:
+    """The adviser's desk reaches chats, calls and the mailbox through these."""
+    return DeskPorts(chat_events=chat_events, chat_service=chat_service,
+                     chat_store=lambda: chat_store(get_chat_config()),
+                     add_interpreter=add_interpreter,
+                     send_reply=partial(reply_from, settings.mail_smtp_url))

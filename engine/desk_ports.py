@@ -1,0 +1,30 @@
+"""What the staff console asks of the channels, through ports the app registers.
+
+The console never imports a channel (an import contract holds it): it reaches a live chat, a call
+and the national mailbox only through these callables, which the app factory wires to the
+channels as extensions["desk_ports"], as it wires the dispatcher's ports (engine.dispatch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class DeskPorts:
+    """The channels' side of the adviser's desk."""
+
+    chat_events: Callable[[str], Any]  # a chat's live stream, the one its customer sees
+    chat_service: Callable[[], Any]  # the chat service: its store, replies, transfers, ending
+    chat_store: Callable[[], Any]  # the chats' store: facts, transcript, state
+    add_interpreter: Callable[[str, dict[str, str]], dict | str]  # a three-way call, or why not
+    send_reply: Callable[..., None]  # a reply in the customer's e-mail thread, recorded
+
+
+def desk_ports() -> DeskPorts:
+    """The current app's desk ports."""
+    return current_app.extensions["desk_ports"]
