@@ -12,6 +12,7 @@ from config.settings import Settings, load_settings
 from console import supervisor
 from ivr import chat, connections, errors, forms, health, identity, logs, security, voice
 from routing.figures import Figures
+from triage.safeguarding import model as safeguarding_model
 
 
 def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
@@ -41,6 +42,9 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     app.extensions.update(extensions)
+    # The safeguarding model's weights are read at boot (about a second on two cores), once per
+    # process: never on a customer's first turn, which has Twilio's answer deadline to meet.
+    safeguarding_model.load()
     connections.init_app(app, settings)
     app.extensions.setdefault("figures", Figures(app.extensions["redis"]))
     # The dispatcher (engine.dispatch) and the console act on the channels through ports.
