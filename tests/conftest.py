@@ -13,12 +13,17 @@ from app import create_app
 from config.settings import Settings
 from models import migrate
 from models.db import make_engine
+from tests.support.clock import restore_suite_clock, set_suite_clock
 from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
 
 # The identity step before an adviser (ivr.identity) is on by default in the product. Tests of
 # other parts walk routes to an adviser without it, so it is off unless a test turns it on
 # (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
 os.environ.setdefault("IDENTITY_CHECKS", "false")
+
+# The suite never runs on the wall clock (tests/support/clock.py): 03:00 on Christmas Day unless a
+# test sets its own hour, so the suite passes, or fails, the same at any time of any day.
+set_suite_clock()
 
 # Property tests judge the rules, not the machine: on a loaded two-core CI runner generating
 # examples can take over a second, which must not fail a test whose properties all hold.
@@ -28,6 +33,13 @@ hypothesis_settings.load_profile("ci")
 
 # The browser tests' shared Chromium (`browser`) lives with the rest of their support code.
 pytest_plugins = ["tests.support.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock_after_each_test():
+    """A test whose app started the process's clock elsewhere leaves it on the suite's again."""
+    yield
+    restore_suite_clock()
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app import create_app
+from config import clock
 from models.contacts import NewEvent
 from tests.support.browser import (
     BROWSER_TEST,
@@ -40,7 +41,7 @@ def page(app, pages):
 
 def queued(app, key, queue, waited, kind, channel="phone"):
     """A contact that joined `queue` `waited` seconds ago and was answered or gave up now."""
-    now = datetime.now(UTC)
+    now = clock.now()  # the app's clock (the suite sets it), as the dashboard reads it
     figures = app.extensions["figures"]
     figures.observe(channel, key, [NewEvent("enqueued", now - timedelta(seconds=waited),
                                             f"{key}:e", {"queue": queue})])
@@ -81,7 +82,7 @@ def test_the_dashboard_as_a_supervisor_sees_it(app, page):
         queued(app, f"CA{n}", queue, waited, kind,
                channel="webchat" if queue == "adult_digital_advice" else "phone")
     figures = app.extensions["figures"]
-    now = datetime.now(UTC)
+    now = clock.now()  # the app's clock (the suite sets it), as the dashboard reads it
     figures.observe("phone", "CA20", [NewEvent("transfer_attempted", now, "t", {
         "contractor": "north-west"}), NewEvent("transferred", now, "x", {
             "contractor": "north-west"})])

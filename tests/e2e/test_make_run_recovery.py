@@ -25,7 +25,8 @@ import sqlalchemy as sa
 
 from config.settings import DEVELOPMENT_TWILIO_TOKEN
 from ivr.voice.simulated_call import SimulatedCall
-from tests.support.rasa import OPEN_HOURS_CLOCK, assistant_environment
+from tests.support.clock import OPEN_HOURS_CLOCK, clock_env
+from tests.support.rasa import assistant_environment
 
 REPO = Path(__file__).resolve().parents[2]
 STATUS = REPO / "var" / "run" / "processes.json"
@@ -69,7 +70,7 @@ def make_run(tmp_path: Path, *args: str, **env: str):
     port = _free_port()
     environment = {**os.environ, "PORT": str(port), "REDIS_URL": "",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "WEB_WORKERS": "1",
-                   "VOICE_WORKERS": "1", "CLOCK_START": OPEN_HOURS_CLOCK, **env}
+                   "VOICE_WORKERS": "1", **clock_env(OPEN_HOURS_CLOCK), **env}
     child = subprocess.Popen([sys.executable, "scripts/run.py", *args], cwd=REPO,
                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, start_new_session=True)

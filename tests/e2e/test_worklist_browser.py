@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from app import create_app
+from config import clock
 from models.contacts import open_contact
 from routing import callback_live
 from routing import callbacks as cb
@@ -96,8 +97,8 @@ def test_opening_claims_a_colleague_sees_it_held_and_closing_gives_it_back(brows
     assert "anna is working on this callback" in ben_page.inner_text("#claim")
     assert axe_violations(ben_page) == []
     anna_page.close()  # pagehide: the page gives the claim back
-    deadline = datetime.now(UTC) + timedelta(seconds=10)
-    while datetime.now(UTC) < deadline:
+    deadline = clock.now() + timedelta(seconds=10)
+    while clock.now() < deadline:
         with Session(app.extensions["engine"]) as session:
             if cb.get_callback(session=session, callback_id=made.id).status == "pending":
                 break

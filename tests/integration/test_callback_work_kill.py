@@ -15,11 +15,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
+
+from config import clock
 
 REPO = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 12  # longer than the app takes to restart on a loaded machine
@@ -121,7 +123,7 @@ def _callback(engine, key: str) -> int:
     from models.contacts import open_contact
     from routing import callbacks as cb
 
-    now = datetime.now(UTC)
+    now = clock.now()
     with Session(engine) as session:
         open_contact(session=session, key=key, channel="phone", at=now)
         session.commit()
@@ -171,9 +173,9 @@ def test_a_claim_outlives_a_kill_then_lapses_to_another_adviser_and_counts_once(
     page = second.url + path
     lease_until = _attempts(pg_engine, callback_id).lease_expires_at
     held = ben.get(page).text
-    assert datetime.now(UTC) < lease_until, "the restart outlasted the lease"
+    assert clock.now() < lease_until, "the restart outlasted the lease"
     assert "anna is working on this callback" in held  # never stolen before it lapses
-    time.sleep(max(0.0, (lease_until - datetime.now(UTC)).total_seconds()) + 0.3)
+    time.sleep(max(0.0, (lease_until - clock.now()).total_seconds()) + 0.3)
     assert "This callback is yours" in ben.get(page).text
     ben_token = _token(ben, page)
     outcome = {"outcome": "busy", "csrf_token": ben_token}
@@ -216,7 +218,7 @@ def test_twilio_retrying_a_webhook_the_killed_app_was_handling_counts_once(app_p
             cb.claim_callback(session=session, callback_id=callback_id, staff_id="anna",
                               lease_seconds=600)
             token = start_dial(session=session, callback_id=callback_id, staff_id="anna",
-                               rules=load_rules(), now=datetime.now(UTC)).token
+                               rules=load_rules(), now=clock.now()).token
         url = f"{app_process.url}/voice/click-to-call/done?dial={token}"
         form = {"CallSid": "CA-adviser-leg", "DialCallStatus": "no-answer"}
         headers = {"X-Twilio-Signature": sign(DEVELOPMENT_TWILIO_TOKEN, url, form)}

@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from config import clock
+
 REPO = Path(__file__).resolve().parents[2]
 WORKERS = 4
 SECONDS = float(os.environ.get("KILL_TEST_SECONDS", "8"))
@@ -191,7 +193,7 @@ def test_kill_9_at_random_loses_and_doubles_nothing(postgres_url, redis_client, 
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) <= 3
         assert by_id[callback_id].attempt_count == len(numbers)
     # Every unfinished callback, including claims whose holder was killed, can be claimed again.
-    after_leases = datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS + 1)
+    after_leases = clock.now() + timedelta(seconds=LEASE_SECONDS + 1)
     reclaimed = set()
     with Session(engine) as session:
         while claimed := callbacks.claim_next(session=session, staff_id="drain", now=after_leases):

@@ -270,18 +270,22 @@ def test_an_adviser_cannot_act_on_someone_elses_contact(app):
     assert sam.get(f"/console/api/contacts/{session_id}").status_code == 200
 
 
-def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings):
+def test_the_workers_round_places_a_contact_nobody_asked_about(app, settings, monkeypatch):
     from app.worker import dispatch_round
+    from config import clock as centre_clock
     from routing.presence import Presence
 
     _, session_id = chat_to_queue(app)  # nobody is Available yet: the chat waits
     presence = Presence(app.extensions["redis"], clock=lambda: START.timestamp())
     presence.sign_on(42, queues=["adult_digital_advice"], chat_cap=2, endpoint=None)
     presence.set_mode(42, "available")
-    # The worker's own app (its clock is the real one: a fresh heartbeat on it).
-    Presence(app.extensions["redis"]).heartbeat(42)
+    # The worker's own app runs on its own clock, set to the same Monday morning from now
+    # (CLOCK_START, as a worker process would be started); a fresh heartbeat on that clock.
+    monkeypatch.delenv("CLOCK_STARTED_AT", raising=False)
+    round_ = dispatch_round(settings.model_copy(update={"clock_start": START}))
+    Presence(app.extensions["redis"], clock=lambda: centre_clock.now().timestamp()).heartbeat(42)
     app.extensions["redis"].hset("ct:adviser:42", "idle_since", 0)
-    assert dispatch_round(settings)() == 1
+    assert round_() == 1
     state = ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=9).load(session_id)
     assert state.state == "adviser"
 

@@ -25,6 +25,7 @@ from ivr.voice.simulated_call import CallFailed, SimulatedCall
 from models import migrate
 from models.contacts import timeline
 from models.db import make_engine
+from tests.support.clock import OPEN_HOURS_CLOCK, clock_env
 from tests.support.cluster import (
     AppServer,
     Assistant,
@@ -32,7 +33,6 @@ from tests.support.cluster import (
     RedisServer,
     temporary_directory,
 )
-from tests.support.rasa import OPEN_HOURS_CLOCK
 
 PUBLIC = "http://twilio-facing.test"  # what Twilio calls; the transport picks the instance
 
@@ -102,7 +102,7 @@ def system(tmp_path_factory):
                   "PUBLIC_BASE_URL": PUBLIC, "LOG_FORMAT": "json",
                   # Callers are queued, not offered a callback: the centre is open (never the
                   # wall clock, which closes it at 22:00).
-                  "CLOCK_START": OPEN_HOURS_CLOCK}
+                  **clock_env(OPEN_HOURS_CLOCK)}
         apps = {"a": AppServer({**common, "RASA_URL": held.url}, logs / "app-a.log"),
                 "b": AppServer({**common, "RASA_URL": assistant.url}, logs / "app-b.log")}
         for app in apps.values():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 
 from app import create_app
+from config import clock
 from routing.figure_definitions import load_definitions
 from routing.figures_live import dashboard_json, snapshot
 from tests.support.browser import WEEKDAY_MORNING as CHAT_MORNING
@@ -45,7 +46,7 @@ def test_queued_calls_count_as_answered_abandoned_and_left(phone):
     leaving = young_person_in_queue(phone)
     leaving.wait_in_queue()
     leaving.press("1")                         # a callback instead: neither answered nor abandoned
-    figures = body(phone, datetime.now(UTC))
+    figures = body(phone, clock.now())
     q = figures["queues"]["young_people"]
     assert (q["offered"], q["answered"], q["answered_within_threshold"]) == (6, 2, 1)
     assert (q["abandoned"], q["short_abandoned"], q["waiting"]) == (2, 1, 1)
@@ -57,7 +58,7 @@ def test_queued_calls_count_as_answered_abandoned_and_left(phone):
     assert waiting.waiting.kind == "queue"
     # The status callback of a call already counted is not counted again.
     young_person_in_queue(phone)._queue_ends("bridged", 3)
-    assert body(phone, datetime.now(UTC))["queues"]["young_people"]["answered"] == 3
+    assert body(phone, clock.now())["queues"]["young_people"]["answered"] == 3
 
 
 def test_a_cold_transfer_after_a_failed_warm_one_is_counted_for_the_contractor(phone):
@@ -69,7 +70,7 @@ def test_a_cold_transfer_after_a_failed_warm_one_is_counted_for_the_contractor(p
     call.press("2")
     call.adviser_does_not_answer()
     call.press("1")                                         # the caller ID is right
-    transfers = body(phone, datetime.now(UTC))["transfers"]
+    transfers = body(phone, clock.now())["transfers"]
     assert transfers["north-west"] == {"warm": 0, "failed_warm": 1, "cold": 1}
 
 
@@ -101,6 +102,6 @@ def test_figures_are_shared_by_every_process_and_survive_a_restart(settings, red
     young_person_in_queue(second)._queue_ends("bridged", 30)
     del first                                               # one process goes away
     restarted = voice_app(settings, WEEKDAY_MORNING)        # and a new one starts
-    q = body(restarted, datetime.now(UTC))["queues"]["young_people"]
+    q = body(restarted, clock.now())["queues"]["young_people"]
     assert (q["offered"], q["answered"], q["answered_within_threshold"]) == (2, 2, 1)
-    assert body(second, datetime.now(UTC))["queues"]["young_people"] == q
+    assert body(second, clock.now())["queues"]["young_people"] == q

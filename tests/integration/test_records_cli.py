@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from config import clock
 from models import keys
 from models.contacts import open_contact, record_event
 from models.customers import Identity, link_contact, match_or_create_customer
@@ -20,7 +21,7 @@ from tests.support.databases import TEST_REDIS_URL
 
 REPO = Path(__file__).resolve().parents[2]
 LOG_DIR = Path(tempfile.mkdtemp(prefix="records-cli-logs-"))
-NOW = datetime.now(UTC) - timedelta(days=2)
+NOW = clock.now() - timedelta(days=2)
 IDENTITY = [
     "--surname",
     "Okafor",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from config import clock
 from models.redis import connect
 from routing import EmergencyClosures, load_directory, plan
 from tests.support.databases import TEST_REDIS_URL
@@ -60,7 +61,7 @@ def test_plan_obeys_a_closure_read_from_redis(closures, directory):
 
 
 def test_a_closure_with_an_end_lifts_itself(closures):
-    now = datetime.now(UTC)
+    now = clock.now()
     closures.close("london", reason="drill", set_by="s", until=now + timedelta(milliseconds=300),
                    now=now)
     assert closures.is_closed("london")
@@ -71,7 +72,7 @@ def test_a_closure_with_an_end_lifts_itself(closures):
 def test_unknown_ids_and_past_ends_are_refused(closures):
     with pytest.raises(ValueError, match="unknown"):
         closures.close("wales", reason="x", set_by="s")
-    now = datetime.now(UTC)
+    now = clock.now()
     with pytest.raises(ValueError, match="future"):
         closures.close("london", reason="x", set_by="s", until=now - timedelta(seconds=1), now=now)
 

@@ -69,7 +69,7 @@ def test_pages_have_no_inline_script_or_style(client, path):
 def test_production_sends_hsts(sqlite_url, redis_client):
     settings = Settings(app_env="production", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
                         secret_key="a-real-secret", twilio_auth_token="a-real-token",
-                        rasa_enabled=False, _env_file=None)
+                        rasa_enabled=False, clock_start=None, _env_file=None)
     response = create_app(settings).test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
@@ -88,6 +88,7 @@ def test_own_secrets_may_be_served_off_loopback(monkeypatch):
 
 
 def test_the_published_development_key_is_refused_in_production(monkeypatch):
+    monkeypatch.delenv("CLOCK_START", raising=False)  # production has no development clock
     for name, value in {"APP_ENV": "production", "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
                         "TWILIO_AUTH_TOKEN": "t" * 32, "DATABASE_URL": "sqlite://"}.items():
         monkeypatch.setenv(name, value)

@@ -177,7 +177,8 @@ def test_reports_pages_charts_and_definitions(app, supervisor):
 
 def test_metrics_are_protected_in_production(sqlite_url, redis_client):
     base = dict(app_env="production", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
-                rasa_enabled=False, secret_key="s" * 32, twilio_auth_token="t", _env_file=None)
+                rasa_enabled=False, secret_key="s" * 32, twilio_auth_token="t", clock_start=None,
+                _env_file=None)
     closed = create_app(Settings(**base))
     assert closed.test_client().get("/metrics").status_code == 403
     guarded = create_app(Settings(**base, metrics_token="scrape-me"))
@@ -204,9 +205,11 @@ def test_the_grafana_dashboard_asks_only_for_metrics_the_app_exposes(app):
 
 
 def test_advisers_by_presence_per_queue(app, supervisor):
+    from config import clock
     from routing.presence import Presence
 
-    presence = Presence(app.extensions["redis"])
+    # On the app's clock, as the console's own sign-on is: a heartbeat on another clock is stale.
+    presence = Presence(app.extensions["redis"], clock=lambda: clock.now().timestamp())
     presence.sign_on(7, queues=["young_people", "adult_information"], chat_cap=2, endpoint=None)
     presence.set_mode(7, "available")
     presence.sign_on(8, queues=["young_people"], chat_cap=2, endpoint=None)

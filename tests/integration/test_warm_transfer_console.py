@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from config import clock
 from models.callbacks import Callback
 from models.db import session_scope
 from routing.callbacks import create_callback
@@ -167,7 +168,7 @@ def test_a_failed_warm_transfer_is_pinned_to_the_top_of_the_worklist(live, how):
     with session_scope(live.app.extensions["engine"]) as session:
         older = create_callback(session=session, contact_key="CAolder", reason="Phone call: advice",
                                 source="cold_transfer", contractor_id="north-west",
-                                phone="01134960999", due=datetime.now(UTC) - timedelta(hours=1))
+                                phone="01134960999", due=clock.now() - timedelta(hours=1))
     if how.startswith("console"):
         live.emulator.endpoint(NW_ADVISER_PHONE, "no-answer")  # their own phone, if rung
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from config import clock
 from models import keys
 from models.contacts import open_contact, record_event, timeline
 from models.db import make_engine, session_scope
@@ -91,7 +92,7 @@ def test_three_worker_processes_purge_once_and_each_stays_alive(postgres_url, re
                                                                 tmp_path):
     engine = make_engine(postgres_url)
     truncate_all(engine)
-    old = datetime.now(UTC) - timedelta(days=120)
+    old = clock.now() - timedelta(days=120)
     with session_scope(engine) as session:
         open_contact(session=session, key="CA-old", channel="phone", at=old, dialled=None)
         record_event(session=session, contact_key="CA-old", kind="customer_said", at=old,

@@ -134,9 +134,12 @@ class AppServer:
 
     def __init__(self, env: dict[str, str], log: Path, *, workers: int = 1) -> None:
         self.port, self.log, self.workers = free_port(), log, workers
+        # The suite's clock (tests/support/clock.py), never the wall clock, unless `env` sets one.
+        suite_clock = {k: os.environ[k] for k in ("CLOCK_START", "CLOCK_STARTED_AT")
+                       if k in os.environ}
         self.env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
                     "PYTHONPATH": str(REPO), "PORT": str(self.port),
-                    "WEB_WORKERS": str(workers), "WEB_THREADS": "8", **env}
+                    "WEB_WORKERS": str(workers), "WEB_THREADS": "8", **suite_clock, **env}
         self.process: subprocess.Popen | None = None
 
     @property
@@ -235,7 +238,8 @@ class Assistant:
     """Rasa and its action server on fixed ports, so a test can kill Rasa and start it again."""
 
     def __init__(self, redis_url: str, logs: Path) -> None:
-        from tests.support.rasa import OPEN_HOURS_CLOCK, assistant_environment
+        from tests.support.clock import OPEN_HOURS_CLOCK, clock_env
+        from tests.support.rasa import assistant_environment
 
         self.venv, self.model = assistant_environment()
         self.port, self.action_port, self.logs = free_port(), free_port(), logs
@@ -243,7 +247,7 @@ class Assistant:
         port, _, db = rest.partition("/")
         self.env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
                     "REDIS_HOST": host, "REDIS_PORT": port, "REDIS_DB": db or "1",
-                    "SANIC_WORKERS": "1", "CLOCK_START": OPEN_HOURS_CLOCK,
+                    "SANIC_WORKERS": "1", **clock_env(OPEN_HOURS_CLOCK),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         self.rasa: subprocess.Popen | None = None
         self.actions: subprocess.Popen | None = None

@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.clock import OPEN_HOURS_CLOCK, clock_env
+
 REPO = Path(__file__).resolve().parents[2]
 BOT = REPO / "bot"
 # The assistant's trackers: db 12 of the suite's Redis server (TEST_REDIS_URL), apart from the
@@ -65,7 +67,6 @@ def send(url: str, sender: str, text: str, metadata: dict | None = None,
 
 
 # Monday 2 March 2026, 10:00 in London: the contact centre and every contractor are open.
-OPEN_HOURS_CLOCK = "2026-03-02T10:00:00+00:00"
 
 
 @contextmanager
@@ -83,7 +84,7 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
     # The actions run on a set clock, never the wall clock (a Monday morning, everyone open):
     # a test that needs another hour passes CLOCK_START in `env`.
     env = {**os.environ, "PYTHONPATH": str(REPO), "RASA_TELEMETRY_ENABLED": "false",
-           "CLOCK_START": OPEN_HOURS_CLOCK, "REDIS_HOST": redis.hostname or "127.0.0.1",
+           **clock_env(OPEN_HOURS_CLOCK), "REDIS_HOST": redis.hostname or "127.0.0.1",
            "REDIS_PORT": str(redis.port or 6379),
            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0", "SANIC_WORKERS": str(workers),
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", **(env or {})}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,9 +16,14 @@ SATURDAY = "2026-03-07T10:00:00+00:00"
 
 
 @pytest.fixture(autouse=True)
-def _real_time_after():
+def _suite_clock_after(monkeypatch):
+    # Each test here reads CLOCK_START from its own start (not the suite's shared timeline),
+    # and the suite's clock (tests/support/clock.py) is put back after it.
+    monkeypatch.delenv("CLOCK_STARTED_AT", raising=False)
+    suite = os.environ.get("CLOCK_START")
     yield
-    clock.start(None)
+    monkeypatch.undo()
+    clock.start(clock.parse_start(suite) if suite else None)
 
 
 def test_clock_start_is_read_from_the_environment_and_runs_on(monkeypatch):

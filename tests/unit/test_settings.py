@@ -6,6 +6,12 @@ import pytest
 from config.settings import Settings, SettingsError, load_settings
 
 
+@pytest.fixture(autouse=True)
+def _no_suite_clock(monkeypatch):
+    # These read settings from the environment; production refuses the suite's CLOCK_START.
+    monkeypatch.delenv("CLOCK_START", raising=False)
+
+
 def test_development_defaults_need_no_environment(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env here
     settings = load_settings()
