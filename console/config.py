@@ -24,7 +24,8 @@ class ConsoleConfig(ConfigModel):
     ring_seconds: int
     accept_seconds: int
     outcomes: dict[str, str]  # code -> label, in order
-    canned: dict[str, tuple[str, str]] = Field(validation_alias="canned_answers")  # id -> (title, text)
+    # id -> (title, text)
+    canned: dict[str, tuple[str, str]] = Field(validation_alias="canned_answers")
     website: str
     interpreters: dict[str, str]  # language -> number
 
