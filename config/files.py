@@ -46,6 +46,12 @@ def load(model: type[M], path: Path | str, *, section: str | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'the file'}: {e['msg']}"
+        problems = "; ".join(f"{_where(section, e['loc']) or 'the file'}: "
+                             f"{e['msg'].removeprefix('Value error, ')}"
                              for e in error.errors())
         raise ConfigFileError(f"{path.name}: {problems}") from None
+
+
+def _where(section: str | None, location: tuple) -> str:
+    """An entry's path in the file, e.g. written.queues.safeguarding."""
+    return ".".join(str(p) for p in ((section,) if section else ()) + tuple(location))
