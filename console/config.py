@@ -2,30 +2,63 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
 from flask import current_app
+from pydantic import Field, field_validator, model_validator
 
-CONSOLE_CONFIG_FILE = Path(__file__).resolve().parents[1] / "config" / "console.yaml"
+from config.files import ConfigModel, config_file, load
+
+CONSOLE_CONFIG_FILE = config_file("console.yaml")
 
 
-@dataclass(frozen=True)
-class ConsoleConfig:
-    """Everything config/console.yaml says; tests may build their own."""
+class ConsoleConfig(ConfigModel):
+    """Everything config/console.yaml says, and only there; a test changes it with model_copy."""
 
-    heartbeat_seconds: float = 15
-    heartbeat_timeout_seconds: float = 45
-    chat_cap: int = 3
-    wrap_up_seconds: float = 120
-    ring_seconds: int = 20
-    accept_seconds: int = 8
-    outcomes: dict[str, str] = field(default_factory=dict)  # code -> label, in order
-    canned: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (title, text)
-    website: str = ""
-    interpreters: dict[str, str] = field(default_factory=dict)  # language -> number
+    heartbeat_seconds: float
+    heartbeat_timeout_seconds: float
+    chat_cap: int
+    wrap_up_seconds: float
+    ring_seconds: int
+    accept_seconds: int
+    outcomes: dict[str, str]  # code -> label, in order
+    # id -> (title, text)
+    canned: dict[str, tuple[str, str]] = Field(validation_alias="canned_answers")
+    website: str
+    interpreters: dict[str, str]  # language -> number
+
+    @field_validator("outcomes", mode="before")
+    @classmethod
+    def _outcomes_by_code(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        try:
+            return {str(o["code"]): str(o["label"]) for o in value}
+        except (KeyError, TypeError):
+            raise ValueError("each outcome needs a code and a label") from None
+
+    @field_validator("canned", mode="before")
+    @classmethod
+    def _canned_by_id(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        try:
+            return {str(c["id"]): (str(c["title"]), str(c["text"])) for c in value}
+        except (KeyError, TypeError):
+            raise ValueError("each canned answer needs an id, a title and a text") from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConsoleConfig:
+        if self.heartbeat_timeout_seconds <= self.heartbeat_seconds:
+            raise ValueError("heartbeat_timeout_seconds must exceed heartbeat_seconds")
+        for answer_id in self.canned:  # every placeholder must be one we fill in
+            try:
+                self.canned_text(answer_id, adviser="x", queue="x")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(f"canned answer {answer_id} has an unknown placeholder") from None
+        return self
 
     def canned_text(self, answer_id: str, **values: str) -> str:
         """A canned answer with its placeholders filled in; KeyError for an unknown id."""
@@ -35,28 +68,7 @@ class ConsoleConfig:
 
 def load_console_config(path: Path = CONSOLE_CONFIG_FILE) -> ConsoleConfig:
     """Read and check config/console.yaml; a missing entry stops the app with its name."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        config = ConsoleConfig(
-            heartbeat_seconds=float(data["heartbeat_seconds"]),
-            heartbeat_timeout_seconds=float(data["heartbeat_timeout_seconds"]),
-            chat_cap=int(data["chat_cap"]),
-            wrap_up_seconds=float(data["wrap_up_seconds"]),
-            ring_seconds=int(data["ring_seconds"]),
-            accept_seconds=int(data["accept_seconds"]),
-            outcomes={str(o["code"]): str(o["label"]) for o in data["outcomes"]},
-            canned={str(c["id"]): (str(c["title"]), str(c["text"]))
-                    for c in data["canned_answers"]},
-            website=str(data["website"]),
-            interpreters={str(k): str(v) for k, v in data["interpreters"].items()},
-        )
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"{path.name}: missing or malformed entry {error}") from None
-    if config.heartbeat_timeout_seconds <= config.heartbeat_seconds:
-        raise ValueError(f"{path.name}: heartbeat_timeout_seconds must exceed heartbeat_seconds")
-    for answer_id in config.canned:  # every placeholder must be one we fill in
-        config.canned_text(answer_id, adviser="x", queue="x")
-    return config
+    return load(ConsoleConfig, path)
 
 
 @lru_cache(maxsize=1)

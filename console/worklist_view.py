@@ -6,12 +6,11 @@ import csv
 import io
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from models.callbacks import OPEN_STATUSES
+from routing.plan import default_directory
 from routing.worklist import summary_view
 
-LONDON = ZoneInfo("Europe/London")
 OUTCOME_WORDS = {"reached": "Reached", "no_answer": "No answer", "busy": "Busy",
                  "voicemail": "Voicemail", "wrong_number": "Wrong number or address",
                  "failed": "Call failed"}
@@ -34,7 +33,7 @@ def duration_words(delta: timedelta) -> str:
 
 def clock_words(at: datetime) -> str:
     """'5pm', '9:30am' in UK time."""
-    local = at.astimezone(LONDON)
+    local = at.astimezone(default_directory().timezone)
     hour = local.strftime("%I").lstrip("0")
     minutes = "" if local.minute == 0 else local.strftime(":%M")
     return f"{hour}{minutes}{local.strftime('%p').lower()}"
@@ -44,7 +43,8 @@ def due_words(due: datetime, now: datetime) -> str:
     """The due time as a person says it: 'overdue by 20 minutes', 'due in 3 hours (by 5pm)'."""
     if due <= now:
         return f"overdue by {duration_words(now - due)}"
-    local_due, local_now = due.astimezone(LONDON), now.astimezone(LONDON)
+    zone = default_directory().timezone  # the centre's own (contact_centre.yaml)
+    local_due, local_now = due.astimezone(zone), now.astimezone(zone)
     days = (local_due.date() - local_now.date()).days
     day = ("today" if days == 0 else "tomorrow" if days == 1
            else local_due.strftime("%A ") + str(local_due.day) + local_due.strftime(" %B"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from routing.plan import default_directory
 
 
 def clock(at: datetime) -> str:
@@ -19,8 +19,11 @@ def clock(at: datetime) -> str:
     return f"{hour}{suffix}" if at.minute == 0 else f"{hour}:{at.minute:02d}{suffix}"
 
 
-def when(due: datetime, now: datetime, tz: ZoneInfo = LONDON) -> str:
-    """'5pm today', '5pm tomorrow', '5pm on Monday' or '5pm on Monday 4 January'."""
+def when(due: datetime, now: datetime, tz: ZoneInfo | None = None) -> str:
+    """'5pm today', '5pm tomorrow', '5pm on Monday' or '5pm on Monday 4 January'.
+
+    In the contact centre's own timezone (config/contact_centre.yaml) unless `tz` is given."""
+    tz = tz or default_directory().timezone
     due, now = due.astimezone(tz), now.astimezone(tz)
     # A deadline at midnight belongs to the day before ("midnight on Monday", not Tuesday).
     day = (due - timedelta(minutes=1)).date() if clock(due) == "midnight" else due.date()
@@ -36,6 +39,6 @@ def when(due: datetime, now: datetime, tz: ZoneInfo = LONDON) -> str:
     return f"{clock(due)} {named}"
 
 
-def by_when(due: datetime, now: datetime, tz: ZoneInfo = LONDON) -> str:
+def by_when(due: datetime, now: datetime, tz: ZoneInfo | None = None) -> str:
     """The promise as said: 'by 5pm today', 'by 5pm on Monday 4 January'."""
     return f"by {when(due, now, tz)}"

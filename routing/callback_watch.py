@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import redis as redis_lib
 import sqlalchemy as sa
@@ -25,8 +24,7 @@ from models.contacts import EventKind
 from models.db import session_scope
 from routing import callback_live
 from routing.callback_events import note
-
-LONDON = ZoneInfo("Europe/London")
+from routing.plan import default_directory
 
 
 def watch(*, engine: Engine, redis: redis_lib.Redis, now: datetime,
@@ -67,7 +65,8 @@ def owner_counts(*, engine: Engine, now: datetime,
     owner = sa.func.coalesce(table.c.contractor_id, table.c.queue_id)
     still_open = table.c.status.in_(OPEN_STATUSES)
     soon = now + timedelta(minutes=due_soon_minutes)
-    midnight = now.astimezone(LONDON).replace(hour=0, minute=0, second=0, microsecond=0)
+    local = now.astimezone(default_directory().timezone)  # the centre's own day
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     failed_today = sa.and_(table.c.status == "failed", table.c.finished_at >= midnight)
     statement = (sa.select(
         owner,

@@ -94,7 +94,7 @@ def load_directory(config_dir: Path | str = CONFIG_DIR) -> Directory:
     centre_doc = _read_yaml(config_dir / CONTACT_CENTRE_FILE)
     contractors_doc = _read_yaml(config_dir / CONTRACTORS_FILE)
     where = CONTACT_CENTRE_FILE
-    tz = _timezone(centre_doc.get("timezone", "Europe/London"), where)
+    tz = _timezone(centre_doc.get("timezone"), where)
     holidays = _bank_holidays(centre_doc.get("bank_holidays") or {}, f"{where}: bank_holidays")
     parse = _ScheduleParser(tz, holidays)
     centre = Entity(
@@ -270,6 +270,8 @@ def _transfer_number(value: Any, place: str) -> str:
 
 
 def _timezone(name: Any, place: str) -> ZoneInfo:
+    if not name:
+        raise DirectoryError(f"{place}: needs a timezone (e.g. Europe/London)")
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):

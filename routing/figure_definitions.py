@@ -73,7 +73,7 @@ def _load(path: str) -> Definitions:
     default = _queue_definition(defaults, formulas)
     queues = {qid: _queue_definition({**defaults, **(over or {})}, formulas)
               for qid, over in (raw.get("queues") or {}).items()}
-    return Definitions(timezone=ZoneInfo(raw.get("timezone", "Europe/London")), default=default,
+    return Definitions(timezone=ZoneInfo(raw["timezone"]), default=default,
                        queues=queues, formulas=formulas,
                        stale_waiting_seconds=float(raw.get("stale_waiting_seconds", 14400)),
                        keep_days_in_redis=int(raw.get("keep_days_in_redis", 40)))

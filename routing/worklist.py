@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from models.callbacks import OPEN_STATUSES, STATUSES, Callback
+from routing.plan import default_directory
 
-LONDON = ZoneInfo("Europe/London")
 STATUS_FILTERS = ("open", *STATUSES, "all")
 DUE_FILTERS = ("all", "overdue", "hour", "today", "tomorrow", "week")
 PAGE_SIZE = 100
@@ -145,8 +144,9 @@ def _status_filters(table: Any, status: str) -> list[Any]:
 
 
 def _due_filters(table: Any, due: str, now: datetime, due_soon_minutes: int) -> list[Any]:
-    local = now.astimezone(LONDON)
-    end_of_today = datetime.combine(local.date() + timedelta(days=1), time(), LONDON)
+    local_zone = default_directory().timezone  # the centre's own day (contact_centre.yaml)
+    local = now.astimezone(local_zone)
+    end_of_today = datetime.combine(local.date() + timedelta(days=1), time(), local_zone)
     if due == "overdue":
         return [table.c.due_at < now]
     if due == "hour":

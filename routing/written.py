@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator
 from sqlalchemy import select
 from sqlmodel import Session
 
+from config.files import ConfigModel, config_file, load
 from models.contacts import Channel, EventKind, open_contact, record_event
 from models.enquiries import EnquiryMessage, WrittenEnquiry
 from models.redaction import redact
@@ -37,20 +38,28 @@ from routing.plan import default_directory, plan
 from triage import decide
 from triage.offending import without_offender_facts
 
-CONFIG_FILE = Path(__file__).resolve().parent.parent / "config" / "forms.yaml"
+CONFIG_FILE = config_file("forms.yaml")
 QUEUE_FIELDS = frozenset({"id", "name", "skill"})
 
 
-@dataclass(frozen=True)
-class WrittenConfig:
-    """The `written` section of config/forms.yaml."""
+def _whole_queue(entry: Any) -> Any:
+    # An unquoted comma in a {…} entry splits it silently ("Safeguarding (written" + "urgent)").
+    if (not isinstance(entry, dict) or set(entry) != QUEUE_FIELDS
+            or not all(isinstance(v, str) and v for v in entry.values())):
+        raise ValueError(f"give exactly {', '.join(sorted(QUEUE_FIELDS))}, each a non-empty "
+                         f"string (quote a name with a comma), not {entry!r}")
+    return entry
 
-    queues: dict[str, dict[str, str]]
+
+class WrittenConfig(ConfigModel):
+    """The `written` section of config/forms.yaml, and only there."""
+
+    queues: dict[str, Annotated[dict[str, str], BeforeValidator(_whole_queue)]]
     first_response_hours: dict[str, float]
     final_response_working_days: dict[str, int]
-    service_address: str = "enquiries@careers.localhost"
-    service_name: str = "National Careers Service"
-    emergency: str = ""  # first in the automatic reply to a safeguarding e-mail (003:L211)
+    service_address: str
+    service_name: str
+    emergency: str  # first in the automatic reply to a safeguarding e-mail (003:L211)
 
     def queue_names(self) -> dict[str, str]:
         """Every written queue id and its name, in the order configured."""
@@ -65,23 +74,7 @@ class WrittenConfig:
 @lru_cache(maxsize=1)
 def load_written_config(path: Path = CONFIG_FILE) -> WrittenConfig:
     """Read the written section; a missing entry stops the app with its name."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))["written"]
-    return WrittenConfig(
-        queues={k: _queue(k, v) for k, v in data["queues"].items()},
-        first_response_hours={k: float(v) for k, v in data["first_response_hours"].items()},
-        final_response_working_days={k: int(v) for k, v in
-                                     data["final_response_working_days"].items()},
-        service_address=str(data["service_address"]), service_name=str(data["service_name"]),
-        emergency=str(data["emergency"]))
-
-
-def _queue(destination: str, entry: dict) -> dict[str, str]:
-    # An unquoted comma in a {…} entry splits it silently ("Safeguarding (written" + "urgent)").
-    if set(entry) != QUEUE_FIELDS or not all(isinstance(v, str) and v for v in entry.values()):
-        raise ValueError(f"config/forms.yaml written.queues.{destination}: give exactly "
-                         f"{', '.join(sorted(QUEUE_FIELDS))}, each a non-empty string "
-                         f"(quote a name with a comma), not {entry!r}")
-    return dict(entry)
+    return load(WrittenConfig, path, section="written")
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import current_app
+from pydantic import AliasPath, Field
 
-CHAT_CONFIG_FILE = Path(__file__).resolve().parents[2] / "config" / "chat.yaml"
+from config.files import ConfigModel, config_file, load
+
+CHAT_CONFIG_FILE = config_file("chat.yaml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,24 +23,28 @@ class Limit:
     window_seconds: int
 
 
-@dataclass(frozen=True)
-class ChatConfig:
-    """Everything config/chat.yaml says; tests and the benchmark may build their own."""
+def _at(*path: str):
+    """A field read from a nested entry of chat.yaml (the file groups them; the code does not)."""
+    return Field(validation_alias=AliasPath(*path))
 
-    session_ttl_seconds: int = 7200
-    max_text_chars: int = 1000
-    transcript_max_lines: int = 400
-    session_messages: Limit = Limit(30, 60)
-    address_messages: Limit = Limit(600, 60)
-    address_sessions: Limit = Limit(60, 600)
-    handling_seconds: float = 300.0
-    advisers: int = 1
-    stream_seconds: float = 25.0
-    poll_milliseconds: int = 1000
-    keepalive_seconds: float = 10.0
-    retry_milliseconds: int = 1000
-    callback_attempts: int = 3
-    texts: dict[str, Any] = field(default_factory=dict)
+
+class ChatConfig(ConfigModel):
+    """Everything config/chat.yaml says, and only there; a test changes it with model_copy."""
+
+    session_ttl_seconds: int
+    max_text_chars: int
+    transcript_max_lines: int
+    session_messages: Limit = _at("rate_limits", "session_messages")
+    address_messages: Limit = _at("rate_limits", "address_messages")
+    address_sessions: Limit = _at("rate_limits", "address_sessions")
+    handling_seconds: float = _at("queue", "handling_seconds")
+    advisers: int = _at("queue", "advisers")
+    stream_seconds: float = _at("events", "stream_seconds")
+    poll_milliseconds: int = _at("events", "poll_milliseconds")
+    keepalive_seconds: float = _at("events", "keepalive_seconds")
+    retry_milliseconds: int = _at("events", "retry_milliseconds")
+    callback_attempts: int
+    texts: dict[str, Any]  # words, and the menus' buttons
 
     def text(self, key: str, /, **values: object) -> str:
         """The configured words called `key`, with {placeholders} filled in."""
@@ -47,27 +53,7 @@ class ChatConfig:
 
 def load_chat_config(path: Path = CHAT_CONFIG_FILE) -> ChatConfig:
     """Read and check config/chat.yaml; a missing or wrong entry stops the app with its name."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        limits, queue, events = data["rate_limits"], data["queue"], data["events"]
-        return ChatConfig(
-            session_ttl_seconds=int(data["session_ttl_seconds"]),
-            max_text_chars=int(data["max_text_chars"]),
-            transcript_max_lines=int(data["transcript_max_lines"]),
-            session_messages=Limit(**limits["session_messages"]),
-            address_messages=Limit(**limits["address_messages"]),
-            address_sessions=Limit(**limits["address_sessions"]),
-            handling_seconds=float(queue["handling_seconds"]),
-            advisers=int(queue["advisers"]),
-            stream_seconds=float(events["stream_seconds"]),
-            poll_milliseconds=int(events["poll_milliseconds"]),
-            keepalive_seconds=float(events["keepalive_seconds"]),
-            retry_milliseconds=int(events["retry_milliseconds"]),
-            callback_attempts=int(data["callback_attempts"]),
-            texts=dict(data["texts"]),
-        )
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"{path.name}: missing or malformed entry {error}") from None
+    return load(ChatConfig, path)
 
 
 @lru_cache(maxsize=1)

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import current_app
+from pydantic import AliasPath, Field
 
+from config.files import ConfigModel, config_file, load
 from ivr.chat.config import Limit
 
-FORMS_CONFIG_FILE = Path(__file__).resolve().parents[2] / "config" / "forms.yaml"
+FORMS_CONFIG_FILE = config_file("forms.yaml")
 
 
-@dataclass(frozen=True)
-class FormsConfig:
-    """Everything config/forms.yaml says; tests may build their own."""
+class FormsConfig(ConfigModel):
+    """Everything config/forms.yaml says, and only there; a test changes it with model_copy."""
 
-    call_me_queue: str = "website_callbacks"
-    days_ahead: int = 6
-    slot_minutes: int = 120
-    min_window_minutes: int = 30
-    lead_minutes: int = 15
-    max_about_chars: int = 500
-    call_me_per_address: Limit = Limit(10, 3600)
-    call_me_per_number: Limit = Limit(3, 86400)
-    enquiry_max_text_chars: int = 4000
-    enquiry_per_address: Limit = Limit(20, 3600)
-    texts: dict[str, Any] = field(default_factory=dict)
+    call_me_queue: str = Field(validation_alias=AliasPath("call_me", "queue"))
+    days_ahead: int = Field(validation_alias=AliasPath("call_me", "days_ahead"))
+    slot_minutes: int = Field(validation_alias=AliasPath("call_me", "slot_minutes"))
+    min_window_minutes: int = Field(validation_alias=AliasPath("call_me", "min_window_minutes"))
+    lead_minutes: int = Field(validation_alias=AliasPath("call_me", "lead_minutes"))
+    max_about_chars: int = Field(validation_alias=AliasPath("call_me", "max_about_chars"))
+    call_me_per_address: Limit = Field(
+        validation_alias=AliasPath("call_me", "rate_limits", "per_address"))
+    call_me_per_number: Limit = Field(
+        validation_alias=AliasPath("call_me", "rate_limits", "per_number"))
+    enquiry_max_text_chars: int = Field(validation_alias=AliasPath("enquiry", "max_text_chars"))
+    enquiry_per_address: Limit = Field(
+        validation_alias=AliasPath("enquiry", "rate_limits", "per_address"))
+    texts: dict[str, Any]
+    written: dict[str, Any] = Field(repr=False)  # routing.written's own section, read there
 
     def text(self, key: str, /, **values: object) -> str:
         """The configured words called `key`, with {placeholders} filled in."""
@@ -38,24 +41,7 @@ class FormsConfig:
 
 def load_forms_config(path: Path = FORMS_CONFIG_FILE) -> FormsConfig:
     """Read and check config/forms.yaml; a missing or wrong entry stops the app with its name."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        call_me, enquiry = data["call_me"], data["enquiry"]
-        return FormsConfig(
-            call_me_queue=str(call_me["queue"]),
-            days_ahead=int(call_me["days_ahead"]),
-            slot_minutes=int(call_me["slot_minutes"]),
-            min_window_minutes=int(call_me["min_window_minutes"]),
-            lead_minutes=int(call_me["lead_minutes"]),
-            max_about_chars=int(call_me["max_about_chars"]),
-            call_me_per_address=Limit(**call_me["rate_limits"]["per_address"]),
-            call_me_per_number=Limit(**call_me["rate_limits"]["per_number"]),
-            enquiry_max_text_chars=int(enquiry["max_text_chars"]),
-            enquiry_per_address=Limit(**enquiry["rate_limits"]["per_address"]),
-            texts=dict(data["texts"]),
-        )
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"{path.name}: missing or malformed entry {error}") from None
+    return load(FormsConfig, path)
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,6 @@ under test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from app import create_app
@@ -29,7 +27,7 @@ TIMEOUT = 10_000
 
 @pytest.fixture
 def base_url(settings, redis_client):
-    config = dataclasses.replace(load_chat_config(), stream_seconds=5)
+    config = load_chat_config().model_copy(update={"stream_seconds": 5})
     app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING), chat_config=config)
     with live_server(app) as url:
         yield url

@@ -7,7 +7,6 @@ address and per number answer 429 with Retry-After; the honeypot stores nothing.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 import pytest
@@ -111,7 +110,7 @@ def test_a_number_asked_for_too_often_gets_429_with_retry_after(app):
 
 
 def test_an_address_asking_too_often_gets_429(database_url, engine, redis_client):
-    config = dataclasses.replace(load_forms_config(), call_me_per_address=Limit(2, 3600))
+    config = load_forms_config().model_copy(update={"call_me_per_address": Limit(2, 3600)})
     app = forms_app(database_url, engine, forms_config=config)
     client = app.test_client()
     numbers = ["0113 496 0456", "020 7946 0018", "0113 496 0111"]

@@ -6,7 +6,6 @@ hours (000:L19), one contact per session with redacted turns, and every bad inpu
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -23,7 +22,7 @@ from tests.support.browser import LATE_EVENING, WEEKDAY_MORNING, moving_clock
 
 
 def make_app(settings, at=WEEKDAY_MORNING, **config_changes):
-    config = dataclasses.replace(load_chat_config(), **config_changes)
+    config = load_chat_config().model_copy(update=config_changes)
     return create_app(settings, chat_clock=moving_clock(at), chat_config=config)
 
 

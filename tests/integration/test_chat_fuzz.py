@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -36,8 +35,9 @@ UNLIMITED = Limit(10**9, 60)
 @pytest.fixture
 def fuzz_client(settings, redis_client):
     """The app with rate limits lifted, so every example reaches the message handling."""
-    config = dataclasses.replace(load_chat_config(), session_messages=UNLIMITED,
-                                 address_messages=UNLIMITED, address_sessions=UNLIMITED)
+    config = load_chat_config().model_copy(update={
+        "session_messages": UNLIMITED, "address_messages": UNLIMITED,
+        "address_sessions": UNLIMITED})
     app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING), chat_config=config)
     return app.test_client()
 

@@ -7,8 +7,6 @@ complaint; and in the browser, a chat handed over to an adviser after the assist
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from app import create_app
@@ -32,7 +30,7 @@ pytestmark = pytest.mark.rasa
 def app(sqlite_url, assistant_url, redis_client):  # noqa: F811
     settings = Settings(app_env="test", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
                         rasa_url=assistant_url, rasa_timeout_seconds=10.0, _env_file=None)
-    config = dataclasses.replace(load_chat_config(), stream_seconds=5)
+    config = load_chat_config().model_copy(update={"stream_seconds": 5})
     return create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING), chat_config=config)
 
 

@@ -10,7 +10,6 @@ session id and the call's CallSid leaves no key or row that names either.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import subprocess
@@ -99,7 +98,7 @@ def app(redis_server, assistant, sqlite_url):
     redis.Redis.from_url(base).flushall()
     settings = Settings(app_env="test", database_url=sqlite_url, redis_url=f"{base}/0",
                         rasa_url=assistant, rasa_timeout_seconds=10.0, _env_file=None)
-    config = dataclasses.replace(load_chat_config(), stream_seconds=1)
+    config = load_chat_config().model_copy(update={"stream_seconds": 1})
     return create_app(settings, chat_clock=moving_clock(CHAT_MORNING), chat_config=config,
                       voice_clock=lambda: WEEKDAY_MORNING)
 

@@ -27,3 +27,34 @@ def test_no_entry_has_an_empty_value(path):
     # ("name: Adult advice by webchat, webform and email" lost "webform and email").
     found = list(_empty_values(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
     assert found == [], f"quote the value with a comma in it: {found}"
+
+
+def test_the_loader_names_the_file_and_the_entry_that_is_wrong(tmp_path):
+    from config.files import ConfigFileError, load
+    from ivr.chat.config import ChatConfig
+
+    data = yaml.safe_load((CONFIG / "chat.yaml").read_text(encoding="utf-8"))
+    del data["max_text_chars"]
+    data["session_ttl_secs"] = 60  # a typo is an error, not a silent default
+    broken = tmp_path / "chat.yaml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"chat\.yaml: max_text_chars: Field required.*"
+                                              r"session_ttl_secs: Extra inputs"):
+        load(ChatConfig, broken)
+    broken.write_text("queue: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"chat\.yaml: cannot be read"):
+        load(ChatConfig, broken)
+    with pytest.raises(ConfigFileError, match="cannot be read"):
+        load(ChatConfig, tmp_path / "absent.yaml")
+
+
+def test_nothing_in_code_repeats_a_value_of_the_files_it_reads():
+    # The models read through config.files have no defaults: the YAML is the one place.
+    from console.config import ConsoleConfig
+    from ivr.chat.config import ChatConfig
+    from ivr.forms.config import FormsConfig
+    from routing.written import WrittenConfig
+
+    for model in (ChatConfig, ConsoleConfig, FormsConfig, WrittenConfig):
+        defaults = [name for name, field in model.model_fields.items() if not field.is_required()]
+        assert defaults == [], f"{model.__name__} repeats defaults: {defaults}"

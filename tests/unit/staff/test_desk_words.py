@@ -49,7 +49,7 @@ def test_bad_console_config_is_refused(tmp_path):
     text = (load_console_config.__globals__["CONSOLE_CONFIG_FILE"]).read_text()
     broken = tmp_path / "console.yaml"
     broken.write_text(text.replace("{adviser}", "{nobody}"))
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="greeting has an unknown placeholder"):
         load_console_config(broken)
     broken.write_text(text.replace("chat_cap: 3", ""))
     with pytest.raises(ValueError, match="chat_cap"):

@@ -1,0 +1,57 @@
+"""One loader for the files in config/: a YAML file read into a pydantic model and checked.
+
+Each area describes its file once, as a model (`ConfigModel`) whose fields have no defaults: the
+YAML is the only place a value is written, and a missing, misspelt or malformed entry stops the
+process with the file's name and the entry's path, before any customer is served.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+CONFIG_DIR = Path(__file__).resolve().parent
+M = TypeVar("M", bound=BaseModel)
+
+
+class ConfigFileError(ValueError):
+    """A configuration file is missing, is not YAML, or does not match its model."""
+
+
+class ConfigModel(BaseModel):
+    """A configuration file's model: read-only, and an unknown entry is an error (a typo)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def config_file(name: str) -> Path:
+    """The path of config/`name`."""
+    return CONFIG_DIR / name
+
+
+def load(model: type[M], path: Path | str, *, section: str | None = None) -> M:
+    """`path` (or config/`path`) read into `model`, from its top-level `section` if given."""
+    path = Path(path) if Path(path).is_absolute() else config_file(str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigFileError(f"{path.name}: cannot be read ({type(error).__name__})") from None
+    if section is not None:
+        if not isinstance(data, dict) or section not in data:
+            raise ConfigFileError(f"{path.name}: has no '{section}' section")
+        data = data[section]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(f"{_where(section, e['loc']) or 'the file'}: "
+                             f"{e['msg'].removeprefix('Value error, ')}"
+                             for e in error.errors())
+        raise ConfigFileError(f"{path.name}: {problems}") from None
+
+
+def _where(section: str | None, location: tuple) -> str:
+    """An entry's path in the file, e.g. written.queues.safeguarding."""
+    return ".".join(str(p) for p in ((section,) if section else ()) + tuple(location))
