@@ -25,11 +25,11 @@ SLICES = sorted(HELD_OUT.glob("slice_*.jsonl"))
 # two or three concerns said outright missed in each slice, and about one look-alike in ten
 # escalated by writers the corpus has never read. A floor is never a target met.
 SHORTFALLS = {
-    "slice_e": {"explicit": 140 / 142, "false_alarms": 41 / 390},
-    "slice_f": {"explicit": 139 / 141, "false_alarms": 35 / 389},
-    "slice_g": {"explicit": 117 / 120, "false_alarms": 28 / 361},
-    "slice_h": {"false_alarms": 45 / 405},
-    "slice_i": {"false_alarms": 25 / 390},
+    "slice_e": {"explicit": 140 / 142, "false_alarms": 44 / 390},
+    "slice_f": {"explicit": 138 / 141, "false_alarms": 37 / 389},
+    "slice_g": {"explicit": 117 / 120, "false_alarms": 31 / 361},
+    "slice_h": {"explicit": 142 / 143, "false_alarms": 49 / 405},
+    "slice_i": {"false_alarms": 26 / 390},
 }
 
 
