@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
+from engine.dispatch import get_presence
 from models.db import session_scope
 from models.staff import ROLES, StaffUser, get_user
 
@@ -94,6 +95,12 @@ def passive(view: Callable) -> Callable:
     return view
 
 
+def go_offline(user: ConsoleUser) -> None:
+    """Take a signing-out adviser out of the dispatcher's reach."""
+    if user.role == "adviser":
+        get_presence().sign_off(user.id)
+
+
 def guard(bp: Blueprint) -> Blueprint:
     """Make `bp` a console blueprint: signed-out → login, wrong role → 403, idle → signed out."""
     bp.before_request(_before_console_request)
@@ -105,8 +112,6 @@ def _before_console_request():
         return None
     if not current_user.is_authenticated or _idle_expired():
         if current_user.is_authenticated:
-            from console.desk import go_offline  # late: the desk imports this module
-
             go_offline(current_user)  # an idle adviser is not left Available
             logout_user()
             session.clear()

@@ -39,12 +39,6 @@ MAX_NOTE = 1000
 MAX_REPLY = 1000
 
 
-def go_offline(user: ConsoleUser) -> None:
-    """Take a signing-out adviser out of the dispatcher's reach."""
-    if user.role == "adviser":
-        get_presence().sign_off(user.id)
-
-
 def _sign_on(user: ConsoleUser):
     presence = get_presence()
     shown = presence.sign_on(user.id, queues=user.queues, chat_cap=get_console_config().chat_cap,

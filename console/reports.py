@@ -16,7 +16,7 @@ from console import charts
 from console.audit import audit
 from console.auth import role_required
 from console.floor import now
-from console.supervisor import SUPERVISORS, bp
+from console.supervisor_bp import SUPERVISORS, bp
 from routing import reports
 from routing.figure_definitions import describe, load_definitions
 from routing.reports import Period

@@ -13,7 +13,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from flask import (
-    Blueprint,
     Flask,
     current_app,
     jsonify,
@@ -23,10 +22,11 @@ from flask import (
     url_for,
 )
 
-from console import auth
+from console import metrics, reports  # noqa: F401 - importing reports adds its routes to bp
 from console.audit import audit
 from console.auth import passive, role_required
 from console.floor import closures, directory, live_snapshot, now
+from console.supervisor_bp import SUPERVISORS, bp
 from engine.dispatch import get_presence
 from models.db import session_scope
 from routing.directory import CONTACT_CENTRE_ID, Directory
@@ -34,23 +34,17 @@ from routing.figure_definitions import load_definitions
 from routing.figures_live import alerts, dashboard_json
 from routing.written import load_written_config, queue_counts
 
-# Guarded once, here: console.register() would add the guard again for every app a process makes.
-# Its script is served by the console's own static route (console/static/dashboard.js).
-bp = auth.guard(Blueprint("supervisor", __name__, url_prefix="/console",
-                          template_folder="templates"))
-SUPERVISORS = ("supervisor", "admin")
 PRESENCE_STATES = ("Available", "Busy", "Wrap-up", "Away")
 STATUS_NAMES = {"available": "Available", "busy": "Busy", "wrap_up": "Wrap-up", "away": "Away"}
 MAX_MESSAGE = 200
 
 
 def init_app(app: Flask) -> None:
-    """Register the supervisor pages (guarded by the console) and `/metrics` (by its token)."""
-    from console import metrics, reports
+    """Register the supervisor pages (guarded by the console) and `/metrics` (by its token).
 
+    The reports (console.reports) add their routes to the same blueprint when imported."""
     app.register_blueprint(bp)
     app.register_blueprint(metrics.bp)
-    del reports  # its routes are on bp
 
 
 def body() -> dict:

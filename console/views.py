@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from config import clock as centre_clock
 from console import bp
 from console.audit import audit
-from console.auth import ALL_ROLES, ConsoleUser, role_required
+from console.auth import ALL_ROLES, ConsoleUser, go_offline, role_required
 from console.lockout import SignInLockout
 from console.passwords import hash_password, password_problem, verify_password
 from models.db import session_scope
@@ -68,8 +68,6 @@ def login_post():
 @role_required(*ALL_ROLES)
 def logout():
     """Sign out (and go Away)."""
-    from console.desk import go_offline
-
     go_offline(current_user)
     audit("sign_out")
     logout_user()

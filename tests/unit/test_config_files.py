@@ -53,8 +53,9 @@ def test_nothing_in_code_repeats_a_value_of_the_files_it_reads():
     from console.config import ConsoleConfig
     from ivr.chat.config import ChatConfig
     from ivr.forms.config import FormsConfig
+    from ivr.identity.config import IdentityConfig
     from routing.written import WrittenConfig
 
-    for model in (ChatConfig, ConsoleConfig, FormsConfig, WrittenConfig):
+    for model in (ChatConfig, ConsoleConfig, FormsConfig, IdentityConfig, WrittenConfig):
         defaults = [name for name, field in model.model_fields.items() if not field.is_required()]
         assert defaults == [], f"{model.__name__} repeats defaults: {defaults}"
