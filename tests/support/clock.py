@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import time
 
-from config import clock
-
 CHRISTMAS_NIGHT = "2026-12-25T03:00:00+00:00"
 # A Monday morning in term: every queue and every prime contractor open.
 OPEN_HOURS_CLOCK = "2026-03-02T10:00:00+00:00"
@@ -37,5 +35,9 @@ def set_suite_clock() -> str | None:
 
 def restore_suite_clock() -> None:
     """Put this process's clock back on the suite's timeline (a test's app may have moved it)."""
+    # Imported here, not at the top: the assistant's runner imports this module from Rasa's own
+    # Python 3.10 environment, which has pydantic 1 and cannot import the app's config package.
+    from config import clock
+
     start = os.environ.get("CLOCK_START", "").strip()
     clock.start(clock.parse_start(start) if start else None)
