@@ -17,6 +17,7 @@ from typing import Any
 from flask import Response, abort, current_app, jsonify, request
 
 from config import clock
+from engine.addresses import address_key
 from engine.dispatch import (
     adviser_name,
     dispatch_after,
@@ -211,7 +212,7 @@ def _mark_open(session_id: str) -> None:
 
 def _address() -> str:
     # ProxyFix (TRUSTED_PROXIES) has already put the client's address here when behind a proxy.
-    return request.remote_addr or "unknown"
+    return address_key(request.remote_addr)
 
 
 @bp.after_request

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import abort, current_app, jsonify, render_template, request
 from sqlmodel import Session
 
+from engine.addresses import address_key
 from engine.when import clock
 from ivr.chat.api import chat_clock
 from ivr.chat.ratelimit import RateLimiter
@@ -35,7 +36,7 @@ def _now() -> datetime:
 
 
 def _address() -> str:
-    return request.remote_addr or "unknown"
+    return address_key(request.remote_addr)
 
 
 @bp.post("/api/call-me")

@@ -276,6 +276,18 @@ def test_too_many_requests_from_one_address_answer_429(settings, redis_client):
     assert response.status_code == 201
 
 
+def test_one_ipv6_64_is_one_address_for_the_limits(settings, redis_client):
+    """A customer given a /64 cannot dodge the limit by changing the low 64 bits each time."""
+    app = make_app(settings, address_sessions=Limit(2, 60))
+    client = app.test_client()
+    statuses = [client.post("/api/chat/sessions",
+                            environ_base={"REMOTE_ADDR": f"2001:db8:5:6::{n:x}"}).status_code
+                for n in range(1, 5)]
+    assert statuses == [201, 201, 429, 429]
+    elsewhere = client.post("/api/chat/sessions", environ_base={"REMOTE_ADDR": "2001:db8:5:7::1"})
+    assert elsewhere.status_code == 201
+
+
 def test_the_api_can_be_called_from_the_sites_that_embed_the_widget(chat):
     response = chat.test_client().options("/api/chat/sessions",
                                           headers={"Origin": "https://example.org"})
