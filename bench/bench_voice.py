@@ -201,7 +201,9 @@ def main() -> int:
     with ExitStack() as stack:
         rasa_url = args.rasa_url
         try:
-            requests.get(f"{rasa_url}/status", timeout=2).raise_for_status()
+            requests.get(f"{rasa_url}/status", timeout=2,
+                         params={"token": os.environ.get("RASA_AUTH_TOKEN", "")}
+                         ).raise_for_status()
         except requests.RequestException:
             from tests.support.rasa import rasa_server
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_enabled: bool = True
     rasa_timeout_seconds: float = 2.5
+    # The token Rasa's HTTP API (--enable-api) is started with (--auth-token) and the app sends
+    # as ?token=: without it anything that reaches the assistant can read or rewrite any
+    # conversation or replace the model. Required in production while the assistant is enabled;
+    # `make run` makes a fresh one for each run when it is unset.
+    rasa_auth_token: str = ""
     # Twilio waits 15 s in all for an answer; a phone webhook is answered within this many
     # seconds of reaching the front (X-Request-Start): one that has waited in a queue too long
     # for the assistant goes on by keypad at once rather than risk silence.
@@ -179,6 +184,9 @@ class Settings(BaseSettings):
             )
         if production and self.clock_start is not None:
             raise ValueError("CLOCK_START is for development and tests; unset it in production")
+        if production and self.rasa_enabled and not self.rasa_auth_token:
+            raise ValueError("RASA_AUTH_TOKEN must be set when the assistant is enabled "
+                             "(set it, or RASA_ENABLED=false)")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
         development = self.development_secrets()
@@ -198,6 +206,11 @@ class Settings(BaseSettings):
         if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
             found.append("TWILIO_AUTH_TOKEN")
         return found
+
+    @property
+    def on_loopback(self) -> bool:
+        """Whether BIND_HOST is an address only this machine can reach."""
+        return _loopback(self.bind_host)
 
     @property
     def effective_database_url(self) -> str:

@@ -1,7 +1,8 @@
 """Demo staff accounts for `make run` (development only): one per role, two contractor advisers.
 
 Each gets its own password, printed by `make run`; outside development nothing creates accounts
-but `python -m console users add`.
+but `python -m console users add`. The passwords are published, so they are usable only while
+every listener is on loopback: off loopback `make run` creates none and retires any left behind.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from console.accounts import AccountError, add_user
+from console.passwords import verify_password
+from models.db import session_scope
+from models.staff import find_user
 from routing.directory import QUEUE_IDS
 
 DEMO_ACCOUNTS = (
@@ -34,3 +38,20 @@ def create_demo_accounts(engine: Engine, *, app_env: str) -> list[dict]:
             if "already taken" not in str(error):
                 raise
     return [dict(account) for account in DEMO_ACCOUNTS]
+
+
+def retire_demo_accounts(engine: Engine) -> list[str]:
+    """Disable every demo account still holding its published password; return their names.
+
+    A demo account whose password was changed is somebody's real account now and is left be.
+    """
+    retired = []
+    with session_scope(engine) as session:
+        for account in DEMO_ACCOUNTS:
+            row = find_user(session=session, username=account["username"])
+            if row is not None and row.active and verify_password(row.password_hash,
+                                                                  account["password"]):
+                row.active = False
+                session.add(row)
+                retired.append(account["username"])
+    return retired

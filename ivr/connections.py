@@ -25,7 +25,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     ext.setdefault("redis", connect(settings.redis_url))
     if settings.rasa_enabled:
         ext.setdefault("rasa", RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
-                                          max_inflight=settings.assistant_max_inflight))
+                                          max_inflight=settings.assistant_max_inflight,
+                                          token=settings.rasa_auth_token))
         # The assistant's own Redis database, so a finished call or chat's tracker goes at once.
         ext.setdefault("tracker_redis", connect(settings.effective_rasa_tracker_redis_url))
     else:

@@ -66,8 +66,12 @@ class RasaClient:
     """Talk to Rasa over HTTP; `sender` is a CallSid or chat session id, never a phone number."""
 
     def __init__(self, base_url: str, *, timeout: float = 2.5,
-                 breaker: CircuitBreaker | None = None, max_inflight: int = 0) -> None:
+                 breaker: CircuitBreaker | None = None, max_inflight: int = 0,
+                 token: str = "") -> None:
         self.base_url = base_url.rstrip("/")
+        # Rasa's HTTP API (status, trackers, parse) wants the --auth-token as ?token=; the REST
+        # channel's webhook does not, so the token is not put on every customer turn's URL.
+        self._api = {"token": token} if token else {}
         self.timeout = timeout
         self.breaker = breaker or CircuitBreaker()
         self._gate = threading.BoundedSemaphore(max_inflight) if max_inflight else None
@@ -82,7 +86,8 @@ class RasaClient:
     def ping(self, *, timeout: float = 1.0) -> None:
         """Raise RasaUnavailable unless the status endpoint answers with a loaded model."""
         try:
-            response = self._http.get(f"{self.base_url}/status", timeout=timeout)
+            response = self._http.get(f"{self.base_url}/status", params=self._api,
+                                      timeout=timeout)
             response.raise_for_status()
             if not response.json().get("model_file"):
                 raise RasaUnavailable("no model loaded")
@@ -94,7 +99,7 @@ class RasaClient:
         API of `--enable-api`), so the caller can see which store it went to."""
         try:
             response = self._http.get(f"{self.base_url}/conversations/{sender}/tracker",
-                                      timeout=timeout)
+                                      params=self._api, timeout=timeout)
             response.raise_for_status()
         except requests.RequestException as error:
             raise RasaUnavailable(type(error).__name__) from None
@@ -148,7 +153,7 @@ class RasaClient:
             raise RasaUnavailable("circuit open")
         try:
             response = self._http.post(f"{self.base_url}/model/parse", json={"text": text},
-                                       timeout=self.timeout)
+                                       params=self._api, timeout=self.timeout)
             response.raise_for_status()
             parsed = response.json()
         except (requests.RequestException, ValueError) as error:

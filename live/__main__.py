@@ -44,7 +44,7 @@ def main() -> int:
         limits=StreamLimits(retry_milliseconds=1000,
                             keepalive_seconds=settings.live_keepalive_seconds,
                             max_seconds=settings.live_stream_seconds))
-    web.run_app(Front(config).application(), host="0.0.0.0", port=settings.port,
+    web.run_app(Front(config).application(), host=settings.bind_host, port=settings.port,
                 access_log=None, print=None, backlog=2048)
     return 0
 

@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import json
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -176,10 +177,15 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
 
     trackers = urlparse(load_settings(redis_url=env["REDIS_URL"]).effective_rasa_tracker_redis_url)
     actions_port = free_port(5055)  # another centre on this machine may hold 5055
+    # Rasa's HTTP API answers only with this token (a fresh one each run unless it is set), and
+    # the app, the worker and the mailbox are given it with the rest of the environment.
+    env["RASA_AUTH_TOKEN"] = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(32)
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
                RASA_TELEMETRY_ENABLED="false",
+               # rasa-sdk listens on SANIC_HOST, 0.0.0.0 unless told: only Rasa calls it.
+               SANIC_HOST="127.0.0.1",
                # Two server processes share conversations through the Redis lock store; on two
                # cores that roughly halves the slowest turns under load.
                SANIC_WORKERS=env.get("SANIC_WORKERS", "2"))
@@ -191,21 +197,26 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
         env["RASA_URL"] = f"http://127.0.0.1:{port}"
     supervisor.start("actions", [rasa, "run", "actions", "--port", str(actions_port),
                                  "--actions", "bot.actions"], env)
-    supervisor.start("rasa", [rasa, "run", "--enable-api", "--port", port, "--model", model,
+    supervisor.start("rasa", [rasa, "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+                              "--port", port, "--model", model,
                               "--endpoints", "bot/endpoints.yml", "--credentials",
                               "bot/credentials.yml", "--interface", "127.0.0.1"], env)
 
 
 def demo_accounts(settings) -> list[dict]:
-    """The console's demo accounts (created in development only; none elsewhere)."""
-    if settings.app_env != "development":
-        return []
-    from console.demo import create_demo_accounts
+    """The console's demo accounts: in development on loopback only; retired anywhere else."""
+    from console.demo import create_demo_accounts, retire_demo_accounts
     from models.db import make_engine
 
     engine = make_engine(settings.effective_database_url)
     try:
-        return create_demo_accounts(engine, app_env=settings.app_env)
+        if settings.app_env == "development" and settings.on_loopback:
+            return create_demo_accounts(engine, app_env=settings.app_env)
+        # Their passwords are published: reachable from the network they would let anyone in.
+        if retired := retire_demo_accounts(engine):
+            print(f"  demo accounts disabled (BIND_HOST={settings.bind_host} is not loopback): "
+                  + ", ".join(retired), flush=True)
+        return []
     finally:
         engine.dispose()
 

@@ -15,6 +15,7 @@ from models import migrate
 from models.db import make_engine
 from tests.support.clock import restore_suite_clock, set_suite_clock
 from tests.support.databases import TEST_REDIS_URL, fresh_postgres_database, truncate_all
+from tests.support.rasa import assistant_token
 
 # The identity step before an adviser (ivr.identity) is on by default in the product. Tests of
 # other parts walk routes to an adviser without it, so it is off unless a test turns it on
@@ -24,6 +25,10 @@ os.environ.setdefault("IDENTITY_CHECKS", "false")
 # The suite never runs on the wall clock (tests/support/clock.py): 03:00 on Christmas Day unless a
 # test sets its own hour, so the suite passes, or fails, the same at any time of any day.
 set_suite_clock()
+
+# The suite's assistants answer their HTTP API only with this token (RASA_AUTH_TOKEN), chosen now
+# so every Settings and every process the suite makes carries it, whatever fixture runs first.
+assistant_token()
 
 # Property tests judge the rules, not the machine: on a loaded two-core CI runner generating
 # examples can take over a second, which must not fail a test whose properties all hold.

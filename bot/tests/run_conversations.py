@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.support.rasa import rasa_server, send  # noqa: E402
+from tests.support.rasa import assistant_token, rasa_server, send  # noqa: E402
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -92,7 +92,8 @@ def _check_outcome(expect: dict, payloads: list[dict], asked: list[str]) -> list
 
 def _asked(url: str, sender: str) -> list[str]:
     """The facts the form asked for, in order, from the tracker's requested_slot events."""
-    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=10) as response:
+    tracker = f"{url}/conversations/{sender}/tracker?token={assistant_token()}"
+    with urllib.request.urlopen(tracker, timeout=10) as response:
         events = json.load(response)["events"]
     asked: list[str] = []
     for event in events:

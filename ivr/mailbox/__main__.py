@@ -51,7 +51,8 @@ def main() -> int:
         return 2
     now = centre_clock(settings)
     engine = make_engine(settings.effective_database_url)
-    rasa = RasaClient(settings.rasa_url, timeout=10) if settings.rasa_enabled else None
+    rasa = (RasaClient(settings.rasa_url, timeout=10, token=settings.rasa_auth_token)
+            if settings.rasa_enabled else None)
     # The supervisors' safeguarding alerts live in the app's Redis (003:L211).
     redis_client = connect(settings.redis_url)
     directory = default_directory()

@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from tests.support.listeners import listening_addresses, not_loopback
 from tests.support.make_run import Centre, simulator
 
 NORTH_WEST = "+441614960002"  # config/contractors.yaml: the North West's transfer number
@@ -40,6 +41,10 @@ def centre(tmp_path):
 def test_on_a_saturday_advice_is_a_cold_transfer(centre, tmp_path):
     running, emulator = centre("2026-03-07T10:00:00+00:00")  # Saturday 7 March 2026
     assert "Saturday 07 March 2026, 10:00 Europe/London" in running.output()
+    # Development is for this machine: with BIND_HOST unset (loopback) nothing make run starts,
+    # the front, the pools, Redis, the assistant and its actions, is reachable from another.
+    listening = listening_addresses(running.child.pid)
+    assert len(listening) >= 6 and not_loopback(listening) == set(), listening
     customer = simulator(emulator, ADVICE_CALL + "#1\n", tmp_path, "customer.txt")
     out, err = customer.communicate(timeout=120)
     assert customer.returncode == 0, err

@@ -67,3 +67,35 @@ def test_a_mention_of_self_harm_goes_to_a_person_at_once(assistant_url):
     assert triage["decision"]["destination"] == "safeguarding"  # 003:L211
     assert triage["facts"]["safeguarding_concern"] is True
     assert any(m.get("custom", {}).get("handover") == "safeguarding" for m in turn)
+
+
+def _api(url: str, path: str, token: str | None) -> int:
+    """The status Rasa's HTTP API answers `path` with, with or without a token."""
+    import urllib.error
+    import urllib.request
+
+    query = f"?token={token}" if token is not None else ""
+    try:
+        with urllib.request.urlopen(f"{url}{path}{query}", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_assistants_api_answers_only_with_its_token(assistant_url):
+    """Anything that reaches Rasa cannot read a conversation or see the model without the token."""
+    for path in ("/conversations/someone-else/tracker", "/status"):
+        assert _api(assistant_url, path, None) == 401
+        assert _api(assistant_url, path, "not-the-token") == 401
+        assert _api(assistant_url, path, rasa.assistant_token()) == 200
+
+
+def test_the_app_reaches_the_assistant_with_the_token_and_not_without(assistant_url):
+    """The app's client sends the token on the API calls it makes (status, parse)."""
+    from ivr.rasa_client import RasaClient, RasaUnavailable
+
+    RasaClient(assistant_url, timeout=10, token=rasa.assistant_token()).ping()
+    assert RasaClient(assistant_url, timeout=10, token=rasa.assistant_token()).parse(
+        "I need careers advice")["intent"]["name"]
+    with pytest.raises(RasaUnavailable):
+        RasaClient(assistant_url, timeout=10).ping()

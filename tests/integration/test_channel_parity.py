@@ -142,7 +142,8 @@ def by_email(engine, redis_client, url: str, customer: Customer) -> tuple[str, C
     message.set_content(f"Hello, I am {customer.age} years old and I would like "
                         f"{NEED_WORDS[customer.need]}. My postcode is {customer.postcode}.")
     assert take_in(read(bytes(message)), engine=engine, directory=default_directory(),
-                   outbox=None, rasa=RasaClient(url, timeout=10), at=customer.at,
+                   outbox=None, rasa=RasaClient(url, timeout=10, token=rasa.assistant_token()),
+                   at=customer.at,
                    redis_client=redis_client)
     with Session(engine) as db:
         enquiry = db.exec(select(WrittenEnquiry).order_by(WrittenEnquiry.id.desc())).first()

@@ -64,7 +64,7 @@ def test_an_email_round_trip_in_one_thread(servers, engine, assistant_url):
     servers.send(email("Help with a complaint", "I want to make a complaint about my adviser.\n"
                        "My postcode is M1 1AE", message_id="<first-1@example.com>",
                        attachment=b"%PDF-1.4 my cv"))
-    assistant = RasaClient(assistant_url, timeout=10)
+    assistant = RasaClient(assistant_url, timeout=10, token=rasa.assistant_token())
     assert poll(servers, engine, assistant) == 1
     assert poll(servers, engine, assistant) == 0  # seen once, never twice
     [enquiry] = enquiries(engine)
@@ -124,7 +124,7 @@ def test_words_of_harm_in_an_email_go_to_the_urgent_queue(servers, engine):
 def test_the_assistant_reads_the_facts_of_an_email(servers, engine, assistant_url):
     servers.send(email("advice", "hi im 16 and i dont know what to do after my gcses",
                        message_id="<yp-4@example.com>"))
-    poll(servers, engine, RasaClient(assistant_url, timeout=10))
+    poll(servers, engine, RasaClient(assistant_url, timeout=10, token=rasa.assistant_token()))
     [enquiry] = enquiries(engine)
     assert enquiry.queue_id == "written_young_people"
 

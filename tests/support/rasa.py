@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -37,6 +38,15 @@ READY_SECONDS = 240  # loading a model takes about 10 s here, 45 s on a slow mac
 
 class AssistantNotReady(RuntimeError):
     """The assistant did not load its model or answer a first turn in time."""
+
+
+def assistant_token() -> str:
+    """The token the suite's assistants are started with (RASA_AUTH_TOKEN, made once per run).
+
+    Set in this process's environment, so every Settings built here and every process started
+    from here (make run, the app servers) sends the token the assistant wants.
+    """
+    return os.environ.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
 
 
 def free_port() -> int:
@@ -87,13 +97,16 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
            **clock_env(OPEN_HOURS_CLOCK), "REDIS_HOST": redis.hostname or "127.0.0.1",
            "REDIS_PORT": str(redis.port or 6379),
            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0", "SANIC_WORKERS": str(workers),
-           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", **(env or {})}
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           # rasa-sdk listens on SANIC_HOST, every interface unless told.
+           "SANIC_HOST": "127.0.0.1", **(env or {})}
     logs = Path(log_dir or tempfile.mkdtemp(prefix="assistant-"))
     rasa = f"{venv}/bin/rasa"
     processes = [
         _start([rasa, "run", "actions", "--port", str(action_port), "--actions", "bot.actions"],
                env, logs / "actions.log"),
-        _start([rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", model,
+        _start([rasa, "run", "--enable-api", "--auth-token", assistant_token(), "-i",
+                "127.0.0.1", "-p", str(port), "-m", model,
                 "--endpoints", str(endpoints or "endpoints.yml"), "--credentials",
                 "credentials.yml"],
                env, logs / "rasa.log"),
@@ -115,7 +128,8 @@ def wait_until_ready(url: str, processes: list[subprocess.Popen], seconds: float
         if any(process.poll() is not None for process in processes):
             raise AssistantNotReady(f"an assistant process exited; see {logs}")
         try:
-            with urllib.request.urlopen(f"{url}/status", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}/status?token={assistant_token()}",
+                                        timeout=2) as response:
                 if json.load(response).get("model_file") and send(url, "warm-up", "hello"):
                     return
         except (urllib.error.URLError, OSError, ValueError):

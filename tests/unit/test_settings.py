@@ -49,6 +49,18 @@ def test_bad_settings_fail_with_a_readable_message(monkeypatch, environment, exp
         load_settings()
 
 
+def test_production_with_the_assistant_needs_its_api_token(monkeypatch):
+    """Rasa's HTTP API is never left open in production (--auth-token, RASA_AUTH_TOKEN)."""
+    for name, value in {"APP_ENV": "production", "SECRET_KEY": "s3cret", "VOICE_ENABLED": "false",
+                        "DATABASE_URL": "postgresql://db/x"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
+    with pytest.raises(SettingsError, match="RASA_AUTH_TOKEN"):
+        load_settings()
+    monkeypatch.setenv("RASA_ENABLED", "false")
+    assert not load_settings().rasa_enabled
+
+
 def test_production_without_voice_needs_no_twilio_token(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s3cret")
