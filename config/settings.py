@@ -196,6 +196,14 @@ class Settings(BaseSettings):
                 f"defaults are refused {'in production' if production else 'off loopback'} "
                 f"(BIND_HOST={self.bind_host})"
             )
+        if production and not self.redis_url:
+            # Without it each process would start a Redis of its own: lock-outs, limits and
+            # sessions would count per process, and a chat would live in one process only.
+            raise ValueError("REDIS_URL must be set when APP_ENV=production")
+        if production and self.voice_enabled and not self.public_base_url:
+            # Twilio signs the URL it called; it is taken from here, never from headers a
+            # client could send (ivr/voice/signature.py).
+            raise ValueError("PUBLIC_BASE_URL must be set when the voice channel is enabled")
         return self
 
     def development_secrets(self) -> list[str]:

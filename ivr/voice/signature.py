@@ -8,20 +8,23 @@ from twilio.request_validator import RequestValidator
 from config.settings import Settings
 
 
-def public_base(request: Request, settings: Settings) -> str:
-    """The scheme and host Twilio uses to reach us, without a trailing slash.
+def _from_headers(settings: Settings) -> bool:
+    # PUBLIC_BASE_URL, when set, is the only public root: a forwarded Host a client chose must
+    # never decide which URL a signature is checked against. Without it (make run, behind its
+    # own front) the root ProxyFix rebuilt from a trusted proxy's X-Forwarded-* is used.
+    return bool(settings.trusted_proxies) and not settings.public_base_url
 
-    Behind trusted proxies ProxyFix has already rewritten the request from X-Forwarded-*, so the
-    request's own root is the public one; otherwise PUBLIC_BASE_URL is (headers are not believed).
-    """
-    if settings.trusted_proxies:
+
+def public_base(request: Request, settings: Settings) -> str:
+    """The scheme and host Twilio uses to reach us, without a trailing slash."""
+    if _from_headers(settings):
         return request.host_url.rstrip("/")
     return settings.effective_public_base_url
 
 
 def public_url(request: Request, settings: Settings) -> str:
     """The exact URL Twilio called, including its query string, as it signed it."""
-    if settings.trusted_proxies:
+    if _from_headers(settings):
         return request.url
     return settings.effective_public_base_url + request.full_path.rstrip("?")
 

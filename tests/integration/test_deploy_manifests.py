@@ -22,10 +22,12 @@ SECRET_NAME = "careers-triage-secrets"
 # Every process of ours (scripts/run.py starts the same set); a new one is added here and in
 # deploy/k8s/base. The app is the events front and its two gunicorn pools.
 HTTP_PROCESSES = {"web": ("/readyz", "/healthz"), "voice": ("/readyz", "/healthz"),
-                  "rasa": ("/status", "/"), "actions": ("/health", "/health")}
+                  # Rasa's /status wants the API token; it listens only once its model is loaded.
+                  "rasa": ("/", "/"), "actions": ("/health", "/health")}
 PROCESSES = {*HTTP_PROCESSES, "front", "worker", "mailbox"}
 SERVING = {*HTTP_PROCESSES, "front"}
-SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"}
+SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN",
+                   "RASA_AUTH_TOKEN"}
 
 
 def _kustomize() -> list[str] | None:
@@ -137,6 +139,40 @@ def test_secrets_are_referenced_never_inlined(rendered):
                     assert env[name]["valueFrom"]["secretKeyRef"]["name"] == SECRET_NAME
 
 
+# What the operator's secret holds, in a shape each setting accepts.
+SECRET_VALUES = {"DATABASE_URL": "postgresql://careers@postgres/careers",
+                 "REDIS_URL": "redis://redis:6379/0", "MAIL_IMAP_URL": "imaps://u:p@mail/INBOX",
+                 "MAIL_SMTP_URL": "smtps://u:p@mail"}
+
+
+def test_every_app_process_starts_with_what_production_requires(rendered, monkeypatch):
+    """Each pod of ours is given every setting production insists on, and the assistant's API
+    token only where it talks to the assistant."""
+    from config.settings import Settings, load_settings
+
+    config = by_kind(rendered, "ConfigMap")["careers-triage-config"]["data"]
+    workloads = [*by_kind(rendered, "Deployment").values(), *by_kind(rendered, "Job").values()]
+    checked = set()
+    for workload in workloads:
+        for container in workload["spec"]["template"]["spec"]["containers"]:
+            if not container["image"].split("/")[-1].startswith("careers-triage-app"):
+                continue
+            env = dict(config)
+            for entry in container.get("env", []):
+                env[entry["name"]] = entry.get("value", SECRET_VALUES.get(
+                    entry["name"], f"secret-{entry['name'].lower()}"))
+            for field in Settings.model_fields:
+                monkeypatch.delenv(field.upper(), raising=False)
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            settings = load_settings(_env_file=None)  # raises, naming what is missing
+            assert settings.app_env == "production"
+            assert bool(settings.rasa_auth_token) == settings.rasa_enabled, \
+                workload["metadata"]["name"]
+            checked.add(workload["metadata"]["name"])
+    assert {"web", "voice", "front", "worker", "mailbox"} <= checked
+
+
 def test_assistant_is_reachable_only_from_our_own_pods(rendered):
     policies = by_kind(rendered, "NetworkPolicy")
     allowed = {tuple(p["spec"]["podSelector"]["matchLabels"].values())[0]:
@@ -181,6 +217,7 @@ def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 COMPOSE_SECRETS = {"SECRET_KEY": "s" * 32, "TWILIO_AUTH_TOKEN": "t" * 32,
+                   "RASA_AUTH_TOKEN": "r" * 32,
                    "POSTGRES_PASSWORD": "p" * 16, "PUBLIC_BASE_URL": "https://example.invalid"}
 
 

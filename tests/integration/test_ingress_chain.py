@@ -22,7 +22,8 @@ def test_a_signed_webhook_through_the_ingress_and_the_front_is_accepted(sqlite_u
                                                                          redis_client):
     pool = AppServer({"APP_ENV": "test", "DATABASE_URL": sqlite_url, "REDIS_URL": TEST_REDIS_URL,
                       "RASA_ENABLED": "false", "GUNICORN_POOL": "voice",
-                      "TRUSTED_PROXIES": "2"}, tmp_path / "voice.log")  # as deploy/k8s sets
+                      "TRUSTED_PROXIES": "2", "PUBLIC_BASE_URL": PUBLIC},
+                     tmp_path / "voice.log")  # as deploy/k8s sets
     pool.start()
     port = free_port()
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "PORT": str(port),

@@ -69,6 +69,7 @@ def test_pages_have_no_inline_script_or_style(client, path):
 def test_production_sends_hsts(sqlite_url, redis_client):
     settings = Settings(app_env="production", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
                         secret_key="a-real-secret", twilio_auth_token="a-real-token",
+                        public_base_url="https://contact.careers.example",
                         rasa_enabled=False, clock_start=None, _env_file=None)
     response = create_app(settings).test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -99,6 +99,23 @@ def test_forwarded_headers_count_only_from_a_trusted_proxy(sqlite_url, redis_cli
                  **headers).status_code == 403
 
 
+def test_with_a_public_url_set_forwarded_headers_cannot_choose_the_signed_url(sqlite_url,
+                                                                             redis_client):
+    """Behind trusted proxies, a signature made for a host the caller names is still refused."""
+    settings = Settings(app_env="test", database_url=sqlite_url, rasa_enabled=False,
+                        redis_url=TEST_REDIS_URL, trusted_proxies=2,
+                        public_base_url="https://phone.example.org", _env_file=None)
+    app = voice_app(settings, WEEKDAY_MORNING)
+    token = settings.effective_twilio_auth_token
+    elsewhere = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "attacker.example"}
+    forged = sign(token, "https://attacker.example/voice/incoming", FORM)
+    assert _post(app.test_client(), "/voice/incoming", FORM, forged,
+                 **elsewhere).status_code == 403
+    genuine = sign(token, "https://phone.example.org/voice/incoming", FORM)
+    assert _post(app.test_client(), "/voice/incoming", FORM, genuine,
+                 **elsewhere).status_code == 200
+
+
 def test_a_retried_webhook_is_answered_the_same_and_recorded_once(app):
     call = new_call(app)
     call.start()

@@ -52,7 +52,7 @@ def test_bad_settings_fail_with_a_readable_message(monkeypatch, environment, exp
 def test_production_with_the_assistant_needs_its_api_token(monkeypatch):
     """Rasa's HTTP API is never left open in production (--auth-token, RASA_AUTH_TOKEN)."""
     for name, value in {"APP_ENV": "production", "SECRET_KEY": "s3cret", "VOICE_ENABLED": "false",
-                        "DATABASE_URL": "postgresql://db/x"}.items():
+                        "DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://c/0"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
     with pytest.raises(SettingsError, match="RASA_AUTH_TOKEN"):
@@ -61,10 +61,25 @@ def test_production_with_the_assistant_needs_its_api_token(monkeypatch):
     assert not load_settings().rasa_enabled
 
 
+@pytest.mark.parametrize(("missing", "others"), [
+    ("REDIS_URL", {"VOICE_ENABLED": "false"}),
+    ("PUBLIC_BASE_URL", {"TWILIO_AUTH_TOKEN": "t" * 32, "REDIS_URL": "redis://c/0"}),
+])
+def test_production_needs_one_redis_and_its_public_url(monkeypatch, missing, others):
+    """One Redis for every process (lock-outs, limits, sessions); Twilio's URL from settings."""
+    for name, value in {"APP_ENV": "production", "SECRET_KEY": "s3cret", "RASA_ENABLED": "false",
+                        "DATABASE_URL": "postgresql://db/x", **others}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(missing, raising=False)
+    with pytest.raises(SettingsError, match=missing):
+        load_settings()
+
+
 def test_production_without_voice_needs_no_twilio_token(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s3cret")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
     monkeypatch.setenv("VOICE_ENABLED", "false")
     settings = load_settings()
     assert settings.database_url == "postgresql+psycopg://db/x"
