@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     web_wait_seconds: float = 3.0
     # Open event streams one front process serves; beyond, 503 with Retry-After.
     live_max_streams: int = 5000
+    # Open event streams one chat or desk (its Redis stream), and one address (an IPv4 address or
+    # an IPv6 /64), may hold in one front; beyond them 429, so no one client fills the front.
+    live_max_streams_per_key: int = 8
+    live_max_streams_per_address: int = 300
     live_stream_seconds: float = 300.0
     live_keepalive_seconds: float = 15.0
     # Modules that register renderers for the front (comma-separated).
@@ -132,6 +136,7 @@ class Settings(BaseSettings):
 
     @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads",
                      "voice_workers", "voice_threads", "web_max_inflight", "live_max_streams",
+                     "live_max_streams_per_key", "live_max_streams_per_address",
                      "chat_max_open", "assistant_max_inflight", "retry_after_seconds")
     @classmethod
     def _not_negative(cls, value: int) -> int:

@@ -14,6 +14,7 @@ import importlib
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import aiohttp
@@ -21,6 +22,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from multidict import CIMultiDict
 
+from engine.addresses import address_key
 from live import arrival
 from live.flask import AFTER_HEADER, FRONT_HEADER, PARAMS_HEADER, RENDERER_HEADER, STREAM_HEADER
 from live.hub import Hub
@@ -36,6 +38,7 @@ _LIVE = {h.lower() for h in (FRONT_HEADER, STREAM_HEADER, RENDERER_HEADER, AFTER
 # When the front received the request (live.arrival's stamp), forwarded to the pools.
 ARRIVED = web.RequestKey("arrived", str)
 BUSY = "We are very busy just now. Please try again in a moment."
+TOO_MANY_STREAMS = "too many live connections open: close another tab and try again"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ class FrontConfig:
     web_max_waiting: int = 512
     web_wait_seconds: float = 3.0
     max_streams: int = 5000
+    # One chat or desk followed from a few tabs; one address (an office behind one NAT holds a
+    # floor of advisers). Without these one session could take every stream and refuse the rest.
+    max_streams_per_key: int = 8
+    max_streams_per_address: int = 300
+    # Proxies in front of this one whose X-Forwarded-For is believed (an ingress: 1).
+    trusted_proxies: int = 0
     retry_after_seconds: int = 30
     limits: StreamLimits = StreamLimits()
 
@@ -69,6 +78,8 @@ class Front:
         self.web_slots: asyncio.Semaphore | None = None
         self.web_waiting = 0
         self._http: aiohttp.ClientSession | None = None
+        self._per_key: Counter[str] = Counter()
+        self._per_address: Counter[str] = Counter()
 
     def application(self) -> web.Application:
         """The aiohttp app; every path goes through `forward`."""
@@ -169,6 +180,33 @@ class Front:
         if factory is None:
             log.error("unknown renderer %r", handed_over.get(RENDERER_HEADER))
             return self.busy("this live page is not available", 60)
+        key, address = handed_over[STREAM_HEADER], address_key(self.client_address(request))
+        if self._per_key[key] >= self.config.max_streams_per_key \
+                or self._per_address[address] >= self.config.max_streams_per_address:
+            return self.busy(TOO_MANY_STREAMS, 5, status=429)
+        self._per_key[key] += 1
+        self._per_address[address] += 1
+        try:
+            return await self._follow(request, handed_over, factory)
+        finally:
+            for counts, name in ((self._per_key, key), (self._per_address, address)):
+                counts[name] -= 1
+                if counts[name] <= 0:
+                    del counts[name]
+
+    def client_address(self, request: web.Request) -> str:
+        """The browser's address: the peer, or what the trusted proxies say it was."""
+        if not self.config.trusted_proxies:
+            return request.remote or ""
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
+                if h.strip()]
+        # Each trusted proxy appended the address it was called from; the client is the entry
+        # the outermost trusted proxy added (anything left of it was sent by the client itself).
+        return hops[-self.config.trusted_proxies] if len(hops) >= self.config.trusted_proxies \
+            else request.remote or ""
+
+    async def _follow(self, request: web.Request, handed_over: dict[str, str], factory
+                      ) -> web.StreamResponse:
         params = json.loads(handed_over.get(PARAMS_HEADER) or "{}")
         renderer = factory(StreamContext(handed_over[STREAM_HEADER], self.redis, params))
         headers = {k: v for k, v in handed_over.items()
@@ -189,10 +227,11 @@ class Front:
             pass  # the browser went away
         return response
 
-    def busy(self, reason: str, retry_after: int | None = None) -> web.Response:
-        """503 at once, with Retry-After, in the chat API's error shape."""
+    def busy(self, reason: str, retry_after: int | None = None, *,
+             status: int = 503) -> web.Response:
+        """503 (or `status`) at once, with Retry-After, in the chat API's error shape."""
         seconds = retry_after or self.config.retry_after_seconds
-        return web.json_response({"error": reason}, status=503,
+        return web.json_response({"error": reason}, status=status,
                                  headers={"Retry-After": str(seconds),
                                           "Access-Control-Allow-Origin": "*"})
 

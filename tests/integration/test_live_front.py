@@ -172,6 +172,67 @@ def test_any_view_can_hand_a_redis_stream_to_the_front_with_keep_alives(pools, r
     asyncio.run(scenario())
 
 
+def test_one_chat_cannot_hold_every_stream_of_the_front(pools):
+    """Many streams of one session are refused (429) beyond its cap; another chat still gets in."""
+    chat, staff = pools
+
+    async def scenario():
+        async with front(chat.url, staff.url, max_streams_per_key=3) as (http, base):
+            sessions = []
+            for _ in range(2):
+                async with http.post(base + "/api/chat/sessions") as created:
+                    sessions.append((await created.json())["session_id"])
+            url = f"{base}/api/chat/sessions/{{}}/events"
+            held = [await http.get(url.format(sessions[0])) for _ in range(3)]
+            refused = await http.get(url.format(sessions[0]))
+            assert [r.status for r in held] == [200, 200, 200]
+            assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
+            assert "too many" in (await refused.json())["error"]
+            other = await http.get(url.format(sessions[1]))
+            assert other.status == 200
+            held[0].close()
+            # The front notices a browser gone at its next write (a keep-alive, every second).
+            for _ in range(50):
+                again = await http.get(url.format(sessions[0]))
+                if again.status == 200:
+                    break
+                again.close()
+                await asyncio.sleep(0.2)
+            assert again.status == 200
+            for response in (*held, other, again):
+                response.close()
+
+    asyncio.run(scenario())
+
+
+def test_one_address_cannot_open_streams_without_end(pools):
+    """Across many chats, one client address (an IPv6 /64 behind a trusted ingress) is capped."""
+    chat, staff = pools
+
+    async def scenario():
+        async with front(chat.url, staff.url, max_streams_per_address=2,
+                         trusted_proxies=1) as (http, base):
+            sessions = []
+            for _ in range(4):
+                async with http.post(base + "/api/chat/sessions") as created:
+                    sessions.append((await created.json())["session_id"])
+            url = f"{base}/api/chat/sessions/{{}}/events"
+
+            def via(address: str) -> dict:
+                return {"X-Forwarded-For": address}
+
+            first = await http.get(url.format(sessions[0]), headers=via("2001:db8:9:1::1"))
+            second = await http.get(url.format(sessions[1]), headers=via("2001:db8:9:1::2"))
+            third = await http.get(url.format(sessions[2]), headers=via("2001:db8:9:1::3"))
+            elsewhere = await http.get(url.format(sessions[3]), headers=via("198.51.100.4"))
+            assert [first.status, second.status, third.status, elsewhere.status] == [
+                200, 200, 429, 200]
+            for response in (first, second, third, elsewhere):
+                response.close()
+
+    asyncio.run(scenario())
+
+
 def test_without_the_front_the_same_view_streams_from_the_worker(redis_client):
     first = publish.add(redis_client, STAFF_KEY, publish.event("call", '{"n": 1}'))
     response = staff_app(redis_client).test_client().get("/console/live", buffered=False)
