@@ -1,4 +1,8 @@
-"""gunicorn's access log without credentials: a chat session id in a path is masked."""
+"""gunicorn's access log without credentials: a chat session id in a path is masked.
+
+The console names a contact by its member key, which for a chat carries the session id, so its
+contact, chat and call paths are masked too.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,17 @@ import re
 from gunicorn.glogging import Logger
 
 # The session id is the customer's only credential for their chat: never write it to a log.
-_SESSION_IN_PATH = re.compile(r"(/api/chat/sessions/)[^/?\s]+")
+_IDS_IN_PATHS = (
+    (re.compile(r"(/api/chat/sessions/)[^/?\s]+"), r"\1[session]"),
+    (re.compile(r"(/console/api/(?:chats|contacts|calls)/)[^/?\s]+"), r"\1[contact]"),
+)
 
 
 def mask_path(path: str) -> str:
-    """The path with any chat session id replaced by a placeholder."""
-    return _SESSION_IN_PATH.sub(r"\1[session]", path)
+    """The path with any chat session id (or console contact key) replaced by a placeholder."""
+    for pattern, placeholder in _IDS_IN_PATHS:
+        path = pattern.sub(placeholder, path)
+    return path
 
 
 class AccessLogger(Logger):

@@ -14,6 +14,17 @@ def test_session_ids_in_paths_are_masked():
     assert mask_path("/voice/turn") == "/voice/turn"
 
 
+def test_the_consoles_contact_keys_are_masked():
+    """A desk's paths name a chat by its member key, which holds the customer's session id."""
+    for path in ("/console/api/chats/chat:Zx9_abc-DEF/events",
+                 "/console/api/chats/chat:Zx9_abc-DEF/messages",
+                 "/console/api/contacts/chat:Zx9_abc-DEF/wrap-up",
+                 "/console/api/calls/CA0123/interpreter"):
+        masked = mask_path(path)
+        assert "Zx9_abc-DEF" not in masked and "CA0123" not in masked
+        assert "[contact]" in masked
+
+
 def test_gunicorn_atoms_are_masked():
     logger = AccessLogger(Config())
     request = SimpleNamespace(method="GET", path="/api/chat/sessions/secret123/events",
