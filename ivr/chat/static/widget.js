@@ -1,10 +1,12 @@
 /* The National Careers Service webchat widget. Embed with one tag:
  *   <script src="https://HOST/chat/static/widget.js" defer></script>
  * Plain JavaScript, no build step. Every message is put on the page as text (textContent), never
- * as HTML. The session id is kept in sessionStorage so a reload resumes the conversation; the
- * transcript is replayed from the server's event stream, which is the one source of what is shown,
- * except the customer's own typed lines: the server keeps them only redacted ("[postcode]"), so
- * the widget keeps what the customer typed in this tab's sessionStorage and shows that instead.
+ * as HTML. Only the session id is kept in sessionStorage, so a reload resumes the conversation;
+ * the transcript is replayed from the server's event stream, which is the one source of what is
+ * shown, except the customer's own typed lines while this page is open: the server keeps them
+ * only redacted ("[postcode]"), so the page shows what the customer typed from memory. Nothing the
+ * customer typed is written to the host website's storage (dates of birth, memorable numbers and
+ * what they disclose would outlive the chat there); after a reload their lines show redacted.
  */
 (function () {
   "use strict";
@@ -16,17 +18,14 @@
   var AUTHORS = { customer: "You", assistant: "National Careers Service", system: "National Careers Service" };
   var sessionId = read(STORE_ID), source = null, sending = Promise.resolve(), starting = null, ended = false;
   // What the customer typed, one entry per line they sent (null for a quick reply), in order.
-  var typedLines = parseList(read(STORE_TYPED)), customerLines = 0;
+  var typedLines = [], customerLines = 0;
+  write(STORE_TYPED, null);  // a copy an earlier version of the widget kept goes
 
   function read(key) { try { return sessionStorage.getItem(key); } catch (e) { return null; } }
   function write(key, value) {
     try { if (value === null) sessionStorage.removeItem(key); else sessionStorage.setItem(key, value); } catch (e) { /* private mode: the chat still works until reload */ }
   }
-  function parseList(text) {
-    try { var list = JSON.parse(text || "[]"); return Array.isArray(list) ? list : []; } catch (e) { return []; }
-  }
-  function rememberTyped() { write(STORE_TYPED, typedLines.length ? JSON.stringify(typedLines) : null); }
-  function forgetTyped() { typedLines = []; customerLines = 0; rememberTyped(); }
+  function forgetTyped() { typedLines = []; customerLines = 0; }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -206,10 +205,9 @@
     sending = sending.then(function () { return starting; }).then(function () {
       if (!sessionId) throw new Error("The chat could not start. Please try again.");
       line = typedLines.push(typed ? text : null) - 1;
-      rememberTyped();
       return api("POST", "/" + encodeURIComponent(sessionId) + "/messages", { text: text });
     }).catch(function (failure) {
-      if (line >= 0 && failure.status) { typedLines.splice(line, 1); rememberTyped(); }
+      if (line >= 0 && failure.status) { typedLines.splice(line, 1); }
       if (failure.status === 404) forget();
       if (typed && !input.value) input.value = text;
       showError(failure.message);
