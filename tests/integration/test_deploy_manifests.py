@@ -177,12 +177,52 @@ def test_assistant_is_reachable_only_from_our_own_pods(rendered):
     policies = by_kind(rendered, "NetworkPolicy")
     allowed = {tuple(p["spec"]["podSelector"]["matchLabels"].values())[0]:
                tuple(p["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"].values())[0]
-               for p in policies.values()}
+               for p in policies.values()
+               if "podSelector" in p["spec"].get("ingress", [{}])[0].get("from", [{}])[0]}
     assert allowed == {"rasa": "app", "actions": "rasa", "app": "front"}
     components = {d["metadata"]["name"] for d in by_kind(rendered, "Deployment").values()
                   if d["spec"]["template"]["metadata"]["labels"].get(
                       "app.kubernetes.io/component") == "app"}
     assert components == {"web", "voice"}
+
+
+def test_nothing_is_reachable_unless_a_policy_allows_it(rendered):
+    """A default-deny ingress policy covers every pod; the front is reached from the ingress."""
+    policies = by_kind(rendered, "NetworkPolicy")
+    deny = policies["default-deny-ingress"]["spec"]
+    assert deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress"]
+    assert "ingress" not in deny
+    front = policies["front-from-ingress-only"]["spec"]
+    assert front["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "front"}
+    assert [p["port"] for p in front["ingress"][0]["ports"]] == [8000]
+
+
+# Volume kinds the Pod Security "restricted" profile admits.
+RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                      "persistentVolumeClaim", "projected", "secret"}
+
+
+def test_every_pod_meets_the_restricted_pod_security_standard(rendered):
+    """What the production namespace's `restricted` admission checks, plus read-only roots."""
+    workloads = [*by_kind(rendered, "Deployment").values(), *by_kind(rendered, "Job").values()]
+    assert workloads
+    for workload in workloads:
+        name, pod = workload["metadata"]["name"], workload["spec"]["template"]["spec"]
+        context = pod.get("securityContext", {})
+        assert context.get("runAsNonRoot") is True and context.get("runAsUser", 0) != 0, name
+        assert not any(pod.get(k) for k in ("hostNetwork", "hostPID", "hostIPC")), name
+        for volume in pod.get("volumes", []):
+            assert set(volume) - {"name"} <= RESTRICTED_VOLUMES, (name, volume)
+        for container in [*pod["containers"], *pod.get("initContainers", [])]:
+            own = container.get("securityContext", {})
+            seccomp = (own.get("seccompProfile") or context.get("seccompProfile") or {})
+            assert seccomp.get("type") in {"RuntimeDefault", "Localhost"}, name
+            assert own.get("allowPrivilegeEscalation") is False, name
+            assert not own.get("privileged"), name
+            assert own.get("capabilities", {}).get("drop") == ["ALL"], name
+            assert set(own.get("capabilities", {}).get("add", [])) <= {"NET_BIND_SERVICE"}, name
+            assert own.get("readOnlyRootFilesystem") is True, name
+            assert not any(p.get("hostPort") for p in container.get("ports", [])), name
 
 
 def test_production_pins_images_serves_https_and_names_its_public_url(production):
