@@ -277,10 +277,27 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def load_settings(**overrides: object) -> Settings:
+class FrontSettings(Settings):
+    """The events front's settings: it forwards and streams, and holds no secret of the app's.
+
+    The internet-facing process is given only what it uses (REDIS_URL), so production asks it
+    for no SECRET_KEY, DATABASE_URL, Twilio or assistant token (deploy/k8s/base/front.yaml).
+    """
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> FrontSettings:
+        production = self.app_env == "production"
+        if production and self.clock_start is not None:
+            raise ValueError("CLOCK_START is for development and tests; unset it in production")
+        if production and not self.redis_url:
+            raise ValueError("REDIS_URL must be set when APP_ENV=production")
+        return self
+
+
+def load_settings(kind: type[Settings] = Settings, **overrides: object) -> Settings:
     """Read settings from the environment, turning validation errors into one readable message."""
     try:
-        return Settings(**overrides)
+        return kind(**overrides)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"

@@ -8,7 +8,7 @@ import sys
 
 from aiohttp import web
 
-from config.settings import SettingsError, load_settings
+from config.settings import FrontSettings, SettingsError, load_settings
 from live.front import Front, FrontConfig, load_renderers
 from live.sse import StreamLimits
 
@@ -24,7 +24,7 @@ def _raise_open_files() -> int:
 def main() -> int:
     """Serve until SIGTERM or SIGINT."""
     try:
-        settings = load_settings()
+        settings = load_settings(FrontSettings)
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2

@@ -97,3 +97,19 @@ def test_assistant_trackers_default_to_their_own_database_on_the_same_server():
     explicit = Settings(redis_url="redis://a:1/0", rasa_tracker_redis_url="redis://b:2/5",
                         _env_file=None)
     assert explicit.effective_rasa_tracker_redis_url == "redis://b:2/5"
+
+
+def test_the_front_starts_in_production_with_its_redis_alone(monkeypatch):
+    """The internet-facing process needs, and so is given, no secret of the app's."""
+    from config.settings import FrontSettings
+
+    for name in ("SECRET_KEY", "DATABASE_URL", "TWILIO_AUTH_TOKEN", "RASA_AUTH_TOKEN",
+                 "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings(FrontSettings, _env_file=None)
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    assert load_settings(FrontSettings, _env_file=None).redis_url == "redis://cache:6379/0"
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        load_settings(_env_file=None)  # the app's processes still insist
