@@ -17,6 +17,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_process
+from bot.redis_auth import redis_credentials
 
 rasa_process.install()
 
@@ -30,7 +31,8 @@ class PromptLockStore(RedisLockStore):
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         """Built by Rasa from bot/endpoints.yml's lock_store entry (or from keyword arguments)."""
-        given = dict(endpoint_config.kwargs) if endpoint_config is not None else {}
+        given = {**redis_credentials(),
+                 **(dict(endpoint_config.kwargs) if endpoint_config is not None else {})}
         if endpoint_config is not None and endpoint_config.url:
             given.setdefault("host", endpoint_config.url)
         given.update(kwargs)

@@ -29,6 +29,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_process
+from bot.redis_auth import redis_credentials
 from models.redaction import redact_by_rule
 
 # Rasa imports this module when it starts: its per-turn overheads go too (bot/rasa_process.py).
@@ -72,7 +73,7 @@ class RedactingTrackerStore(RedisTrackerStore):
         keep their values as they are, `aliases` rename restricted parts of identifiers."""
         super().__init__(domain, host=host, port=int(port), db=int(db),
                          record_exp=int(float(record_exp)) if record_exp else None,
-                         key_prefix=key_prefix, **kwargs)
+                         key_prefix=key_prefix, **{**redis_credentials(), **kwargs})
         self.outward_slots = frozenset(outward_slots or ())
         self.kept_slots = frozenset(kept_slots or ())
         self.aliases = dict(_DEFAULT_ALIASES if aliases is None else aliases)

@@ -182,6 +182,7 @@ def start_assistant(supervisor: Supervisor, env: dict[str, str], venv: str, mode
     env["RASA_AUTH_TOKEN"] = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(32)
     env.update(REDIS_HOST=trackers.hostname or "127.0.0.1", REDIS_PORT=str(trackers.port or 6379),
                REDIS_DB=(trackers.path or "/1").lstrip("/") or "1",
+               REDIS_PASSWORD=trackers.password or "", REDIS_SSL=str(trackers.scheme == "rediss"),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
                RASA_TELEMETRY_ENABLED="false",
                # rasa-sdk listens on SANIC_HOST, 0.0.0.0 unless told: only Rasa calls it.

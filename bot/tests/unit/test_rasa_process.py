@@ -94,3 +94,17 @@ def test_rasa_s_timeout_line_keeps_the_event_and_withholds_the_words(caplog):
     assert json.loads(line) == {"text": "[withheld]", "event": "rest.message.received.timeout",
                                 "level": "error"}
     assert "Sam" not in caplog.text
+
+
+def test_the_assistants_redis_stores_use_the_password_and_tls_they_are_given(monkeypatch):
+    """A Redis that wants AUTH (or TLS) is spoken to with it by the tracker and lock stores."""
+    from bot.redis_auth import redis_credentials
+
+    assert redis_credentials({}) == {}
+    assert redis_credentials({"REDIS_PASSWORD": "s3cret", "REDIS_SSL": "True"}) == {
+        "password": "s3cret", "use_ssl": True}
+    monkeypatch.setenv("REDIS_PASSWORD", "s3cret")
+    endpoint = EndpointConfig(url="127.0.0.1", port=6379, db=3,
+                              type="bot.lock_store.PromptLockStore")
+    store = PromptLockStore(endpoint_config=endpoint)
+    assert store.red.connection_pool.connection_kwargs["password"] == "s3cret"
