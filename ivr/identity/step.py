@@ -23,7 +23,7 @@ from models.customers import Identity, has_secret
 from models.db import session_scope
 from models.identity import check_secret, identify, locked, set_secret
 from models.redaction import DATE, NAME, POSTCODE
-from models.sealed import open_sealed, seal
+from models.sealed import Sealer
 
 SECRET = "[secret]"  # nosec B105: the placeholder recorded instead of a memorable number
 _MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode": POSTCODE,
@@ -52,9 +52,9 @@ def masked(question: str | None) -> str:
 class IdentityStep:
     """Asks, reads, matches (001:7.2), sets or checks the shared secret (001:7.3)."""
 
-    def __init__(self, config: IdentityConfig, *, engine: Engine, secret_key: str,
+    def __init__(self, config: IdentityConfig, *, engine: Engine, sealer: Sealer,
                  enabled: bool = True) -> None:
-        self.config, self.engine, self._key, self.enabled = config, engine, secret_key, enabled
+        self.config, self.engine, self._sealer, self.enabled = config, engine, sealer, enabled
 
     def wanted(self, destination: str | None, state: dict[str, Any] | None = None) -> bool:
         """Whether this route asks: an adviser's destination, not yet asked on this contact."""
@@ -79,11 +79,16 @@ class IdentityStep:
         value = self._read(question, said, keyed, at)
         if value is None:
             return self._again(state, channel, question)
-        given = {**(open_sealed(self._key, state.get("sealed")) or {}), question: value}
+        # Sealed for this contact only: state copied from another contact opens to nothing.
+        so_far = self._sealer.open(state.get("sealed"), context=contact_key)
+        if so_far is None and question != self.config.questions[0]:
+            return self._over(state, channel, "without", "without", unusable="sealed")
+        given = {**(so_far or {}), question: value}
         questions = self.config.questions
         if question != questions[-1]:
             following = questions[questions.index(question) + 1]
-            state.update(ask=following, tries=0, sealed=seal(self._key, given))
+            state.update(ask=following, tries=0,
+                         sealed=self._sealer.seal(given, context=contact_key))
             return Prompt([self.config.say(channel, following)], following,
                           digits=following in _KEYED, detail={"given": question})
         return self._match(state, channel, given, contact_key, at)

@@ -25,7 +25,7 @@ HTTP_PROCESSES = {"web": ("/readyz", "/healthz"), "voice": ("/readyz", "/healthz
                   "rasa": ("/status", "/"), "actions": ("/health", "/health")}
 PROCESSES = {*HTTP_PROCESSES, "front", "worker", "mailbox"}
 SERVING = {*HTTP_PROCESSES, "front"}
-SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"}
+SECRET_SETTINGS = {"SECRET_KEY", "SEALING_KEYS", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"}
 
 
 def _kustomize() -> list[str] | None:
@@ -181,6 +181,7 @@ def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 COMPOSE_SECRETS = {"SECRET_KEY": "s" * 32, "TWILIO_AUTH_TOKEN": "t" * 32,
+                   "SEALING_KEYS": "c2VhbGluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q=",
                    "POSTGRES_PASSWORD": "p" * 16, "PUBLIC_BASE_URL": "https://example.invalid"}
 
 
