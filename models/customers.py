@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from models.timestamps import require_utc
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _HASHER = argon2.PasswordHasher()  # argon2id with the library's recommended parameters
+_DUMMY_HASH = _HASHER.hash("not anyone's memorable number")  # for spend_a_check
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,15 @@ def vouched_for(customer_id: int) -> AuthenticatedCustomer:
     return AuthenticatedCustomer(customer_id=customer_id, _token=_ISSUED)
 
 
+def spend_a_check(secret: str) -> None:
+    """The hashing work of checking `secret` against a record, with nothing to check it against.
+
+    Where a record has no number, or is locked, the answer must take as long as a real check,
+    or the time taken would say so.
+    """
+    _secret_matches(_DUMMY_HASH, _normal_secret(secret))
+
+
 def has_secret(*, session: Session, customer_id: int) -> bool:
     """Whether the customer has a shared secret to be asked for."""
     customer = session.get(Customer, customer_id)
@@ -168,14 +179,21 @@ def _secret_matches(stored: str, given: bytes) -> bool:
         return False
 
 
-def release_record(*, session: Session, authenticated: AuthenticatedCustomer) -> dict[str, Any]:
-    """What is held about an authenticated customer: their details and past contacts' outcomes."""
+def release_record(
+    *, session: Session, authenticated: AuthenticatedCustomer,
+    proven_on: Collection[str] | None = None,
+) -> dict[str, Any]:
+    """What is held about an authenticated customer: their details and past contacts' outcomes.
+
+    `proven_on` (contact keys) limits the contacts to those the same secret was set or given on.
+    """
     if not isinstance(authenticated, AuthenticatedCustomer) or authenticated._token is not _ISSUED:
         raise PermissionError("the customer has not been authenticated (001:7.3)")
     customer = _customer(session, authenticated.customer_id)
-    contacts = session.exec(
-        select(Contact).where(Contact.customer_id == customer.id).order_by(Contact.started_at)
-    ).all()
+    query = select(Contact).where(Contact.customer_id == customer.id)
+    if proven_on is not None:
+        query = query.where(Contact.key.in_(list(proven_on)))
+    contacts = session.exec(query.order_by(Contact.started_at)).all()
     return {
         "customer": customer_details(customer),
         "contacts": [

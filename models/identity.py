@@ -27,6 +27,7 @@ from models.customers import (
     match_or_create_customer,
     release_record,
     set_shared_secret,
+    spend_a_check,
     vouched_for,
 )
 from models.timestamps import UTCDateTime, require_utc
@@ -91,6 +92,7 @@ def check_secret(
             >= MAX_FAILURES:
         audit(session=session, action=Check.LOCKED, at=at, actor=actor,
               customer_id=customer_id, contact_key=contact_key)
+        spend_a_check(secret)  # as long as a real check: the time taken does not say "locked"
         return None
     proof = authenticate(session=session, customer_id=customer_id, secret=secret)
     audit(session=session, action=Check.AUTHENTICATED if proof else Check.REFUSED, at=at,
@@ -102,8 +104,17 @@ def release_to(
     *, session: Session, authenticated: AuthenticatedCustomer, at: datetime, actor: str,
     contact_key: str | None = None,
 ) -> dict[str, Any]:
-    """What is held about an authenticated customer, audited as released to `actor`."""
-    record = release_record(session=session, authenticated=authenticated)
+    """What is held about an authenticated customer, audited as released to `actor`.
+
+    Only the contacts on which the memorable number was set or given are released on it: four
+    details are enough to be matched to a record, so someone who made a record in another
+    person's details first (and chose its number) must not see that person's later contacts.
+    """
+    proven_on = session.execute(sa.select(IdentityCheck.contact_key).distinct().where(
+        IdentityCheck.customer_id == authenticated.customer_id,
+        IdentityCheck.action.in_((Check.SECRET_SET, Check.AUTHENTICATED)),
+        IdentityCheck.contact_key.is_not(None))).scalars().all()
+    record = release_record(session=session, authenticated=authenticated, proven_on=proven_on)
     audit(session=session, action=Check.RELEASED, at=at, actor=actor,
           customer_id=authenticated.customer_id, contact_key=contact_key)
     return record

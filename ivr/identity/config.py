@@ -12,9 +12,7 @@ from config.files import ConfigModel, config_file, load
 IDENTITY_CONFIG_FILE = config_file("identity.yaml")
 QUESTIONS = ("surname", "first_name", "date_of_birth", "postcode")  # 000:L61
 _WORDS = ("intro", *QUESTIONS, "date_of_birth_again", "postcode_again", "name_again",
-          "new_secret", "new_secret_again", "secret", "secret_again", "secret_set",
-          "authenticated", "not_authenticated", "locked", "declined", "without", "no_secret",
-          "found_unchecked")
+          "secret", "secret_again", "secret_given", "no_secret", "declined", "without")
 
 
 class IdentityConfig(ConfigModel):

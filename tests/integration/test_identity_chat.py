@@ -143,9 +143,9 @@ def test_a_returning_customer_matched_on_all_four_gives_the_number(chat):
     session_id, _ = _advice(client)
     # Case and spacing do not matter; the same record is found.
     answer = _give(client, session_id, "OKAFOR", "ngozi", "1 February 1990", "ls14ap")
-    assert "found your record" in _words(answer)
+    assert "memorable number" in _words(answer)
     answer = _give(client, session_id, "4821")
-    assert "that is right" in _words(answer)
+    assert "adviser will go through your record" in _words(answer)
     assert answer["route"]["action"] == "enqueue"
     [customer] = _customers(chat)
     assert _linked(chat, session_id) == customer.id
@@ -156,23 +156,31 @@ def test_three_of_four_matching_makes_a_new_record(chat):  # 000:L61
     client = chat.test_client()
     _first_contact(client)
     session_id, _ = _advice(client)
-    answer = _give(client, session_id, "Okafor", "Ngozi", "01/02/1990", "M1 1AA")
-    assert "made your customer record" in _words(answer)
+    _give(client, session_id, "Okafor", "Ngozi", "01/02/1990", "M1 1AA")
     assert len(_customers(chat)) == 2
+    assert _checks(chat) == ["created", "secret_set", "created"]
 
 
-def test_a_wrong_number_is_asked_again_once_then_the_customer_goes_on_unchecked(chat):
+def test_a_wrong_number_is_not_told_and_the_customer_goes_on_unchecked(chat):
     client = chat.test_client()
     _first_contact(client)
     session_id, _ = _advice(client)
     _give(client, session_id, *DETAILS)
     answer = say(client, session_id, "1111")
-    assert "not right" in _words(answer) and answer["route"]["action"] == "enqueue"
-    assert not chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
-    answer = say(client, session_id, "2222")
-    assert "will not see your past contacts" in _words(answer)
+    # Not "that is not right": that would tell anyone with the four details there is a record.
+    assert "adviser will go through your record" in _words(answer)
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
-    assert _checks(chat)[-3:] == ["matched", "refused", "refused"]
+    assert _checks(chat)[-2:] == ["matched", "refused"]
+
+
+def test_a_number_of_the_wrong_size_is_asked_again_once_for_everyone(chat):
+    client = chat.test_client()
+    session_id, _ = _advice(client)
+    _give(client, session_id, *DETAILS)
+    assert "has 4 to 8 digits" in _words(say(client, session_id, "12"))
+    assert "go on without it" in _words(say(client, session_id, "123456789"))
+    assert _checks(chat) == ["created"]  # nothing set
+    assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
 
 
 def test_a_customer_may_decline_and_is_still_served(chat):
@@ -318,9 +326,12 @@ def test_a_record_without_a_memorable_number_is_found_but_never_opened(chat):
     client = chat.test_client()
     session_id, _ = _advice(client)
     answer = _give(client, session_id, *DETAILS, "/identity_decline")
-    assert "without a memorable number" in _words(answer)
+    assert "go on without it" in _words(answer)
     second, _ = _advice(client)
-    answer = _give(client, second, *DETAILS)
-    assert "adviser will check who you are" in _words(answer)
+    answer = _give(client, second, *DETAILS, "55556666")
+    # Asked and answered like any other, but the number is not taken: whoever knows the four
+    # details could otherwise claim the record.
+    assert "adviser will go through your record" in _words(answer)
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", second)
     assert _checks(chat) == ["created", "matched"]  # no secret set, none checked
+    assert _customers(chat)[0].secret_hash is None
