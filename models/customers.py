@@ -24,6 +24,8 @@ from models.records import Contact, ContactEvent, Customer
 from models.statements import insert_ignoring
 from models.timestamps import require_utc
 
+# The shortest shared secret stored: a memorable number has 6 to 8 digits (config/identity.yaml).
+MIN_SECRET_LENGTH = 6
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _HASHER = argon2.PasswordHasher()  # argon2id with the library's recommended parameters
@@ -121,8 +123,8 @@ def link_contact(*, session: Session, contact_key: str, customer_id: int) -> Non
 
 def set_shared_secret(*, session: Session, customer_id: int, secret: str) -> None:
     """Store an argon2id hash of the customer's shared secret (never the secret itself)."""
-    if len(secret.strip()) < 4:
-        raise ValueError("a shared secret has at least 4 characters")
+    if len(" ".join(secret.split())) < MIN_SECRET_LENGTH:
+        raise ValueError(f"a shared secret has at least {MIN_SECRET_LENGTH} characters")
     customer = _customer(session, customer_id)
     customer.secret_hash = _HASHER.hash(_normal_secret(secret))
     session.add(customer)

@@ -82,7 +82,7 @@ def _first_contact(client) -> str:
     session_id, _ = _advice(client)
     answer = _give(client, session_id, *DETAILS)
     assert "memorable number" in _words(answer)
-    answer = _give(client, session_id, "4821")
+    answer = _give(client, session_id, "482193")
     assert answer["route"]["action"] == "enqueue"
     return session_id
 
@@ -109,7 +109,7 @@ def test_a_new_customer_is_made_linked_and_sets_a_memorable_number(chat):
     [customer] = _customers(chat)
     assert (customer.surname, customer.first_name, customer.postcode) == (
         "okafor", "ngozi", "LS14AP")
-    assert customer.secret_hash.startswith("$argon2id$") and "4821" not in customer.secret_hash
+    assert customer.secret_hash.startswith("$argon2id$") and "482193" not in customer.secret_hash
     assert _linked(chat, session_id) == customer.id
     assert _checks(chat) == ["created", "secret_set"]
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
@@ -119,7 +119,7 @@ def test_a_new_customer_is_made_linked_and_sets_a_memorable_number(chat):
         texts = json.dumps([[e.text, e.detail] for e in db.exec(select(ContactEvent))],
                            default=str)
     everything = shown + texts + _all_redis(chat)
-    for given in ("Okafor", "Ngozi", "1990", "LS1 4AP", "LS14AP", "4821"):
+    for given in ("Okafor", "Ngozi", "1990", "LS1 4AP", "LS14AP", "482193"):
         assert given not in everything, given
 
 
@@ -144,7 +144,7 @@ def test_a_returning_customer_matched_on_all_four_gives_the_number(chat):
     # Case and spacing do not matter; the same record is found.
     answer = _give(client, session_id, "OKAFOR", "ngozi", "1 February 1990", "ls14ap")
     assert "memorable number" in _words(answer)
-    answer = _give(client, session_id, "4821")
+    answer = _give(client, session_id, "482193")
     assert "adviser will go through your record" in _words(answer)
     assert answer["route"]["action"] == "enqueue"
     [customer] = _customers(chat)
@@ -166,7 +166,7 @@ def test_a_wrong_number_is_not_told_and_the_customer_goes_on_unchecked(chat):
     _first_contact(client)
     session_id, _ = _advice(client)
     _give(client, session_id, *DETAILS)
-    answer = say(client, session_id, "1111")
+    answer = say(client, session_id, "111122")
     # Not "that is not right": that would tell anyone with the four details there is a record.
     assert "adviser will go through your record" in _words(answer)
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
@@ -177,7 +177,7 @@ def test_a_number_of_the_wrong_size_is_asked_again_once_for_everyone(chat):
     client = chat.test_client()
     session_id, _ = _advice(client)
     _give(client, session_id, *DETAILS)
-    assert "has 4 to 8 digits" in _words(say(client, session_id, "12"))
+    assert "has 6 to 8 digits" in _words(say(client, session_id, "4821"))  # four: too few
     assert "go on without it" in _words(say(client, session_id, "123456789"))
     assert _checks(chat) == ["created"]  # nothing set
     assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
@@ -273,7 +273,7 @@ def test_the_adviser_sees_past_contacts_only_after_the_check(chat):  # 001:7.3
     client = chat.test_client()
     _first_contact(client)
     session_id, _ = _advice(client)
-    _give(client, session_id, *DETAILS, "9999", "9999")  # the wrong number twice: unchecked
+    _give(client, session_id, *DETAILS, "999911", "999911")  # the wrong number twice: unchecked
     sam, user = adviser(chat, "sam", queues=("adult_digital_advice",))
     url = f"/console/api/contacts/{session_id}"
     pop = sam.get(url).get_json()
@@ -281,9 +281,9 @@ def test_the_adviser_sees_past_contacts_only_after_the_check(chat):  # 001:7.3
     assert "okafor" not in json.dumps(pop).lower() and "1990" not in json.dumps(pop)
     assert sam.post(f"{url}/identity", json={"secret": "abc"},
                     headers=sam.headers).status_code == 400
-    wrong = sam.post(f"{url}/identity", json={"secret": "1234"}, headers=sam.headers).get_json()
+    wrong = sam.post(f"{url}/identity", json={"secret": "123456"}, headers=sam.headers).get_json()
     assert wrong["result"] == "refused" and wrong["pop"]["record"]["authenticated"] is False
-    right = sam.post(f"{url}/identity", json={"secret": "4821"}, headers=sam.headers).get_json()
+    right = sam.post(f"{url}/identity", json={"secret": "482193"}, headers=sam.headers).get_json()
     record = right["pop"]["record"]
     assert right["result"] == "authenticated" and record["authenticated"] is True
     assert record["details"]["surname"] == "okafor"
@@ -303,7 +303,7 @@ def test_a_customer_checked_in_the_chat_is_shown_to_the_adviser_at_once(chat):
     client = chat.test_client()
     _first_contact(client)
     session_id, _ = _advice(client)
-    _give(client, session_id, *DETAILS, "4821")
+    _give(client, session_id, *DETAILS, "482193")
     sam, _ = adviser(chat, "sam", queues=("adult_digital_advice",))
     pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
     assert pop["record"]["authenticated"] is True
