@@ -12,6 +12,12 @@ from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.clock import parse_start
+from config.sealing_keys import (
+    DEVELOPMENT_SEALING_KEY,
+    SEALING_KEY_BYTES,
+    decode_key,
+    split_keys,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -62,6 +68,10 @@ class Settings(BaseSettings):
     identity_checks: bool = True
     public_base_url: str = ""
     secret_key: str = ""
+    # Keys that seal live state between turns (models.sealed), apart from SECRET_KEY: one or more
+    # base64 keys of 32 bytes, comma-separated. The first seals; all of them open (rotation: put
+    # a new key first, drop the old one once what it sealed has expired). Required in production.
+    sealing_keys: str = ""
     trusted_proxies: int = 0
     max_request_bytes: int = 64 * 1024
     web_workers: int = 2
@@ -177,6 +187,15 @@ class Settings(BaseSettings):
             raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("sealing_keys")
+    @classmethod
+    def _sealing_keys_decode(cls, value: str) -> str:
+        for key in split_keys(value):
+            if len(decode_key(key)) != SEALING_KEY_BYTES:
+                raise ValueError(f"SEALING_KEYS must be base64 keys of {SEALING_KEY_BYTES} bytes "
+                                 "each, comma-separated (e.g. from `openssl rand -base64 32`)")
+        return value
+
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:
         production = self.app_env == "production"
@@ -194,6 +213,11 @@ class Settings(BaseSettings):
                              "(set it, or RASA_ENABLED=false)")
         if production and not self.database_url:
             raise ValueError("DATABASE_URL must be set when APP_ENV=production")
+        if production and not split_keys(self.sealing_keys):
+            raise ValueError("SEALING_KEYS must be set when APP_ENV=production")
+        if self.secret_key and self.secret_key in split_keys(self.sealing_keys):
+            # One key for two jobs: a leak of either would open both (cookies and live state).
+            raise ValueError("SEALING_KEYS must not include SECRET_KEY")
         development = self.development_secrets()
         if development and (production or not _loopback(self.bind_host)):
             raise ValueError(
@@ -218,6 +242,9 @@ class Settings(BaseSettings):
             found.append("SECRET_KEY")
         if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
             found.append("TWILIO_AUTH_TOKEN")
+        keys = split_keys(self.sealing_keys)
+        if not keys or any(decode_key(k) == decode_key(DEVELOPMENT_SEALING_KEY) for k in keys):
+            found.append("SEALING_KEYS")
         return found
 
     @property
@@ -267,6 +294,12 @@ class Settings(BaseSettings):
     def effective_secret_key(self) -> str:
         """The key for signed cookies; a fixed development key outside production."""
         return self.secret_key or DEVELOPMENT_SECRET_KEY
+
+    @property
+    def effective_sealing_keys(self) -> tuple[bytes, ...]:
+        """The keys that seal live state, sealing key first; a fixed development key otherwise."""
+        keys = split_keys(self.sealing_keys) or [DEVELOPMENT_SEALING_KEY]
+        return tuple(decode_key(k) for k in keys)
 
 
 def _loopback(host: str) -> bool:

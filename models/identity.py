@@ -6,7 +6,8 @@ one is made, and the contact is linked. A new customer sets a shared secret (`se
 a returning one is asked for it, and `check_secret` gives the proof `release_to` needs before
 anything held is shown, to the customer or to an adviser on their behalf. Every step is written
 to `identity_check` (what, when, by whom, for which record) without any of the facts themselves.
-Five wrong secrets within 15 minutes lock the record's secret for 15 minutes.
+Five wrong secrets within 15 minutes lock the record's secret for 15 minutes, atomically (one
+guess at a time per record, under a row lock).
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from models.customers import (
     match_or_create_customer,
     release_record,
     set_shared_secret,
+    spend_a_check,
     vouched_for,
 )
+from models.records import Customer
 from models.timestamps import UTCDateTime, require_utc
 
 MAX_FAILURES = 5
@@ -85,12 +88,19 @@ def check_secret(
     *, session: Session, customer_id: int, secret: str, at: datetime,
     contact_key: str | None = None, actor: str = "customer",
 ) -> AuthenticatedCustomer | None:
-    """Proof of authentication for a right secret (001:7.3); None, audited, otherwise."""
+    """Proof of authentication for a right secret (001:7.3); None, audited, otherwise.
+
+    Atomic per record: the customer's row is locked (SELECT ... FOR UPDATE) for the rest of the
+    caller's transaction, so parallel guesses are judged one after another, each counting the
+    failures the ones before it wrote; no more than MAX_FAILURES are ever judged.
+    """
     at = require_utc(at)
+    _lock_record(session, customer_id)
     if failures_since(session=session, customer_id=customer_id, since=at - LOCK_WINDOW) \
             >= MAX_FAILURES:
         audit(session=session, action=Check.LOCKED, at=at, actor=actor,
               customer_id=customer_id, contact_key=contact_key)
+        spend_a_check(secret)  # as long as a real check: the time taken does not say "locked"
         return None
     proof = authenticate(session=session, customer_id=customer_id, secret=secret)
     audit(session=session, action=Check.AUTHENTICATED if proof else Check.REFUSED, at=at,
@@ -98,12 +108,28 @@ def check_secret(
     return proof
 
 
+def _lock_record(session: Session, customer_id: int) -> None:
+    # The count, the check and its audit row must be one step per record. PostgreSQL holds this
+    # row lock until the caller's transaction ends, after the audit row is written; SQLite
+    # (development only) has no row locks but lets one writer in at a time.
+    session.execute(sa.select(Customer.id).where(Customer.id == customer_id).with_for_update())
+
+
 def release_to(
     *, session: Session, authenticated: AuthenticatedCustomer, at: datetime, actor: str,
     contact_key: str | None = None,
 ) -> dict[str, Any]:
-    """What is held about an authenticated customer, audited as released to `actor`."""
-    record = release_record(session=session, authenticated=authenticated)
+    """What is held about an authenticated customer, audited as released to `actor`.
+
+    Only the contacts on which the memorable number was set or given are released on it: four
+    details are enough to be matched to a record, so someone who made a record in another
+    person's details first (and chose its number) must not see that person's later contacts.
+    """
+    proven_on = session.execute(sa.select(IdentityCheck.contact_key).distinct().where(
+        IdentityCheck.customer_id == authenticated.customer_id,
+        IdentityCheck.action.in_((Check.SECRET_SET, Check.AUTHENTICATED)),
+        IdentityCheck.contact_key.is_not(None))).scalars().all()
+    record = release_record(session=session, authenticated=authenticated, proven_on=proven_on)
     audit(session=session, action=Check.RELEASED, at=at, actor=actor,
           customer_id=authenticated.customer_id, contact_key=contact_key)
     return record

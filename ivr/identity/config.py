@@ -8,13 +8,12 @@ from pathlib import Path
 from pydantic import AliasPath, Field, field_validator, model_validator
 
 from config.files import ConfigModel, config_file, load
+from models.customers import MIN_SECRET_LENGTH
 
 IDENTITY_CONFIG_FILE = config_file("identity.yaml")
 QUESTIONS = ("surname", "first_name", "date_of_birth", "postcode")  # 000:L61
 _WORDS = ("intro", *QUESTIONS, "date_of_birth_again", "postcode_again", "name_again",
-          "new_secret", "new_secret_again", "secret", "secret_again", "secret_set",
-          "authenticated", "not_authenticated", "locked", "declined", "without", "no_secret",
-          "found_unchecked")
+          "secret", "secret_again", "secret_given", "no_secret", "declined", "without")
 
 
 class IdentityConfig(ConfigModel):
@@ -52,8 +51,8 @@ class IdentityConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _secret_sizes(self) -> IdentityConfig:
-        if not 4 <= self.secret_min <= self.secret_max:
-            raise ValueError("secret_digits needs 4 <= min <= max")
+        if not MIN_SECRET_LENGTH <= self.secret_min <= self.secret_max:
+            raise ValueError(f"secret_digits needs {MIN_SECRET_LENGTH} <= min <= max")
         return self
 
     def say(self, channel: str, name: str) -> str:

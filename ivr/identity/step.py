@@ -7,6 +7,10 @@ channel keeps in its live state; the details given so far wait there only sealed
 (models.sealed), and are gone once the record is matched or the customer declines. Nothing the
 customer says here is logged, recorded as text or sent to the assistant: the channel records
 only `Prompt.masked`, a placeholder for the kind of answer.
+
+What the customer hears never says whether a record was found or made, has a memorable number,
+or took the number given (ASVS V2/V3: no account enumeration): one question after the four
+details and one reply after the number; only the audit (models.identity) and staff know.
 """
 
 from __future__ import annotations
@@ -16,18 +20,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from ivr.identity import parse
 from ivr.identity.config import IdentityConfig
-from models.customers import Identity, has_secret
+from models.customers import Identity, has_secret, spend_a_check
 from models.db import session_scope
 from models.identity import check_secret, identify, locked, set_secret
 from models.redaction import DATE, NAME, POSTCODE
-from models.sealed import open_sealed, seal
+from models.sealed import Sealer
 
 SECRET = "[secret]"  # nosec B105: the placeholder recorded instead of a memorable number
 _MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode": POSTCODE,
           "new_secret": SECRET, "secret": SECRET}
+# "new_secret" only in a step begun before new and found records were asked alike.
 _DIGIT_QUESTIONS = frozenset({"new_secret", "secret"})
 # Questions a caller may answer on the keypad (digits ended by #), speech heard as well.
 _KEYED = frozenset({"date_of_birth", *_DIGIT_QUESTIONS})
@@ -52,9 +58,9 @@ def masked(question: str | None) -> str:
 class IdentityStep:
     """Asks, reads, matches (001:7.2), sets or checks the shared secret (001:7.3)."""
 
-    def __init__(self, config: IdentityConfig, *, engine: Engine, secret_key: str,
+    def __init__(self, config: IdentityConfig, *, engine: Engine, sealer: Sealer,
                  enabled: bool = True) -> None:
-        self.config, self.engine, self._key, self.enabled = config, engine, secret_key, enabled
+        self.config, self.engine, self._sealer, self.enabled = config, engine, sealer, enabled
 
     def wanted(self, destination: str | None, state: dict[str, Any] | None = None) -> bool:
         """Whether this route asks: an adviser's destination, not yet asked on this contact."""
@@ -79,11 +85,16 @@ class IdentityStep:
         value = self._read(question, said, keyed, at)
         if value is None:
             return self._again(state, channel, question)
-        given = {**(open_sealed(self._key, state.get("sealed")) or {}), question: value}
+        # Sealed for this contact only: state copied from another contact opens to nothing.
+        so_far = self._sealer.open(state.get("sealed"), context=contact_key)
+        if so_far is None and question != self.config.questions[0]:
+            return self._over(state, channel, "without", "without", unusable="sealed")
+        given = {**(so_far or {}), question: value}
         questions = self.config.questions
         if question != questions[-1]:
             following = questions[questions.index(question) + 1]
-            state.update(ask=following, tries=0, sealed=seal(self._key, given))
+            state.update(ask=following, tries=0,
+                         sealed=self._sealer.seal(given, context=contact_key))
             return Prompt([self.config.say(channel, following)], following,
                           digits=following in _KEYED, detail={"given": question})
         return self._match(state, channel, given, contact_key, at)
@@ -117,47 +128,53 @@ class IdentityStep:
         identity = Identity.of(**given)
         with session_scope(self.engine) as db:
             match = identify(session=db, contact_key=contact_key, identity=identity, at=at)
-            secret = has_secret(session=db, customer_id=match.customer_id)
         state.pop("sealed", None)
-        state.update(tries=0, customer=match.customer_id, returning=match.returning)
-        if match.returning and not secret:
-            # Setting one now would let anyone who knows the four details open the record.
-            return self._over(state, channel, "found_unchecked", "matched")
-        ask = "secret" if match.returning else "new_secret"
-        state["ask"] = ask
-        return Prompt([self.config.say(channel, ask)], ask, digits=True,
-                      detail={"record": "returning" if match.returning else "new"})
+        state.update(ask="secret", tries=0, customer=match.customer_id, returning=match.returning)
+        # One question, in the same words, whether the record was made or found, and whether it
+        # has a number: anything else would tell whoever knows four details that a record exists.
+        return Prompt([self.config.say(channel, "secret")], "secret", digits=True,
+                      detail={"asked": "secret"})
 
     def _secret(self, state: dict[str, Any], channel: str, given: str, contact_key: str,
                 at: datetime) -> Prompt:
-        question, customer = state["ask"], int(state["customer"])
-        if not given:  # the hash key alone: on without it
-            words = "no_secret" if question == "new_secret" else "not_authenticated"
-            return self._over(state, channel, words, "linked")
-        if question == "new_secret":
-            if given.isdigit() and self.config.secret_min <= len(given) <= self.config.secret_max:
-                with session_scope(self.engine) as db:
-                    set_secret(session=db, customer_id=customer, secret=given, at=at,
-                               contact_key=contact_key)
-                return self._over(state, channel, "secret_set", "linked")
-            return self._secret_again(state, channel, question, "no_secret", "linked")
+        customer = int(state["customer"])
+        if not given:  # the hash key alone, or No thanks: on without it
+            return self._over(state, channel, "no_secret", "linked")
+        if not (given.isdigit() and self.config.secret_min <= len(given)
+                <= self.config.secret_max):
+            return self._secret_again(state, channel)
         with session_scope(self.engine) as db:
-            proof = check_secret(session=db, customer_id=customer, secret=given, at=at,
-                                 contact_key=contact_key)
-            is_locked = proof is None and locked(session=db, customer_id=customer, at=at)
-        if proof is not None:
-            return self._over(state, channel, "authenticated", "authenticated")
-        if is_locked:
-            return self._over(state, channel, "locked", "locked")
-        return self._secret_again(state, channel, question, "not_authenticated", "refused")
+            outcome = self._use_secret(db, customer, given, bool(state.get("returning")),
+                                       contact_key, at)
+        # The same words whatever happened: set, right, wrong, locked or a record without one.
+        # A wrong number is not asked again (that would say a record exists); the adviser can
+        # check it with the customer (console), within the same lock-out.
+        return self._over(state, channel, "secret_given", outcome)
 
-    def _secret_again(self, state: dict[str, Any], channel: str, question: str, words: str,
-                      outcome: str) -> Prompt:
+    def _use_secret(self, db: Session, customer: int, given: str, returning: bool,
+                    contact_key: str, at: datetime) -> str:
+        """Set, check or (for a found record without one) only seem to; the outcome, for staff."""
+        if not returning and not has_secret(session=db, customer_id=customer):
+            set_secret(session=db, customer_id=customer, secret=given, at=at,
+                       contact_key=contact_key)
+            return "linked"
+        if not has_secret(session=db, customer_id=customer):
+            # A found record without a number is never claimed here: whoever knows the four
+            # details could take it. The same hashing work as a check, so timing says nothing.
+            spend_a_check(given)
+            return "matched"
+        proof = check_secret(session=db, customer_id=customer, secret=given, at=at,
+                             contact_key=contact_key)
+        if proof is not None:
+            return "authenticated"
+        return "locked" if locked(session=db, customer_id=customer, at=at) else "refused"
+
+    def _secret_again(self, state: dict[str, Any], channel: str) -> Prompt:
         state["tries"] = int(state.get("tries", 0)) + 1
         if state["tries"] >= self.config.tries:
-            return self._over(state, channel, words, outcome)
-        return Prompt([self.config.say(channel, f"{question}_again")], question, digits=True,
-                      detail={"unusable": question})
+            return self._over(state, channel, "no_secret", "linked")
+        return Prompt([self.config.say(channel, "secret_again")], "secret", digits=True,
+                      detail={"unusable": "secret"})
 
     def _over(self, state: dict[str, Any], channel: str, words: str, outcome: str,
               **detail: str) -> Prompt:

@@ -34,7 +34,7 @@ def live(settings, redis_client):
 def _first_chat(app) -> None:
     client = app.test_client()
     session_id = client.post("/api/chat/sessions").get_json()["session_id"]
-    for text in ("/chat_need advice", "30", "M1 1AE", *DETAILS, "4821"):
+    for text in ("/chat_need advice", "30", "M1 1AE", *DETAILS, "482193"):
         client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": text})
     client.delete(f"/api/chat/sessions/{session_id}")
 
@@ -54,11 +54,11 @@ def test_the_desk_shows_past_contacts_only_after_the_adviser_checks_the_number(p
     conversation = site.get_by_role("log", name="Conversation")
     expect(conversation).to_contain_text("What is your surname?")
     expect(quick.get_by_role("button", name="No thanks")).to_be_visible()
-    for text in (*DETAILS, "1111", "2222"):
+    for text in (*DETAILS, "11112222"):  # a wrong number, not told as wrong
         message.fill(text)
         message.press("Enter")
         site.wait_for_timeout(300)
-    expect(conversation).to_contain_text("will not see your past contacts", timeout=TIMEOUT)
+    expect(conversation).to_contain_text("adviser will go through your record", timeout=TIMEOUT)
     no_serious_findings(site)
 
     desk = pages(live.app_url + "/console/login", timeout_ms=TIMEOUT)
@@ -68,7 +68,7 @@ def test_the_desk_shows_past_contacts_only_after_the_adviser_checks_the_number(p
     expect(record).to_have_text("Found, not yet checked: ask for their memorable number")
     expect(desk.locator("#pop-history")).to_be_empty()
     no_serious_findings(desk)
-    desk.get_by_label("Memorable number the customer gives you").fill("4821")
+    desk.get_by_label("Memorable number the customer gives you").fill("482193")
     desk.get_by_role("button", name="Check").click()
     expect(record).to_contain_text("Checked: ngozi okafor, born 1990-02-01")
     expect(desk.locator("#pop-history")).to_contain_text("webchat")

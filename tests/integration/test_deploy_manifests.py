@@ -26,7 +26,7 @@ HTTP_PROCESSES = {"web": ("/readyz", "/healthz"), "voice": ("/readyz", "/healthz
                   "rasa": ("/", "/"), "actions": ("/health", "/health")}
 PROCESSES = {*HTTP_PROCESSES, "front", "worker", "mailbox"}
 SERVING = {*HTTP_PROCESSES, "front"}
-SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN",
+SECRET_SETTINGS = {"SECRET_KEY", "SEALING_KEYS", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN",
                    "RASA_AUTH_TOKEN"}
 
 
@@ -142,7 +142,8 @@ def test_secrets_are_referenced_never_inlined(rendered):
 # What the operator's secret holds, in a shape each setting accepts.
 SECRET_VALUES = {"DATABASE_URL": "postgresql://careers@postgres/careers",
                  "REDIS_URL": "redis://redis:6379/0", "MAIL_IMAP_URL": "imaps://u:p@mail/INBOX",
-                 "MAIL_SMTP_URL": "smtps://u:p@mail"}
+                 "MAIL_SMTP_URL": "smtps://u:p@mail",
+                 "SEALING_KEYS": "c2VhbGluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q="}
 
 
 def test_every_app_process_starts_with_what_production_requires(rendered, monkeypatch):
@@ -276,6 +277,7 @@ def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 COMPOSE_SECRETS = {"SECRET_KEY": "s" * 32, "TWILIO_AUTH_TOKEN": "t" * 32,
                    "RASA_AUTH_TOKEN": "r" * 32,
+                   "SEALING_KEYS": "c2VhbGluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q=",
                    "POSTGRES_PASSWORD": "p" * 16, "PUBLIC_BASE_URL": "https://example.invalid"}
 
 

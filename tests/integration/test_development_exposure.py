@@ -17,7 +17,8 @@ from models.db import make_engine
 from models.staff import find_user, set_password_hash
 
 run = importlib.import_module("scripts.run")
-OWN_SECRETS = {"secret_key": "s" * 40, "twilio_auth_token": "t" * 40}
+OWN_SECRETS = {"secret_key": "s" * 40, "twilio_auth_token": "t" * 40,
+               "sealing_keys": "c2VhbGluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q="}
 
 
 def _active(engine) -> dict[str, bool]:

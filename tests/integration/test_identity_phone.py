@@ -85,9 +85,9 @@ def test_after_the_decision_the_caller_is_asked_then_put_through(weekday):
     assert call.waiting.element.get("numDigits") is None  # eight digits and #, or speech
     assert "postcode" in call.press("01021990")[-1]
     heard = call.say("LS1 4AP")
-    assert "memorable number of 4 to 8 digits" in heard[-1]
-    heard = call.press("4821")
-    assert "Thank you. Please remember that number." in heard
+    assert "choose one now, of 6 to 8 digits" in heard[-1]
+    heard = call.press("482193")
+    assert any("Please keep that number" in h for h in heard)
     assert call.waiting.kind == "dial"  # the warm transfer goes ahead
     [customer] = _customers(weekday)
     assert _linked(weekday, call.call_sid) == customer.id
@@ -97,35 +97,35 @@ def test_after_the_decision_the_caller_is_asked_then_put_through(weekday):
     with Session(weekday.extensions["engine"]) as db:
         stored = json.dumps([[e.kind, e.detail, e.text] for e in db.exec(select(ContactEvent))])
     assert "identity" in stored
-    for given in ("Okafor", "Ngozi", "1990", "LS1", "4821"):
+    for given in ("Okafor", "Ngozi", "1990", "LS1", "482193"):
         assert given not in stored, given
 
 
 def test_a_returning_caller_keys_their_number_and_is_checked(weekday):
     call, _ = _advice_call(weekday)
     _details(call)
-    call.press("4821")
+    call.press("482193")
     second, _ = _advice_call(weekday)
     heard = _details(second)
-    assert "found your record" in heard[-1]
-    heard = second.press("4821")
-    assert "Thank you, that is right. The adviser will see your record." in heard
+    assert "please key your memorable number" in heard[-1]
+    heard = second.press("482193")
+    assert any("Please keep that number" in h for h in heard)
     assert second.waiting.kind == "dial"
     assert _checks(weekday)[-2:] == ["matched", "authenticated"]
     assert len(_customers(weekday)) == 1
 
 
-def test_a_wrong_number_twice_goes_on_unchecked(weekday):
+def test_a_wrong_number_goes_on_unchecked_without_saying_so(weekday):
     call, _ = _advice_call(weekday)
     _details(call)
-    call.press("4821")
+    call.press("482193")
     second, _ = _advice_call(weekday)
     _details(second)
-    assert "not right" in second.press("1111")[-1]
-    heard = second.press("2222")
-    assert any("will not see your past contacts" in h for h in heard)
+    heard = second.press("111122")
+    assert any("Please keep that number" in h for h in heard)
+    assert not any("not right" in h for h in heard)
     assert second.waiting.kind == "dial"
-    assert _checks(weekday)[-2:] == ["refused", "refused"]
+    assert _checks(weekday)[-2:] == ["matched", "refused"]
 
 
 def test_a_date_of_birth_speech_cannot_give_is_keyed_instead(weekday):

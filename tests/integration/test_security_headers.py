@@ -18,6 +18,7 @@ from tests.support.databases import TEST_REDIS_URL
 PUBLIC = ["/", "/chat/static/widget.js", "/chat/static/widget.css", "/healthz", "/call-me",
           "/enquiry"]
 STAFF = ["/console/login"]
+SEALING_KEY = "c2VhbGluZy1rZXktZm9yLXRoZS1zZWN1cml0eS10ZXM="  # 32 bytes, base64
 
 
 @pytest.fixture
@@ -70,6 +71,7 @@ def test_production_sends_hsts(sqlite_url, redis_client):
     settings = Settings(app_env="production", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
                         secret_key="a-real-secret", twilio_auth_token="a-real-token",
                         public_base_url="https://contact.careers.example",
+                        sealing_keys=SEALING_KEY,
                         rasa_enabled=False, clock_start=None, _env_file=None)
     response = create_app(settings).test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -83,7 +85,7 @@ def test_development_secrets_are_refused_off_loopback(monkeypatch):
 
 def test_own_secrets_may_be_served_off_loopback(monkeypatch):
     for name, value in {"BIND_HOST": "0.0.0.0", "SECRET_KEY": "k" * 32,
-                        "TWILIO_AUTH_TOKEN": "t" * 32}.items():
+                        "TWILIO_AUTH_TOKEN": "t" * 32, "SEALING_KEYS": SEALING_KEY}.items():
         monkeypatch.setenv(name, value)
     assert load_settings(_env_file=None).bind_host == "0.0.0.0"
 
@@ -91,7 +93,8 @@ def test_own_secrets_may_be_served_off_loopback(monkeypatch):
 def test_the_published_development_key_is_refused_in_production(monkeypatch):
     monkeypatch.delenv("CLOCK_START", raising=False)  # production has no development clock
     for name, value in {"APP_ENV": "production", "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
-                        "TWILIO_AUTH_TOKEN": "t" * 32, "DATABASE_URL": "sqlite://"}.items():
+                        "TWILIO_AUTH_TOKEN": "t" * 32, "DATABASE_URL": "sqlite://",
+                        "SEALING_KEYS": SEALING_KEY}.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings(_env_file=None)

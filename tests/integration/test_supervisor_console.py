@@ -178,7 +178,8 @@ def test_reports_pages_charts_and_definitions(app, supervisor):
 def test_metrics_are_protected_in_production(sqlite_url, redis_client):
     base = dict(app_env="production", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
                 rasa_enabled=False, secret_key="s" * 32, twilio_auth_token="t", clock_start=None,
-                public_base_url="https://contact.careers.example", _env_file=None)
+                public_base_url="https://contact.careers.example",
+                sealing_keys="c2VhbGluZy1rZXktZm9yLXRoZS1zdXBlcnZpc29yLXQ=", _env_file=None)
     closed = create_app(Settings(**base))
     assert closed.test_client().get("/metrics").status_code == 403
     guarded = create_app(Settings(**base, metrics_token="scrape-me"))

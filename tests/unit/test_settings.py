@@ -1,9 +1,15 @@
 """Settings: defaults for development, fail-fast messages a newcomer understands."""
 
+import base64
+import os
+
 import pydantic
 import pytest
 
+from config.sealing_keys import DEVELOPMENT_SEALING_KEY
 from config.settings import Settings, SettingsError, load_settings
+
+SEALING_KEY = base64.b64encode(os.urandom(32)).decode()
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +58,8 @@ def test_bad_settings_fail_with_a_readable_message(monkeypatch, environment, exp
 def test_production_with_the_assistant_needs_its_api_token(monkeypatch):
     """Rasa's HTTP API is never left open in production (--auth-token, RASA_AUTH_TOKEN)."""
     for name, value in {"APP_ENV": "production", "SECRET_KEY": "s3cret", "VOICE_ENABLED": "false",
-                        "DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://c/0"}.items():
+                        "DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://c/0",
+                        "SEALING_KEYS": SEALING_KEY}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
     with pytest.raises(SettingsError, match="RASA_AUTH_TOKEN"):
@@ -68,7 +75,8 @@ def test_production_with_the_assistant_needs_its_api_token(monkeypatch):
 def test_production_needs_one_redis_and_its_public_url(monkeypatch, missing, others):
     """One Redis for every process (lock-outs, limits, sessions); Twilio's URL from settings."""
     for name, value in {"APP_ENV": "production", "SECRET_KEY": "s3cret", "RASA_ENABLED": "false",
-                        "DATABASE_URL": "postgresql://db/x", **others}.items():
+                        "DATABASE_URL": "postgresql://db/x", "SEALING_KEYS": SEALING_KEY,
+                        **others}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv(missing, raising=False)
     with pytest.raises(SettingsError, match=missing):
@@ -81,6 +89,7 @@ def test_production_without_voice_needs_no_twilio_token(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")
     monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
     monkeypatch.setenv("VOICE_ENABLED", "false")
+    monkeypatch.setenv("SEALING_KEYS", SEALING_KEY)
     settings = load_settings()
     assert settings.database_url == "postgresql+psycopg://db/x"
 
@@ -113,3 +122,62 @@ def test_the_front_starts_in_production_with_its_redis_alone(monkeypatch):
     assert load_settings(FrontSettings, _env_file=None).redis_url == "redis://cache:6379/0"
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings(_env_file=None)  # the app's processes still insist
+
+
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "s" * 32, "TWILIO_AUTH_TOKEN": "t" * 32,
+              "DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://cache:6379/0",
+              "PUBLIC_BASE_URL": "https://contact.careers.example"}
+
+
+def _production(monkeypatch, **more: str):
+    for name, value in {**PRODUCTION, **more}.items():
+        monkeypatch.setenv(name, value)
+    return load_settings(_env_file=None)
+
+
+def test_production_needs_sealing_keys_of_its_own(monkeypatch):
+    monkeypatch.delenv("SEALING_KEYS", raising=False)
+    with pytest.raises(SettingsError, match="SEALING_KEYS must be set"):
+        _production(monkeypatch)
+    with pytest.raises(SettingsError, match="SEALING_KEYS must be set"):
+        _production(monkeypatch, SEALING_KEYS=" , ")
+    with pytest.raises(SettingsError, match="development defaults are refused in production"):
+        _production(monkeypatch, SEALING_KEYS=DEVELOPMENT_SEALING_KEY)
+    with pytest.raises(SettingsError, match="SEALING_KEYS"):  # the old one still listed
+        _production(monkeypatch, SEALING_KEYS=f"{SEALING_KEY},{DEVELOPMENT_SEALING_KEY}")
+    settings = _production(monkeypatch, SEALING_KEYS=SEALING_KEY)
+    assert settings.effective_sealing_keys == (base64.b64decode(SEALING_KEY),)
+
+
+def test_the_development_sealing_key_is_refused_off_loopback(monkeypatch):
+    for name, value in {"BIND_HOST": "0.0.0.0", "SECRET_KEY": "k" * 32,
+                        "TWILIO_AUTH_TOKEN": "t" * 32}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match="SEALING_KEYS must be set to secrets of your own"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("SEALING_KEYS", SEALING_KEY)
+    assert load_settings(_env_file=None).bind_host == "0.0.0.0"
+
+
+@pytest.mark.parametrize("keys", ["not base64!", base64.b64encode(b"16 bytes only...").decode(),
+                                  f"{SEALING_KEY},{base64.b64encode(b'x' * 31).decode()}"],
+                         ids=["not-base64", "16-bytes", "second-of-31-bytes"])
+def test_sealing_keys_must_be_base64_keys_of_32_bytes(monkeypatch, keys):
+    with pytest.raises(SettingsError, match="base64 keys of 32 bytes"):
+        _production(monkeypatch, SEALING_KEYS=keys)
+
+
+def test_sealing_keys_are_listed_newest_first_in_either_base64_alphabet(monkeypatch):
+    new, old = os.urandom(32), os.urandom(32)
+    listed = f"{base64.urlsafe_b64encode(new).decode()}, {base64.b64encode(old).decode()}"
+    assert _production(monkeypatch, SEALING_KEYS=listed).effective_sealing_keys == (new, old)
+
+
+def test_sealing_keys_are_not_the_cookie_key(monkeypatch):
+    with pytest.raises(SettingsError, match="must not include SECRET_KEY"):
+        _production(monkeypatch, SEALING_KEYS=SEALING_KEY, SECRET_KEY=SEALING_KEY)
+    # Outside production too: the development SECRET_KEY is never a sealing key either.
+    for name in ("SECRET_KEY", "SEALING_KEYS"):
+        monkeypatch.delenv(name)
+    settings = load_settings(app_env="test", _env_file=None)
+    assert settings.effective_secret_key.encode() not in settings.effective_sealing_keys
