@@ -8,6 +8,8 @@ and registers the console blueprint. Other parts of the console add their own bl
 
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
@@ -30,6 +32,9 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
     # Registered for the dispatcher too (engine.dispatch reads the heartbeat and wrap-up times).
     app.extensions.setdefault("console_config", default_console_config())
+    # Password hashes this process judges at once for sign-ins (console.views.login_post).
+    app.extensions["signin_hashes"] = threading.BoundedSemaphore(
+        settings.console_signin_hashes_inflight)
     auth.login_manager.init_app(app)
     csrf.init_app(app)
     for name in ("voice", "chat", "forms"):
