@@ -6,10 +6,12 @@ import re
 from collections.abc import Sequence
 
 import phonenumbers
+import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from console.passwords import hash_password, password_problem
+from console.sessions import end_sessions_of
 from models.db import session_scope
 from models.staff import ROLES, StaffUser, StaffUserCreate, create_user, find_user
 from routing.directory import CONTRACTOR_IDS, QUEUE_IDS
@@ -63,6 +65,18 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
             return create_user(session=session, user=record)
     except IntegrityError:
         raise AccountError(f"the username {username!r} is already taken") from None
+
+
+def disable_user(engine: Engine, redis_client: redis.Redis, *, username: str) -> StaffUser:
+    """Disable the account and end every session of it at once; AccountError when unknown."""
+    with session_scope(engine) as session:
+        row = find_user(session=session, username=username.strip())
+        if row is None:
+            raise AccountError(f"no user is called {username!r}")
+        row.active = False
+        session.add(row)
+    end_sessions_of(redis_client, row.id)
+    return row
 
 
 def _endpoint(endpoint: str | None) -> str | None:

@@ -2,6 +2,8 @@
 
 Prints the new user's id and exits 0; exits 2 with a one-line reason for a password that breaks
 001:29.3, an unknown role, contractor or queue, or a username already taken.
+`python -m console users disable --username NAME` disables the account and ends every session of
+it at once (prints the user's id; exit 2 for an unknown username).
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import argparse
 import sys
 
 from config.settings import SettingsError, load_settings
-from console.accounts import AccountError, add_user
+from console.accounts import AccountError, add_user, disable_user
 from models.db import make_engine
+from models.redis import connect
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,12 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--contractor")
     add.add_argument("--queues", help="comma-separated queue ids the adviser may take")
     add.add_argument("--endpoint", help="a UK number or client:NAME where their phone rings")
+    disable = actions.add_parser("disable", help="disable a user and end their sessions")
+    disable.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.action == "disable":
+        return _disable(settings, args.username)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     engine = make_engine(settings.effective_database_url)
@@ -49,5 +56,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         engine.dispose()
+    print(user.id)
+    return 0
+
+
+def _disable(settings, username: str) -> int:
+    engine = make_engine(settings.effective_database_url)
+    redis_client = connect(settings.redis_url)
+    try:
+        user = disable_user(engine, redis_client, username=username)
+    except AccountError as error:
+        print(f"python -m console users disable: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+        redis_client.close()
     print(user.id)
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -14,6 +13,7 @@ from console.audit import audit
 from console.auth import ALL_ROLES, ConsoleUser, go_offline, role_required
 from console.lockout import Limits, SignInLockout
 from console.passwords import hash_password, password_problem, verify_password
+from console.sessions import end_user_sessions, renew
 from engine.addresses import address_key
 from models.db import session_scope
 from models.staff import find_user, get_user, search_audit, set_password_hash
@@ -78,10 +78,11 @@ def _judge(username: str, password: str):
         return render_template("console/login.html", username=username,
                                error="The username or password is not right."), 200
     lockout.succeeded(claim)
-    session.clear()  # a new session on sign-in (no fixation)
+    session.clear()
+    renew()  # a new session id on sign-in (no fixation)
     login_user(user)
     session.permanent = True
-    session["seen"] = int(time.time())
+    session["seen"] = int(centre_clock.now().timestamp())
     audit("sign_in", actor=user.username)
     return redirect(url_for("console.home"), code=303)
 
@@ -154,12 +155,12 @@ def password_change():
             error = problem[0].upper() + problem[1:] + "."
         else:
             set_password_hash(session=db, user=row, password_hash=hash_password(new))
-            db.flush()
-            user = ConsoleUser.from_row(row)
     if error:
         audit("password_change_failed")
         return render_template("console/password.html", error=error), 400
-    login_user(user)  # this session carries the new fingerprint; others are signed out
+    # Every session of this user ends (a copied cookie with them); this one goes on, new id.
+    end_user_sessions(current_user.id)
+    renew()
     audit("password_changed")
     return render_template("console/password.html", done=True)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
 
 import console.views
 from app import create_app
+from config import clock
 from config.settings import Settings
 from console.lockout import MAX_FAILURES
 from console.views import UNKNOWN_ACTOR
@@ -177,9 +179,17 @@ def test_a_failed_sign_in_keeps_the_username_only_when_it_is_an_account(app_fact
 
 @pytest.fixture
 def app_factory(sqlite_url, redis_client):
-    """Apps on one SQLite database and the test Redis, with sign-in settings of the test's own."""
+    """Apps on one SQLite database and the test Redis, with sign-in settings of the test's own.
+
+    Their clock starts at the top of a minute, so a test's attempts fall in one minute's window.
+    """
     def build(**settings):
-        return create_app(Settings(app_env="test", database_url=sqlite_url,
-                                   redis_url=TEST_REDIS_URL, rasa_enabled=False,
-                                   _env_file=None, **settings))
+        app = create_app(Settings(app_env="test", database_url=sqlite_url,
+                                  redis_url=TEST_REDIS_URL, rasa_enabled=False,
+                                  _env_file=None, **settings))
+        clock.start(TOP_OF_A_MINUTE)
+        return app
     return build
+
+
+TOP_OF_A_MINUTE = datetime(2026, 12, 25, 3, 10, tzinfo=UTC)
