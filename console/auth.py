@@ -26,6 +26,9 @@ from models.staff import ROLES, StaffUser, get_user
 STAFF_ROLES = ("adviser", "supervisor", "admin")  # contact-centre staff (not contractors)
 ALL_ROLES = ROLES
 PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_post", "console.static"})
+# All a user whose password an administrator set may do until they choose their own.
+PASSWORD_ENDPOINTS = frozenset({"console.password_page", "console.password_change",
+                                "console.logout", "console.static"})
 # Requests the page makes by itself: they must not keep an idle session alive.
 PASSIVE_ATTRIBUTE = "_console_passive"
 ROLES_ATTRIBUTE = "_console_roles"
@@ -45,6 +48,7 @@ class ConsoleUser(UserMixin):
     contractor_id: str | None = None
     queues: list[str] = field(default_factory=list)
     endpoint: str | None = None
+    must_change_password: bool = False
 
     def get_id(self) -> str:
         """The user id the server-side session keeps (nothing of the password)."""
@@ -55,7 +59,7 @@ class ConsoleUser(UserMixin):
         """From the database row."""
         return cls(id=row.id, username=row.username, role=row.role,
                    contractor_id=row.contractor_id, queues=list(row.queues or []),
-                   endpoint=row.endpoint)
+                   endpoint=row.endpoint, must_change_password=row.must_change_password)
 
 
 @login_manager.user_loader
@@ -116,6 +120,8 @@ def _before_console_request():
             session.clear()
         return redirect(url_for("console.login", next=request.path if request.method == "GET"
                                 else None))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        return redirect(url_for("console.password_page"))
     view = current_app.view_functions.get(request.endpoint)
     roles = getattr(view, ROLES_ATTRIBUTE, None)
     _check(roles or ())

@@ -139,6 +139,19 @@ def password_page():
 @role_required(*ALL_ROLES)
 def password_change():
     """Change the password (001:29.3); other sessions of this user end with the old one."""
+    hashes = current_app.extensions["signin_hashes"]  # two hashes: bounded as sign-ins are
+    if not hashes.acquire(blocking=False):
+        seconds = current_app.config["SETTINGS"].retry_after_seconds
+        return render_template("console/password.html", error=(
+            f"The console is busy. Try again in {seconds} seconds.")), 429, {
+            "Retry-After": str(seconds)}
+    try:
+        return _change_password()
+    finally:
+        hashes.release()
+
+
+def _change_password():
     current = request.form.get("current_password", "")[:MAX_FIELD]
     new = request.form.get("new_password", "")[:MAX_FIELD]
     confirm = request.form.get("confirm_password", "")[:MAX_FIELD]

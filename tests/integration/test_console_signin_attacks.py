@@ -193,3 +193,21 @@ def app_factory(sqlite_url, redis_client):
 
 
 TOP_OF_A_MINUTE = datetime(2026, 12, 25, 3, 10, tzinfo=UTC)
+
+
+def test_a_change_of_password_waits_for_no_hash_slot(app_factory):
+    app = app_factory(console_signin_hashes_inflight=1)
+    make_user(app, "sam")
+    client = _client(app)
+    assert sign_in(client, "sam").status_code == 303
+    token = csrf_token(client, "/console/password")
+    slots = app.extensions["signin_hashes"]
+    assert slots.acquire(blocking=False)  # a sign-in's hash in flight
+    try:
+        busy = client.post("/console/password", data={
+            "csrf_token": token, "current_password": PASSWORD, "new_password": "Another-2027",
+            "confirm_password": "Another-2027"})
+    finally:
+        slots.release()
+    assert busy.status_code == 429 and busy.headers["Retry-After"]
+    assert b"busy" in busy.data
