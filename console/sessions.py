@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from typing import Any
 
@@ -28,6 +29,7 @@ from flask.sessions import session_json_serializer as serializer
 from config import clock
 from models import keys
 
+logger = logging.getLogger(__name__)
 # Flask-Login's key for the signed-in user: a session with it is a staff session.
 USER_KEY = "_user_id"
 # The only keys a signed-out visitor's signed cookie may bring in.
@@ -57,7 +59,12 @@ class StaffSessionInterface(SecureCookieSessionInterface):
         """The stored session the cookie names, else what the signed cookie may carry."""
         value = request.cookies.get(self.get_cookie_name(app), "")
         if value and "." not in value:
-            record = _store(app).load(value)
+            try:
+                record = _store(app).load(value)
+            except redis.RedisError:
+                # Fail closed: without the store nobody is signed in (the page asks again).
+                logger.warning("staff sessions unreachable; the request is treated as signed out")
+                record = None
             if record is not None:
                 return StaffSession(serializer.loads(record["d"]), sid=value, created=record["c"])
             return StaffSession()  # ended, expired or made up: signed out

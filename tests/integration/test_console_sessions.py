@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import redis
 from sqlmodel import Session
 
 from app import create_app
@@ -142,3 +143,13 @@ def test_the_session_cookie_is_secure_in_production(sqlite_url, redis_client):
     assert signed.status_code == 303
     cookie = signed.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_without_redis_a_session_cookie_means_signed_out_not_an_error(settings, redis_client):
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5,
+                       decode_responses=True)
+    app = create_app(settings, redis=down)
+    client = app.test_client()
+    client.set_cookie(COOKIE, "A" * 43)
+    page = client.get("/console/login")
+    assert page.status_code == 200 and b"Sign in" in page.data
