@@ -96,7 +96,8 @@ _REFUSALS = {
 
 def _refused(username: str, reason: str, seconds: int):
     """429 with Retry-After and the sign-in page saying why and for how long."""
-    wait = (f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes")
+    wait = ("1 second" if seconds == 1 else f"{seconds} seconds" if seconds < 90
+            else f"{round(seconds / 60)} minutes")
     page = render_template("console/login.html", username=username,
                            error=_REFUSALS[reason].format(wait=wait))
     return page, 429, {"Retry-After": str(seconds)}
