@@ -123,6 +123,15 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = 15.0
     # Staff console: a session with no request from its user for this long is signed out.
     console_idle_minutes: int = 15
+    # ...and any session ends this many hours after its sign-in, however active (ASVS V3.3.4).
+    console_session_hours: int = 12
+    # Sign-ins judged (each an argon2 hash of 64 MiB) at once per app process; beyond, 429 at
+    # once, so a flood of sign-ins cannot queue hashes past the pod's memory.
+    console_signin_hashes_inflight: int = 2
+    # Sign-in attempts not (yet) successful per client address (IPv6: per /64) per minute, and
+    # from all addresses together per minute across every process; beyond either, 429.
+    console_signin_per_address_per_minute: int = 20
+    console_signin_per_minute: int = 300
     # Bearer token for GET /metrics; required in production (without it /metrics answers 403),
     # optional elsewhere (development and test leave it open).
     metrics_token: str = ""
@@ -137,11 +146,13 @@ class Settings(BaseSettings):
             raise ValueError("PORT must be between 1 and 65535")
         return value
 
-    @field_validator("console_idle_minutes")
+    @field_validator("console_idle_minutes", "console_session_hours",
+                     "console_signin_hashes_inflight", "console_signin_per_address_per_minute",
+                     "console_signin_per_minute")
     @classmethod
-    def _positive_minutes(cls, value: int) -> int:
+    def _at_least_one(cls, value: int) -> int:
         if value < 1:
-            raise ValueError("CONSOLE_IDLE_MINUTES must be at least 1")
+            raise ValueError("must be at least 1")
         return value
 
     @field_validator("trusted_proxies", "retention_days", "web_workers", "web_threads",
@@ -218,6 +229,10 @@ class Settings(BaseSettings):
         if self.secret_key and self.secret_key in split_keys(self.sealing_keys):
             # One key for two jobs: a leak of either would open both (cookies and live state).
             raise ValueError("SEALING_KEYS must not include SECRET_KEY")
+        # ASVS level 2 (V3.3.2): sign in again after 30 minutes idle or 12 hours in all.
+        if production and (self.console_idle_minutes > 30 or self.console_session_hours > 12):
+            raise ValueError("CONSOLE_IDLE_MINUTES may be at most 30 and CONSOLE_SESSION_HOURS at "
+                             "most 12 when APP_ENV=production")
         development = self.development_secrets()
         if development and (production or not _loopback(self.bind_host)):
             raise ValueError(

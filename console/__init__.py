@@ -1,6 +1,7 @@
 """The staff console: accounts and sign-in, presence, the desk for calls and chats, the audit log.
 
-`init_app(app)` is called by the app factory: it sets up sessions (Flask-Login), CSRF on every
+`init_app(app)` is called by the app factory: it sets up sessions (Flask-Login over server-side
+sessions in Redis, console.sessions), CSRF on every
 state-changing request (Flask-WTF; the Twilio webhooks and the cookie-less chat API are exempt)
 and registers the console blueprint. Other parts of the console add their own blueprint with
 `register(app, bp)`, which guards it like the rest (see console.auth).
@@ -8,11 +9,14 @@ and registers the console blueprint. Other parts of the console add their own bl
 
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from console import auth
 from console.config import default_console_config
+from console.sessions import StaffSessionInterface
 
 bp = auth.guard(Blueprint("console", __name__, url_prefix="/console",
                           template_folder="templates", static_folder="static",
@@ -30,6 +34,11 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
     # Registered for the dispatcher too (engine.dispatch reads the heartbeat and wrap-up times).
     app.extensions.setdefault("console_config", default_console_config())
+    # Password hashes this process judges at once for sign-ins (console.views.login_post).
+    app.extensions["signin_hashes"] = threading.BoundedSemaphore(
+        settings.console_signin_hashes_inflight)
+    # Signed-in sessions live in Redis; the cookie holds only their id (console.sessions).
+    app.session_interface = StaffSessionInterface()
     auth.login_manager.init_app(app)
     csrf.init_app(app)
     for name in ("voice", "chat", "forms"):

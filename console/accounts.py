@@ -6,12 +6,21 @@ import re
 from collections.abc import Sequence
 
 import phonenumbers
+import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from console.passwords import hash_password, password_problem
+from console.sessions import end_sessions_of
 from models.db import session_scope
-from models.staff import ROLES, StaffUser, StaffUserCreate, create_user, find_user
+from models.staff import (
+    ROLES,
+    StaffUser,
+    StaffUserCreate,
+    create_user,
+    find_user,
+    set_password_hash,
+)
 from routing.directory import CONTRACTOR_IDS, QUEUE_IDS
 from routing.dispatcher import all_queue_ids
 from routing.plan import default_directory
@@ -63,6 +72,34 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
             return create_user(session=session, user=record)
     except IntegrityError:
         raise AccountError(f"the username {username!r} is already taken") from None
+
+
+def reset_password(engine: Engine, redis_client: redis.Redis, *, username: str,
+                   password: str) -> StaffUser:
+    """Set a password an administrator chose: every session of the user ends, and the user must
+    choose their own at the next sign-in; AccountError for an unknown user or a weak password."""
+    if (problem := password_problem(password)) is not None:
+        raise AccountError(problem)
+    with session_scope(engine) as session:
+        row = find_user(session=session, username=username.strip())
+        if row is None:
+            raise AccountError(f"no user is called {username!r}")
+        set_password_hash(session=session, user=row, password_hash=hash_password(password),
+                          must_change=True)
+    end_sessions_of(redis_client, row.id)
+    return row
+
+
+def disable_user(engine: Engine, redis_client: redis.Redis, *, username: str) -> StaffUser:
+    """Disable the account and end every session of it at once; AccountError when unknown."""
+    with session_scope(engine) as session:
+        row = find_user(session=session, username=username.strip())
+        if row is None:
+            raise AccountError(f"no user is called {username!r}")
+        row.active = False
+        session.add(row)
+    end_sessions_of(redis_client, row.id)
+    return row
 
 
 def _endpoint(endpoint: str | None) -> str | None:

@@ -2,14 +2,14 @@
 
 Every console view declares its roles with `@role_required(...)`; `guard(bp)` makes a blueprint
 refuse signed-out users (redirect to /console/login) and roles without rights (403), and denies a
-view that declares no roles at all, so a forgotten decorator fails closed. Sessions end after
-CONSOLE_IDLE_MINUTES without a request the person made (heartbeats and live streams do not count),
-and when the password changes (the session carries a fingerprint of the password hash).
+view that declares no roles at all, so a forgotten decorator fails closed. Sessions are kept on the
+server (console.sessions) and end after CONSOLE_IDLE_MINUTES without a request the person made
+(heartbeats and live streams do not count), CONSOLE_SESSION_HOURS after sign-in however active,
+on signing out, and for every session of a user whose password changes or account is disabled.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
+from config import clock as centre_clock
 from engine.dispatch import get_presence
 from models.db import session_scope
 from models.staff import ROLES, StaffUser, get_user
@@ -25,6 +26,9 @@ from models.staff import ROLES, StaffUser, get_user
 STAFF_ROLES = ("adviser", "supervisor", "admin")  # contact-centre staff (not contractors)
 ALL_ROLES = ROLES
 PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_post", "console.static"})
+# All a user whose password an administrator set may do until they choose their own.
+PASSWORD_ENDPOINTS = frozenset({"console.password_page", "console.password_change",
+                                "console.logout", "console.static"})
 # Requests the page makes by itself: they must not keep an idle session alive.
 PASSIVE_ATTRIBUTE = "_console_passive"
 ROLES_ATTRIBUTE = "_console_roles"
@@ -44,28 +48,27 @@ class ConsoleUser(UserMixin):
     contractor_id: str | None = None
     queues: list[str] = field(default_factory=list)
     endpoint: str | None = None
-    fingerprint: str = ""
+    must_change_password: bool = False
 
     def get_id(self) -> str:
-        """The session's user id with the password fingerprint (a new password ends sessions)."""
-        return f"{self.id}:{self.fingerprint}"
+        """The user id the server-side session keeps (nothing of the password)."""
+        return str(self.id)
 
     @classmethod
     def from_row(cls, row: StaffUser) -> ConsoleUser:
         """From the database row."""
         return cls(id=row.id, username=row.username, role=row.role,
                    contractor_id=row.contractor_id, queues=list(row.queues or []),
-                   endpoint=row.endpoint, fingerprint=row.password_hash[-12:])
+                   endpoint=row.endpoint, must_change_password=row.must_change_password)
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> ConsoleUser | None:
-    user_id, _, fingerprint = session_id.partition(":")
+def _load_user(user_id: str) -> ConsoleUser | None:
     if not user_id.isdigit():
         return None
     with session_scope(current_app.extensions["engine"]) as db:
         row = get_user(session=db, user_id=int(user_id))
-        if row is None or not row.active or row.password_hash[-12:] != fingerprint:
+        if row is None or not row.active:
             return None
         return ConsoleUser.from_row(row)
 
@@ -110,25 +113,31 @@ def guard(bp: Blueprint) -> Blueprint:
 def _before_console_request():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if not current_user.is_authenticated or _idle_expired():
+    if not current_user.is_authenticated or _expired():
         if current_user.is_authenticated:
             go_offline(current_user)  # an idle adviser is not left Available
             logout_user()
             session.clear()
         return redirect(url_for("console.login", next=request.path if request.method == "GET"
                                 else None))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        return redirect(url_for("console.password_page"))
     view = current_app.view_functions.get(request.endpoint)
     roles = getattr(view, ROLES_ATTRIBUTE, None)
     _check(roles or ())
     if not getattr(view, PASSIVE_ATTRIBUTE, False):
-        session["seen"] = int(time.time())
+        session["seen"] = int(centre_clock.now().timestamp())
     return None
 
 
-def _idle_expired() -> bool:
-    limit = current_app.config["SETTINGS"].console_idle_minutes * 60
+def _expired() -> bool:
+    """Idle too long, or signed in too long ago however active (on the app's clock)."""
+    settings = current_app.config["SETTINGS"]
+    now = centre_clock.now().timestamp()
     seen = session.get("seen")
-    return seen is None or time.time() - float(seen) > limit
+    began = getattr(session, "created", None)
+    return (seen is None or began is None or now - float(seen) > settings.console_idle_minutes * 60
+            or now - float(began) >= settings.console_session_hours * 3600)
 
 
 def _check(roles) -> None:

@@ -2,6 +2,10 @@
 
 Prints the new user's id and exits 0; exits 2 with a one-line reason for a password that breaks
 001:29.3, an unknown role, contractor or queue, or a username already taken.
+`python -m console users disable --username NAME` disables the account and ends every session of
+it at once; `python -m console users set-password --username NAME` (the password on standard
+input) sets a password the user must change at their next sign-in and ends their sessions. Both
+print the user's id; exit 2 for an unknown username (or a password that breaks 001:29.3).
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ import argparse
 import sys
 
 from config.settings import SettingsError, load_settings
-from console.accounts import AccountError, add_user
+from console.accounts import AccountError, add_user, disable_user, reset_password
 from models.db import make_engine
+from models.redis import connect
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,12 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--contractor")
     add.add_argument("--queues", help="comma-separated queue ids the adviser may take")
     add.add_argument("--endpoint", help="a UK number or client:NAME where their phone rings")
+    disable = actions.add_parser("disable", help="disable a user and end their sessions")
+    disable.add_argument("--username", required=True)
+    reset = actions.add_parser("set-password", help="set a password the user must change at "
+                               "their next sign-in; the password is read from stdin")
+    reset.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.action in ("disable", "set-password"):
+        return _on_user(settings, args.action, args.username)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     engine = make_engine(settings.effective_database_url)
@@ -49,5 +61,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         engine.dispose()
+    print(user.id)
+    return 0
+
+
+def _on_user(settings, action: str, username: str) -> int:
+    """Disable a user, or set their password (read from stdin); both end their sessions."""
+    password = sys.stdin.readline().rstrip("\r\n") if action == "set-password" else ""
+    engine = make_engine(settings.effective_database_url)
+    redis_client = connect(settings.redis_url)
+    try:
+        if action == "disable":
+            user = disable_user(engine, redis_client, username=username)
+        else:
+            user = reset_password(engine, redis_client, username=username, password=password)
+    except AccountError as error:
+        print(f"python -m console users {action}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+        redis_client.close()
     print(user.id)
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -12,16 +11,26 @@ from config import clock as centre_clock
 from console import bp
 from console.audit import audit
 from console.auth import ALL_ROLES, ConsoleUser, go_offline, role_required
-from console.lockout import SignInLockout
+from console.lockout import Limits, SignInLockout
 from console.passwords import hash_password, password_problem, verify_password
+from console.sessions import end_user_sessions, renew
+from engine.addresses import address_key
 from models.db import session_scope
 from models.staff import find_user, get_user, search_audit, set_password_hash
 
 MAX_FIELD = 256
 
 
+# A failed sign-in is audited under the username only when it names an account: what someone
+# typed in the username box may be their password (or another person's name).
+UNKNOWN_ACTOR = "(unknown username)"
+
+
 def _lockout() -> SignInLockout:
-    return SignInLockout(current_app.extensions["redis"])
+    settings = current_app.config["SETTINGS"]
+    return SignInLockout(current_app.extensions["redis"], Limits(
+        per_address=settings.console_signin_per_address_per_minute,
+        overall=settings.console_signin_per_minute))
 
 
 @bp.get("/login")
@@ -34,34 +43,70 @@ def login():
 
 @bp.post("/login")
 def login_post():
-    """303 to /console/ on success; 200 with an error otherwise; 429 while locked out."""
+    """303 to /console/ on success; 200 with an error otherwise; 429 while locked or throttled."""
     username = request.form.get("username", "").strip()[:MAX_FIELD]
     password = request.form.get("password", "")[:MAX_FIELD]
-    lockout = _lockout()
     if not username or not password:
         return render_template("console/login.html", error="Enter your username and password.",
                                username=username), 200
-    if (seconds := lockout.locked_for(username)) > 0:
-        audit("sign_in_refused", actor=username, detail={"reason": "locked"})
-        minutes = max(1, round(seconds / 60))
-        return render_template("console/login.html", username=username, error=(
-            f"Too many failed sign-ins. Try again in {minutes} minutes.")), 429
+    # A password hash takes 64 MiB: a process judges only so many at once, and refuses the rest
+    # at once rather than queue them (a queue of hashes is how a flood takes the pool down).
+    hashes = current_app.extensions["signin_hashes"]
+    if not hashes.acquire(blocking=False):
+        return _refused(username, "busy", current_app.config["SETTINGS"].retry_after_seconds)
+    try:
+        return _judge(username, password)
+    finally:
+        hashes.release()
+
+
+def _judge(username: str, password: str):
+    lockout = _lockout()
+    claim = lockout.claim(username, address_key(request.remote_addr),
+                          at=centre_clock.now().timestamp())
+    if claim.refused is not None:
+        if claim.refused == "locked":
+            audit("sign_in_refused", actor=_actor(username), detail={"reason": "locked"})
+        return _refused(username, claim.refused, claim.retry_after)
     with session_scope(current_app.extensions["engine"]) as db:
         row = find_user(session=db, username=username)
+        actor = row.username if row is not None else UNKNOWN_ACTOR
         good = verify_password(row.password_hash if row and row.active else None, password)
         user = ConsoleUser.from_row(row) if good else None
     if user is None:
-        locked = lockout.failed(username, at=time.time())
-        audit("sign_in_failed", actor=username, detail={"locked": locked})
+        audit("sign_in_failed", actor=actor, detail={"locked": lockout.failed(claim)})
         return render_template("console/login.html", username=username,
                                error="The username or password is not right."), 200
-    lockout.succeeded(username)
-    session.clear()  # a new session on sign-in (no fixation)
+    lockout.succeeded(claim)
+    session.clear()
+    renew()  # a new session id on sign-in (no fixation)
     login_user(user)
     session.permanent = True
-    session["seen"] = int(time.time())
+    session["seen"] = int(centre_clock.now().timestamp())
     audit("sign_in", actor=user.username)
     return redirect(url_for("console.home"), code=303)
+
+
+_REFUSALS = {
+    "locked": "Too many failed sign-ins. Try again in {wait}.",
+    "address": "Too many sign-in attempts from your network. Try again in {wait}.",
+    "busy": "The console is busy with other sign-ins. Try again in {wait}.",
+}
+
+
+def _refused(username: str, reason: str, seconds: int):
+    """429 with Retry-After and the sign-in page saying why and for how long."""
+    wait = ("1 second" if seconds == 1 else f"{seconds} seconds" if seconds < 90
+            else f"{round(seconds / 60)} minutes")
+    page = render_template("console/login.html", username=username,
+                           error=_REFUSALS[reason].format(wait=wait))
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def _actor(username: str) -> str:
+    with session_scope(current_app.extensions["engine"]) as db:
+        row = find_user(session=db, username=username)
+        return row.username if row is not None else UNKNOWN_ACTOR
 
 
 @bp.post("/logout")
@@ -95,6 +140,19 @@ def password_page():
 @role_required(*ALL_ROLES)
 def password_change():
     """Change the password (001:29.3); other sessions of this user end with the old one."""
+    hashes = current_app.extensions["signin_hashes"]  # two hashes: bounded as sign-ins are
+    if not hashes.acquire(blocking=False):
+        seconds = current_app.config["SETTINGS"].retry_after_seconds
+        return render_template("console/password.html", error=(
+            f"The console is busy. Try again in {seconds} seconds.")), 429, {
+            "Retry-After": str(seconds)}
+    try:
+        return _change_password()
+    finally:
+        hashes.release()
+
+
+def _change_password():
     current = request.form.get("current_password", "")[:MAX_FIELD]
     new = request.form.get("new_password", "")[:MAX_FIELD]
     confirm = request.form.get("confirm_password", "")[:MAX_FIELD]
@@ -111,12 +169,12 @@ def password_change():
             error = problem[0].upper() + problem[1:] + "."
         else:
             set_password_hash(session=db, user=row, password_hash=hash_password(new))
-            db.flush()
-            user = ConsoleUser.from_row(row)
     if error:
         audit("password_change_failed")
         return render_template("console/password.html", error=error), 400
-    login_user(user)  # this session carries the new fingerprint; others are signed out
+    # Every session of this user ends (a copied cookie with them); this one goes on, new id.
+    end_user_sessions(current_user.id)
+    renew()
     audit("password_changed")
     return render_template("console/password.html", done=True)
 

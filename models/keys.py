@@ -140,6 +140,14 @@ def key(template: str, **parts: object) -> str:
 # Staff console: failed sign-ins per username (a sorted set of times) and the lock that follows.
 SIGNIN_FAILURES = PREFIX + "signin:{username}:failures"
 SIGNIN_LOCK = PREFIX + "signin:{username}:lock"
+# Sign-in attempts not (yet) successful per minute window: per client address (a digest), and
+# from every address together.
+SIGNIN_BY_ADDRESS = PREFIX + "signin-address:{address}:{window}"
+SIGNIN_ALL = PREFIX + "signin-all:{window}"
+# Server-side staff sessions: one per session id digest (the cookie holds the id itself), and
+# the digests of each user's sessions, so a new password or a disabled account ends them all.
+STAFF_SESSION = PREFIX + "staff-session:{digest}"
+STAFF_SESSIONS = PREFIX + "staff:{user_id}:sessions"
 # Presence of every adviser signed in: the set of their ids, and one hash per adviser.
 ADVISERS = PREFIX + "advisers"
 ADVISER = PREFIX + "adviser:{user_id}"

@@ -38,6 +38,10 @@ class StaffUser(StaffUserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=256)
     active: bool = Field(default=True)
+    # Set when an administrator sets the password: the console lets the user do nothing else
+    # until they choose their own (migration 0011).
+    must_change_password: bool = Field(default=False, sa_column_kwargs={
+        "server_default": sa.false()})
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -96,9 +100,12 @@ def list_users(*, session: Session, role: str | None = None) -> list[StaffUser]:
     return list(session.exec(query.order_by(StaffUser.username)).all())
 
 
-def set_password_hash(*, session: Session, user: StaffUser, password_hash: str) -> None:
-    """Replace the user's password hash (the caller has checked the policy)."""
+def set_password_hash(*, session: Session, user: StaffUser, password_hash: str,
+                      must_change: bool = False) -> None:
+    """Replace the user's password hash (the caller has checked the policy); `must_change` when
+    an administrator set it, so the user must choose their own at the next sign-in."""
     user.password_hash, user.password_changed_at = password_hash, centre_clock.now()
+    user.must_change_password = must_change
     session.add(user)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from config import clock
 from console.lockout import MAX_FAILURES
 from models.staff import AuditEntry, find_user
 from tests.support.console import PASSWORD, csrf_token, make_user, sign_in, signed_in
@@ -123,10 +124,9 @@ def test_a_state_changing_console_request_without_csrf_is_refused(app):
     assert client.post("/console/logout", headers={"X-CSRFToken": token}).status_code == 303
 
 
-def test_idle_session_is_signed_out(app, monkeypatch):
+def test_idle_session_is_signed_out(app):
     client, _ = signed_in(app, "sam")
-    later = time.time() + 16 * 60
-    monkeypatch.setattr(time, "time", lambda: later)
+    clock.start(clock.now() + timedelta(minutes=16))  # the suite's clock goes back after the test
     response = client.get("/console/desk")
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
 
