@@ -137,6 +137,7 @@ def test_the_session_cookie_is_secure_in_production(sqlite_url, redis_client):
     app = create_app(Settings(app_env="production", database_url=sqlite_url,
                               redis_url=TEST_REDIS_URL, rasa_enabled=False, voice_enabled=False,
                               secret_key="a-production-secret-of-our-own-123456",
+                              sealing_keys="c2VhbGluZy1rZXktZm9yLXRoZS1zZXNzaW9uLXRlc3Q=",
                               metrics_token="m" * 32, clock_start=None, _env_file=None))
     make_user(app, "sam")
     signed = sign_in(app.test_client(), "sam")

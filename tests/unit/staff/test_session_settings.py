@@ -8,7 +8,8 @@ from config.settings import Settings, SettingsError, load_settings
 
 PRODUCTION = {"app_env": "production", "secret_key": "a-secret-of-our-own-for-tests-123",
               "voice_enabled": False, "database_url": "postgresql://db/x", "clock_start": None,
-              "_env_file": None}
+              "redis_url": "redis://cache:6379/0", "rasa_enabled": False,
+              "sealing_keys": "c2VhbGluZy1rZXktZm9yLXRoZS1zZXNzaW9uLXRlc3Q=", "_env_file": None}
 
 
 def test_defaults_sign_out_after_15_idle_minutes_or_12_hours():
