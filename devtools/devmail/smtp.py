@@ -1,7 +1,9 @@
 """An SMTP server (aiosmtpd) that hands each message to the private Dovecot's delivery agent.
 
 Recipients are the private server's mailboxes, by address; anything else is refused (550), so a
-test or a demonstration can never send mail anywhere else.
+test or a demonstration can never send mail anywhere else. Like any final delivery MTA (RFC 5321
+section 4.4), it records the envelope sender as the one Return-Path header, replacing any the
+message brought with it.
 """
 
 from __future__ import annotations
@@ -30,10 +32,26 @@ class DeliverToDovecot:
     async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802
                           envelope: Envelope) -> str:
         """Deliver the message to each recipient's INBOX."""
-        content = envelope.original_content or b""
+        content = with_return_path(envelope.original_content or b"", envelope.mail_from or "")
         for address in envelope.rcpt_tos:
             self.dovecot.deliver(self.users[address.lower()], content)
         return "250 Message accepted for delivery"
+
+
+def with_return_path(content: bytes, mail_from: str) -> bytes:
+    """`content` with its own Return-Path headers dropped and the envelope sender's in front."""
+    head, blank, body = content.partition(b"\r\n\r\n")
+    if not blank:
+        head, blank, body = content.partition(b"\n\n")
+    kept, dropping = [], False
+    for line in head.splitlines(keepends=True):
+        if dropping and line[:1] in (b" ", b"\t"):
+            continue  # a folded continuation of a dropped header
+        dropping = line.lower().startswith(b"return-path:")
+        if not dropping:
+            kept.append(line)
+    head = b"".join(kept).rstrip(b"\r\n")
+    return b"Return-Path: <" + mail_from.encode() + b">\r\n" + head + blank + body
 
 
 def start_smtp(dovecot: Dovecot, port: int | None = None) -> Controller:

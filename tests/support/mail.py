@@ -19,6 +19,8 @@ from devtools.devmail.smtp import start_smtp
 
 SERVICE = Mailbox("enquiries", "Enquiries-Test-1", "enquiries@careers.localhost")
 CUSTOMER = Mailbox("sam", "Customer-Test-1", "sam@example.com")
+# Someone a sender names in a Reply-To: the service must never write to them unasked.
+VICTIM = Mailbox("victim", "Victim-Test-1", "victim@example.org")
 
 
 @dataclass
@@ -38,16 +40,18 @@ class MailServers:
         """MAIL_SMTP_URL."""
         return f"smtp://127.0.0.1:{self.smtp_port}"
 
-    def send(self, message: EmailMessage) -> None:
-        """Send as a customer's mail program would."""
+    def send(self, message: EmailMessage, mail_from: str | None = None) -> None:
+        """Send as a customer's mail program would (`mail_from`: the envelope sender, if not
+        the From; "" sends a bounce's null sender)."""
         with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10) as smtp:
-            smtp.send_message(message)
+            smtp.send_message(message, from_addr=mail_from)
 
-    def inbox(self, box: Mailbox) -> list[EmailMessage]:
-        """Every message in `box`'s INBOX, oldest first."""
+    def inbox(self, box: Mailbox, folder: str = "INBOX") -> list[EmailMessage]:
+        """Every message in `box`'s `folder`, oldest first (none when there is no such folder)."""
         with imaplib.IMAP4("127.0.0.1", self.dovecot.port, timeout=10) as imap:
             imap.login(box.user, box.password)
-            imap.select("INBOX", readonly=True)
+            if imap.select(f'"{folder}"', readonly=True)[0] != "OK":
+                return []
             _, found = imap.search(None, "ALL")
             result = []
             for number in (found[0] or b"").split():
@@ -62,7 +66,7 @@ def mail_servers() -> Iterator[MailServers]:
     """Start both servers in a fresh folder; stop them and remove it afterwards."""
     # Under /tmp, not pytest's 0700 folders: Dovecot's processes run as its own user.
     root = Path(tempfile.mkdtemp(prefix="careers-mail-"))
-    dovecot = Dovecot(root, [SERVICE, CUSTOMER]).start()
+    dovecot = Dovecot(root, [SERVICE, CUSTOMER, VICTIM]).start()
     controller = start_smtp(dovecot)
     try:
         yield MailServers(dovecot=dovecot, smtp_port=controller.port)
