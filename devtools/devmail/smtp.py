@@ -8,10 +8,13 @@ message brought with it.
 
 from __future__ import annotations
 
+import warnings
+
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from devtools.devmail.dovecot import Dovecot, free_port
+from devtools.devmail.tls import server_context
 
 
 class DeliverToDovecot:
@@ -58,5 +61,38 @@ def start_smtp(dovecot: Dovecot, port: int | None = None) -> Controller:
     """Start the SMTP server on 127.0.0.1:`port` in a thread; `controller.stop()` ends it."""
     controller = Controller(DeliverToDovecot(dovecot), hostname="127.0.0.1",
                             port=port or free_port())
+    controller.start()
+    return controller
+
+
+class Accounts:
+    """aiosmtpd authenticator: the private server's own mailboxes and passwords."""
+
+    def __init__(self, dovecot: Dovecot) -> None:
+        self.passwords = {m.user: m.password for m in dovecot.mailboxes}
+
+    def __call__(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+                 auth_data: object) -> AuthResult:
+        """Success only for a known user with their password."""
+        if isinstance(auth_data, LoginPassword):
+            user, password = auth_data.login.decode(), auth_data.password.decode()
+            if user in self.passwords and self.passwords[user] == password:
+                return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+
+# aiosmtpd warns when sign-in is required without STARTTLS; on the SMTPS port TLS comes first.
+warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS",
+                        category=UserWarning)
+
+
+def start_smtps(dovecot: Dovecot) -> Controller:
+    """SMTP over TLS from the first byte (port 465's way), signing in required, on a free port."""
+    controller = Controller(DeliverToDovecot(dovecot), hostname="127.0.0.1", port=free_port(),
+                            ssl_context=server_context(dovecot.ca_file,
+                                                       dovecot.root / "key.pem"),
+                            authenticator=Accounts(dovecot), auth_required=True,
+                            # aiosmtpd counts only STARTTLS as TLS; this port is TLS throughout.
+                            auth_require_tls=False)
     controller.start()
     return controller

@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from devtools.devmail.dovecot import Dovecot, Mailbox
-from devtools.devmail.smtp import start_smtp
+from devtools.devmail.smtp import start_smtp, start_smtps
 
 SERVICE = Mailbox("enquiries", "Enquiries-Test-1", "enquiries@careers.localhost")
 CUSTOMER = Mailbox("sam", "Customer-Test-1", "sam@example.com")
@@ -29,6 +29,7 @@ class MailServers:
 
     dovecot: Dovecot
     smtp_port: int
+    smtps_port: int = 0
 
     @property
     def imap_url(self) -> str:
@@ -39,6 +40,22 @@ class MailServers:
     def smtp_url(self) -> str:
         """MAIL_SMTP_URL."""
         return f"smtp://127.0.0.1:{self.smtp_port}"
+
+    @property
+    def imaps_url(self) -> str:
+        """MAIL_IMAP_URL over TLS (trust `ca_file`)."""
+        return (f"imaps://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{self.dovecot.tls_port}"
+                "/INBOX")
+
+    @property
+    def smtps_url(self) -> str:
+        """MAIL_SMTP_URL over TLS with the service's account (trust `ca_file`)."""
+        return f"smtps://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{self.smtps_port}"
+
+    @property
+    def ca_file(self) -> str:
+        """MAIL_CA_FILE: the servers' own certificate, made when they started."""
+        return str(self.dovecot.ca_file)
 
     def send(self, message: EmailMessage, mail_from: str | None = None) -> None:
         """Send as a customer's mail program would (`mail_from`: the envelope sender, if not
@@ -67,10 +84,11 @@ def mail_servers() -> Iterator[MailServers]:
     # Under /tmp, not pytest's 0700 folders: Dovecot's processes run as its own user.
     root = Path(tempfile.mkdtemp(prefix="careers-mail-"))
     dovecot = Dovecot(root, [SERVICE, CUSTOMER, VICTIM]).start()
-    controller = start_smtp(dovecot)
+    controller, secure = start_smtp(dovecot), start_smtps(dovecot)
     try:
-        yield MailServers(dovecot=dovecot, smtp_port=controller.port)
+        yield MailServers(dovecot=dovecot, smtp_port=controller.port, smtps_port=secure.port)
     finally:
+        secure.stop()
         controller.stop()
         dovecot.stop()
         shutil.rmtree(root, ignore_errors=True)
