@@ -65,6 +65,16 @@ def written_page():
                            aside_total=set_aside.count(redis_client))
 
 
+@bp.post("/written/set-aside/<entry_id>/done")
+@role_required(*ROLES)
+def set_aside_done(entry_id: str):
+    """A person has read a set-aside email in the mailbox: take it off the desk (audited)."""
+    if not set_aside.dismiss(current_app.extensions["redis"], entry_id):
+        abort(404)
+    audit("mail_set_aside_dealt_with", target=f"set-aside:{entry_id}")
+    return redirect(url_for("console.written_page"), code=303)
+
+
 @bp.get("/written/<int:enquiry_id>")
 @role_required(*ROLES)
 def written_enquiry(enquiry_id: int):

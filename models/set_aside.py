@@ -9,6 +9,8 @@ is in the mailbox. Never its words, subject or sender: those stay in the mailbox
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -33,6 +35,7 @@ class SetAside:
     reason: str
     size: int
     error: str = ""
+    id: str = ""  # for the desk to say a person has dealt with it
 
     @property
     def why(self) -> str:
@@ -51,7 +54,7 @@ def record(redis_client, *, at: datetime, folder: str, uid: str, reason: str, si
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
     entry = SetAside(at=at.isoformat(), folder=folder, uid=str(uid), reason=reason,
-                     size=int(size), error=error[:80])
+                     size=int(size), error=error[:80], id=uuid.uuid4().hex)
     pipe = redis_client.pipeline()
     pipe.lpush(keys.MAIL_SET_ASIDE, json.dumps(asdict(entry)))
     pipe.ltrim(keys.MAIL_SET_ASIDE, 0, KEEP - 1)
@@ -68,6 +71,23 @@ def waiting(redis_client, limit: int = 50) -> list[SetAside]:
         except (TypeError, ValueError):
             continue  # an unreadable record must not take the desk down
     return found
+
+
+_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def dismiss(redis_client, entry_id: str) -> bool:
+    """Forget one record once a person has dealt with its message; False if there is none."""
+    if not _ID.fullmatch(entry_id):
+        return False
+    for raw in redis_client.lrange(keys.MAIL_SET_ASIDE, 0, -1):
+        try:
+            found = json.loads(raw).get("id") == entry_id
+        except (AttributeError, ValueError):
+            continue
+        if found:
+            return bool(redis_client.lrem(keys.MAIL_SET_ASIDE, 1, raw))
+    return False
 
 
 def count(redis_client) -> int:

@@ -22,8 +22,9 @@ from ivr.mailbox.intake import CLAIMED, ImapAccount, MailLimits, poll_once
 from ivr.mailbox.replies import Outbox
 from models import set_aside
 from models.enquiries import EnquiryMessage, WrittenEnquiry
+from models.staff import search_audit
 from routing.plan import default_directory
-from tests.support.console import signed_in
+from tests.support.console import csrf_token, signed_in
 from tests.support.databases import TEST_REDIS_URL
 from tests.support.mail import CUSTOMER, SERVICE, mail_servers
 
@@ -92,6 +93,14 @@ def test_a_poison_email_is_set_aside_and_the_next_is_taken_in(servers, engine, r
     assert "Emails set aside: 1 for a person to read" in page
     assert "could not be taken in (LookupError)" in page and "Set-aside" in page
     assert CUSTOMER.address not in page and "apprenticeship" not in page
+    # Once a person has read it in the mailbox, they take it off the desk (audited).
+    done = f"/console/written/set-aside/{record.id}/done"
+    token = csrf_token(client, "/console/written")
+    assert client.post(done, data={"csrf_token": token}).status_code == 303
+    assert "Emails set aside" not in client.get("/console/written").get_data(as_text=True)
+    assert client.post(done, data={"csrf_token": token}).status_code == 404
+    with Session(engine) as session:
+        assert search_audit(session=session, action="mail_set_aside_dealt_with")
 
 
 def test_a_message_whose_taking_in_was_cut_short_is_not_read_again(servers, engine,
