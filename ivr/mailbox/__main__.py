@@ -69,7 +69,8 @@ def main() -> int:
             if taken:
                 log.info("took in %d email enquiries", taken)
         except (OSError, ConnectionError) as error:
-            # The mailbox may be restarting; nothing was marked read, so nothing is lost.
+            # The mailbox may be restarting; nothing is lost: a message cut off while being
+            # taken in is still claimed, and the next poll sets it aside for a person.
             log.warning("mailbox unreachable (%s); trying again", type(error).__name__)
         except Exception as error:  # noqa: BLE001 - the channel keeps reading whatever happens
             # A message's own failure is set aside inside poll_once; this is the mailbox's.
