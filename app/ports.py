@@ -26,4 +26,4 @@ def desk_ports(settings: Settings) -> DeskPorts:
     return DeskPorts(chat_events=chat_events, chat_service=chat_service,
                      chat_store=lambda: chat_store(get_chat_config()),
                      add_interpreter=add_interpreter,
-                     send_reply=partial(reply_from, settings.mail_smtp_url))
+                     send_reply=partial(reply_from, settings.mail_smtp_url, settings.mail_ca_file))

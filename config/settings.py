@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     mail_imap_url: str = ""
     mail_smtp_url: str = ""
     mail_poll_seconds: float = 15.0
+    # A message larger than this (bytes, as the IMAP server counts it) is set aside unread.
+    mail_max_message_bytes: int = 10 * 1024 * 1024
+    # Words of one message kept and screened; the rest is cut (spaCy refuses 1,000,000).
+    mail_max_text_chars: int = 100_000
+    # The mailbox folder messages the channel will not or could not read are moved to.
+    mail_set_aside_folder: str = "Set-aside"
+    # A CA certificate file trusted for the mail servers' TLS (a private CA); the system's if unset.
+    mail_ca_file: str = ""
     # Staff console: a session with no request from its user for this long is signed out.
     console_idle_minutes: int = 15
     # ...and any session ends this many hours after its sign-in, however active (ASVS V3.3.4).
@@ -206,6 +214,40 @@ class Settings(BaseSettings):
                 raise ValueError(f"SEALING_KEYS must be base64 keys of {SEALING_KEY_BYTES} bytes "
                                  "each, comma-separated (e.g. from `openssl rand -base64 32`)")
         return value
+
+    @field_validator("mail_max_message_bytes")
+    @classmethod
+    def _mail_size(cls, value: int) -> int:
+        if not 64 * 1024 <= value <= 100 * 1024 * 1024:
+            raise ValueError("MAIL_MAX_MESSAGE_BYTES must be between 64 KiB and 100 MiB")
+        return value
+
+    @field_validator("mail_max_text_chars")
+    @classmethod
+    def _mail_words(cls, value: int) -> int:
+        if not 1000 <= value <= 500_000:
+            raise ValueError("MAIL_MAX_TEXT_CHARS must be between 1,000 and 500,000")
+        return value
+
+    @model_validator(mode="after")
+    def _mail_over_tls(self) -> Settings:
+        # The mailbox password and customers' words cross the network only inside TLS.
+        for name, url, secure in (("MAIL_IMAP_URL", self.mail_imap_url, ("imaps",)),
+                                  ("MAIL_SMTP_URL", self.mail_smtp_url,
+                                   ("smtps", "smtp+starttls"))):
+            if not url:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in secure and (self.app_env == "production"
+                                               or not _loopback(parts.hostname or "")):
+                raise ValueError(f"{name} must use {' or '.join(s + '://' for s in secure)}"
+                                 f"{' in production' if self.app_env == 'production' else ''}"
+                                 ": plain connections are only for the development mail server "
+                                 "on this machine")
+            if self.app_env == "production" and not (parts.username and parts.password):
+                raise ValueError(f"{name} must carry the account's user and password in "
+                                 "production")
+        return self
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:

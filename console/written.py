@@ -18,6 +18,7 @@ from console.auth import role_required
 from console.config import get_console_config
 from engine.desk_ports import desk_ports
 from engine.dispatch import now
+from models import set_aside
 from models.contacts import EventKind, record_event
 from models.db import session_scope
 from routing import written as data
@@ -57,8 +58,21 @@ def written_page():
         counts = data.queue_counts(session=db, at=now)
         waiting = data.list_queue(session=db, queue_id=chosen) if chosen else []
         rows = [_row(e, now) for e in waiting]
+    # Mail the mailbox set aside unread: no words or sender, only where a person finds it.
+    redis_client = current_app.extensions["redis"]
     return render_template("console/written.html", names=names, queues=queues, chosen=chosen,
-                           counts=counts, rows=rows)
+                           counts=counts, rows=rows, aside=set_aside.waiting(redis_client),
+                           aside_total=set_aside.count(redis_client))
+
+
+@bp.post("/written/set-aside/<entry_id>/done")
+@role_required(*ROLES)
+def set_aside_done(entry_id: str):
+    """A person has read a set-aside email in the mailbox: take it off the desk (audited)."""
+    if not set_aside.dismiss(current_app.extensions["redis"], entry_id):
+        abort(404)
+    audit("mail_set_aside_dealt_with", target=f"set-aside:{entry_id}")
+    return redirect(url_for("console.written_page"), code=303)
 
 
 @bp.get("/written/<int:enquiry_id>")

@@ -163,6 +163,9 @@ ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
 STREAM_WAKE = PREFIX + "streams:wake"
 # `make run`'s launcher: one hash field per child process, its status as JSON (see scripts/run.py).
 PROCESSES = PREFIX + "processes"
+# National mailbox messages set aside unread (too large, or failing to be taken in): a list of JSON
+# records, newest first, that the written desk shows until a person has dealt with each one.
+MAIL_SET_ASIDE = PREFIX + "mail:set-aside"
 # Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
 CHATS_OPEN = PREFIX + "chats:open"
 

@@ -35,7 +35,11 @@ _MONTHS = (
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # Order matters: earlier alternatives win where they overlap (an email with digits stays an email).
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    (EMAIL, r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"),
+    # At most 64 characters before the "@" (RFC 5321's longest local part) and a domain that
+    # never gives back what it took: the match is tried from every position, and an unbounded
+    # local part made each try read to the end of a long run ("aaaa…", quadratic). A longer local
+    # part is still covered whole: rule_spans widens the match back to where the run starts.
+    (EMAIL, r"[\w.+'-]{1,64}@[\w-]++(?:\.[\w-]++)+"),
     # Any two letters, six digits and a letter: wider than valid prefixes, on purpose.
     (NATIONAL_INSURANCE, r"\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b"),
     (POSTCODE, r"\b(?:gir\s?0aa|[a-z]{1,2}\d[a-z\d]?\s*\d[abd-hjlnp-uw-z]{2})\b"),
@@ -70,6 +74,8 @@ _DATA_REGEX = re.compile(
     "|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.IGNORECASE
 )
 _DATA_LABELS = [label for label, _ in _PATTERNS]
+_LOCAL_PART = re.compile(r"[\w.+'-]")
+_LONG_RUN = re.compile(r"\S{100,}")
 
 
 def rule_spans(text: str, *, known_names: Iterable[str] = ()) -> list[_Span]:
@@ -78,10 +84,16 @@ def rule_spans(text: str, *, known_names: Iterable[str] = ()) -> list[_Span]:
     Standard library only, so a process without spaCy (the assistant's tracker store) redacts
     with the same rules and the same word list as the app.
     """
-    found = [
-        _Span(m.start(), m.end(), _DATA_LABELS[int(m.lastgroup[1:])])
-        for m in _DATA_REGEX.finditer(text)
-    ]
+    found, done = [], 0
+    for m in _DATA_REGEX.finditer(text):
+        label, start = _DATA_LABELS[int(m.lastgroup[1:])], m.start()
+        if label == EMAIL:
+            # Back over the rest of a local part longer than 64, never into an earlier match:
+            # each character is stepped over at most once, so this stays linear.
+            while start > done and _LOCAL_PART.match(text, start - 1):
+                start -= 1
+        found.append(_Span(start, m.end(), label))
+        done = m.end()
     for regex in _NAMES_AFTER_CUES:
         found += [_Span(*m.span("name"), NAME) for m in regex.finditer(text)]
     for name in known_names:
@@ -128,7 +140,10 @@ class Redactor:
     def spans(self, text: str, *, known_names: Iterable[str] = ()) -> list[_Span]:
         """Every span of `text` that must not be stored, with its placeholder, in text order."""
         found = rule_spans(text, known_names=known_names)
-        doc = self.nlp.make_doc(text)
+        # spaCy's tokenizer slows with the square of a word's length ("aaaa…" of 200,000 took
+        # minutes). A run this long is no word; the same length of spaces keeps every offset, and
+        # rule_spans has already read the run for restricted words, noise and all.
+        doc = self.nlp.make_doc(_LONG_RUN.sub(lambda m: " " * len(m.group()), text))
         # The matcher's vocabulary grows as it sees new words; spaCy is not safe for that
         # from several threads at once, and gunicorn runs threads.
         with self._lock:

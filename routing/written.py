@@ -60,6 +60,8 @@ class WrittenConfig(ConfigModel):
     service_address: str
     service_name: str
     emergency: str  # first in the automatic reply to a safeguarding e-mail (003:L211)
+    # The automatic reply's subject, always this: never the sender's own subject echoed back.
+    acknowledgement_subject: str
 
     def queue_names(self) -> dict[str, str]:
         """Every written queue id and its name, in the order configured."""

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from devtools.devmail.dovecot import Dovecot, Mailbox, MailServerMissing
-from devtools.devmail.smtp import start_smtp
+from devtools.devmail.smtp import start_smtp, start_smtps
 
 SERVICE = Mailbox("enquiries", "Enquiries-Dev-1", "enquiries@careers.localhost")
 CUSTOMER = Mailbox("customer", "Customer-Dev-1", "customer@example.com")
@@ -35,10 +35,15 @@ def main(argv: list[str]) -> int:
     except (MailServerMissing, RuntimeError, OSError) as error:
         print(error, file=sys.stderr)
         return 2
-    smtp = start_smtp(dovecot, port=args.smtp_port)
+    smtp, smtps = start_smtp(dovecot, port=args.smtp_port), start_smtps(dovecot)
     addresses = {
         "imap_url": f"imap://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{dovecot.port}/INBOX",
         "smtp_url": f"smtp://127.0.0.1:{smtp.port}",
+        # The same over TLS, as production must be (MAIL_CA_FILE trusts the made certificate).
+        "imaps_url": (f"imaps://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{dovecot.tls_port}"
+                      "/INBOX"),
+        "smtps_url": f"smtps://{SERVICE.user}:{SERVICE.password}@127.0.0.1:{smtps.port}",
+        "ca_file": str(dovecot.ca_file),
         "service_address": SERVICE.address,
         "customer": {"address": CUSTOMER.address, "user": CUSTOMER.user,
                      "password": CUSTOMER.password, "imap_port": dovecot.port,
@@ -57,6 +62,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        smtps.stop()
         smtp.stop()
         dovecot.stop()
     return 0

@@ -1,4 +1,8 @@
-"""A private Dovecot instance: its own config, users, maildirs and port, under one directory."""
+"""A private Dovecot instance: its own config, users, maildirs and ports, under one directory.
+
+IMAP on `port` in clear (loopback only, as the development settings allow) and IMAPS on
+`tls_port` with a certificate made at start (devtools/devmail/tls.py, its file `ca_file`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from devtools.devmail.tls import self_signed
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 LDA = "/usr/lib/dovecot/dovecot-lda"
@@ -61,7 +67,9 @@ class Dovecot:
             raise MailServerMissing("dovecot is not installed: run scripts/mail.sh")
         self.root, self.mailboxes = Path(root), mailboxes
         self.port = port or free_port()
+        self.tls_port = free_port()
         self.config = self.root / "dovecot.conf"
+        self.ca_file = self.root / "cert.pem"
 
     def start(self) -> Dovecot:
         """Write the configuration and start the server; wait until IMAP answers."""
@@ -75,6 +83,7 @@ class Dovecot:
         os.chown(self.root / "mail", owner.pw_uid, owner.pw_gid)
         users = "".join(f"{m.user}:{{PLAIN}}{m.password}:::::\n" for m in self.mailboxes)
         (self.root / "users").write_text(users, encoding="utf-8")
+        self_signed(self.root)
         self.config.write_text(self._config(owner), encoding="utf-8")
         # The master daemonises and keeps any inherited pipe open: give it files, not pipes.
         with open(self.root / "start.log", "ab") as log:
@@ -114,7 +123,10 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%n
@@ -136,7 +148,9 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{

@@ -12,7 +12,7 @@ from datetime import datetime
 from config import clock
 from config.settings import Settings, SettingsError, load_settings
 from ivr.logs import configure
-from ivr.mailbox.intake import ImapAccount, poll_once
+from ivr.mailbox.intake import ImapAccount, MailLimits, poll_once
 from ivr.mailbox.replies import Outbox
 from ivr.rasa_client import RasaClient
 from models.db import make_engine
@@ -42,10 +42,11 @@ def main() -> int:
         return 2
     configure(settings.log_level)
     try:
-        account = ImapAccount.from_url(settings.mail_imap_url)
+        account = ImapAccount.from_url(settings.mail_imap_url, ca_file=settings.mail_ca_file)
         written = load_written_config()
         outbox = Outbox.from_url(settings.mail_smtp_url, written.service_address,
-                                 written.service_name) if settings.mail_smtp_url else None
+                                 written.service_name, ca_file=settings.mail_ca_file
+                                 ) if settings.mail_smtp_url else None
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
@@ -56,18 +57,25 @@ def main() -> int:
     # The supervisors' safeguarding alerts live in the app's Redis (003:L211).
     redis_client = connect(settings.redis_url)
     directory = default_directory()
+    limits = MailLimits(max_bytes=settings.mail_max_message_bytes,
+                        max_text_chars=settings.mail_max_text_chars,
+                        set_aside_folder=settings.mail_set_aside_folder)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     log.info("reading the national mailbox every %.0f s", settings.mail_poll_seconds)
     while not stopping:
         try:
             taken = poll_once(account, engine=engine, directory=directory, outbox=outbox,
-                              rasa=rasa, clock=now, redis_client=redis_client)
+                              rasa=rasa, clock=now, redis_client=redis_client, limits=limits)
             if taken:
                 log.info("took in %d email enquiries", taken)
         except (OSError, ConnectionError) as error:
-            # The mailbox may be restarting; nothing was marked read, so nothing is lost.
+            # The mailbox may be restarting; nothing is lost: a message cut off while being
+            # taken in is still claimed, and the next poll sets it aside for a person.
             log.warning("mailbox unreachable (%s); trying again", type(error).__name__)
+        except Exception as error:  # noqa: BLE001 - the channel keeps reading whatever happens
+            # A message's own failure is set aside inside poll_once; this is the mailbox's.
+            log.error("reading the mailbox failed (%s); trying again", type(error).__name__)
         time.sleep(settings.mail_poll_seconds)
     return 0
 

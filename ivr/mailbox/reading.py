@@ -30,7 +30,8 @@ _BOOL_FACTS = frozenset({"jobcentre_plus_claimant", "in_custody", "in_work", "fa
                          "in_education_or_training", "anonymous"})
 _QUOTE_HEADER = re.compile(r"^\s*(On .{0,200} wrote:|-----Original Message-----|From: .+)$",
                            re.IGNORECASE)
-_TAGS = re.compile(r"<[^>]+>")
+# A tag ends at the next "<" as well as ">": "<<<<…" without a ">" is one pass, not one per "<".
+_TAGS = re.compile(r"<[^<>]+>")
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 
 
@@ -44,25 +45,45 @@ class Incoming:
     subject: str
     text: str
     attachments: int
+    # False for a bounce (null Return-Path) or another responder's mail (RFC 3834 Auto-Submitted).
+    may_auto_reply: bool = True
 
 
-def read(raw: bytes) -> Incoming:
-    """Parse one RFC 5322 message; attachments are counted, never kept."""
+# Where the words are cut when a message has more (spaCy refuses 1,000,000 characters).
+MAX_TEXT_CHARS = 100_000
+SHORTENED = "\n[The rest of this message, {left} characters, was not kept.]"
+
+
+def read(raw: bytes, *, max_chars: int = MAX_TEXT_CHARS) -> Incoming:
+    """Parse one RFC 5322 message; attachments are counted, never kept; words beyond `max_chars`
+    are cut off before any further reading, so no body is too long for redaction.
+
+    The sender is the envelope sender: the Return-Path the delivering server wrote (RFC 5321
+    section 4.4), or the From when there is none. A Reply-To is the sender's claim and never
+    chosen: it would let anyone have the service write to a third party.
+    """
     message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
     refers = _MESSAGE_ID.findall(str(message.get("In-Reply-To", "")))
     refers += _MESSAGE_ID.findall(str(message.get("References", "")))
-    sender = parseaddr(str(message.get("Reply-To") or message.get("From") or ""))[1]
+    return_path = message.get("Return-Path")
+    envelope = parseaddr(str(return_path))[1] if return_path is not None else None
+    sender = envelope or parseaddr(str(message.get("From") or ""))[1]
+    automatic = str(message.get("Auto-Submitted", "no")).strip().lower() not in ("", "no")
     body = message.get_body(preferencelist=("plain", "html"))
     text = ""
     if body is not None:
         text = body.get_content()
+        left = max(0, len(text) - max_chars)
+        text = text[:max_chars]
         if body.get_content_type() == "text/html":
             text = html.unescape(_TAGS.sub(" ", text))
+        text = own_words(text) + (SHORTENED.format(left=left) if left else "")
     message_ids = _MESSAGE_ID.findall(str(message.get("Message-ID", "")))
     return Incoming(message_id=message_ids[0] if message_ids else "",
                     refers_to=list(dict.fromkeys(refers)), sender=sender,
-                    subject=str(message.get("Subject", ""))[:200], text=own_words(text),
-                    attachments=sum(1 for _ in message.iter_attachments()))
+                    subject=str(message.get("Subject", ""))[:200], text=text.strip(),
+                    attachments=sum(1 for _ in message.iter_attachments()),
+                    may_auto_reply=envelope != "" and not automatic)
 
 
 def own_words(text: str) -> str:

@@ -6,16 +6,15 @@ missing facts does not. Every reply is stored redacted on the enquiry and its co
 
 from __future__ import annotations
 
-import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
+from ivr.mailbox.account import SmtpServer
 from models.enquiries import WrittenEnquiry
 from routing.written import load_written_config, messages, record_reply
 
@@ -32,31 +31,30 @@ QUESTIONS = {
 
 @dataclass(frozen=True)
 class Outbox:
-    """Where replies are sent: smtp://HOST:PORT (the MAIL_SMTP_URL setting)."""
+    """Where replies are sent (the MAIL_SMTP_URL setting, see SmtpServer) and whom they are from."""
 
-    host: str
-    port: int
+    server: SmtpServer
     sender: str
     sender_name: str
 
     @classmethod
-    def from_url(cls, url: str, sender: str, sender_name: str) -> Outbox:
-        """Parse an smtp:// URL."""
-        parts = urlsplit(url)
-        if parts.scheme != "smtp" or not parts.hostname:
-            raise ValueError("MAIL_SMTP_URL must look like smtp://host:port")
-        return cls(host=parts.hostname, port=parts.port or 25, sender=sender,
+    def from_url(cls, url: str, sender: str, sender_name: str, *, ca_file: str = "") -> Outbox:
+        """Parse an smtps://, smtp+starttls:// (or, on loopback, smtp://) URL."""
+        return cls(server=SmtpServer.from_url(url, ca_file=ca_file), sender=sender,
                    sender_name=sender_name)
 
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the SMTP server."""
-        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+        with self.server.connect() as smtp:
             smtp.send_message(message)
 
 
 def reply(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry, staff_id: str,
-          text: str, at: datetime, counts_as_response: bool = True) -> str:
-    """Send `text` to the customer in the enquiry's thread and record it; return its Message-ID."""
+          text: str, at: datetime, counts_as_response: bool = True,
+          subject: str | None = None) -> str:
+    """Send `text` to the customer in the enquiry's thread and record it; return its Message-ID.
+
+    `subject` replaces "Re: <the customer's subject>" (the automatic reply's fixed subject)."""
     if not enquiry.reply_to:
         raise ValueError("this enquiry has no address to reply to")
     thread = [m.message_id for m in messages(session=session, enquiry_id=enquiry.id)]
@@ -64,8 +62,13 @@ def reply(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry, staff_id
     email = EmailMessage()
     email["From"] = formataddr((outbox.sender_name, outbox.sender))
     email["To"] = enquiry.reply_to
-    subject = enquiry.subject or "Your enquiry"
-    email["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    if subject is not None:
+        email["Subject"] = subject
+        # RFC 3834: marks it automatic, so other responders do not answer it (no mail loops).
+        email["Auto-Submitted"] = "auto-replied"
+    else:
+        theirs = enquiry.subject or "Your enquiry"
+        email["Subject"] = theirs if theirs.lower().startswith("re:") else f"Re: {theirs}"
     email["Message-ID"] = message_id
     email["Date"] = format_datetime(at)
     if thread:
@@ -78,16 +81,21 @@ def reply(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry, staff_id
     return message_id
 
 
-def reply_from(smtp_url: str, **reply_args) -> str:
+def reply_from(smtp_url: str, ca_file: str = "", **reply_args) -> str:
     """An adviser's reply through the service's own address on `smtp_url` (the desk's port)."""
     config = load_written_config()
-    return reply(Outbox.from_url(smtp_url, config.service_address, config.service_name),
-                 **reply_args)
+    outbox = Outbox.from_url(smtp_url, config.service_address, config.service_name,
+                             ca_file=ca_file)
+    return reply(outbox, **reply_args)
 
 
 def acknowledgement(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry,
                     missing: list[str], at: datetime) -> str:
-    """The automatic reply: the reference, when to expect an answer, and what we still need."""
+    """The automatic reply: the reference, when to expect an answer, and what we still need.
+
+    Its subject is fixed (config/forms.yaml) and it echoes nothing the sender wrote, so the
+    service's own address cannot be made to carry a stranger's words to anyone.
+    """
     config = load_written_config()
     urgent = enquiry.kind == "safeguarding"
     lines = [config.emergency] if urgent else []
@@ -99,4 +107,5 @@ def acknowledgement(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry
         lines += [f"- {question}" for question in questions]
     lines.append("An adviser will reply to you by email.")
     return reply(outbox, session=session, enquiry=enquiry, staff_id="system",
-                 text="\n".join(lines), at=at, counts_as_response=False)
+                 text="\n".join(lines), at=at, counts_as_response=False,
+                 subject=config.acknowledgement_subject)
