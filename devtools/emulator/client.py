@@ -125,7 +125,12 @@ class Leg:
         raise EmulatorError(f"{self.sid} never heard {text!r}")
 
     def _act(self, action: str, body: dict | None = None) -> list[str]:
-        before = len(self.info()["heard"])
+        now = self.info()
+        before = len(now["heard"])
+        # Wait for what this action brings, not a state the leg was already in: a leg just
+        # found ringing is settled at its current turn, and answering it must wait for the
+        # whisper the app sends next (on a loaded machine that came after the check).
+        self.seen_turn = max(self.seen_turn, now["turn"])
         answer = self.client.request("POST", f"/calls/{self.sid}/{action}", body or {})
         if answer.get("spoken_to_others"):
             return []  # words across a bridge: the leg itself goes on as it was
