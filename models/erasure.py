@@ -27,6 +27,7 @@ from models.callbacks import Callback, CallbackAttempt
 from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.timestamps import require_utc
+from models.written_records import erase_written
 
 TERMINATION_OF_SERVICE = "termination_of_service"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -151,7 +152,7 @@ def _erase_rows(
         ),
         "contacts": _delete(session, sa.delete(Contact).where(Contact.id.in_(contact_ids))),
     }
-    return counts
+    return counts | erase_written(session=session, contact_keys=contact_keys)
 
 
 def erase_redis(

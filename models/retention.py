@@ -30,6 +30,7 @@ from models.erasure import ContactIds, erase_redis
 from models.records import Contact, ContactEvent, Customer
 from models.service_state import set_state
 from models.timestamps import require_utc
+from models.written_records import purge_written
 
 PURGED = "[purged]"
 LAST_RUN_STATE = "retention.last_run"
@@ -50,7 +51,8 @@ def purge_expired(
         raise ValueError("retention_days must be at least 1")
     now = require_utc(now)
     cutoff = now - timedelta(days=retention_days)
-    counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "customers", "trackers"), 0)
+    counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "written", "customers",
+                            "trackers"), 0)
     if redis is not None:
         counts["redis_keys"] = 0
     due = session.execute(
@@ -137,6 +139,7 @@ def _purge_contacts(
             .where(Contact.id.in_(ids))
             .values(customer_id=None, indicator=None, purged_at=now),
         ),
+        "written": purge_written(session=session, contact_keys=contact_keys),
         "trackers": 0,
     }
     if tracker_redis is not None:

@@ -15,6 +15,7 @@ from models.callbacks import Callback, CallbackAttempt
 from models.customers import customer_details
 from models.identity import checks_for
 from models.records import Contact, ContactEvent, Customer
+from models.written_records import written_for
 
 RESPONSE_DAYS = 40  # calendar days to respond (001:34.2)
 
@@ -34,6 +35,8 @@ def export_customer(
         "customer": customer_details(customer),
         "contacts": [_contact(session, contact) for contact in contacts],
         "callbacks": _callbacks(session, [contact.key for contact in contacts]),
+        "written_enquiries": written_for(session=session,
+                                         contact_keys=[contact.key for contact in contacts]),
         "identity_checks": checks_for(session=session, customer_id=customer_id),
     }
     if requested_on is not None:

@@ -146,6 +146,8 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "callbacks",
         "events",
         "contacts",
+        "written_messages",
+        "written_enquiries",
         "customers",
         "redis_keys",
         "trackers",
