@@ -15,14 +15,20 @@ from models.db import session_scope
 from models.staff import find_user
 from routing.directory import QUEUE_IDS
 
+# The passwords are published (printed by make run) on purpose; they are refused off loopback.
 DEMO_ACCOUNTS = (
-    {"username": "adviser", "role": "adviser", "password": "Adviser-demo-1",
+    {"username": "adviser", "role": "adviser",
+     "password": "Adviser-demo-1",  # nosec B105 - published demo password, loopback only
      "queues": list(QUEUE_IDS), "endpoint": "client:adviser"},
-    {"username": "supervisor", "role": "supervisor", "password": "Supervisor-demo-1"},
-    {"username": "admin", "role": "admin", "password": "Admin-demo-1"},
-    {"username": "northwest", "role": "contractor_adviser", "password": "Northwest-demo-1",
+    {"username": "supervisor", "role": "supervisor",
+     "password": "Supervisor-demo-1"},  # nosec B105 - published demo password, loopback only
+    {"username": "admin", "role": "admin",
+     "password": "Admin-demo-1"},  # nosec B105 - published demo password, loopback only
+    {"username": "northwest", "role": "contractor_adviser",
+     "password": "Northwest-demo-1",  # nosec B105 - published demo password, loopback only
      "contractor": "north-west", "endpoint": "+441614960101"},
-    {"username": "london", "role": "contractor_adviser", "password": "London-demo-1",
+    {"username": "london", "role": "contractor_adviser",
+     "password": "London-demo-1",  # nosec B105 - published demo password, loopback only
      "contractor": "london", "endpoint": "+442079460101"},
 )
 

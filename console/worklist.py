@@ -309,7 +309,7 @@ def _publish(callback_id: int, kind: str) -> None:
     try:
         with session_scope(_engine()) as session:
             callback_live.publish_id(current_app.extensions["redis"], session, callback_id, kind)
-    except Exception:  # noqa: BLE001 - the list reloads from the database anyway
+    except Exception:  # noqa: BLE001  # nosec B110 - the list reloads from the database anyway
         pass
 
 

@@ -15,4 +15,4 @@ EXPOSE 8000
 # Migrations run apart, once per release (`python -m models migrate`: compose's migrate service,
 # the Kubernetes Job), never by every replica as it starts.
 CMD ["gunicorn", "-c", "config/gunicorn.conf.py"]
-HEALTHCHECK --interval=10s --timeout=3s CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"
+HEALTHCHECK --interval=10s --timeout=3s CMD ["python", "-c", "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]

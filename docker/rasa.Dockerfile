@@ -15,5 +15,7 @@ WORKDIR /srv/bot
 RUN rasa train --fixed-model-name assistant && rm -rf .rasa
 USER 10001
 EXPOSE 5005 5055
+# The image runs the assistant (5005, listening once its model is loaded) or its actions (5055).
+HEALTHCHECK --interval=10s --timeout=3s CMD ["python", "-c", "import socket, sys; sys.exit(0 if any(socket.socket().connect_ex(('127.0.0.1', p)) == 0 for p in (5005, 5055)) else 1)"]
 CMD ["rasa", "run", "--enable-api", "--port", "5005", "--model", "models/assistant.tar.gz", \
      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make lint`: style (ruff), package boundaries (import-linter), security smells in our code (bandit), known vulnerabilities in the
-# locked dependencies (pip-audit). pip-audit needs a vulnerability service (PyPI's JSON API or
+# locked dependencies of the app and of the assistant (pip-audit), and the deployment files
+# (checkov over deploy/ and docker/, configured in .checkov.yaml; hadolint over the Dockerfiles). pip-audit needs a vulnerability service (PyPI's JSON API or
 # OSV); where none answers, it reports every package as "not audited" and "no known
 # vulnerabilities": this script says plainly that the audit did not run instead of passing quietly.
 # PIP_AUDIT_REQUIRED=1 (for CI with network) turns that into a failure.
@@ -15,16 +16,24 @@ say "import contracts (import-linter, pyproject.toml)"
 .venv/bin/lint-imports --no-cache
 
 say "bandit"
-.venv/bin/bandit -q -r ivr models routing triage config bot/tracker_store.py \
-  $( [ -d console ] && echo console )
+# Everything that runs in production; devtools/ (the Twilio emulator and the development mail
+# server, never deployed) is left out.
+.venv/bin/bandit -q -r app engine live ivr models routing triage config console bot \
+  -x bot/tests
 
-say "pip-audit (requirements.lock)"
+say "checkov (deploy/, docker/) and hadolint (Dockerfiles)"
+tools=$(bash scripts/lint_tools.sh)
+"$tools/bin/checkov" --config-file .checkov.yaml -d deploy/k8s -d docker
+"$tools/bin/hadolint" docker/*.Dockerfile
+
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
-status=0
-.venv/bin/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off \
-  --timeout 15 -f json -o "$report" 2>/dev/null || status=$?
-"$py" - "$report" "$status" <<'PY'
+frozen=$(mktemp)
+trap 'rm -f "$report" "$frozen"' EXIT
+audit() {  # audit LOCKFILE: pip-audit one environment's exact versions
+  local status=0
+  .venv/bin/pip-audit -r "$1" --no-deps --disable-pip --progress-spinner off \
+    --timeout 15 -f json -o "$report" 2>/dev/null || status=$?
+  "$py" - "$report" "$status" <<'PY'
 import json, os, sys
 path, status = sys.argv[1], int(sys.argv[2])
 try:
@@ -49,4 +58,11 @@ if skipped:
     sys.exit(1 if os.environ.get("PIP_AUDIT_REQUIRED") == "1" else 0)
 print(f"pip-audit: {len(deps)} packages audited, no known vulnerabilities")
 PY
+}
+
+say "pip-audit (the app: requirements.lock)"
+audit requirements.lock
+say "pip-audit (the assistant's environment, as installed)"
+"$(bash scripts/rasa_env.sh)/bin/pip" freeze --exclude-editable > "$frozen"
+audit "$frozen"
 say "lint passed"
