@@ -39,7 +39,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # never gives back what it took: the match is tried from every position, and an unbounded
     # local part made each try read to the end of a long run ("aaaa…", quadratic). A longer local
     # part is still covered whole: rule_spans widens the match back to where the run starts.
-    (EMAIL, r"[\w.+'-]{1,64}@[\w-]++(?:\.[\w-]++)+"),
+    # Each label is taken whole by a lookahead and a back-reference, which is what a possessive
+    # `[\w-]++` does; that syntax is Python 3.11's, and the assistant's tracker store imports this
+    # module under Python 3.10.
+    (EMAIL, r"[\w.+'-]{1,64}@(?=(?P<dom>[\w-]+))(?P=dom)(?:\.(?=(?P<lab>[\w-]+))(?P=lab))+"),
     # Any two letters, six digits and a letter: wider than valid prefixes, on purpose.
     (NATIONAL_INSURANCE, r"\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b"),
     (POSTCODE, r"\b(?:gir\s?0aa|[a-z]{1,2}\d[a-z\d]?\s*\d[abd-hjlnp-uw-z]{2})\b"),

@@ -87,3 +87,15 @@ def test_cli_under_python310_refuses_bad_input():
     )
     assert done.returncode == 2
     assert done.stderr == "triage: age must be a whole number, not a string\n"
+
+
+@needs_python310
+def test_the_assistants_redaction_imports_and_redacts_under_python310():
+    """The tracker store imports models.redaction in Rasa's Python 3.10: no 3.11-only syntax."""
+    done = subprocess.run(
+        [PYTHON310, "-c", "from models.redaction import redact_by_rule as r; "
+         "print(r('mail jo.bloggs@example.co.uk or ring 07700 900123'))"],
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "jo.bloggs" not in done.stdout and "900123" not in done.stdout
