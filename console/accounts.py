@@ -1,7 +1,13 @@
-"""Creating staff accounts: every rule the CLI, the demo set-up and the tests share."""
+"""Staff accounts' lifecycle: every rule the CLI, the admin page, the demo set-up and tests share.
+
+Each change is audited in the same transaction as the change itself, with who made it (`actor`:
+the administrator's username, or `cli:` and the operating-system user for a command), so the
+audit log is the starters-and-leavers register of 001:29.4 (console.staff_register).
+"""
 
 from __future__ import annotations
 
+import getpass
 import re
 from collections.abc import Sequence
 
@@ -10,6 +16,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from console.lockout import unlock
 from console.passwords import hash_password, password_problem
 from console.sessions import end_sessions_of
 from models.db import session_scope
@@ -19,6 +26,7 @@ from models.staff import (
     StaffUserCreate,
     create_user,
     find_user,
+    record_audit,
     set_password_hash,
 )
 from routing.directory import CONTRACTOR_IDS, QUEUE_IDS
@@ -31,6 +39,9 @@ _CLIENT = re.compile(r"^client:[A-Za-z0-9_]{1,121}$")
 # Queues a role may take by default when none are given: contact-centre advisers take every
 # contact-centre queue but safeguarding, which is given to trained advisers explicitly.
 DEFAULT_QUEUES = tuple(q for q in QUEUE_IDS if q != "safeguarding")
+# Audit actions of the lifecycle: created is a starter, disabled a leaver (001:29.4).
+CREATED, DISABLED, ENABLED = "account_created", "account_disabled", "account_enabled"
+UNLOCKED, PASSWORD_SET = "account_unlocked", "password_set_by_admin"
 
 
 class AccountError(ValueError):
@@ -39,8 +50,9 @@ class AccountError(ValueError):
 
 def add_user(engine: Engine, *, username: str, password: str, role: str,
              contractor: str | None = None, queues: Sequence[str] | None = None,
-             endpoint: str | None = None) -> StaffUser:
-    """Check everything, hash the password and store the user; AccountError says what is wrong."""
+             endpoint: str | None = None, actor: str | None = None) -> StaffUser:
+    """Check everything, hash the password and store the user (audited as created by `actor`);
+    AccountError says what is wrong."""
     username = username.strip()
     if not _USERNAME.match(username):
         raise AccountError("the username must be 2-64 letters, digits, dots, dashes or underscores")
@@ -69,13 +81,15 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
         with session_scope(engine) as session:
             if find_user(session=session, username=username) is not None:
                 raise AccountError(f"the username {username!r} is already taken")
-            return create_user(session=session, user=record)
+            row = create_user(session=session, user=record)
+            _audit(session, CREATED, actor, row)
+            return row
     except IntegrityError:
         raise AccountError(f"the username {username!r} is already taken") from None
 
 
 def reset_password(engine: Engine, redis_client: redis.Redis, *, username: str,
-                   password: str) -> StaffUser:
+                   password: str, actor: str | None = None) -> StaffUser:
     """Set a password an administrator chose: every session of the user ends, and the user must
     choose their own at the next sign-in; AccountError for an unknown user or a weak password."""
     if (problem := password_problem(password)) is not None:
@@ -86,20 +100,69 @@ def reset_password(engine: Engine, redis_client: redis.Redis, *, username: str,
             raise AccountError(f"no user is called {username!r}")
         set_password_hash(session=session, user=row, password_hash=hash_password(password),
                           must_change=True)
+        _audit(session, PASSWORD_SET, actor, row)
     end_sessions_of(redis_client, row.id)
     return row
 
 
-def disable_user(engine: Engine, redis_client: redis.Redis, *, username: str) -> StaffUser:
-    """Disable the account and end every session of it at once; AccountError when unknown."""
+def disable_user(engine: Engine, redis_client: redis.Redis, *, username: str,
+                 actor: str | None = None) -> StaffUser:
+    """Disable the account and end every session of it at once (a leaver); AccountError when
+    unknown or when `actor` is the account itself (an administrator cannot lock themselves out,
+    which also keeps at least one administrator able to sign in)."""
     with session_scope(engine) as session:
-        row = find_user(session=session, username=username.strip())
-        if row is None:
-            raise AccountError(f"no user is called {username!r}")
-        row.active = False
-        session.add(row)
+        row = _existing(session, username)
+        if actor is not None and actor.lower() == row.username.lower():
+            raise AccountError("you cannot disable your own account")
+        if row.active:  # disabling twice is no second leaver
+            row.active = False
+            session.add(row)
+            _audit(session, DISABLED, actor, row)
     end_sessions_of(redis_client, row.id)
     return row
+
+
+def enable_user(engine: Engine, *, username: str, actor: str | None = None) -> StaffUser:
+    """Enable a disabled account again (audited); AccountError when unknown."""
+    with session_scope(engine) as session:
+        row = _existing(session, username)
+        if not row.active:
+            row.active = True
+            session.add(row)
+            _audit(session, ENABLED, actor, row)
+    return row
+
+
+def unlock_user(engine: Engine, redis_client: redis.Redis, *, username: str,
+                actor: str | None = None) -> bool:
+    """Clear the sign-in lock-out of the account (audited); True if it was locked."""
+    with session_scope(engine) as session:
+        row = _existing(session, username)
+        was_locked = unlock(redis_client, row.username)
+        _audit(session, UNLOCKED, actor, row, {"was_locked": was_locked})
+    return was_locked
+
+
+def cli_actor() -> str:
+    """Who runs a command, for the audit log: `cli:` and the operating-system user."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "cli"
+
+
+def _existing(session, username: str) -> StaffUser:
+    row = find_user(session=session, username=username.strip())
+    if row is None:
+        raise AccountError(f"no user is called {username!r}")
+    return row
+
+
+def _audit(session, action: str, actor: str | None, row: StaffUser,
+           extra: dict | None = None) -> None:
+    # The account's username is the record (as the actor of its own entries); no personal data.
+    record_audit(session=session, action=action, actor=actor, target=row.username,
+                 detail={"user_id": row.id, "role": row.role, **(extra or {})})
 
 
 def _endpoint(endpoint: str | None) -> str | None:

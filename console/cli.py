@@ -6,6 +6,11 @@ Prints the new user's id and exits 0; exits 2 with a one-line reason for a passw
 it at once; `python -m console users set-password --username NAME` (the password on standard
 input) sets a password the user must change at their next sign-in and ends their sessions. Both
 print the user's id; exit 2 for an unknown username (or a password that breaks 001:29.3).
+`python -m console users enable --username NAME` lets a disabled account sign in again;
+`python -m console users unlock --username NAME` clears its sign-in lock-out; both print the id.
+`python -m console users list` prints one tab-separated line per account (username, role,
+contractor, active, locked, last sign-in, must change password). Each change is audited with
+`cli:` and the operating-system user as who made it (the starters-and-leavers register, 001:29.4).
 """
 
 from __future__ import annotations
@@ -14,9 +19,19 @@ import argparse
 import sys
 
 from config.settings import SettingsError, load_settings
-from console.accounts import AccountError, add_user, disable_user, reset_password
-from models.db import make_engine
+from console.accounts import (
+    AccountError,
+    add_user,
+    cli_actor,
+    disable_user,
+    enable_user,
+    reset_password,
+    unlock_user,
+)
+from console.staff_register import accounts
+from models.db import make_engine, session_scope
 from models.redis import connect
+from models.staff import find_user
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,20 +57,27 @@ def main(argv: list[str] | None = None) -> int:
     reset = actions.add_parser("set-password", help="set a password the user must change at "
                                "their next sign-in; the password is read from stdin")
     reset.add_argument("--username", required=True)
+    for name, words in (("enable", "let a disabled user sign in again"),
+                        ("unlock", "clear a user's sign-in lock-out")):
+        actions.add_parser(name, help=words).add_argument("--username", required=True)
+    actions.add_parser("list", help="every user, tab-separated, with their state")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    if args.action in ("disable", "set-password"):
+    if args.action == "list":
+        return _list(settings)
+    if args.action in ("disable", "set-password", "enable", "unlock"):
         return _on_user(settings, args.action, args.username)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     engine = make_engine(settings.effective_database_url)
     try:
         user = add_user(engine, username=args.username, password=password, role=args.role,
-                        contractor=args.contractor, queues=queues, endpoint=args.endpoint)
+                        contractor=args.contractor, queues=queues, endpoint=args.endpoint,
+                        actor=cli_actor())
     except AccountError as error:
         print(f"python -m console users add: {error}", file=sys.stderr)
         return 2
@@ -66,15 +88,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _on_user(settings, action: str, username: str) -> int:
-    """Disable a user, or set their password (read from stdin); both end their sessions."""
+    """Disable, enable or unlock a user, or set their password (read from stdin)."""
     password = sys.stdin.readline().rstrip("\r\n") if action == "set-password" else ""
     engine = make_engine(settings.effective_database_url)
     redis_client = connect(settings.redis_url)
     try:
+        actor = cli_actor()
         if action == "disable":
-            user = disable_user(engine, redis_client, username=username)
+            user = disable_user(engine, redis_client, username=username, actor=actor)
+        elif action == "enable":
+            user = enable_user(engine, username=username, actor=actor)
+        elif action == "unlock":
+            unlock_user(engine, redis_client, username=username, actor=actor)
+            user = _find(engine, username)
         else:
-            user = reset_password(engine, redis_client, username=username, password=password)
+            user = reset_password(engine, redis_client, username=username, password=password,
+                                  actor=actor)
     except AccountError as error:
         print(f"python -m console users {action}: {error}", file=sys.stderr)
         return 2
@@ -83,3 +112,29 @@ def _on_user(settings, action: str, username: str) -> int:
         redis_client.close()
     print(user.id)
     return 0
+
+
+def _find(engine, username: str):
+    with session_scope(engine) as session:
+        return find_user(session=session, username=username.strip())
+
+
+def _list(settings) -> int:
+    """One tab-separated line per account, with a header line."""
+    engine = make_engine(settings.effective_database_url)
+    redis_client = connect(settings.redis_url)
+    try:
+        rows = accounts(engine, redis_client)
+    finally:
+        engine.dispose()
+        redis_client.close()
+    print("username\trole\tcontractor\tactive\tlocked\tlast_sign_in\tmust_change_password")
+    for a in rows:
+        last = a.last_sign_in.strftime("%Y-%m-%dT%H:%M:%SZ") if a.last_sign_in else "-"
+        print("\t".join((a.username, a.role, a.contractor or "-", _yes(a.active),
+                         _yes(bool(a.locked_seconds)), last, _yes(a.must_change_password))))
+    return 0
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"

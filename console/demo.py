@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from console.accounts import AccountError, add_user
+from console.accounts import DISABLED, AccountError, add_user
 from console.passwords import verify_password
 from models.db import session_scope
-from models.staff import find_user
+from models.staff import find_user, record_audit
 from routing.directory import QUEUE_IDS
 
+DEMO_ACTOR = "demo set-up"  # who the audit log says created or retired a demo account
 # The passwords are published (printed by make run) on purpose; they are refused off loopback.
 DEMO_ACCOUNTS = (
     {"username": "adviser", "role": "adviser",
@@ -39,7 +40,7 @@ def create_demo_accounts(engine: Engine, *, app_env: str) -> list[dict]:
         raise RuntimeError("demo accounts are for development only")
     for account in DEMO_ACCOUNTS:
         try:
-            add_user(engine, **account)
+            add_user(engine, **account, actor=DEMO_ACTOR)
         except AccountError as error:
             if "already taken" not in str(error):
                 raise
@@ -59,5 +60,7 @@ def retire_demo_accounts(engine: Engine) -> list[str]:
                                                                   account["password"]):
                 row.active = False
                 session.add(row)
+                record_audit(session=session, action=DISABLED, actor=DEMO_ACTOR,
+                             target=row.username, detail={"user_id": row.id, "role": row.role})
                 retired.append(account["username"])
     return retired

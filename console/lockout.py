@@ -122,5 +122,19 @@ class SignInLockout:
                 keys.key(keys.SIGNIN_LOCK, username=digest))
 
 
+def locked_seconds(redis_client: redis.Redis, username: str) -> int:
+    """How many seconds the username stays locked out (0 when it is not locked now)."""
+    return max(0, int(redis_client.ttl(SignInLockout._keys(username)[1])))
+
+
+def unlock(redis_client: redis.Redis, username: str) -> bool:
+    """Clear the username's lock and failures (an administrator's unlock); True if it was locked."""
+    failures, lock = SignInLockout._keys(username)
+    with redis_client.pipeline(transaction=True) as pipe:
+        pipe.exists(lock).delete(failures, lock)
+        was_locked, _ = pipe.execute()
+    return bool(was_locked)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -1,15 +1,31 @@
-"""Staff passwords: the policy of 001:29.3 and argon2id hashes (argon2-cffi's defaults)."""
+"""Staff passwords: the policy of 001:29.3, no breached password, argon2id hashes.
+
+Besides the rule of 001:29.3, a password commonly found in leaked password sets is refused
+(config/breached_passwords.txt, shipped with the code: no network at run time), in any case and
+also once digits and punctuation are taken off its ends, so "Password123!" is refused as
+"password". Every path that sets a password calls `password_problem`: `users add`,
+`users set-password`, the administrators' page and a user's own change of password.
+"""
 
 from __future__ import annotations
 
+import string
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from config.files import config_file
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 takes any length; a bound keeps one sign-in from costing seconds
 _HASHER = PasswordHasher()  # argon2id, RFC 9106's low-memory profile
 # A real hash to check against when the username is unknown, so timing does not tell.
 _DUMMY = _HASHER.hash("Unknown-user-0")
+BREACHED_FILE = config_file("breached_passwords.txt")
+# Taken off both ends before looking a password up: years, "123", "!" and the like.
+_ENDS = string.digits + string.punctuation + string.whitespace
+BREACHED = "the password is a commonly used one found in leaked password lists; choose another"
 
 
 def password_problem(password: str) -> str | None:
@@ -22,7 +38,25 @@ def password_problem(password: str) -> str | None:
         return "the password must have both upper and lower case letters (001:29.3)"
     if not any(c.isdigit() for c in password):
         return "the password must have at least one digit (001:29.3)"
+    if is_breached(password):
+        return BREACHED
     return None
+
+
+def is_breached(password: str) -> bool:
+    """True when `password`, in lower case, or without digits and punctuation at its ends, is
+    in the shipped list of commonly breached passwords."""
+    lower = password.lower()
+    listed = breached_passwords()
+    return any(form in listed for form in (lower, lower.rstrip(_ENDS), lower.strip(_ENDS)))
+
+
+@lru_cache(maxsize=1)
+def breached_passwords(path: str = str(BREACHED_FILE)) -> frozenset[str]:
+    """The list, read once per process (lower case; blank lines and # comments skipped)."""
+    with open(path, encoding="utf-8") as lines:
+        return frozenset(word for line in lines
+                         if (word := line.strip().lower()) and not word.startswith("#"))
 
 
 def hash_password(password: str) -> str:

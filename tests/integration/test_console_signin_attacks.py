@@ -172,7 +172,7 @@ def test_a_failed_sign_in_keeps_the_username_only_when_it_is_an_account(app_fact
         sign_in(_client(app), "Secret-Passw0rd", "x")
     entries = _audit(app)
     assert not [e for e in entries if "Secret-Passw0rd" in f"{e.actor} {e.target} {e.detail}"]
-    assert {(e.actor, e.action) for e in entries} == {
+    assert {(e.actor, e.action) for e in entries if e.action.startswith("sign_in")} == {
         (UNKNOWN_ACTOR, "sign_in_failed"), ("sam", "sign_in_failed"),
         (UNKNOWN_ACTOR, "sign_in_refused")}
 
