@@ -63,4 +63,4 @@ def register(app: Flask, blueprint: Blueprint) -> None:
     app.register_blueprint(blueprint)
 
 
-from console import desk, views, written  # noqa: E402,F401  (register their routes on bp)
+from console import desk, mfa, views, written  # noqa: E402,F401  (register their routes on bp)

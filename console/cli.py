@@ -6,6 +6,9 @@ Prints the new user's id and exits 0; exits 2 with a one-line reason for a passw
 it at once; `python -m console users set-password --username NAME` (the password on standard
 input) sets a password the user must change at their next sign-in and ends their sessions. Both
 print the user's id; exit 2 for an unknown username (or a password that breaks 001:29.3).
+`python -m console users reset-mfa --username NAME` forgets the user's TOTP second factor (a lost
+phone), ends their sessions and makes them enrol again at their next sign-in (audited); it prints
+the user's id and exits 2 for an unknown username.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import argparse
 import sys
 
 from config.settings import SettingsError, load_settings
-from console.accounts import AccountError, add_user, disable_user, reset_password
+from console.accounts import AccountError, add_user, disable_user, reset_mfa, reset_password
 from models.db import make_engine
 from models.redis import connect
 
@@ -42,13 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     reset = actions.add_parser("set-password", help="set a password the user must change at "
                                "their next sign-in; the password is read from stdin")
     reset.add_argument("--username", required=True)
+    second = actions.add_parser("reset-mfa", help="forget a user's second factor: they enrol "
+                                "again at their next sign-in; their sessions end")
+    second.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    if args.action in ("disable", "set-password"):
+    if args.action in ("disable", "set-password", "reset-mfa"):
         return _on_user(settings, args.action, args.username)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
@@ -66,13 +72,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _on_user(settings, action: str, username: str) -> int:
-    """Disable a user, or set their password (read from stdin); both end their sessions."""
+    """Disable a user, set their password (read from stdin) or reset their second factor; each
+    ends their sessions."""
     password = sys.stdin.readline().rstrip("\r\n") if action == "set-password" else ""
     engine = make_engine(settings.effective_database_url)
     redis_client = connect(settings.redis_url)
     try:
         if action == "disable":
             user = disable_user(engine, redis_client, username=username)
+        elif action == "reset-mfa":
+            user = reset_mfa(engine, redis_client, username=username)
         else:
             user = reset_password(engine, redis_client, username=username, password=password)
     except AccountError as error:
