@@ -181,6 +181,16 @@ def test_wrong_codes_count_toward_the_lock_out_and_the_password_does_not_reset_t
         assert len(list(failed)) == MAX_FAILURES
 
 
+def test_a_right_password_waiting_for_its_code_is_not_a_failure(app):
+    _, secret = _enrol(app)
+    _at(60)
+    for _ in range(MAX_FAILURES + 1):  # someone who keeps stopping at the code page
+        assert sign_in(app.test_client(), "sam").headers["Location"].endswith(CODE_PAGE)
+    client = app.test_client()
+    sign_in(client, "sam")
+    assert _send(client, _code(secret)).status_code == 303
+
+
 def test_the_half_way_session_runs_out(app):
     _, secret = _enrol(app)
     _at(60)
