@@ -19,14 +19,12 @@ from config import clock as centre_clock
 from console import bp, totp
 from console.audit import audit
 from console.auth import ConsoleUser
-from console.sessions import PENDING_KEY, renew
+from console.sessions import PENDING_KEY, PENDING_SECONDS, renew
 from console.signin import complete, refused, signin_lockout
 from engine.addresses import address_key
 from models.db import session_scope
 from models.staff import StaffUser, accept_totp_step, enrol_totp, get_user
 
-# How long a person whose password was right has to give their code (then: the password again).
-PENDING_SECONDS = 5 * 60
 TEMPLATE = "console/second_factor.html"
 
 

@@ -35,6 +35,9 @@ USER_KEY = "_user_id"
 # A person whose password was right but whose TOTP code is still to come (console.mfa): their
 # session is stored like a signed-in one, and ended with the user's, but signs nobody in.
 PENDING_KEY = "_mfa_pending"
+# How long such a half-way session lasts (console.mfa checks it on the app's clock; Redis forgets
+# it a little after).
+PENDING_SECONDS = 5 * 60
 # The only keys a signed-out visitor's signed cookie may bring in.
 ANONYMOUS_KEYS = frozenset({"csrf_token", "_flashes"})
 # Redis keeps a session this long past its idle limit, so the console's guard, not an expiry,
@@ -145,7 +148,8 @@ class SessionStore:
     def _write(self, pipe, sid: str, created: float, data: dict[str, Any], user_id: Any, *,
                only_existing: bool = False) -> None:
         left = self._lifetime - (clock.now().timestamp() - created)
-        seconds = int(min(self._idle, left)) + GRACE_SECONDS
+        idle = self._idle if USER_KEY in data else min(self._idle, PENDING_SECONDS)
+        seconds = int(min(idle, left)) + GRACE_SECONDS
         record = json.dumps({"u": str(user_id), "c": created, "d": serializer.dumps(data)})
         pipe.set(_session_key(sid), record, ex=max(1, seconds), xx=only_existing)
 

@@ -21,6 +21,7 @@ from app import create_app
 from config import clock
 from config.settings import Settings
 from console.lockout import MAX_FAILURES
+from console.sessions import GRACE_SECONDS, PENDING_SECONDS
 from models.db import make_engine
 from models.sealed import Sealer
 from models.staff import AuditEntry, StaffUser
@@ -191,11 +192,15 @@ def test_a_right_password_waiting_for_its_code_is_not_a_failure(app):
     assert _send(client, _code(secret)).status_code == 303
 
 
-def test_the_half_way_session_runs_out(app):
+def test_the_half_way_session_runs_out(app, redis_client):
     _, secret = _enrol(app)
+    redis_client.flushdb()  # only the half-way session below is left to look at
     _at(60)
     client = app.test_client()
     sign_in(client, "sam")
+    stored = [k for k in redis_client.keys("*") if redis_client.type(k) == "string"]
+    assert stored and all(0 < redis_client.ttl(k) <= PENDING_SECONDS + GRACE_SECONDS
+                          for k in stored)  # the store forgets it soon after, too
     token = csrf_token(client, CODE_PAGE)
     _at(60 + 5 * 60 + 1)
     late = client.post(CODE_PAGE, data={"code": _code(secret), "csrf_token": token})
