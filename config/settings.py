@@ -12,6 +12,7 @@ from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.clock import parse_start
+from config.roles import ROLES
 from config.sealing_keys import (
     DEVELOPMENT_SEALING_KEY,
     SEALING_KEY_BYTES,
@@ -140,6 +141,9 @@ class Settings(BaseSettings):
     # from all addresses together per minute across every process; beyond either, 429.
     console_signin_per_address_per_minute: int = 20
     console_signin_per_minute: int = 300
+    # Staff roles that must give a TOTP code after their password (comma-separated roles from
+    # config/roles.py); empty: no second factor for anyone (the test suite's default).
+    console_mfa_roles: str = "supervisor,admin"
     # Bearer token for GET /metrics; required in production (without it /metrics answers 403),
     # optional elsewhere (development and test leave it open).
     metrics_token: str = ""
@@ -213,6 +217,15 @@ class Settings(BaseSettings):
             if len(decode_key(key)) != SEALING_KEY_BYTES:
                 raise ValueError(f"SEALING_KEYS must be base64 keys of {SEALING_KEY_BYTES} bytes "
                                  "each, comma-separated (e.g. from `openssl rand -base64 32`)")
+        return value
+
+    @field_validator("console_mfa_roles")
+    @classmethod
+    def _known_roles(cls, value: str) -> str:
+        unknown = [r for r in _split_roles(value) if r not in ROLES]
+        if unknown:
+            raise ValueError(f"CONSOLE_MFA_ROLES names an unknown role {unknown[0]!r} (expected "
+                             f"some of {', '.join(ROLES)}, comma-separated)")
         return value
 
     @field_validator("mail_max_message_bytes")
@@ -305,6 +318,11 @@ class Settings(BaseSettings):
         return found
 
     @property
+    def console_mfa_role_set(self) -> frozenset[str]:
+        """The roles CONSOLE_MFA_ROLES names: they sign in with a TOTP code too."""
+        return frozenset(_split_roles(self.console_mfa_roles))
+
+    @property
     def on_loopback(self) -> bool:
         """Whether BIND_HOST is an address only this machine can reach."""
         return _loopback(self.bind_host)
@@ -357,6 +375,10 @@ class Settings(BaseSettings):
         """The keys that seal live state, sealing key first; a fixed development key otherwise."""
         keys = split_keys(self.sealing_keys) or [DEVELOPMENT_SEALING_KEY]
         return tuple(decode_key(k) for k in keys)
+
+
+def _split_roles(value: str) -> list[str]:
+    return [r.strip() for r in value.split(",") if r.strip()]
 
 
 def _loopback(host: str) -> bool:

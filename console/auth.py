@@ -25,7 +25,11 @@ from models.staff import ROLES, StaffUser, get_user
 
 STAFF_ROLES = ("adviser", "supervisor", "admin")  # contact-centre staff (not contractors)
 ALL_ROLES = ROLES
-PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_post", "console.static"})
+# The second-factor pages check the half-way session themselves (console.mfa): nobody is signed
+# in on them, so a person with only a right password reaches nothing else.
+PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_post", "console.static",
+                              "console.second_factor", "console.second_factor_post",
+                              "console.second_factor_cancel"})
 # All a user whose password an administrator set may do until they choose their own.
 PASSWORD_ENDPOINTS = frozenset({"console.password_page", "console.password_change",
                                 "console.logout", "console.static"})

@@ -11,6 +11,9 @@ print the user's id; exit 2 for an unknown username (or a password that breaks 0
 `python -m console users list` prints one tab-separated line per account (username, role,
 contractor, active, locked, last sign-in, must change password). Each change is audited with
 `cli:` and the operating-system user as who made it (the starters-and-leavers register, 001:29.4).
+`python -m console users reset-mfa --username NAME` forgets the user's TOTP second factor (a lost
+phone), ends their sessions and makes them enrol again at their next sign-in (audited); it prints
+the user's id and exits 2 for an unknown username.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from console.accounts import (
     cli_actor,
     disable_user,
     enable_user,
+    reset_mfa,
     reset_password,
     unlock_user,
 )
@@ -61,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
                         ("unlock", "clear a user's sign-in lock-out")):
         actions.add_parser(name, help=words).add_argument("--username", required=True)
     actions.add_parser("list", help="every user, tab-separated, with their state")
+    second = actions.add_parser("reset-mfa", help="forget a user's second factor: they enrol "
+                                "again at their next sign-in; their sessions end")
+    second.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.action == "list":
         return _list(settings)
-    if args.action in ("disable", "set-password", "enable", "unlock"):
+    if args.action in ("disable", "set-password", "enable", "unlock", "reset-mfa"):
         return _on_user(settings, args.action, args.username)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
@@ -88,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _on_user(settings, action: str, username: str) -> int:
-    """Disable, enable or unlock a user, or set their password (read from stdin)."""
+    """Disable, enable or unlock a user, set their password (read from stdin) or reset their
+    second factor."""
     password = sys.stdin.readline().rstrip("\r\n") if action == "set-password" else ""
     engine = make_engine(settings.effective_database_url)
     redis_client = connect(settings.redis_url)
@@ -101,6 +109,8 @@ def _on_user(settings, action: str, username: str) -> int:
         elif action == "unlock":
             unlock_user(engine, redis_client, username=username, actor=actor)
             user = _find(engine, username)
+        elif action == "reset-mfa":
+            user = reset_mfa(engine, redis_client, username=username)
         else:
             user = reset_password(engine, redis_client, username=username, password=password,
                                   actor=actor)

@@ -7,7 +7,9 @@ while its client address (an IPv6 client per /64) has too many attempts this min
 every address together has; otherwise it counts as a failure at once and is taken back only if
 the password proves right. So however many attempts arrive together, at most MAX_FAILURES are
 judged per username and window. Failures are a sorted set of times so the window slides; the lock
-is a key with an expiry. Usernames and addresses are hashed in key names.
+is a key with an expiry. Usernames and addresses are hashed in key names. A TOTP code of the
+second factor (console.mfa) claims an attempt for its username in the same way, so wrong codes
+and wrong passwords add up to the one lock-out.
 """
 
 from __future__ import annotations
@@ -65,6 +67,19 @@ end
 return 0
 """
 
+# KEYS: failures, lock, address count, count of all; ARGV: the attempt's token, max failures.
+# A right password that still needs its TOTP code takes back its own attempt only: the failures
+# before it stand, so entering the password again never clears wrong codes (the lock this very
+# attempt set goes too when, without it, the failures are under the limit).
+_TAKE_BACK = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then redis.call('DEL', KEYS[2]) end
+for i = 3, 4 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECR', KEYS[i]) end
+end
+return 0
+"""
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -73,6 +88,7 @@ class Claim:
     refused: str | None  # "address", "busy" (every address together) or "locked"
     retry_after: int
     keys: tuple[str, ...] = ()
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,7 @@ class SignInLockout:
         self._limits = limits
         self._claim = redis_client.register_script(_CLAIM)
         self._succeed = redis_client.register_script(_SUCCEED)
+        self._take_back = redis_client.register_script(_TAKE_BACK)
 
     def claim(self, username: str, address: str, *, at: float) -> Claim:
         """Reserve one attempt for `username` from `address` (an address_key), or refuse it."""
@@ -100,12 +117,13 @@ class SignInLockout:
         by_address = keys.key(keys.SIGNIN_BY_ADDRESS, address=_digest(address), window=window)
         overall = keys.key(keys.SIGNIN_ALL, window=window)
         claim_keys = (failures, lock, by_address, overall)
+        token = f"{at}:{secrets.token_hex(8)}"
         reason, seconds = self._claim(keys=list(claim_keys), args=[
-            at, WINDOW_SECONDS, MAX_FAILURES, LOCK_SECONDS, f"{at}:{secrets.token_hex(8)}",
+            at, WINDOW_SECONDS, MAX_FAILURES, LOCK_SECONDS, token,
             self._limits.per_address, self._limits.overall, RATE_WINDOW_SECONDS, to_end])
         if reason != "ok":
             return Claim(refused=str(reason), retry_after=max(1, int(seconds)))
-        return Claim(refused=None, retry_after=0, keys=claim_keys)
+        return Claim(refused=None, retry_after=0, keys=claim_keys, token=token)
 
     def failed(self, claim: Claim) -> bool:
         """The claimed attempt failed (it is counted already); True when the username is locked."""
@@ -114,6 +132,11 @@ class SignInLockout:
     def succeeded(self, claim: Claim) -> None:
         """A good sign-in clears the username's failures and takes its attempt back."""
         self._succeed(keys=list(claim.keys))
+
+    def taken_back(self, claim: Claim) -> None:
+        """A right password that still needs its code: this attempt is not a failure, but the
+        username's earlier failures stand (only a right code, `succeeded`, clears them)."""
+        self._take_back(keys=list(claim.keys), args=[claim.token, MAX_FAILURES])
 
     @staticmethod
     def _keys(username: str) -> tuple[str, str]:

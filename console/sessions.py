@@ -32,6 +32,12 @@ from models import keys
 logger = logging.getLogger(__name__)
 # Flask-Login's key for the signed-in user: a session with it is a staff session.
 USER_KEY = "_user_id"
+# A person whose password was right but whose TOTP code is still to come (console.mfa): their
+# session is stored like a signed-in one, and ended with the user's, but signs nobody in.
+PENDING_KEY = "_mfa_pending"
+# How long such a half-way session lasts (console.mfa checks it on the app's clock; Redis forgets
+# it a little after).
+PENDING_SECONDS = 5 * 60
 # The only keys a signed-out visitor's signed cookie may bring in.
 ANONYMOUS_KEYS = frozenset({"csrf_token", "_flashes"})
 # Redis keeps a session this long past its idle limit, so the console's guard, not an expiry,
@@ -76,15 +82,16 @@ class StaffSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session: StaffSession, response: Response) -> None:
         """Write the stored session and its id cookie, or the signed-out visitor's cookie."""
         store = _store(app)
-        if session.sid is not None and (session.renew or USER_KEY not in session):
+        owner = owner_of(session)
+        if session.sid is not None and (session.renew or owner is None):
             store.delete(session.sid)  # signed out, or a new id for the same person
             session.sid = None
             session.modified = True
-        if USER_KEY not in session:
+        if owner is None:
             return super().save_session(app, session, response)
         if session.sid is None:
             session.created = session.created or clock.now().timestamp()
-            session.sid = store.create(session[USER_KEY], session.created, dict(session))
+            session.sid = store.create(owner, session.created, dict(session))
         elif session.modified:
             store.update(session.sid, session.created, dict(session))
         else:
@@ -127,7 +134,7 @@ class SessionStore:
         """Store changed data, and push its expiry back (never past its lifetime), if it lives."""
         with self._redis.pipeline(transaction=True) as pipe:
             # SET XX: a session ended by another request meanwhile is not brought back.
-            self._write(pipe, sid, created, data, data.get(USER_KEY), only_existing=True)
+            self._write(pipe, sid, created, data, owner_of(data), only_existing=True)
             pipe.execute()
 
     def delete(self, sid: str) -> None:
@@ -141,7 +148,8 @@ class SessionStore:
     def _write(self, pipe, sid: str, created: float, data: dict[str, Any], user_id: Any, *,
                only_existing: bool = False) -> None:
         left = self._lifetime - (clock.now().timestamp() - created)
-        seconds = int(min(self._idle, left)) + GRACE_SECONDS
+        idle = self._idle if USER_KEY in data else min(self._idle, PENDING_SECONDS)
+        seconds = int(min(idle, left)) + GRACE_SECONDS
         record = json.dumps({"u": str(user_id), "c": created, "d": serializer.dumps(data)})
         pipe.set(_session_key(sid), record, ex=max(1, seconds), xx=only_existing)
 
@@ -155,6 +163,14 @@ class SessionStore:
         gone = [d for d, exists in zip(digests, alive, strict=True) if not exists]
         if gone:
             self._redis.srem(users, *gone)
+
+
+def owner_of(data: Any) -> str | None:
+    """The user a session belongs to: signed in, or half-way (a code still to give); else None."""
+    if USER_KEY in data:
+        return str(data[USER_KEY])
+    pending = data.get(PENDING_KEY)
+    return str(pending["u"]) if isinstance(pending, dict) and "u" in pending else None
 
 
 def end_sessions_of(redis_client: redis.Redis, user_id: int | str) -> int:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from config import clock as centre_clock
-from console import bp
+from console import bp, mfa
 from console.audit import audit
 from console.auth import ALL_ROLES, ConsoleUser, go_offline, role_required
-from console.lockout import Limits, SignInLockout
 from console.passwords import hash_password, password_problem, verify_password
 from console.sessions import end_user_sessions, renew
+from console.signin import complete, refused, signin_lockout
 from engine.addresses import address_key
 from models.db import session_scope
 from models.staff import find_user, get_user, search_audit, set_password_hash
@@ -24,13 +24,6 @@ MAX_FIELD = 256
 # A failed sign-in is audited under the username only when it names an account: what someone
 # typed in the username box may be their password (or another person's name).
 UNKNOWN_ACTOR = "(unknown username)"
-
-
-def _lockout() -> SignInLockout:
-    settings = current_app.config["SETTINGS"]
-    return SignInLockout(current_app.extensions["redis"], Limits(
-        per_address=settings.console_signin_per_address_per_minute,
-        overall=settings.console_signin_per_minute))
 
 
 @bp.get("/login")
@@ -53,7 +46,8 @@ def login_post():
     # at once rather than queue them (a queue of hashes is how a flood takes the pool down).
     hashes = current_app.extensions["signin_hashes"]
     if not hashes.acquire(blocking=False):
-        return _refused(username, "busy", current_app.config["SETTINGS"].retry_after_seconds)
+        return refused("busy", current_app.config["SETTINGS"].retry_after_seconds,
+                       username=username)
     try:
         return _judge(username, password)
     finally:
@@ -61,46 +55,30 @@ def login_post():
 
 
 def _judge(username: str, password: str):
-    lockout = _lockout()
+    lockout = signin_lockout()
     claim = lockout.claim(username, address_key(request.remote_addr),
                           at=centre_clock.now().timestamp())
     if claim.refused is not None:
         if claim.refused == "locked":
             audit("sign_in_refused", actor=_actor(username), detail={"reason": "locked"})
-        return _refused(username, claim.refused, claim.retry_after)
+        return refused(claim.refused, claim.retry_after, username=username)
     with session_scope(current_app.extensions["engine"]) as db:
         row = find_user(session=db, username=username)
         actor = row.username if row is not None else UNKNOWN_ACTOR
         good = verify_password(row.password_hash if row and row.active else None, password)
         user = ConsoleUser.from_row(row) if good else None
+        enrolled = good and row.totp_secret is not None
     if user is None:
         audit("sign_in_failed", actor=actor, detail={"locked": lockout.failed(claim)})
         return render_template("console/login.html", username=username,
                                error="The username or password is not right."), 200
+    if user.role in current_app.config["SETTINGS"].console_mfa_role_set:
+        # Not signed in yet: this attempt is no failure, but the failures before it stand until
+        # a right code (console.mfa), so the password again never buys more guesses at codes.
+        lockout.taken_back(claim)
+        return mfa.ask_for_code(user, enrolled=enrolled)
     lockout.succeeded(claim)
-    session.clear()
-    renew()  # a new session id on sign-in (no fixation)
-    login_user(user)
-    session.permanent = True
-    session["seen"] = int(centre_clock.now().timestamp())
-    audit("sign_in", actor=user.username)
-    return redirect(url_for("console.home"), code=303)
-
-
-_REFUSALS = {
-    "locked": "Too many failed sign-ins. Try again in {wait}.",
-    "address": "Too many sign-in attempts from your network. Try again in {wait}.",
-    "busy": "The console is busy with other sign-ins. Try again in {wait}.",
-}
-
-
-def _refused(username: str, reason: str, seconds: int):
-    """429 with Retry-After and the sign-in page saying why and for how long."""
-    wait = ("1 second" if seconds == 1 else f"{seconds} seconds" if seconds < 90
-            else f"{round(seconds / 60)} minutes")
-    page = render_template("console/login.html", username=username,
-                           error=_REFUSALS[reason].format(wait=wait))
-    return page, 429, {"Retry-After": str(seconds)}
+    return complete(user)
 
 
 def _actor(username: str) -> str:

@@ -16,9 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, Session, SQLModel, select
 
 from config import clock as centre_clock
+from config.roles import ROLES  # noqa: F401  (named once there; the settings check it too)
 from models.timestamps import UTCDateTime
-
-ROLES = ("adviser", "supervisor", "admin", "contractor_adviser")
 
 
 class StaffUserBase(SQLModel):
@@ -42,6 +41,10 @@ class StaffUser(StaffUserBase, table=True):
     # until they choose their own (migration 0011).
     must_change_password: bool = Field(default=False, sa_column_kwargs={
         "server_default": sa.false()})
+    # The TOTP secret of the user's second factor, sealed (models.sealed, context "totp:ID"), and
+    # the last time-step a code was accepted at, so no code is accepted twice (migration 0012).
+    totp_secret: str | None = Field(default=None, max_length=256)
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -133,3 +136,28 @@ def search_audit(*, session: Session, actor: str | None = None, action: str | No
     if since:
         query = query.where(AuditEntry.at >= since)
     return session.exec(query.order_by(AuditEntry.id.desc()).limit(limit)).all()
+
+
+def enrol_totp(*, session: Session, user: StaffUser, sealed_secret: str, step: int) -> bool:
+    """Store the user's first (sealed) TOTP secret and the step of the code that confirmed it;
+    False when the user has one already (another enrolment was first)."""
+    done = session.execute(sa.update(StaffUser).where(
+        StaffUser.id == user.id, StaffUser.totp_secret.is_(None)).values(
+        totp_secret=sealed_secret, totp_last_step=step))
+    return done.rowcount == 1
+
+
+def accept_totp_step(*, session: Session, user_id: int, step: int) -> bool:
+    """Take `step` as the user's latest used code, in one UPDATE; False when a code of this step or
+    a later one was accepted already (a replay, or a race with another request)."""
+    done = session.execute(sa.update(StaffUser).where(
+        StaffUser.id == user_id, StaffUser.totp_secret.is_not(None),
+        sa.or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step)).values(
+        totp_last_step=step))
+    return done.rowcount == 1
+
+
+def clear_totp(*, session: Session, user: StaffUser) -> None:
+    """Forget the user's second factor: they enrol a new one at their next sign-in."""
+    user.totp_secret, user.totp_last_step = None, None
+    session.add(user)

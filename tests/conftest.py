@@ -22,6 +22,11 @@ from tests.support.rasa import assistant_token
 # (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
 os.environ.setdefault("IDENTITY_CHECKS", "false")
 
+# Supervisors and admins sign in with a TOTP code in the product (CONSOLE_MFA_ROLES). Tests of
+# other console pages sign them in with a password alone, so no role needs a code unless a test
+# turns it on (Settings(console_mfa_roles=...)), as tests/integration/test_console_mfa.py does.
+os.environ.setdefault("CONSOLE_MFA_ROLES", "")
+
 # The suite never runs on the wall clock (tests/support/clock.py): 03:00 on Christmas Day unless a
 # test sets its own hour, so the suite passes, or fails, the same at any time of any day.
 set_suite_clock()

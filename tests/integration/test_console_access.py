@@ -13,7 +13,10 @@ from models.staff import ROLES
 from tests.support.console import csrf_token, make_user, sign_in
 from tests.support.databases import TEST_REDIS_URL
 
-PUBLIC = {"console.login", "console.login_post", "console.static"}
+# The sign-in pages; the second-factor pages sign nobody in and open only for a half-way session
+# (tests/integration/test_console_mfa.py).
+PUBLIC = {"console.login", "console.login_post", "console.static", "console.second_factor",
+          "console.second_factor_post", "console.second_factor_cancel"}
 
 
 def _console_routes():
