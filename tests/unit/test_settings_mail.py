@@ -12,7 +12,9 @@ from config.settings import SettingsError, load_settings
 from ivr.mailbox.account import ImapAccount, SmtpServer
 
 PRODUCTION = {"app_env": "production", "secret_key": "s3cret", "voice_enabled": False,
-              "database_url": "postgresql://db/x", "clock_start": None, "_env_file": None}
+              "database_url": "postgresql://db/x", "clock_start": None, "_env_file": None,
+              "redis_url": "redis://cache:6379/0", "rasa_enabled": False,
+              "sealing_keys": "c2VhbGluZy1rZXktZm9yLXRoZS1tYWlsLXRlc3RzLTA="}
 DEVELOPMENT = {"app_env": "development", "clock_start": None, "_env_file": None}
 
 
