@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from triage import FACT_FIELDS, Facts, decide
@@ -119,12 +119,17 @@ def test_a_complaint_or_feedback_never_asks_anything(facts, need):
 
 
 @given(any_facts)
-def test_only_routes_to_a_prime_contractor_ask_for_the_postcode(facts):
+@example(facts={"age": 19, "channel": "webchat", "need": "advice"})  # once found by chance
+def test_only_routes_that_depend_on_where_the_customer_lives_ask_for_the_postcode(facts):
+    # A prime contractor's area (advice by phone, face to face), or, for adult advice online,
+    # whether the customer lives in England at all (the adult contact centre advises England
+    # only: 001:5.3, rules.py) -- and then only while no nation is known.
     decision = decide(facts)
     if "postcode" in decision.missing:
         assert facts.get("need") in ("advice", "face_to_face")
         assert facts.get("age") is not None and facts["age"] >= 18
-        assert not (facts.get("need") == "advice" and facts.get("channel") not in (None, "phone"))
+        if facts.get("need") == "advice" and facts.get("channel") not in (None, "phone"):
+            assert facts.get("nation") is None
         assert not facts.get("anonymous")
 
 
