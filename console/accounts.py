@@ -166,20 +166,15 @@ def _audit(session, action: str, actor: str | None, row: StaffUser,
                  detail={"user_id": row.id, "role": row.role, **(extra or {})})
 
 
-# Who the audit log names for what an administrator did with `python -m console users`.
-COMMAND_ACTOR = "(command line)"
-
-
-def reset_mfa(engine: Engine, redis_client: redis.Redis, *, username: str) -> StaffUser:
+def reset_mfa(engine: Engine, redis_client: redis.Redis, *, username: str,
+              actor: str | None = None) -> StaffUser:
     """Forget the user's second factor (a lost phone): every session of theirs ends, and they
     enrol a new one at their next sign-in; audited. AccountError for an unknown user."""
     with session_scope(engine) as session:
-        row = find_user(session=session, username=username.strip())
-        if row is None:
-            raise AccountError(f"no user is called {username!r}")
+        row = _existing(session, username)
         had = row.totp_secret is not None
         clear_totp(session=session, user=row)
-        record_audit(session=session, action="mfa_reset", actor=COMMAND_ACTOR,
+        record_audit(session=session, action="mfa_reset", actor=actor,
                      target=str(row.id), detail={"username": row.username, "had_one": had})
     end_sessions_of(redis_client, row.id)
     return row

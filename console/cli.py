@@ -110,7 +110,7 @@ def _on_user(settings, action: str, username: str) -> int:
             unlock_user(engine, redis_client, username=username, actor=actor)
             user = _find(engine, username)
         elif action == "reset-mfa":
-            user = reset_mfa(engine, redis_client, username=username)
+            user = reset_mfa(engine, redis_client, username=username, actor=actor)
         else:
             user = reset_password(engine, redis_client, username=username, password=password,
                                   actor=actor)
