@@ -34,20 +34,32 @@ def start(at: datetime | None) -> None:
     """Run this process's clock from `at` (None: real time), starting now.
 
     `make run` also sets CLOCK_STARTED_AT (the real Unix time it read CLOCK_START), so its
-    processes, and a gunicorn worker that restarts later, all share one timeline.
+    processes, and a gunicorn worker that restarts later, all share one timeline. That stamp
+    belongs to CLOCK_START's own time only: any other `at` starts from this moment, so a clock
+    set to the top of a minute reads the top of that minute, however long the process has run.
     """
     global _offset
     with _lock:
-        _offset = (at.astimezone(UTC) - _started_at()) if at else timedelta(0)
+        _offset = (at.astimezone(UTC) - _started_at(at)) if at else timedelta(0)
 
 
-def _started_at() -> datetime:
+def _started_at(at: datetime) -> datetime:
+    if not _is_environment_start(at):
+        return datetime.now(UTC)
     text = os.environ.get("CLOCK_STARTED_AT", "").strip()
     try:
         started = datetime.fromtimestamp(float(text), UTC) if text else datetime.now(UTC)
     except ValueError:
         started = datetime.now(UTC)
     return min(started, datetime.now(UTC))  # never ahead of now (the stamp is rounded)
+
+
+def _is_environment_start(at: datetime) -> bool:
+    text = os.environ.get("CLOCK_START", "").strip()
+    try:
+        return bool(text) and parse_start(text) == at
+    except ClockError:
+        return False
 
 
 def now() -> datetime:

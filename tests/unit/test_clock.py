@@ -67,6 +67,7 @@ def test_the_actions_clock_follows_the_same_rule(monkeypatch):
 
 def test_processes_of_one_make_run_share_one_timeline(monkeypatch):
     # make run sets CLOCK_STARTED_AT: a process started later is as far on as the first.
+    monkeypatch.setenv("CLOCK_START", SATURDAY)
     monkeypatch.setenv("CLOCK_STARTED_AT", f"{time.time() - 60:.3f}")
     clock.start(datetime(2026, 3, 7, 10, tzinfo=UTC))
     assert abs(clock.now() - datetime(2026, 3, 7, 10, 1, tzinfo=UTC)) < timedelta(seconds=2)
@@ -74,6 +75,16 @@ def test_processes_of_one_make_run_share_one_timeline(monkeypatch):
                                           "CLOCK_STARTED_AT": f"{time.time() - 60:.3f}"})
     assert abs(datetime.now(UTC) + offset - datetime(2026, 3, 7, 10, 1, tzinfo=UTC)) < \
         timedelta(seconds=2)
+
+
+def test_a_clock_set_to_another_time_reads_that_time_now(monkeypatch):
+    # The shared timeline's stamp belongs to CLOCK_START's time; a test or tool that sets the
+    # clock elsewhere (the top of a minute, say) gets exactly that time, however long it has run.
+    monkeypatch.setenv("CLOCK_START", SATURDAY)
+    monkeypatch.setenv("CLOCK_STARTED_AT", f"{time.time() - 600:.3f}")
+    top = datetime(2026, 12, 25, 3, 10, tzinfo=UTC)
+    clock.start(top)
+    assert timedelta(0) <= clock.now() - top < timedelta(seconds=1)
 
 
 def test_the_mailbox_intake_runs_on_the_development_clock(monkeypatch):
