@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from console import metrics, reports  # noqa: F401 - importing reports adds its routes to bp
+from console import metrics, reports, staffing  # noqa: F401 - importing them adds their routes
 from console.audit import audit
 from console.auth import passive, role_required
 from console.floor import closures, directory, live_snapshot, now
@@ -42,7 +42,8 @@ MAX_MESSAGE = 200
 def init_app(app: Flask) -> None:
     """Register the supervisor pages (guarded by the console) and `/metrics` (by its token).
 
-    The reports (console.reports) add their routes to the same blueprint when imported."""
+    The reports and the staffing page (console.reports, console.staffing) add their routes to
+    the same blueprint when imported."""
     app.register_blueprint(bp)
     app.register_blueprint(metrics.bp)
 
