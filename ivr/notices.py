@@ -39,6 +39,7 @@ class Access(ConfigModel):
 
     relay_uk_text: str
     relay_uk_url: str
+    relay_uk_hint: str
     relay_uk_link_text: str
     bsl_text: str
     bsl_url: str
