@@ -84,3 +84,16 @@ def test_a_relay_uk_callback_is_dialled_through_the_relay_service(relay_callback
     number = ET.fromstring(response.data).find("Dial").find("Number")
     # 18002 + the national number: a voice call reaching a textphone user (config/callbacks.yaml).
     assert number.text == "1800201614960000"
+
+
+def test_a_relay_uk_number_typed_in_the_webchat_is_kept_with_its_prefix(settings, redis_client):
+    from tests.integration.test_chat_api import converse, make_app, say
+    from tests.support.browser import LATE_EVENING
+
+    app = make_app(settings, at=LATE_EVENING)  # closed: the chat takes details for a callback
+    client = app.test_client()
+    session_id, answer = converse(client, "/chat_need advice", "30", "M1 1AA")
+    assert answer["route"]["action"] == "cold_transfer"
+    say(client, session_id, f"my number is {RELAY_GIVEN} thanks")
+    [callback] = _callbacks(app)
+    assert callback.phone == RELAY_KEPT
