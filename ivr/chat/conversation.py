@@ -21,7 +21,7 @@ from engine import figures, handover
 from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
-from ivr.chat import outcomes
+from ivr.chat import languages, outcomes
 from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
@@ -96,11 +96,12 @@ class ChatService:
         figures.observe(CHANNEL, contact_key, [NewEvent(EventKind.STARTED, now, "started")])
         session = self.store.create(contact_key, session_id=session_id)
         turn = Turn(session, now)
+        other_languages = [languages.offer_button(self.config)]
         if self.rasa is None:
             session.mode = "menu"
-            turn.say(self.config.text("greeting"), need_buttons(self.config))
+            turn.say(self.config.text("greeting"), [*need_buttons(self.config), *other_languages])
         else:
-            turn.say(self.config.text("greeting"))
+            turn.say(self.config.text("greeting"), other_languages)
         self._finish(turn)
         return session
 
@@ -128,6 +129,8 @@ class ChatService:
             outcomes.take_contact_details(self, turn, text)
         elif session.state == "identity":
             chat_identity.answer(self, turn, text)
+        elif session.state == "triage" and languages.is_choice(session.offered, text):
+            languages.answer(self, turn, text)
         elif text in (HANDOVER, ASSISTANT_YES) and session.offer_queue:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:

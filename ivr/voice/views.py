@@ -21,6 +21,7 @@ from ivr.voice import (
     conversation,
     identity,
     keypad,
+    opening,
     queueing,
     routes,
     signature,
@@ -35,9 +36,11 @@ from live import arrival
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 NOT_ABANDONED = frozenset({"answered", "transferred", "callback", "self_served", "signposted"})
-QUESTION_HANDLERS = {**keypad.HANDLERS, **callback.HANDLERS, **routes.HANDLERS}
+QUESTION_HANDLERS = {**keypad.HANDLERS, **callback.HANDLERS, **routes.HANDLERS,
+                     **opening.HANDLERS}
 DIGIT_QUESTIONS = frozenset({"age", "callback_number"})
-TRIAGE_QUESTIONS = frozenset(keypad.QUESTIONS)
+# Silence twice at one of these puts the customer through to an adviser rather than ending.
+TRIAGE_QUESTIONS = frozenset({*keypad.QUESTIONS, opening.LANGUAGE_QUESTION})
 
 
 def services() -> Services:
@@ -146,8 +149,12 @@ def incoming():
         return _xml(_apology())
     try:
         jobcentre = svc.config.is_jobcentre_plus_line(dialled)
-        state = CallState(call_sid, jobcentre_plus_line=jobcentre,
-                          facts={"jobcentre_plus_claimant": True} if jobcentre else {})
+        line = svc.config.language_line_called(dialled)
+        facts = {"jobcentre_plus_claimant": True} if jobcentre else {}
+        if line is not None:
+            facts["language"] = line.language  # the number says the language (000:L36, L131)
+        state = CallState(call_sid, jobcentre_plus_line=jobcentre, facts=facts,
+                          language_line=line.language if line else None)
         svc.store.create(state)
     except Exception as error:
         log.error("voice incoming failed: %s", type(error).__name__)
@@ -170,8 +177,11 @@ def turn():
 
 
 def _turn(call: Call) -> str:
-    if call.form.get("Digits", "").strip() == "0":
+    keyed = call.form.get("Digits", "").strip()
+    if keyed == "0":
         return routes.to_adviser(call, [])
+    if opening.is_opening_key(call, keyed):
+        return opening.opening_key(call, keyed, digits=False)
     return conversation.turn(call)
 
 
@@ -193,6 +203,8 @@ def _keypad(call: Call) -> str:
             return handed_over
     if keyed == "0":
         return routes.to_adviser(call, [])
+    if opening.is_opening_key(call, keyed):
+        return opening.opening_key(call, keyed, digits=question in DIGIT_QUESTIONS)
     if keyed.endswith("*"):
         return call.keys(state.last_prompt, question, digits=question in DIGIT_QUESTIONS)
     if not keyed:
