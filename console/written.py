@@ -89,7 +89,7 @@ def written_enquiry(enquiry_id: int):
                            for m in thread]}
     audit("written_enquiry_viewed", target=f"written:{enquiry_id}")
     config = get_console_config()
-    canned = [(answer_id, title, config.canned_text(answer_id, adviser=current_user.username,
+    canned = [(answer_id, title, config.canned_text(answer_id, adviser=current_user.shown_name,
                                                     queue=view["enquiry"]["queue"]))
               for answer_id, (title, _) in config.canned.items()]
     return render_template("console/written_enquiry.html", canned=canned,
