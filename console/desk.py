@@ -44,10 +44,15 @@ def _sign_on(user: ConsoleUser):
     presence = get_presence()
     shown = presence.sign_on(user.id, queues=user.queues, chat_cap=get_console_config().chat_cap,
                              endpoint=user.endpoint)
-    # The customer is told the display name (or of "an adviser"), never the login name.
+    _name_for_customers(user)
+    return shown
+
+
+def _name_for_customers(user: ConsoleUser) -> None:
+    # The customer is told the display name (or of "an adviser"), never the login name; set at
+    # every heartbeat too, so an administrator's change reaches the next chat without a reload.
     current_app.extensions["redis"].hset(keys.key(keys.ADVISER, user_id=user.id), "name",
                                          user.display_name or "")
-    return shown
 
 
 def _redis():
@@ -121,6 +126,8 @@ def heartbeat():
     """The console is open; also a periodic chance to dispatch."""
     if get_presence().heartbeat(current_user.id) is None:
         _sign_on(current_user)
+    else:
+        _name_for_customers(current_user)
     dispatch()
     return jsonify(_state())
 

@@ -119,3 +119,11 @@ def test_the_cli_sets_the_display_name_and_refuses_one_that_is_no_name(sqlite_ur
     with Session(engine) as session:
         assert find_user(session=session, username="mo1").display_name == "Mohammed"
     engine.dispose()
+
+
+def test_a_new_display_name_reaches_the_next_chat_at_the_next_heartbeat(app):
+    sam, _ = adviser(app, "sam", queues=("adult_digital_advice",))
+    rename_user(app.extensions["engine"], username="sam", display_name="Samira")
+    assert sam.post("/console/api/heartbeat", headers=sam.headers).status_code == 200
+    _, session_id = chat_to_queue(app)
+    assert ("system", "Samira, an adviser, has joined the chat.") in chat_lines(app, session_id)
