@@ -160,7 +160,8 @@ class ChatService:
         session.state, session.adviser_name = "adviser", adviser_name
         turn.record(EventKind.ANSWERED, detail={"queue": session.queue_id,
                                                 "waited_seconds": round(waited_seconds, 1)})
-        turn.say(self.config.text("adviser_joined", name=adviser_name))
+        turn.say(self.config.text("adviser_joined", name=adviser_name) if adviser_name
+                 else self.config.text("adviser_joined_unnamed"))
         turn.status = ("adviser", {"name": adviser_name})
         self._finish(turn)
 

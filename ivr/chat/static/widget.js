@@ -195,7 +195,7 @@
   }
 
   function onStatus(data) {
-    if (data.state === "adviser") status.textContent = "An adviser, " + (data.name || "Adviser") + ", is with you.";
+    if (data.state === "adviser") status.textContent = data.name ? "An adviser, " + data.name + ", is with you." : "An adviser is with you.";
     else if (data.state === "ended") { status.textContent = "The chat has ended."; setEnded(true); }
     else if (data.state !== "queued") status.textContent = "";
   }
