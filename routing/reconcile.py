@@ -27,21 +27,21 @@ ENDED_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "cancele
 # contact (still held, or still in no queue) is looked at again.
 CLAIM_SECONDS = 600
 
-# KEYS: the claim marker. ARGV: claim ms, member, prefix, stale-before ('' for a call), queues...
-# A chat is claimed only while it still waits and its customer is still unseen since
-# stale-before (they may have come back since it was judged). Returns the queue the member was
-# taken out of ('' when it was in none: a call an adviser holds), or nil when not claimed.
+# KEYS: the claim marker, the chat's hash, the queues. ARGV: claim ms, member, stale-before ('' for
+# a call). A chat is claimed only while it still waits and its customer is still unseen since
+# stale-before (they may have come back since it was judged). Returns the 1-based index of the
+# queue the member was taken out of (0 when it was in none: a call an adviser holds), or nil
+# when not claimed.
 _CLAIM = """
-local member, prefix = ARGV[2], ARGV[3]
-if ARGV[4] ~= '' then
-  local chat = redis.call('HMGET', prefix .. 'chat:' .. member, 'state', 'seen')
+if ARGV[3] ~= '' then
+  local chat = redis.call('HMGET', KEYS[2], 'state', 'seen')
   if chat[1] ~= 'queued' then return nil end
-  if chat[2] and tonumber(chat[2]) > tonumber(ARGV[4]) then return nil end
+  if chat[2] and tonumber(chat[2]) > tonumber(ARGV[3]) then return nil end
 end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return nil end
-local left = ''
-for i = 5, #ARGV do
-  if redis.call('ZREM', prefix .. 'queue:' .. ARGV[i], member) == 1 then left = ARGV[i] end
+local left = 0
+for i = 3, #KEYS do
+  if redis.call('ZREM', KEYS[i], ARGV[2]) == 1 then left = i - 2 end
 end
 return left
 """
@@ -141,11 +141,14 @@ class Reconciler:
         """Take `member` out of every queue, once across every replica: the queue it left ('' if
         none), or None when another round has it (or a chat's customer came back since
         `stale_before`, or it no longer waits)."""
-        left = self._claim(keys=[keys.key(keys.RECONCILED, member=member)],
-                           args=[CLAIM_SECONDS * 1000, member, keys.PREFIX,
-                                 "" if stale_before is None else repr(stale_before),
-                                 *self.queue_ids])
-        return None if left is None else str(left)
+        queues = [keys.key(keys.QUEUE, queue_id=queue_id) for queue_id in self.queue_ids]
+        left = self._claim(keys=[keys.key(keys.RECONCILED, member=member),
+                                 keys.key(keys.CHAT_SESSION, session_id=member), *queues],
+                           args=[CLAIM_SECONDS * 1000, member,
+                                 "" if stale_before is None else repr(stale_before)])
+        if left is None:
+            return None
+        return self.queue_ids[int(left) - 1] if int(left) else ""
 
 
 # Marks a chat seen without ever creating the hash of one that has expired (it would never go).

@@ -7,21 +7,28 @@ seen again. The round must end exactly those, once, however many reconcilers rac
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
 from sqlmodel import Session
 
+from app import create_app
+from config.settings import Settings
 from engine.dispatch import dispatch
 from engine.reconcile import reconcile
 from ivr.chat.config import load_chat_config
 from ivr.chat.store import ChatStore
 from models.contacts import timeline
 from tests.support.browser import WEEKDAY_MORNING
+from tests.support.clock import clock_env
 from tests.support.console import api_headers, signed_in
+from tests.support.databases import TEST_REDIS_URL
 from tests.support.emulator import eventually, live_voice_app, queued_young_person
 from tests.support.twilio import sign
 
@@ -223,3 +230,19 @@ def test_two_reconcilers_racing_end_each_contact_once(live, clock):
     assert kinds(app, caller.sid).count("abandoned") == 1
     assert kinds(app, chat_key(app, session_id)).count("left_queue") == 1
     assert kinds(app, chat_key(app, session_id)).count("ended") == 1
+
+
+def test_the_worker_process_runs_the_reconcile_round(postgres_url, redis_client, tmp_path):
+    settings = Settings(app_env="test", database_url=postgres_url, redis_url=TEST_REDIS_URL,
+                        rasa_enabled=False, _env_file=None)
+    app = create_app(settings, chat_clock=lambda: WEEKDAY_MORNING)
+    session_id = queued_chat(app)
+    later = (WEEKDAY_MORNING + timedelta(seconds=GONE_AFTER + 60)).isoformat()
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": postgres_url, "REDIS_URL": TEST_REDIS_URL,
+           "RASA_ENABLED": "false", "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           **clock_env(later)}
+    done = subprocess.run([sys.executable, "-m", "app.worker", "--once"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert redis_client.zscore("ct:queue:adult_digital_advice", session_id) is None
+    assert "left_queue" in kinds(app, chat_key(app, session_id))
