@@ -4,8 +4,10 @@ Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lea
 for the live pages and warns when any are overdue, and raises each callback once when it falls
 due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
 is never forgotten (004:L912); it rolls the figure counters up into the management-information
-table. Once a day it runs the retention purge (001:29.1). It writes counts to the log, never
-personal data. `python -m app.worker [--once] [--heartbeat-file PATH]`.
+table. Once a day it runs the retention purge (001:29.1). Given the app's rounds (app.worker) it
+also ends contacts whose customer has gone unseen (engine.reconcile, every
+RECONCILE_INTERVAL_SECONDS) and then dispatches. It writes counts to the log, never personal data.
+`python -m app.worker [--once] [--heartbeat-file PATH]`.
 
 Several replicas may run: each duty is done under a Redis lease (`Leases`), so one replica does a
 round's summary and roll-up and only one ever purges; the callback watch marks each callback once

@@ -53,13 +53,22 @@ def clock():
     return ShiftedClock(WEEKDAY_MORNING)
 
 
+CHAT_CONFIG = {"stream_seconds": 0.2, "poll_milliseconds": 50}
+
+
 @pytest.fixture
 def live(settings, redis_client, clock):
-    config = load_chat_config().model_copy(update={"stream_seconds": 0.2,
-                                                   "poll_milliseconds": 50})
+    config = load_chat_config().model_copy(update=CHAT_CONFIG)
     with live_voice_app(settings, voice_clock=clock, chat_clock=clock,
                         chat_config=config) as live:
         yield live
+
+
+@pytest.fixture
+def chat_app(settings, redis_client, clock):
+    """The app alone, its chats and figures on the round's set clock."""
+    return create_app(settings, chat_clock=clock, figures_clock=clock,
+                      chat_config=load_chat_config().model_copy(update=CHAT_CONFIG))
 
 
 def kinds(app, key: str) -> list[str]:
@@ -86,11 +95,11 @@ def desk(client) -> dict:
     return client.get("/console/api/desk").get_json()
 
 
-def young_people_figures(app) -> dict:
+def queue_figures(app, queue: str = "young_people") -> dict:
     if "test_supervisor" not in app.extensions:
         app.extensions["test_supervisor"] = signed_in(app, "sue", "supervisor")[0]
     dashboard = app.extensions["test_supervisor"].get("/console/api/dashboard").get_json()
-    return dashboard["queues"]["young_people"]
+    return dashboard["queues"][queue]
 
 
 def queued_chat(app, age: str = "30") -> str:
@@ -121,7 +130,7 @@ def test_a_queued_caller_gone_unheard_is_removed_and_never_offered(live):
     redis = live.app.extensions["redis"]
     caller = hung_up_unheard(live)
     assert redis.zscore("ct:queue:young_people", caller.sid)  # the phantom still waits
-    assert eventually(lambda: young_people_figures(live.app)["waiting"] == 1)
+    assert eventually(lambda: queue_figures(live.app)["waiting"] == 1)
     done = reconciled(live.app)
     assert (done.calls, done.held, done.chats) == (1, 0, 0)
     assert redis.zscore("ct:queue:young_people", caller.sid) is None
@@ -142,7 +151,7 @@ def test_a_queued_caller_gone_unheard_is_removed_and_never_offered(live):
                                                                               params)},
                          timeout=10)
     assert late.status_code == 204
-    figures = young_people_figures(live.app)
+    figures = queue_figures(live.app)
     assert (figures["offered"], figures["abandoned"], figures["waiting"]) == (1, 1, 0)
     assert kinds(live.app, caller.sid).count("abandoned") == 1
     assert reconciled(live.app).total == 0  # nothing left to do
@@ -183,8 +192,8 @@ def test_a_busy_adviser_on_a_call_that_ended_unheard_goes_into_wrap_up(live):
 
 
 def test_a_chat_whose_customer_vanished_is_ended_after_the_timeout_and_an_active_one_kept(
-        live, clock):
-    app, redis = live.app, live.app.extensions["redis"]
+        chat_app, clock):
+    app, redis = chat_app, chat_app.extensions["redis"]
     gone, here = queued_chat(app), queued_chat(app)
     clock.advance(GONE_AFTER - 60)
     assert reconciled(app).chats == 0  # not yet: nobody is gone before the timeout
@@ -198,6 +207,8 @@ def test_a_chat_whose_customer_vanished_is_ended_after_the_timeout_and_an_active
     events = kinds(app, chat_key(app, gone))
     assert events.count("left_queue") == 1 and "abandoned" in events and events[-1] == "ended"
     assert "left_queue" not in kinds(app, chat_key(app, here))
+    figures = queue_figures(app, "adult_digital_advice")
+    assert (figures["offered"], figures["abandoned"], figures["waiting"]) == (2, 1, 1)
     # If they come back they are told plainly, and may start again.
     lines = ChatStore(redis, ttl_seconds=60, max_lines=99).transcript(gone)
     assert "we had not heard from you for a while" in lines[-1]["text"]
