@@ -191,6 +191,23 @@ def test_a_busy_adviser_on_a_call_that_ended_unheard_goes_into_wrap_up(live):
     assert "answered" in events and "abandoned" not in events and events[-1] == "ended"
 
 
+def test_an_adviser_rung_for_a_call_that_ended_unheard_is_freed_and_stops_ringing(live):
+    sam = adviser(live.app, "sam", ["young_people"])
+    caller = queued_young_person(live)
+    ringing = live.emulator.ringing("client:sam")
+    assert eventually(lambda: desk(sam)["presence"]["status"] == "busy")
+    caller.lose_webhooks()
+    caller.hang_up()
+    done = reconciled(live.app)
+    assert (done.calls, done.held) == (0, 1)
+    ringing.wait_for("canceled")
+    time.sleep(0.5)  # the cancelled leg's status callback has been and gone
+    state = desk(sam)
+    assert state["presence"]["status"] == "available" and not state["wrap_ups"]
+    events = kinds(live.app, caller.sid)
+    assert events.count("abandoned") == 1 and events[-1] == "ended"
+
+
 def test_a_chat_whose_customer_vanished_is_ended_after_the_timeout_and_an_active_one_kept(
         chat_app, clock):
     app, redis = chat_app, chat_app.extensions["redis"]
