@@ -154,6 +154,22 @@ class ChatService:
         turn.status = ("ended", {"by": by})
         self._finish(turn, close=True)
 
+    def customer_gone(self, session: ChatSession, *, queue_id: str, unseen_seconds: float) -> None:
+        """The customer left the queue unseen (no stream, no message for too long): the chat,
+        already out of `queue_id`, ends abandoned, and says so if they come back."""
+        if session.state != "queued":
+            return
+        turn = Turn(session, self.clock(), author="system")
+        turn.record(EventKind.LEFT_QUEUE, detail={"queue": queue_id, "reason": "customer_gone",
+                                                  "unseen_seconds": round(unseen_seconds)})
+        turn.record(EventKind.ABANDONED, detail={"where": "queue", "queue": queue_id})
+        session.state = "ended"
+        if session.identity:
+            session.identity.pop("sealed", None)
+        turn.say(self.config.text("customer_gone"))
+        turn.status = ("ended", {"by": "timeout"})
+        self._finish(turn, close=True)
+
     def hand_over(self, session: ChatSession, *, adviser_name: str, waited_seconds: float) -> None:
         """An adviser has taken the chat from the queue: from now on the assistant is silent."""
         turn = Turn(session, self.clock(), author="system")

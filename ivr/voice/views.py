@@ -13,7 +13,6 @@ from collections.abc import Callable
 from flask import Response, current_app, g, request
 
 from engine.dispatch import dispatch_after
-from ivr import connections
 from ivr.voice import (
     adviser_leg,  # noqa: F401  (registers the adviser's leg webhooks)
     bp,
@@ -30,12 +29,12 @@ from ivr.voice import (
 )
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
-from ivr.voice.state import ASSISTANT, CALLBACK, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
+from ivr.voice.ending import close_call
+from ivr.voice.state import ASSISTANT, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
 from live import arrival
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
-NOT_ABANDONED = frozenset({"answered", "transferred", "callback", "self_served", "signposted"})
 QUESTION_HANDLERS = {**keypad.HANDLERS, **callback.HANDLERS, **routes.HANDLERS,
                      **opening.HANDLERS}
 DIGIT_QUESTIONS = frozenset({"age", "callback_number"})
@@ -299,22 +298,6 @@ def status():
 
 
 def _ended(call: Call) -> str:
-    state = call.state
-    from ivr.voice.adviser_leg import caller_gone
-
-    caller_gone(state.call_sid)
-    if state.outcome not in NOT_ABANDONED and not state.transfer_accepted:
-        where = {QUEUE: "queue", TRANSFER: "transfer", IDENTITY: "identity"}.get(
-            state.phase, "assistant")
-        call.timeline.record("abandoned", event_id="abandoned", detail={"where": where})
-        state.outcome = "abandoned"
-    if state.phase == CALLBACK and state.outcome != "callback":
-        state.plan = {k: v for k, v in (state.plan or {}).items() if k != "callback"}
-    if state.identity:
-        state.identity = {k: v for k, v in state.identity.items() if k != "sealed"}
-    connections.forget_conversation(state.call_sid)
-    call.timeline.close(detail={"outcome": state.outcome,
-                                "status": call.form.get("CallStatus"),
-                                "duration": call.form.get("CallDuration")})
-    state.phase = ENDED
+    close_call(call.state, call.timeline, status=call.form.get("CallStatus"),
+               duration=call.form.get("CallDuration"))
     return twiml.hangup([], call.config.speech)
