@@ -76,6 +76,20 @@ _PATTERNS = tuple(
     for nation, names in PLACES.items()
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Where a customer is from is not where they live (000:L68 serves where they live): "I grew up in
+# Cardiff but live in Leeds now" is Leeds. A place after one of these is where they were; after
+# _LIVES_NOW, where they are. "From" alone ("I'm from Cardiff") usually means home, so it is set
+# aside only when another place is named as well.
+_WAS_THERE = re.compile(
+    r"\b(?:grew up|brought up|raised|born|used to live|lived|was living|went to (?:school|uni\w*"
+    r"|college)|studied|originally(?: from)?|moved (?:away )?from|came (?:over )?from"
+    r"|family (?:is|are) from|parents (?:are|were) from)(?: (?:in|at|on|near|round|around))?"
+    r"(?: the)?\W*$")
+_FROM = re.compile(r"\b(?:from)(?: the)?\W*$")
+_LIVES_NOW = re.compile(
+    r"\b(?:(?<!used to )(?<!to )live|lives|living|based|staying|reside|residing|moved|moving"
+    r"|relocated|settled|home is|(?:now|currently)(?: (?:i'?m|im|i am|we'?re|living|based))?)"
+    r"(?: (?:in|to|at|near|round|around|over in|down in|up in))?(?: the)?\W*$")
 
 
 def find_nation(text: str | None) -> tuple[str, int, int] | None:
@@ -91,14 +105,28 @@ def find_nation(text: str | None) -> tuple[str, int, int] | None:
         lowered = _NOT_A_PLACE.sub(lambda m: " " * len(m.group()), lowered)
     found = []
     for nation, pattern in _PATTERNS:
-        match = pattern.search(lowered)
-        if match:
-            found.append((nation, match.start(), match.end()))
+        found += [(nation, m.start(), m.end()) for m in pattern.finditer(lowered)]
+    if not found:
+        return None
+    found = _where_they_live(lowered, found)
     if not found:
         return None
     elsewhere = [f for f in found if f[0] != "england"]
     # The first place named; of two at one spot the longer ("Bangor County Down", not "Bangor").
     return min(elsewhere or found, key=lambda f: (f[1], f[1] - f[2]))
+
+
+def _where_they_live(lowered: str, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The places said as home now, else those not said as past; [] when all are the past."""
+    def before(place: tuple[str, int, int]) -> str:
+        return lowered[max(0, place[1] - 30):place[1]]
+
+    now = [f for f in found if _LIVES_NOW.search(before(f))]
+    if now:
+        return now
+    kept = [f for f in found if not _WAS_THERE.search(before(f))]
+    unmarked = [f for f in kept if not _FROM.search(before(f))]
+    return unmarked if unmarked else kept
 
 
 def nation_of(words: str | None) -> str | None:

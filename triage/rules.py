@@ -88,6 +88,13 @@ RULES: tuple[Rule, ...] = (
     Rule(("001:5.2", "001:5.4"), lambda c: c.age_group == YOUNG, YOUNG_PEOPLE_SERVICE,
          "young person: the young people's contact centre, their school or college, the website",
          signposts=("school_or_college", "website"), cites_age=True),
+    # anonymous, need or age not given -> information only (000:L68: a customer may stay
+    # anonymous, which restricts the service). Said outright or by refusing a question, anonymity
+    # means no more personal questions: the contact centre gives information to anyone (001:6.2),
+    # so an anonymous customer whose age or need is unknown is not asked again but informed.
+    Rule(("000:L68", "001:6.2"), lambda c: c.anonymous and (c.need is None or c.age_group is None),
+         ADULT_INFORMATION, "anonymous customer: information only, no more details asked",
+         signposts=("website",)),
     # need unknown -> ask it (and the age, which every remaining route needs)
     Rule(("001:6.2",), lambda c: c.need is None, INCOMPLETE,
          "ask what the customer needs", ask=lambda c: ("need", *c.age_questions)),

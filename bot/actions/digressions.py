@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.payload import has_response
@@ -17,7 +17,11 @@ NEED_OF_INTENT = {
 
 
 class ActionExplainWhy(Action):
-    """"Why do you need my age?": explains the question being asked."""
+    """"Why do you need my age?": explains the question being asked, once.
+
+    Asked again for the same question, "why do you need that" is a refusal: the customer stays
+    anonymous (000:L68) and the question is not asked a third time.
+    """
 
     def name(self) -> str:
         """The action the digression rules run for "why"."""
@@ -26,16 +30,31 @@ class ActionExplainWhy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Utters the reason for the requested fact, or the general reason."""
-        response = f"utter_why_{tracker.get_slot('requested_slot')}"
+        """Utters the reason for the requested fact, or the general reason; declines it after."""
+        requested = tracker.get_slot("requested_slot")
+        explained = list(tracker.get_slot("why_asked") or [])
+        if requested and requested in explained and requested in PERSONAL:
+            return refuse(dispatcher, tracker)
+        response = f"utter_why_{requested}"
         if not has_response(domain, response):
             response = "utter_why_general"
         dispatcher.utter_message(response=response)
+        if requested and requested not in explained:
+            return [SlotSet("why_asked", [*explained, requested])]
         return []
 
 
 class ActionDontKnow(Action):
-    """"I don't know": the fact is never asked again; triage goes on without it."""
+    """"I don't know" or "I'd rather not say": triage goes on without the fact, by its rules.
+
+    - A refusal ("I'd rather not say", "none of your business") makes the customer anonymous
+      (000:L68): no more personal questions, and the rules serve them information.
+    - Not knowing whether they claim benefits is asked once more in other words (it decides
+      young person or adult at 18: 001:5.2, 5.3); not knowing again passes them to a person.
+    - Not knowing what they need, before any question, starts triage without the need: the age
+      decides the rest (a young person's team, or a person for an adult).
+    - Otherwise the fact is never asked again (`declined`).
+    """
 
     def name(self) -> str:
         """The action the digression rules run for "don't know"."""
@@ -44,13 +63,73 @@ class ActionDontKnow(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Adds the requested fact to `declined`."""
-        dispatcher.utter_message(response="utter_that_is_fine")
-        declined = list(tracker.get_slot("declined") or [])
+        """Declines the requested fact, asks it again in other words, or starts triage."""
+        if _refused_now(tracker):
+            return refuse(dispatcher, tracker)
         requested = tracker.get_slot("requested_slot")
-        if requested and requested not in declined:
-            declined.append(requested)
-        return [SlotSet("declined", declined)]
+        if requested is None and tracker.active_loop_name is None:
+            if tracker.get_slot("destination") is not None or tracker.get_slot("need"):
+                dispatcher.utter_message(response="utter_that_is_fine")
+                dispatcher.utter_message(response="utter_anything_else")
+                return []
+            # "I don't know" to "how can we help?": triage goes on without the need.
+            dispatcher.utter_message(response="utter_that_is_fine")
+            return [SlotSet("declined", _with(tracker, "need")), FollowupAction("triage_form")]
+        rephrased = list(tracker.get_slot("rephrased") or [])
+        if requested in REPHRASE and requested not in rephrased:
+            # The form asks it again through action_ask_<fact>, now in other words.
+            return [SlotSet("rephrased", [*rephrased, requested])]
+        dispatcher.utter_message(response="utter_that_is_fine")
+        return [SlotSet("declined", _with(tracker, requested))] if requested else []
+
+
+# Facts that are personal details: asking "why" a second time about one is a refusal.
+PERSONAL = ("age", "postcode", "nation", "jobcentre_plus_claimant", "in_custody",
+            "learning_difficulty_or_disability", "qualification_level", "in_work",
+            "months_out_of_work", "facing_redundancy", "in_education_or_training")
+# Facts asked once more in other words when the customer does not know: what they decide is
+# hard to know by its official name (a claimant may not know "Jobcentre Plus").
+REPHRASE = ("jobcentre_plus_claimant",)
+
+
+def refuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The customer will not say: anonymous from now on, the question declined (000:L68)."""
+    dispatcher.utter_message(response="utter_anonymous_ok")
+    requested = tracker.get_slot("requested_slot")
+    events: list[EventType] = [SlotSet("anonymous", True)]
+    if requested:
+        events.append(SlotSet("declined", _with(tracker, requested)))
+    elif tracker.active_loop_name is None and tracker.get_slot("destination") is None:
+        events.append(FollowupAction("triage_form"))  # refused before any question
+    return events
+
+
+def _refused_now(tracker: Tracker) -> bool:
+    """True when the latest message refused to say (FactExtractor's `anonymous` entity)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return any(e.get("entity") == "anonymous" and e.get("value") is True for e in entities)
+
+
+def _with(tracker: Tracker, name: str) -> list[str]:
+    declined = list(tracker.get_slot("declined") or [])
+    return declined if name in declined else [*declined, name]
+
+
+class ActionAskJobcentrePlusClaimant(Action):
+    """Asks whether the customer claims through Jobcentre Plus; in other words the second time."""
+
+    def name(self) -> str:
+        """The form calls it to ask for `jobcentre_plus_claimant`."""
+        return "action_ask_jobcentre_plus_claimant"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The usual question, or the rephrased one once the customer did not know."""
+        again = "jobcentre_plus_claimant" in (tracker.get_slot("rephrased") or [])
+        dispatcher.utter_message(response="utter_ask_jobcentre_plus_claimant_again" if again
+                                 else "utter_ask_jobcentre_plus_claimant")
+        return []
 
 
 class ActionAnswerTopic(Action):

@@ -64,6 +64,20 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"(?:stay|remain|be) anonymous", r"rather not (?:give|say) (?:my )?(?:name|details)",
         r"don'?t want to give (?:my |you my )?(?:name|details)")),
 ]
+# Refusing to say (000:L68: a customer may stay anonymous): "I'd rather not say", "prefer not to",
+# "none of your business". Matched apart from FLAG_PATTERNS, as "no, I'd rather not say" is a
+# refusal, not a negated one; "rather not" must be about saying ("rather not go to uni" is not).
+REFUSAL = re.compile(_any(
+    r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:say|tell|give|share|answer|disclose|divulge"
+    r"|go into (?:it|that))\b",
+    r"\b(?:rather|prefer) not(?: to)?\W*(?:thanks?|thank you|ta)?\W*$",
+    r"\b(?:don'?t|do not|dont) (?:want|wish|like) to (?:say|tell you|give (?:it|that|them|you|out)"
+    r"|share (?:it|that|my)|answer (?:that|it))",
+    r"\bnot (?:telling|saying|giving) (?:you|that|it)",
+    r"\bnone of (?:your|ur) (?:business|concern)", r"\bmind your own( business)?\b",
+    r"\bno comment\b", r"\bnot comfortable (?:saying|giving|sharing|telling)",
+    r"\bkeep (?:that|it|them) (?:to myself|private)", r"\b(?:that'?s|thats|it'?s|its) private\b",
+    r"\b(?:rather|prefer to) (?:stay|be|remain|keep it) (?:anonymous|private)"))
 QUALIFICATIONS: list[tuple[int, str]] = [
     (0, _any(
         r"no (?:formal )?qual\w*", r"no gcses",
@@ -128,7 +142,12 @@ NEEDS = {
         r"rather (?:talk|speak) to (?:an? |the )?(?:advis[eo]r|someone|somebody|a person)",
         # Not knowing which way to go is a question for an adviser, not a page.
         r"(?:don'?t|do not|dont) know (?:what|which) (?:course|job|career|subject|option|to do"
-        r"|to pick|to choose|to study)", r"not sure (?:what|which) (?:course|job|career|to do)"),
+        r"|to pick|to choose|to study)", r"not sure (?:what|which) (?:course|job|career|to do)",
+        # Chatty ways of asking where to go next: "just want something different".
+        r"(?:want|need|fancy|looking for) (?:something|a job|a career|work) (?:completely |totally"
+        r" )?(?:different|new)\b", r"(?:not sure|don'?t know|dont know|no idea) where to (?:start"
+        r"|begin|go)", r"fresh start", r"new direction",
+        r"change (?:of )?(?:direction|careers?)\b"),
     "information": r"information|\binfo\b|want to know about|tell me about|find out about",
 }
 DURATION_RE = re.compile(
@@ -151,7 +170,9 @@ WORD_COUNTS = {"a couple of": 2, "a few": 3, "several": 4, **UNITS, **TENS}
 def find_circumstances(text: str) -> list[Found]:
     """Every deterministic fact in `text` except ages and postcodes."""
     lowered = text.lower()
-    found = _flags(lowered) + _qualifications(lowered) + _months_out_of_work(lowered)
+    found = _flags(lowered)
+    found += _refusal(lowered, found_anonymous=any(f.entity == "anonymous" for f in found))
+    found += _qualifications(lowered) + _months_out_of_work(lowered)
     found += _language(text) + _nation(lowered)
     need = _named(lowered, "need", NEEDS)[:1]
     topic = _named(lowered, "topic", TOPICS)[:1]
@@ -180,6 +201,12 @@ def _nation(lowered: str) -> list[Found]:
     """A nation, town or Crown dependency named in words ("I live in Cardiff")."""
     found = places.find_nation(lowered)
     return [Found("nation", found[1], found[2], found[0])] if found else []
+
+
+def _refusal(lowered: str, *, found_anonymous: bool) -> list[Found]:
+    """A refusal to answer ("I'd rather not say"): the customer stays anonymous (000:L68)."""
+    match = None if found_anonymous else REFUSAL.search(lowered)
+    return [Found("anonymous", match.start(), match.end(), True)] if match else []
 
 
 def _flags(lowered: str) -> list[Found]:

@@ -19,6 +19,7 @@ from bot.components.circumstances import find_circumstances, self_harm_span
 from bot.components.spoken import CORRECTION, Found, find_ages, find_postcodes
 
 SELF_HARM_INTENT = "express_self_harm"
+REFUSAL_INTENT = "dont_know"  # a refused question is declined like one not known
 # Below this confidence the classifier is unsure; facts found by rule then decide the intent,
 # so that "I'm 52, where do I start with a CV?" starts triage instead of falling back.
 UNSURE = 0.6
@@ -136,6 +137,10 @@ def _settle_intent(message: Message, found: list[Found]) -> None:
         _demote(message, ranking, wanted)
         return
     if wanted is None:
+        if entities.get("anonymous") is True and name not in NEED_INTENTS.values():
+            # "I'd rather not say" is no "no": the question is declined and the customer stays
+            # anonymous (000:L68), which the "don't know" rules handle at any question.
+            _force_intent(message, REFUSAL_INTENT)
         return
     stated = NEED_INTENTS.get(entities.get("need"))
     if stated and name in NEED_INTENTS.values() and name != stated:
