@@ -66,8 +66,12 @@ class EventKind(StrEnum):
     IDENTITY = "identity"  # the identity step's progress (asked, given, outcome), never a detail
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)
     OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept
-    QUEUE_CHANGED = "queue_changed"  # an adviser transferred it to another queue
-    LEFT_QUEUE = "left_queue"  # taken out of its queue because its customer had gone unseen
+    # an adviser transferred it to another queue, or what its customer said while waiting
+    # re-routed it (detail "reason": "customer_update"; it keeps its time waited)
+    QUEUE_CHANGED = "queue_changed"
+    # taken out of its queue because its customer had gone unseen, or re-routed while waiting
+    # to a route with no queue (information now, a callback, a signpost)
+    LEFT_QUEUE = "left_queue"
     WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
     INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     ENDED = "ended"

@@ -32,6 +32,16 @@ class QueuePlace:
     estimated_wait_seconds: int
 
 
+# One step, so the dispatcher never sees the chat in neither queue or in both.
+_MOVE = """
+local joined = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not joined then return nil end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 'NX', joined, ARGV[1])
+return joined
+"""
+
+
 class ChatQueue:
     """Join, leave, look up and take chats waiting for advisers."""
 
@@ -54,6 +64,13 @@ class ChatQueue:
     def leave(self, queue_id: str, session_id: str) -> bool:
         """Take the chat out of the queue (the customer ended it); False if it was not there."""
         return bool(self._redis.zrem(self._key(queue_id), session_id))
+
+    def move(self, from_queue: str, to_queue: str, session_id: str) -> float | None:
+        """Move a waiting chat to `to_queue` keeping its place by time waited (its joining time,
+        returned); None when it is no longer waiting (an adviser took it meanwhile)."""
+        joined = self._redis.eval(_MOVE, 2, self._key(from_queue), self._key(to_queue),
+                                  session_id)
+        return float(joined) if joined is not None else None
 
     def place(self, queue_id: str, session_id: str, *, at: float) -> QueuePlace | None:
         """The chat's position and estimated wait, or None once it is no longer waiting."""

@@ -99,8 +99,9 @@ def refuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType
     events: list[EventType] = [SlotSet("anonymous", True)]
     if requested:
         events.append(SlotSet("declined", _with(tracker, requested)))
-    elif tracker.active_loop_name is None and tracker.get_slot("destination") is None:
-        events.append(FollowupAction("triage_form"))  # refused before any question
+    elif tracker.active_loop_name is None:
+        # Refused before any question, or after the route (while waiting): decide again.
+        events.append(FollowupAction("triage_form"))
     return events
 
 

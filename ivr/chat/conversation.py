@@ -21,7 +21,7 @@ from engine import figures, handover
 from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
-from ivr.chat import languages, outcomes
+from ivr.chat import languages, outcomes, requeue
 from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
@@ -123,8 +123,10 @@ class ChatService:
             turn.say(self.config.text("chat_closed"), author="system")
         elif session.state == "queued" and text == CALLBACK:
             outcomes.callback_instead(self, turn)
-        elif session.state in ("queued", "adviser"):
-            pass  # a person is (about to be) in charge: the assistant stays silent
+        elif session.state == "queued":
+            requeue.while_queued(self, turn, text)  # a new fact may change where they wait
+        elif session.state == "adviser":
+            pass  # a person is in charge: the assistant stays silent
         elif session.state == "callback":
             outcomes.take_contact_details(self, turn, text)
         elif session.state == "identity":

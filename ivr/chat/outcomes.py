@@ -58,6 +58,11 @@ def carry_out(service: ChatService, turn: Turn, decision: Decision) -> None:
     _ACTIONS[planned.action](service, turn, planned)
 
 
+def plan_now(service: ChatService, turn: Turn, decision: Decision) -> Plan:
+    """Routing's plan for `decision` on this chat at this turn's moment."""
+    return _plan(service, turn, decision)
+
+
 def _plan(service: ChatService, turn: Turn, decision: Decision) -> Plan:
     return plan(decision, "webchat", turn.now, directory=service.directory,
                 closed=service.closed_ids(), language=turn.session.facts.get("language"))
