@@ -178,6 +178,10 @@ class Dispatcher:
         self._redis.zadd(key, {member: self.clock() if at is None else at}, nx=True)
         return self._redis.zrank(key, member) + 1
 
+    def joined_at(self, queue_id: str, member: str) -> float | None:
+        """When `member` joined `queue_id` (its place by time waited), or None if not there."""
+        return self._redis.zscore(self._queue_key(queue_id), member)
+
     def leave(self, queue_id: str, member: str) -> bool:
         """No longer waiting (the customer left, or a callback instead)."""
         return bool(self._redis.zrem(self._queue_key(queue_id), member))

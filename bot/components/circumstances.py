@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bot.components.numbers import TENS, UNITS
 from bot.components.spoken import Found
-from triage import languages, places
+from triage import languages, places, refusals
 from triage.safeguarding import screen
 
 
@@ -64,20 +64,6 @@ FLAG_PATTERNS: list[tuple[str, bool, str]] = [
         r"(?:stay|remain|be) anonymous", r"rather not (?:give|say) (?:my )?(?:name|details)",
         r"don'?t want to give (?:my |you my )?(?:name|details)")),
 ]
-# Refusing to say (000:L68: a customer may stay anonymous): "I'd rather not say", "prefer not to",
-# "none of your business". Matched apart from FLAG_PATTERNS, as "no, I'd rather not say" is a
-# refusal, not a negated one; "rather not" must be about saying ("rather not go to uni" is not).
-REFUSAL = re.compile(_any(
-    r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:say|tell|give|share|answer|disclose|divulge"
-    r"|go into (?:it|that))\b",
-    r"\b(?:rather|prefer) not(?: to)?\W*(?:thanks?|thank you|ta)?\W*$",
-    r"\b(?:don'?t|do not|dont) (?:want|wish|like) to (?:say|tell you|give (?:it|that|them|you|out)"
-    r"|share (?:it|that|my)|answer (?:that|it))",
-    r"\bnot (?:telling|saying|giving) (?:you|that|it)",
-    r"\bnone of (?:your|ur) (?:business|concern)", r"\bmind your own( business)?\b",
-    r"\bno comment\b", r"\bnot comfortable (?:saying|giving|sharing|telling)",
-    r"\bkeep (?:that|it|them) (?:to myself|private)", r"\b(?:that'?s|thats|it'?s|its) private\b",
-    r"\b(?:rather|prefer to) (?:stay|be|remain|keep it) (?:anonymous|private)"))
 QUALIFICATIONS: list[tuple[int, str]] = [
     (0, _any(
         r"no (?:formal )?qual\w*", r"no gcses",
@@ -205,8 +191,8 @@ def _nation(lowered: str) -> list[Found]:
 
 def _refusal(lowered: str, *, found_anonymous: bool) -> list[Found]:
     """A refusal to answer ("I'd rather not say"): the customer stays anonymous (000:L68)."""
-    match = None if found_anonymous else REFUSAL.search(lowered)
-    return [Found("anonymous", match.start(), match.end(), True)] if match else []
+    span = None if found_anonymous else refusals.find(lowered)
+    return [Found("anonymous", *span, True)] if span else []
 
 
 def _flags(lowered: str) -> list[Found]:

@@ -29,6 +29,7 @@ from models.db import session_scope
 from models.identity import check_secret, identify, locked, set_secret
 from models.redaction import DATE, NAME, POSTCODE
 from models.sealed import Sealer
+from triage import refusals
 
 SECRET = "[secret]"  # nosec B105: the placeholder recorded instead of a memorable number
 _MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode": POSTCODE,
@@ -110,8 +111,10 @@ class IdentityStep:
 
     def _declines(self, said: str, keyed: str) -> bool:
         words = " ".join(said.lower().split()).strip(" .,!?")
-        return words in self.config.decline or said == "/identity_decline" or keyed == "2" \
-            and not said
+        # The configured words, or a refusal however it is put ("I'd rather not say my name"),
+        # the same one the assistant hears at its questions (triage.refusals, 000:L68).
+        return words in self.config.decline or refusals.is_refusal(words) \
+            or said == "/identity_decline" or keyed == "2" and not said
 
     def _again(self, state: dict[str, Any], channel: str, question: str) -> Prompt:
         state["tries"] = int(state.get("tries", 0)) + 1

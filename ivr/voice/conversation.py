@@ -13,10 +13,10 @@ from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
 from ivr.voice import keypad, opening, routes
 from ivr.voice import safeguarding as voice_safeguarding
+from ivr.voice.asking import MIN_ASSISTANT_SECONDS, metadata
 from ivr.voice.call import Call
 
 # With less time than this left to answer, the assistant is not asked: the keypad goes on at once.
-MIN_ASSISTANT_SECONDS = 0.5
 
 
 def greet(call: Call) -> str:
@@ -70,7 +70,7 @@ def _ask_assistant(call: Call, said: str) -> str:
         if left < MIN_ASSISTANT_SECONDS:
             # Queued so long behind busy threads that asking now risks Twilio hearing nothing.
             raise RasaUnavailable("no time left")
-        messages = rasa.send(state.call_sid, said, _metadata(call), timeout=left)
+        messages = rasa.send(state.call_sid, said, metadata(call), timeout=left)
     except RasaUnavailable:
         figures.note("phone", "assistant_error", contact_key=call.state.call_sid,
                      event_id=call.event_id("assistant_error"))
@@ -162,18 +162,3 @@ def _handover(messages: list[dict[str, Any]]) -> str | None:
         if isinstance(custom, dict) and custom.get("handover"):
             return str(custom["handover"])
     return None
-
-
-def _metadata(call: Call) -> dict[str, Any]:
-    """Channel, dialled number, speech confidence; the dedicated line is a fact (000:L107, L131).
-
-    Never `From`.
-    """
-    metadata: dict[str, Any] = {"channel": "phone", "dialled": call.form.get("To", "")}
-    confidence = call.form.get("Confidence")
-    if confidence not in (None, ""):
-        # The assistant checks a routing fact heard with little confidence ("fifty"/"fifteen").
-        metadata["confidence"] = confidence
-    if call.state.jobcentre_plus_line:
-        metadata["facts"] = {"jobcentre_plus_claimant": True}
-    return metadata

@@ -12,7 +12,7 @@ from engine import figures
 from engine.dispatch import get_dispatcher, waiting_queue
 from engine.summary import stored_summary
 from ivr import safeguarding
-from ivr.voice import callback, routes, twiml
+from ivr.voice import callback, requeue, routes, twiml
 from ivr.voice.call import Call
 from ivr.voice.spoken import minutes
 from ivr.voice.state import QUEUE
@@ -33,8 +33,10 @@ def enqueue(call: Call, queue: str, texts: list[str]) -> str:
         "queue": queue,
         "summary": stored_summary(channel="phone", facts=state.facts, decision=state.decision)})
     state.step += 1
-    # The dispatcher's queue is the one advisers are given callers from (time waited kept).
-    get_dispatcher().join(queue, state.call_sid, at=call.at.timestamp())
+    # The dispatcher's queue is the one advisers are given callers from (time waited kept, also
+    # by a caller re-routed while waiting in another queue).
+    joined, state.rejoin_at = state.rejoin_at or call.at.timestamp(), None
+    get_dispatcher().join(queue, state.call_sid, at=joined)
     g.dispatch_after = True
     return twiml.enqueue(texts, queue, action=call.url("queue/done"),
                          wait_url=call.url("queue/wait"), speech=call.config.speech)
@@ -72,6 +74,11 @@ def choice(call: Call) -> str:
         call.state.outcome = "left_for_callback"
         get_dispatcher().leave(_queue(call), call.state.call_sid)
         return twiml.leave_queue([call.prompt("left_for_callback")], call.config.speech)
+    if said and _queue(call) != SAFEGUARDING:
+        # A new fact or a correction may change the route (ivr/voice/requeue.py).
+        rerouted = requeue.heard_while_waiting(call, said, _queue(call))
+        if rerouted is not None:
+            return rerouted
     return twiml.queue_wait([call.prompt("queue_hold")], action=call.url("queue/choice"),
                             interval_seconds=call.config.wait_message_interval_seconds,
                             speech=call.config.speech)
@@ -125,6 +132,8 @@ def done(call: Call) -> str:
         # Said while waiting: the safeguarding route at once, ahead of the queue it left.
         state.outcome = None
         return routes.carry_out(call, routes.decision_for(state.facts), [])
+    if result == "leave" and state.outcome == requeue.REROUTED:
+        return requeue.carry_out(call)
     if result == "leave" and state.outcome == "left_for_callback":
         return callback.from_contact_centre(call, [], source="customer_request")
     # queue-full, error, system-error, redirected, or a leave we did not ask for.

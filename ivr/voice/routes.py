@@ -66,6 +66,11 @@ def resume(call: Call, lead: list[str]) -> str:
     return ACTIONS[plan.action](call, plan, lead)
 
 
+def plan_now(call: Call, decision):
+    """Routing's plan for `decision` on this call at this moment."""
+    return _plan(call, decision)
+
+
 def _plan(call: Call, decision):
     services = call.services
     return make_plan(decision, "phone", call.at, directory=services.directory,

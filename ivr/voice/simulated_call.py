@@ -67,8 +67,12 @@ class SimulatedCall:
         return self._run(self.post("/voice/incoming"))
 
     def say(self, text: str, confidence: float = 0.9) -> list[str]:
-        """Speak at a Gather."""
-        return self._answer({"SpeechResult": text, "Confidence": f"{confidence:.2f}"})
+        """Speak at a Gather (or, while waiting in a queue, at the wait message)."""
+        params = {"SpeechResult": text, "Confidence": f"{confidence:.2f}"}
+        if self.waiting and self.waiting.kind == IN_QUEUE:
+            return self._run(self.post(self.waiting.action or self.waiting.wait_url, **params,
+                                       **self._queue_params()), queue=True)
+        return self._answer(params)
 
     def press(self, digits: str) -> list[str]:
         """Key digits at a Gather (or, while waiting in a queue, at the wait message)."""

@@ -52,6 +52,8 @@ class CallState:
     opening_step: int | None = None
     language_line: str | None = None  # the language line whose own number was dialled
     outcome: str | None = None  # answered | abandoned | transferred | callback | self_served ...
+    # When a caller re-routed while waiting joined their first queue: the next queue keeps it.
+    rejoin_at: float | None = None
 
     @property
     def contact_key(self) -> str:

@@ -196,6 +196,17 @@ def test_a_customer_may_decline_and_is_still_served(chat):
         chat.extensions["redis"].hget(f"ct:chat:{session_id}", "identity") or "")
 
 
+@pytest.mark.parametrize("refusal", ["I'd rather not say my name", "none of your business",
+                                     "prefer not to give that"])
+def test_a_refusal_in_words_declines_at_once_and_is_never_taken_as_a_name(chat, refusal):
+    client = chat.test_client()
+    session_id, _ = _advice(client)
+    answer = say(client, session_id, refusal)  # 000:L68: they may stay anonymous
+    assert "go on without" in _words(answer)
+    assert chat.extensions["redis"].zscore("ct:queue:adult_digital_advice", session_id)
+    assert _customers(chat) == [] and _linked(chat, session_id) is None
+
+
 def test_an_impossible_date_of_birth_is_asked_again_once_then_the_step_goes_on(chat):
     client = chat.test_client()
     session_id, _ = _advice(client)

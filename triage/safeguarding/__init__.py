@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..refusals import only_declines
 from . import model as learned
 from .concern import ABUSE, DANGER, KINDS, NO_CONCERN, OTHER, SELF, SELF_HARM, Concern
 from .normalise import normalise
@@ -44,7 +45,12 @@ def screen(text: str | None) -> Concern | None:
     if not text or not isinstance(text, str):
         return None
     text = text[:LONGEST]
-    return screen_rules(text) or _model_concern(text)
+    found = screen_rules(text)
+    if found is not None or only_declines(text):
+        # A turn that only refuses or does not know ("I'd rather not say my name", "I don't
+        # know, I'm 16") tells of nothing: the rules still read it, the model has nothing to.
+        return found
+    return _model_concern(text)
 
 
 def screen_rules(text: str) -> Concern | None:
