@@ -51,8 +51,9 @@ class ActionDontKnow(Action):
       (000:L68): no more personal questions, and the rules serve them information.
     - Not knowing whether they claim benefits is asked once more in other words (it decides
       young person or adult at 18: 001:5.2, 5.3); not knowing again passes them to a person.
-    - Not knowing what they need, before any question, starts triage without the need: the age
-      decides the rest (a young person's team, or a person for an adult).
+    - Not knowing what they need, before any question, is asked once more in other words (or
+      their age); not knowing again starts triage without the need: the age decides the rest
+      (the young people's team, or a person for an adult).
     - Otherwise the fact is never asked again (`declined`).
     """
 
@@ -72,7 +73,12 @@ class ActionDontKnow(Action):
                 dispatcher.utter_message(response="utter_that_is_fine")
                 dispatcher.utter_message(response="utter_anything_else")
                 return []
-            # "I don't know" to "how can we help?": triage goes on without the need.
+            rephrased = list(tracker.get_slot("rephrased") or [])
+            if "need" not in rephrased:
+                # "I don't know" to "how can we help?": the need in other words, once.
+                dispatcher.utter_message(response="utter_ask_need_again")
+                return [SlotSet("rephrased", [*rephrased, "need"])]
+            # Still not known: triage goes on without the need (the age decides the rest).
             dispatcher.utter_message(response="utter_that_is_fine")
             return [SlotSet("declined", _with(tracker, "need")), FollowupAction("triage_form")]
         rephrased = list(tracker.get_slot("rephrased") or [])

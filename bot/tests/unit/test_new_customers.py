@@ -132,9 +132,18 @@ def test_why_about_the_need_is_always_explained(dispatcher, domain):
 
 # -- not knowing ------------------------------------------------------------------------------
 
-def test_not_knowing_what_they_need_starts_triage_and_a_16_year_old_gets_the_young_team(
+def test_not_knowing_what_they_need_is_asked_once_more_in_other_words(dispatcher, domain):
+    events = run(ActionDontKnow(), dispatcher, outside_form(text="not sure what i need"), domain)
+
+    assert events == [SlotSet("rephrased", ["need"])]  # not "anything else?", never goodbye
+    assert responses(dispatcher) == ["utter_ask_need_again"]
+    again = domain["responses"]["utter_ask_need_again"]
+    assert all("your age" in variant["text"] for variant in again)
+
+
+def test_not_knowing_what_they_need_twice_starts_triage_and_a_16_year_old_gets_the_young_team(
         dispatcher, domain):
-    tracker = outside_form(text="i don't know")
+    tracker = outside_form({"rephrased": ["need"]}, text="i don't know")
 
     events = run(ActionDontKnow(), dispatcher, tracker, domain)
 
@@ -146,7 +155,8 @@ def test_not_knowing_what_they_need_starts_triage_and_a_16_year_old_gets_the_you
 
 
 def test_an_adult_not_knowing_what_they_need_goes_to_a_person(dispatcher, domain):
-    tracker = apply(outside_form(), run(ActionDontKnow(), dispatcher, outside_form(), domain))
+    unsure = outside_form({"rephrased": ["need"]})
+    tracker = apply(unsure, run(ActionDontKnow(), dispatcher, unsure, domain))
     tracker.slots["age"] = 40
     assert next_question(tracker, ASKABLE) == []
     assert decide(facts_from(tracker)).destination == "incomplete"  # the decision hands over
