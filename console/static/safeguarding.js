@@ -11,6 +11,7 @@
   var STEPS = { adviser: "With an adviser", callback: "Waiting for a callback", queued: "In a queue",
     queue: "In a queue", assistant: "With the assistant", menu: "In the chat menu", keypad: "At the keypad",
     speech: "Speaking to the assistant", call_me: "Call-me form", enquiry: "Written enquiry" };
+  var ZONE = "Europe/London";  // the contact centre's time, wherever the supervisor's computer is
   var seen = null, shapeKey = null, last = boot.data, refreshing = false, again = false;
   var sound = document.getElementById("sg-sound");
   var audio = new Audio(root.dataset.sound);
@@ -22,7 +23,7 @@
     return Math.floor(m / 60) + " h " + (m % 60) + " min ago";
   }
   function clock(iso) {
-    return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: ZONE });
   }
   function text(tag, value, cls) {
     var el = document.createElement(tag);
@@ -47,7 +48,9 @@
       var l = text("label", field.label + " (" + what + ")", "visually-hidden");
       l.htmlFor = id;
       var select = document.createElement("select");
-      select.id = id; select.name = field.name;
+      select.id = id; select.name = field.name; select.required = true;
+      var choose = text("option", field.choose); choose.value = "";
+      select.appendChild(choose);
       field.options.forEach(function (o) {
         var option = text("option", o[1]); option.value = o[0];
         if (o[0] === field.current) option.selected = true;
@@ -65,12 +68,13 @@
 
   function actions(a) {
     var td = document.createElement("td");
+    td.className = "sg-actions";
     if (a.status === "closed") { td.textContent = "Closed by " + a.closed_by; return td; }
     var box = document.createElement("div"); box.className = "actions";
     if (a.status === "new") box.appendChild(form(a, "acknowledge", "Acknowledge"));
-    box.appendChild(form(a, "assign", "Assign", { name: "assignee", label: "Assign to",
+    box.appendChild(form(a, "assign", "Assign", { name: "assignee", label: "Assign to", choose: "Choose a person",
       current: a.assigned_to, options: boot.people.map(function (p) { return [p, p]; }) }));
-    box.appendChild(form(a, "outcome", "Record outcome", { name: "outcome", label: "Outcome",
+    box.appendChild(form(a, "outcome", "Record outcome", { name: "outcome", label: "Outcome", choose: "Choose an outcome",
       current: a.outcome, options: boot.outcomes.map(function (c) { return [c, boot.labels[c]]; }) }));
     if (a.status === "acknowledged" && a.outcome) box.appendChild(form(a, "close", "Close"));
     td.appendChild(box);
@@ -93,7 +97,7 @@
     where.appendChild(text("span", STEPS[a.now] || a.now));
     if (a.callback) {
       where.appendChild(text("span", "Callback #" + a.callback.id + " " + a.callback.status +
-        ", due " + new Date(a.callback.due_at).toLocaleString("en-GB"), "formula"));
+        ", due " + new Date(a.callback.due_at).toLocaleString("en-GB", { timeZone: ZONE }), "formula"));
     }
     if (a.now !== a.step) where.appendChild(text("span", "raised: " + (STEPS[a.step] || a.step), "formula"));
     tr.appendChild(where);
