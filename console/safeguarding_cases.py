@@ -22,6 +22,8 @@ from config.files import ConfigModel, load
 from engine.dispatch import now
 from models import keys
 from models.callbacks import Callback
+from models.contacts import EventKind
+from models.records import Contact, ContactEvent
 from models.safeguarding_cases import (
     SafeguardingCase,
     count_overdue,
@@ -180,15 +182,23 @@ def _callbacks(session: Session, contact_keys: list[str]) -> dict[str, dict[str,
 
 
 def _handlers(session: Session, contact_keys: list[str]) -> dict[str, str]:
-    """The adviser the dispatcher gave each contact to now, by username (calls: the CallSid is
-    the dispatcher's member; a chat's adviser comes with its alert instead)."""
+    """The adviser with each contact, by username: the one the dispatcher gave it to now (a
+    call's CallSid is the dispatcher's member), else the last who answered it (its timeline)."""
     redis = current_app.extensions["redis"]
-    unique = list(dict.fromkeys(contact_keys))
+    unique = [key for key in dict.fromkeys(contact_keys) if key]
     with redis.pipeline(transaction=False) as pipe:
         for key in unique:
             pipe.hget(keys.key(keys.ASSIGNMENT, member=key), "adviser")
         ids = pipe.execute()
     held = {key: int(a) for key, a in zip(unique, ids, strict=True) if a and str(a).isdigit()}
+    answered = select(Contact.key, ContactEvent.detail).join(
+        ContactEvent, ContactEvent.contact_id == Contact.id).where(
+        Contact.key.in_([k for k in unique if k not in held]),
+        ContactEvent.kind == EventKind.ANSWERED.value).order_by(ContactEvent.seq)
+    for key, detail in session.exec(answered).all():
+        adviser = (detail or {}).get("adviser")
+        if isinstance(adviser, int) or (isinstance(adviser, str) and adviser.isdigit()):
+            held[key] = int(adviser)  # the latest answer wins (ordered by sequence)
     if not held:
         return {}
     names = dict(session.exec(select(StaffUser.id, StaffUser.username)

@@ -245,3 +245,17 @@ def test_erasing_the_contact_keeps_what_was_done_but_not_whose(app, supervisor):
     [kept] = panel(supervisor)["alerts"]
     assert (kept["id"], kept["contact"], kept["status"], kept["acknowledged_by"]) == (
         alert["id"], ERASED_CONTACT, "acknowledged", "sue")
+
+
+def test_the_adviser_who_took_a_chat_is_shown_and_named_on_a_later_alert(app, supervisor):
+    session_id = disclose(app)  # raised in the menu: the chat waits in the safeguarding queue
+    sam, user = signed_in(app, "sam", "adviser", queues=["safeguarding"], endpoint="client:sam")
+    assert sam.get("/console/desk").status_code == 200
+    response = sam.post("/console/api/presence", json={"mode": "available"},
+                        headers=api_headers(sam))
+    assert response.status_code == 200  # going Available hands sam the waiting chat
+    [first] = panel(supervisor)["alerts"]
+    assert (first["adviser"], first["now"], first["step"]) == ("sam", "adviser", "menu")
+    say(app.test_client(), session_id, "he said he will hurt me if I tell anyone")
+    second, _ = panel(supervisor)["alerts"]  # newest first
+    assert (second["step"], second["adviser"], second["kind"]) == ("adviser", "sam", "abuse")
