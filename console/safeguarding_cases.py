@@ -87,7 +87,7 @@ def record_new_alerts(session: Session) -> int:
         batch = alerts().after(position)
         if not batch:
             return copied
-        copied += record_alerts(session=session, alerts=[a for a in batch if "at" in a])
+        copied += record_alerts(session=session, alerts=batch)
         position = batch[-1]["id"]
         session.flush()
         redis.set(keys.SAFEGUARDING_RECORDED, position)

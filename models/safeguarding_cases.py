@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, select
 
-from models.timestamps import UTCDateTime
+from models.timestamps import UTCDateTime, require_utc
 
 STATUSES = ("new", "acknowledged", "closed")
 OPEN_STATUSES = ("new", "acknowledged")
@@ -69,7 +69,7 @@ class SafeguardingCase(SQLModel, table=True):
 def record_alerts(*, session: Session, alerts: Iterable[dict[str, str]]) -> int:
     """Insert a case for each stream entry not yet known (its `id` and fields); returns how many
     rows the statement offered. Safe when two processes record the same entry at once."""
-    rows = [_row(alert) for alert in alerts]
+    rows = [row for row in map(_row, alerts) if row]
     if not rows:
         return 0
     dialect = session.connection().dialect.name
@@ -80,13 +80,19 @@ def record_alerts(*, session: Session, alerts: Iterable[dict[str, str]]) -> int:
     return len(rows)
 
 
-def _row(alert: dict[str, str]) -> dict[str, Any]:
+def _row(alert: dict[str, str]) -> dict[str, Any] | None:
+    """A case's columns from a stream entry; None for an entry without a readable time (skipped:
+    nothing else in it could be trusted either)."""
+    try:
+        raised_at = require_utc(datetime.fromisoformat(alert["at"]))
+    except (KeyError, TypeError, ValueError):
+        return None
     return {"alert_id": alert["id"][:32], "contact_key": alert.get("contact", "")[:128],
             "channel": alert.get("channel", "")[:16], "kind": alert.get("kind", "")[:16],
             "explicit": alert.get("explicit") == "1", "about": alert.get("about", "self")[:8],
             "rule": alert.get("rule", "")[:64], "step": alert.get("where", "")[:32],
             "adviser": (alert.get("adviser") or None) and alert["adviser"][:64],
-            "raised_at": datetime.fromisoformat(alert["at"]), "status": "new"}
+            "raised_at": raised_at, "status": "new"}
 
 
 def get_case(*, session: Session, alert_id: str) -> SafeguardingCase | None:

@@ -209,6 +209,7 @@ def test_the_adviser_on_a_call_is_shown_and_a_lost_cursor_copies_nothing_twice(a
     [alert] = panel(supervisor)["alerts"]
     assert (alert["adviser"], alert["now"], alert["about"], alert["explicit"]) == (
         "ade", "adviser", "other", False)
+    redis.xadd(keys.SAFEGUARDING_ALERTS, {"contact": "CA-bad", "at": "yesterday"})  # unreadable
     redis.delete(keys.SAFEGUARDING_RECORDED)  # Redis forgot how far the cases were copied
     assert len(panel(supervisor)["alerts"]) == 1
 
