@@ -1,6 +1,7 @@
-"""The supervisors' safeguarding panel on real Redis and PostgreSQL: an alert raised by a chat
-customer appears on the panel's JSON and event stream, is acknowledged, assigned, given an outcome
-and closed, each step audited and kept; overdue on a set clock; supervisors and admins only."""
+"""The supervisors' safeguarding panel on real Redis, PostgreSQL and SQLite: an alert raised by a
+chat customer appears on the panel's JSON and event stream, is acknowledged, assigned, given an
+outcome and closed, each step audited and kept; overdue on a set clock; supervisors and admins
+only."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import Session, select
 
 from app import create_app
+from config.settings import Settings
 from console.safeguarding_cases import default_config
 from models import keys
 from models.db import session_scope
@@ -22,9 +24,18 @@ from routing.safeguarding_alerts import SafeguardingAlerts
 from tests.integration.test_chat_api import say, start
 from tests.support.browser import LATE_EVENING, WEEKDAY_MORNING
 from tests.support.console import api_headers, signed_in
+from tests.support.databases import TEST_REDIS_URL
 
 DISCLOSURE = "I want to kill myself"
 API = "/console/api/safeguarding/alerts"
+
+
+@pytest.fixture
+def settings(database_url, engine):
+    """The panel on both databases: PostgreSQL (production's) and SQLite (`make run`'s); the
+    `engine` fixture empties the database first (the PostgreSQL one is shared by the run)."""
+    return Settings(app_env="test", database_url=database_url, redis_url=TEST_REDIS_URL,
+                    rasa_enabled=False, _env_file=None)
 
 
 def make_app(settings, at):
