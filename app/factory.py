@@ -6,7 +6,7 @@ from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import console
-from app.ports import desk_ports, dispatch_ports
+from app.ports import desk_ports, dispatch_ports, reconcile_ports
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     # The dispatcher (engine.dispatch) and the console act on the channels through ports.
     app.extensions.setdefault("dispatch_ports", dispatch_ports())
     app.extensions.setdefault("desk_ports", desk_ports(settings))
+    app.extensions.setdefault("reconcile_ports", reconcile_ports())
     identity.init_app(app)
     errors.init_app(app)
     security.init_app(app)

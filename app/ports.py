@@ -10,15 +10,23 @@ from functools import partial
 from config.settings import Settings
 from engine.desk_ports import DeskPorts
 from engine.dispatch import DispatchPorts
-from ivr.chat.api import chat_events, chat_service, chat_store, give_chat
+from engine.reconcile import ReconcilePorts
+from ivr.chat.api import chat_events, chat_service, chat_store, end_gone_chat, give_chat
 from ivr.chat.config import get_chat_config
 from ivr.mailbox.replies import reply_from
 from ivr.voice.adviser_leg import add_interpreter, ring
+from ivr.voice.ending import call_status, end_unseen_call
 
 
 def dispatch_ports() -> DispatchPorts:
     """A pairing rings the adviser's phone for a call, or hands a waiting chat over."""
     return DispatchPorts(ring_call=ring, give_chat=give_chat)
+
+
+def reconcile_ports() -> ReconcilePorts:
+    """The reconcile round asks Twilio about calls and has the channels end what has gone."""
+    return ReconcilePorts(call_status=call_status, end_call=end_unseen_call,
+                          end_chat=end_gone_chat)
 
 
 def desk_ports(settings: Settings) -> DeskPorts:

@@ -1,21 +1,34 @@
-"""The worker process: routing's rounds (callbacks, retention, figures) and the dispatcher's,
-carried out by the app's channels. `python -m app.worker [--once] [--heartbeat-file PATH]`."""
+"""The worker process: routing's rounds (callbacks, retention, figures), the dispatcher's and the
+reconciler's, carried out by the app's channels.
+`python -m app.worker [--once] [--heartbeat-file PATH]`."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 
+from flask import Flask
+
 from app.factory import create_app
 from config.settings import Settings
 from engine.dispatch import dispatch
+from engine.reconcile import reconcile
 from routing import worker
+
+_APPS: dict[int, Flask] = {}
+
+
+def _app(settings: Settings) -> Flask:
+    """One app (one set of connections) for every round built from the same settings."""
+    if id(settings) not in _APPS:
+        _APPS[id(settings)] = create_app(settings)
+    return _APPS[id(settings)]
 
 
 def dispatch_round(settings: Settings) -> Callable[[], int]:
     """One dispatch round on an app built from `settings`: the periodic trigger, so a contact is
     placed even when no page or webhook happens to ask."""
-    app = create_app(settings)
+    app = _app(settings)
 
     def round_() -> int:
         with app.app_context():
@@ -24,9 +37,22 @@ def dispatch_round(settings: Settings) -> Callable[[], int]:
     return round_
 
 
+def reconcile_round(settings: Settings) -> Callable[[], int]:
+    """One reconcile round on an app built from `settings`: queued calls and chats, and calls
+    advisers hold, whose customer has gone unseen are ended (every RECONCILE_INTERVAL_SECONDS)."""
+    app = _app(settings)
+
+    def round_() -> int:
+        with app.app_context():
+            return reconcile().total
+
+    return round_
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the worker with the dispatcher's round wired in."""
-    return worker.main(argv, dispatch_round=dispatch_round, prog="python -m app.worker")
+    """Run the worker with the dispatcher's and the reconciler's rounds wired in."""
+    return worker.main(argv, dispatch_round=dispatch_round, reconcile_round=reconcile_round,
+                       prog="python -m app.worker")
 
 
 if __name__ == "__main__":

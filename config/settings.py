@@ -105,6 +105,13 @@ class Settings(BaseSettings):
     # Webchats active within chat_open_idle_seconds; a new chat beyond chat_max_open gets 503.
     chat_max_open: int = 4000
     chat_open_idle_seconds: int = 900
+    # The worker checks queued calls, advisers' calls and waiting chats against what is really
+    # there this often (engine.reconcile): a caller gone unseen stops ringing advisers.
+    reconcile_interval_seconds: float = 60.0
+    # A waiting chat whose customer has not opened its stream or written for this long is taken
+    # out of the queue. Longer than a stream lasts (LIVE_STREAM_SECONDS behind the events front),
+    # since a browser that is still there reconnects only when its stream ends.
+    chat_customer_gone_seconds: int = 900
     # Assistant turns one app process has in flight at once; beyond, keypad or buttons at once.
     assistant_max_inflight: int = 24
     # What a refusal's Retry-After says.
@@ -176,6 +183,20 @@ class Settings(BaseSettings):
         if value < 0:
             raise ValueError("must not be negative")
         return value
+
+    @field_validator("reconcile_interval_seconds")
+    @classmethod
+    def _reconcile_often_enough(cls, value: float) -> float:
+        if not 1 <= value <= 3600:
+            raise ValueError("RECONCILE_INTERVAL_SECONDS must be between 1 and 3600")
+        return value
+
+    @model_validator(mode="after")
+    def _chat_gone_after_a_stream(self) -> Settings:
+        if self.chat_customer_gone_seconds <= self.live_stream_seconds:
+            raise ValueError("CHAT_CUSTOMER_GONE_SECONDS must be longer than LIVE_STREAM_SECONDS "
+                             "(a customer still there reconnects only when a stream ends)")
+        return self
 
     @field_validator("clock_start", mode="before")
     @classmethod

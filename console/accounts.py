@@ -28,6 +28,7 @@ from models.staff import (
     create_user,
     find_user,
     record_audit,
+    set_display_name,
     set_password_hash,
 )
 from routing.directory import CONTRACTOR_IDS, QUEUE_IDS
@@ -36,6 +37,9 @@ from routing.plan import default_directory
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 # Twilio Client identities: letters, digits and underscore, at most 121 characters.
+# A name a customer can be told (a first name): letters, then letters, spaces, dots, hyphens or
+# apostrophes; never digits or symbols (no login names, numbers or markup reach a customer).
+_DISPLAY_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\u2019-]){0,39}$")
 _CLIENT = re.compile(r"^client:[A-Za-z0-9_]{1,121}$")
 # Queues a role may take by default when none are given: contact-centre advisers take every
 # contact-centre queue but safeguarding, which is given to trained advisers explicitly.
@@ -43,6 +47,7 @@ DEFAULT_QUEUES = tuple(q for q in QUEUE_IDS if q != "safeguarding")
 # Audit actions of the lifecycle: created is a starter, disabled a leaver (001:29.4).
 CREATED, DISABLED, ENABLED = "account_created", "account_disabled", "account_enabled"
 UNLOCKED, PASSWORD_SET = "account_unlocked", "password_set_by_admin"
+DISPLAY_NAME_SET = "display_name_set"
 
 
 class AccountError(ValueError):
@@ -51,7 +56,8 @@ class AccountError(ValueError):
 
 def add_user(engine: Engine, *, username: str, password: str, role: str,
              contractor: str | None = None, queues: Sequence[str] | None = None,
-             endpoint: str | None = None, actor: str | None = None) -> StaffUser:
+             endpoint: str | None = None, actor: str | None = None,
+             display_name: str | None = None) -> StaffUser:
     """Check everything, hash the password and store the user (audited as created by `actor`);
     AccountError says what is wrong."""
     username = username.strip()
@@ -73,10 +79,11 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
         raise AccountError(f"unknown queue {unknown[0]!r} (expected one of {', '.join(known)})")
     if (problem := password_problem(password)) is not None:
         raise AccountError(problem)
+    shown = display_name_problem(display_name)
     chosen = list(queues) if queues is not None else (
         list(DEFAULT_QUEUES) if role == "adviser" else [])
     record = StaffUserCreate(username=username, role=role, contractor_id=contractor,
-                             queues=chosen, endpoint=_endpoint(endpoint),
+                             queues=chosen, endpoint=_endpoint(endpoint), display_name=shown,
                              password_hash=hash_password(password))
     try:
         with session_scope(engine) as session:
@@ -87,6 +94,29 @@ def add_user(engine: Engine, *, username: str, password: str, role: str,
             return row
     except IntegrityError:
         raise AccountError(f"the username {username!r} is already taken") from None
+
+
+def display_name_problem(display_name: str | None) -> str | None:
+    """The display name as stored (None for none given); AccountError when it is no name."""
+    name = " ".join((display_name or "").split())
+    if not name:
+        return None
+    if not _DISPLAY_NAME.match(name):
+        raise AccountError("the display name must be 1-40 letters (spaces, dots, hyphens and "
+                           "apostrophes between them), such as a first name")
+    return name
+
+
+def rename_user(engine: Engine, *, username: str, display_name: str | None,
+                actor: str | None = None) -> StaffUser:
+    """Set or clear (empty) the name customers see for the user, audited without the name;
+    AccountError for an unknown user or a display name that is no name."""
+    shown = display_name_problem(display_name)
+    with session_scope(engine) as session:
+        row = _existing(session, username)
+        set_display_name(session=session, user=row, display_name=shown)
+        _audit(session, DISPLAY_NAME_SET, actor, row, {"cleared": shown is None})
+    return row
 
 
 def reset_password(engine: Engine, redis_client: redis.Redis, *, username: str,

@@ -1,4 +1,5 @@
-"""The administrators' accounts page: list accounts, disable, enable, unlock, set a password.
+"""The administrators' accounts page: list accounts, disable, enable, unlock, set a password
+or the display name customers see.
 
 Only the `admin` role reaches it (console.auth's guard answers 403 to every other role before
 a view runs). Every action is a POST with the console's CSRF token, is audited with the
@@ -17,6 +18,7 @@ from console.accounts import (
     AccountError,
     disable_user,
     enable_user,
+    rename_user,
     reset_password,
     unlock_user,
 )
@@ -78,6 +80,21 @@ def admin_unlock(user_id: int):
     row = _account(user_id)
     was = unlock_user(_engine(), _redis(), username=row.username, actor=current_user.username)
     return _done(f"{row.username} is unlocked." if was else f"{row.username} was not locked.")
+
+
+@bp.post("/admin/accounts/<int:user_id>/display-name")
+@role_required("admin")
+def admin_display_name(user_id: int):
+    """Set (or, empty, clear) the name customers see for the account: never its login name."""
+    row = _account(user_id)
+    try:
+        shown = rename_user(_engine(), username=row.username, actor=current_user.username,
+                            display_name=request.form.get("display_name", "")[:MAX_FIELD])
+    except AccountError as error:
+        return _page(error=error)
+    if shown.display_name:
+        return _done(f"Customers now see {row.username} as {shown.display_name}.")
+    return _done(f"Customers now see {row.username} as an adviser.")
 
 
 @bp.post("/admin/accounts/<int:user_id>/password")

@@ -53,17 +53,24 @@ class ConsoleUser(UserMixin):
     queues: list[str] = field(default_factory=list)
     endpoint: str | None = None
     must_change_password: bool = False
+    display_name: str | None = None  # what a customer is told; never the username
 
     def get_id(self) -> str:
         """The user id the server-side session keeps (nothing of the password)."""
         return str(self.id)
+
+    @property
+    def shown_name(self) -> str:
+        """The name a customer sees: the display name, or the neutral "an adviser"."""
+        return self.display_name or "an adviser"
 
     @classmethod
     def from_row(cls, row: StaffUser) -> ConsoleUser:
         """From the database row."""
         return cls(id=row.id, username=row.username, role=row.role,
                    contractor_id=row.contractor_id, queues=list(row.queues or []),
-                   endpoint=row.endpoint, must_change_password=row.must_change_password)
+                   endpoint=row.endpoint, must_change_password=row.must_change_password,
+                   display_name=row.display_name)
 
 
 @login_manager.user_loader

@@ -14,6 +14,10 @@ contractor, active, locked, last sign-in, must change password). Each change is 
 `python -m console users reset-mfa --username NAME` forgets the user's TOTP second factor (a lost
 phone), ends their sessions and makes them enrol again at their next sign-in (audited); it prints
 the user's id and exits 2 for an unknown username.
+`python -m console users set-display-name --username NAME --display-name "Sam"` sets the name
+customers are told for the user (a first name; `--display-name ""` clears it, and customers are
+told of "an adviser"); `users add` takes `--display-name` too. The login name never reaches a
+customer. It prints the id; exit 2 for an unknown username or a display name that is no name.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from console.accounts import (
     cli_actor,
     disable_user,
     enable_user,
+    rename_user,
     reset_mfa,
     reset_password,
     unlock_user,
@@ -56,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--contractor")
     add.add_argument("--queues", help="comma-separated queue ids the adviser may take")
     add.add_argument("--endpoint", help="a UK number or client:NAME where their phone rings")
+    add.add_argument("--display-name", help="the name customers are told (a first name)")
     disable = actions.add_parser("disable", help="disable a user and end their sessions")
     disable.add_argument("--username", required=True)
     reset = actions.add_parser("set-password", help="set a password the user must change at "
@@ -68,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     second = actions.add_parser("reset-mfa", help="forget a user's second factor: they enrol "
                                 "again at their next sign-in; their sessions end")
     second.add_argument("--username", required=True)
+    shown = actions.add_parser("set-display-name", help="set the name customers are told for "
+                               "a user (empty clears it: they are told of an adviser)")
+    shown.add_argument("--username", required=True)
+    shown.add_argument("--display-name", required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -78,13 +88,15 @@ def main(argv: list[str] | None = None) -> int:
         return _list(settings)
     if args.action in ("disable", "set-password", "enable", "unlock", "reset-mfa"):
         return _on_user(settings, args.action, args.username)
+    if args.action == "set-display-name":
+        return _rename(settings, args.username, args.display_name)
     password = sys.stdin.readline().rstrip("\r\n")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     engine = make_engine(settings.effective_database_url)
     try:
         user = add_user(engine, username=args.username, password=password, role=args.role,
                         contractor=args.contractor, queues=queues, endpoint=args.endpoint,
-                        actor=cli_actor())
+                        actor=cli_actor(), display_name=args.display_name)
     except AccountError as error:
         print(f"python -m console users add: {error}", file=sys.stderr)
         return 2
@@ -120,6 +132,21 @@ def _on_user(settings, action: str, username: str) -> int:
     finally:
         engine.dispose()
         redis_client.close()
+    print(user.id)
+    return 0
+
+
+def _rename(settings, username: str, display_name: str) -> int:
+    """Set or clear the name customers are told for the user."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        user = rename_user(engine, username=username, display_name=display_name,
+                           actor=cli_actor())
+    except AccountError as error:
+        print(f"python -m console users set-display-name: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
     print(user.id)
     return 0
 

@@ -28,6 +28,7 @@ from engine.dispatch import (
     get_presence,
     now,
     queue_ids,
+    wrap_up_of,
 )
 from models import keys
 from models.contacts import EventKind, NewEvent, record_events
@@ -43,9 +44,15 @@ def _sign_on(user: ConsoleUser):
     presence = get_presence()
     shown = presence.sign_on(user.id, queues=user.queues, chat_cap=get_console_config().chat_cap,
                              endpoint=user.endpoint)
-    current_app.extensions["redis"].hset(keys.key(keys.ADVISER, user_id=user.id), "name",
-                                         user.username)
+    _name_for_customers(user)
     return shown
+
+
+def _name_for_customers(user: ConsoleUser) -> None:
+    # The customer is told the display name (or of "an adviser"), never the login name; set at
+    # every heartbeat too, so an administrator's change reaches the next chat without a reload.
+    current_app.extensions["redis"].hset(keys.key(keys.ADVISER, user_id=user.id), "name",
+                                         user.display_name or "")
 
 
 def _redis():
@@ -68,10 +75,13 @@ def _state() -> dict:
     dispatcher = get_dispatcher()
     held = [dispatcher.assignment(m) for m in sorted(dispatcher.contacts_of(current_user.id))]
     wrap_ups = _redis().hgetall(keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id))
+    at = clock()()
+    # Each contact is named by channel, queue and time waited (the console ticks it on), so
+    # three chats from one queue are never three identical lines.
     return {"presence": presence.as_dict(),
-            "contacts": [{"member": a.member, "channel": a.channel, "queue": a.queue_id}
-                         for a in held if a],
-            "wrap_ups": [{"member": m, "channel": c} for m, c in sorted(wrap_ups.items())],
+            "contacts": [{"member": a.member, "channel": a.channel, "queue": a.queue_id,
+                          "waited_seconds": round(a.waited(at))} for a in held if a],
+            "wrap_ups": [{"member": m, **wrap_up_of(v)} for m, v in sorted(wrap_ups.items())],
             "waiting": dispatcher.waiting()}
 
 
@@ -116,6 +126,8 @@ def heartbeat():
     """The console is open; also a periodic chance to dispatch."""
     if get_presence().heartbeat(current_user.id) is None:
         _sign_on(current_user)
+    else:
+        _name_for_customers(current_user)
     dispatch()
     return jsonify(_state())
 
@@ -186,18 +198,33 @@ def _chat(member: str):
     return held, service, chat
 
 
+@bp.get("/api/chats/<member>/canned/<answer_id>")
+@role_required("adviser")
+def canned_preview(member: str, answer_id: str):
+    """A canned answer's words for this chat, to edit in the reply box: nothing is sent."""
+    held, _service, _chat_session = _chat(member)
+    if answer_id not in get_console_config().canned:
+        abort(404, "unknown canned answer")
+    return jsonify(text=_canned(answer_id, held))
+
+
+def _canned(answer_id: str, held) -> str:
+    return get_console_config().canned_text(answer_id, adviser=current_user.shown_name,
+                                            queue=held.queue_id.replace("_", " "))
+
+
 @bp.post("/api/chats/<member>/messages")
 @role_required("adviser")
 def chat_reply(member: str):
-    """Send a reply, typed or canned ({"text"} or {"canned": id})."""
+    """Send a reply: {"text"} (edited from a canned answer, {"canned": id} says which), or
+    {"canned": id} alone for the canned words as they are."""
     held, service, chat = _chat(member)
     body = request.get_json(silent=True) or {}
     config = get_console_config()
-    if "canned" in body:
-        if body["canned"] not in config.canned:
-            abort(400, "unknown canned answer")
-        text = config.canned_text(body["canned"], adviser=current_user.username,
-                                  queue=held.queue_id.replace("_", " "))
+    if "canned" in body and body["canned"] not in config.canned:
+        abort(400, "unknown canned answer")
+    if "canned" in body and "text" not in body:
+        text = _canned(body["canned"], held)
     else:
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -205,7 +232,7 @@ def chat_reply(member: str):
         if len(text) > MAX_REPLY:
             abort(400, f'"text" is longer than {MAX_REPLY} characters')
         text = text.strip()
-    service.adviser_says(chat, text, name=current_user.username)
+    service.adviser_says(chat, text, name=current_user.shown_name)
     audit("chat_replied", target=member, detail={"canned": body.get("canned")})
     return jsonify(sent=True, text=text)
 
@@ -255,9 +282,10 @@ def call_interpreter(member: str):
 def wrap_up(member: str):
     """The outcome code and an optional note (redacted; the adviser is warned if words went)."""
     wraps = keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id)
-    channel = _redis().hget(wraps, member)
-    if channel is None:
+    stored_wrap = _redis().hget(wraps, member)
+    if stored_wrap is None:
         abort(404, "nothing to wrap up for this contact")
+    channel = wrap_up_of(stored_wrap)["channel"]
     body = request.get_json(silent=True) or {}
     outcome, note = body.get("outcome"), body.get("note") or ""
     config = get_console_config()

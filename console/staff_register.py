@@ -41,6 +41,7 @@ class Account:
     locked_seconds: int
     last_sign_in: datetime | None
     must_change_password: bool
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def accounts(engine: Engine, redis_client: redis.Redis) -> list[Account]:
     return [Account(id=u.id, username=u.username, role=u.role, contractor=u.contractor_id,
                     active=u.active, locked_seconds=locked_seconds(redis_client, u.username),
                     last_sign_in=last.get(u.username.lower()),
-                    must_change_password=u.must_change_password) for u in users]
+                    must_change_password=u.must_change_password,
+                    display_name=u.display_name) for u in users]
 
 
 def register(engine: Engine) -> list[RegisterEntry]:

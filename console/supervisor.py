@@ -22,10 +22,11 @@ from flask import (
     url_for,
 )
 
-from console import (  # noqa: F401 - importing reports adds its routes to bp
+from console import (  # noqa: F401 - importing them adds their routes to bp
     metrics,
     reports,
-    safeguarding,  # (its routes are on bp too; the dashboard shows its panel)
+    safeguarding,  # (the dashboard shows its panel too)
+    staffing,
 )
 from console.audit import audit
 from console.auth import passive, role_required
@@ -46,7 +47,8 @@ MAX_MESSAGE = 200
 def init_app(app: Flask) -> None:
     """Register the supervisor pages (guarded by the console) and `/metrics` (by its token).
 
-    The reports (console.reports) add their routes to the same blueprint when imported."""
+    The reports and the staffing page (console.reports, console.staffing) add their routes to
+    the same blueprint when imported."""
     app.register_blueprint(bp)
     app.register_blueprint(metrics.bp)
 

@@ -79,6 +79,11 @@ def set_aside_done(entry_id: str):
 @role_required(*ROLES)
 def written_enquiry(enquiry_id: int):
     """One enquiry: its triage, its thread and the reply form."""
+    return _enquiry_page(enquiry_id, error=(request.args.get("error") or "")[:200])
+
+
+def _enquiry_page(enquiry_id: int, *, error: str = "", draft: str = ""):
+    """The enquiry's page; `draft` is a reply not sent, kept in the form to send again."""
     with session_scope(current_app.extensions["engine"]) as db:
         enquiry = data.get_enquiry(session=db, enquiry_id=enquiry_id)
         _allowed(enquiry)
@@ -89,12 +94,12 @@ def written_enquiry(enquiry_id: int):
                            for m in thread]}
     audit("written_enquiry_viewed", target=f"written:{enquiry_id}")
     config = get_console_config()
-    canned = [(answer_id, title, config.canned_text(answer_id, adviser=current_user.username,
+    canned = [(answer_id, title, config.canned_text(answer_id, adviser=current_user.shown_name,
                                                     queue=view["enquiry"]["queue"]))
               for answer_id, (title, _) in config.canned.items()]
     return render_template("console/written_enquiry.html", canned=canned,
-                           outcomes=list(config.outcomes.items()),
-                           error=(request.args.get("error") or "")[:200], **view)
+                           outcomes=list(config.outcomes.items()), error=error, draft=draft,
+                           **view)
 
 
 @bp.post("/written/<int:enquiry_id>/reply")
@@ -106,7 +111,9 @@ def written_reply(enquiry_id: int):
         return _back(enquiry_id, "Write a reply of up to 8,000 characters.")
     settings = current_app.config["SETTINGS"]
     if not settings.mail_smtp_url:
-        return _back(enquiry_id, "Email is not set up here (MAIL_SMTP_URL).")
+        return _enquiry_page(enquiry_id, draft=text, error=(
+            "Email is not set up here (MAIL_SMTP_URL): your reply is kept below as a draft.")), 503
+    failed = None
     with session_scope(current_app.extensions["engine"]) as db:
         enquiry = data.get_enquiry(session=db, enquiry_id=enquiry_id)
         _allowed(enquiry)
@@ -114,8 +121,14 @@ def written_reply(enquiry_id: int):
             desk_ports().send_reply(session=db, enquiry=enquiry, staff_id=current_user.username,
                                     text=text, at=_now())
         except (OSError, ValueError) as error:
-            return _back(enquiry_id, f"The reply was not sent ({type(error).__name__}); "
-                                     "nothing was recorded. Try again.")
+            failed = type(error).__name__
+    if failed:
+        # Never thrown away: the page comes back with the reply in the form as a draft, and why.
+        audit("written_reply_not_sent", target=f"written:{enquiry_id}",
+              detail={"error": failed})
+        return _enquiry_page(enquiry_id, draft=text, error=(
+            f"Your reply was not sent: the mail server did not take it ({failed}). It is kept "
+            "below as a draft: check the customer's address or try again in a moment.")), 502
     audit("written_enquiry_replied", target=f"written:{enquiry_id}")
     return redirect(url_for("console.written_enquiry", enquiry_id=enquiry_id), code=303)
 

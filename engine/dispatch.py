@@ -129,11 +129,20 @@ def run_in(app: Flask, action: Callable[[], object]) -> None:
         log.error("background dispatch failed: %s", type(error).__name__, exc_info=error)
 
 
+def wrap_up_of(stored: str) -> dict:
+    """A wrap-up waiting for its outcome: channel, queue and time waited (older entries held
+    the channel alone)."""
+    if not stored.startswith("{"):
+        return {"channel": stored, "queue": None, "waited_seconds": None}
+    return json.loads(stored)
+
+
 def adviser_name(adviser_id: int) -> str:
-    """The adviser's username as the customer sees it in a chat."""
+    """The adviser's display name as the customer sees it in a chat; "" when they have none
+    (the customer is then told of "an adviser", never the login name)."""
     name = current_app.extensions["redis"].hget(keys.key(keys.ADVISER, user_id=adviser_id),
                                                 "name")
-    return name or "An adviser"
+    return name or ""
 
 
 def room_name() -> str:
@@ -151,7 +160,11 @@ def end_contact(member: str) -> int | None:
     if held is None:
         return None
     dispatcher.finish(member, wrap_up_seconds=console_config().wrap_up_seconds)
+    # The channel, queue and time waited name the contact in the adviser's wrap-up picker.
+    waited = round(held.waited(clock()()))
     current_app.extensions["redis"].hset(keys.key(keys.ADVISER_WRAP_UPS, user_id=held.adviser_id),
-                                         member, held.channel)
+                                         member, json.dumps({"channel": held.channel,
+                                                             "queue": held.queue_id,
+                                                             "waited_seconds": waited}))
     notify_adviser(held.adviser_id, "ended", member=member, channel=held.channel)
     return held.adviser_id

@@ -17,6 +17,7 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from models import relay_uk
 from models.timestamps import UTCDateTime
 
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
@@ -72,11 +73,14 @@ class CallbackCreate(CallbackBase):
         if value is None:
             return None
         try:
-            number = phonenumbers.parse(value, "GB")  # UK national format is accepted too
+            number = relay_uk.parsed(value)  # UK national format is accepted too
         except phonenumbers.NumberParseException:
             raise ValueError("is not a telephone number") from None
         if not phonenumbers.is_possible_number(number):
             raise ValueError("is not a possible telephone number")
+        if relay_uk.is_relay(value):
+            # Kept with its Relay UK prefix: the callback goes through the relay service.
+            return relay_uk.uk_number(value) or value
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     @field_validator("email")

@@ -67,6 +67,7 @@ class EventKind(StrEnum):
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)
     OFFER_DECLINED = "offer_declined"  # the adviser declined or did not answer; place kept
     QUEUE_CHANGED = "queue_changed"  # an adviser transferred it to another queue
+    LEFT_QUEUE = "left_queue"  # taken out of its queue because its customer had gone unseen
     WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
     INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     ENDED = "ended"

@@ -99,6 +99,9 @@ TRANSFER_OFFER = PREFIX + "call:{call_sid}:transfer"
 TRANSFERS_RINGING = PREFIX + "transfers:{contractor_id}"
 # Leases that let one of several worker replicas do a duty (summary, retention) at a time.
 WORKER_LEASE = PREFIX + "worker:{duty}:lease"
+# A contact the reconciler (routing.reconcile) is ending because its customer has gone unseen: set
+# once by the one replica that takes it out of its queue, so two rounds never end it twice.
+RECONCILED = PREFIX + "reconciled:{member}"
 # Rate limits, per chat session and per client address.
 RATE = PREFIX + "rate:{scope}:{ident}"
 # Rasa's own trackers and locks live in a separate Redis database, one key per sender id (the
@@ -180,6 +183,8 @@ CHATS_OPEN = PREFIX + "chats:open"
 # supervisors' safeguarding alerts hold contacts among their members or entries.
 per_contact(ASSIGNMENT.format(member="{contact}"))
 per_contact(ASSIGNMENT.format(member="{session}"))
+per_contact(RECONCILED.format(member="{contact}"))
+per_contact(RECONCILED.format(member="{session}"))
 per_contact(ADVISER_CONTACTS.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_WRAP_UPS.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_EVENTS.format(user_id="*"), holds_contacts=True)

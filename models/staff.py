@@ -28,6 +28,9 @@ class StaffUserBase(SQLModel):
     contractor_id: str | None = Field(default=None, max_length=32)
     queues: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False))
     endpoint: str | None = Field(default=None, max_length=130)
+    # The name a customer sees for an adviser (a first name the account holds), never the login;
+    # None shows the neutral "An adviser" (migration 0016).
+    display_name: str | None = Field(default=None, max_length=40)
 
 
 class StaffUser(StaffUserBase, table=True):
@@ -101,6 +104,12 @@ def list_users(*, session: Session, role: str | None = None) -> list[StaffUser]:
     if role:
         query = query.where(StaffUser.role == role)
     return list(session.exec(query.order_by(StaffUser.username)).all())
+
+
+def set_display_name(*, session: Session, user: StaffUser, display_name: str | None) -> None:
+    """Set (or with None clear) the name customers see for the user; the caller has checked it."""
+    user.display_name = display_name
+    session.add(user)
 
 
 def set_password_hash(*, session: Session, user: StaffUser, password_hash: str,

@@ -35,6 +35,7 @@ class CallbackRules:
     adviser_ring_seconds: int = 20
     customer_ring_seconds: int = 30
     machine_detection: str = "DetectMessageEnd"
+    relay_uk_dial_prefix: str = "18002"
     outcome_codes: tuple[tuple[str, str], ...] = (("advice_given", "Advice given on the call"),)
 
     def retry_after_seconds(self, attempt_number: int) -> int:
@@ -73,6 +74,11 @@ def parse_rules(doc: dict[str, Any]) -> CallbackRules:
         if doc["machine_detection"] not in MACHINE_DETECTION:
             raise CallbackConfigError(f"machine_detection: one of {', '.join(MACHINE_DETECTION)}")
         values["machine_detection"] = doc["machine_detection"]
+    if "relay_uk_dial_prefix" in doc:
+        prefix = str(doc["relay_uk_dial_prefix"])
+        if not prefix.isdigit() or not 4 <= len(prefix) <= 6:
+            raise CallbackConfigError("relay_uk_dial_prefix: the relay digits, e.g. 18002")
+        values["relay_uk_dial_prefix"] = prefix
     if "who_will_call" in doc:
         who = doc["who_will_call"]
         if not isinstance(who, dict) or set(who) != {"contractor", "contact_centre"} or not all(

@@ -4,8 +4,10 @@ Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lea
 for the live pages and warns when any are overdue, and raises each callback once when it falls
 due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
 is never forgotten (004:L912); it rolls the figure counters up into the management-information
-table. Once a day it runs the retention purge (001:29.1). It writes counts to the log, never
-personal data. `python -m app.worker [--once] [--heartbeat-file PATH]`.
+table. Once a day it runs the retention purge (001:29.1). Given the app's rounds (app.worker) it
+also ends contacts whose customer has gone unseen (engine.reconcile, every
+RECONCILE_INTERVAL_SECONDS) and then dispatches. It writes counts to the log, never personal data.
+`python -m app.worker [--once] [--heartbeat-file PATH]`.
 
 Several replicas may run: each duty is done under a Redis lease (`Leases`), so one replica does a
 round's summary and roll-up and only one ever purges; the callback watch marks each callback once
@@ -135,12 +137,16 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
 
 def main(argv: list[str] | None = None, *,
          dispatch_round: Callable[[Settings], Callable[[], object]] | None = None,
+         reconcile_round: Callable[[Settings], Callable[[], object]] | None = None,
          prog: str = "python -m routing.worker") -> int:
     """Run ticks until SIGTERM or Ctrl-C (or once, with --once).
 
     `dispatch_round`, given by the app's worker entry point (app.worker), builds the dispatcher's
     periodic round from the settings: routing pairs contacts with advisers, the app's channels
-    carry the pairings out. Without it the worker keeps callbacks, retention and figures only.
+    carry the pairings out. `reconcile_round` builds the reconciler's (routing.reconcile): run
+    before dispatch, at most once a round and about every RECONCILE_INTERVAL_SECONDS across
+    replicas, under a lease left to lapse like the summary's. Without them the worker keeps
+    callbacks, retention and figures only.
     """
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--once", action="store_true", help="run one round and exit")
@@ -158,6 +164,8 @@ def main(argv: list[str] | None = None, *,
     engine, redis = make_engine(settings.effective_database_url), connect(settings.redis_url)
     trackers, leases = tracker_redis(settings), Leases(redis)
     dispatch_now = dispatch_round(settings) if dispatch_round is not None else None
+    reconcile_now = reconcile_round(settings) if reconcile_round is not None else None
+    reconcile_lease = settings.reconcile_interval_seconds * 0.8
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -166,6 +174,9 @@ def main(argv: list[str] | None = None, *,
             tick(engine=engine, redis=redis, trackers=trackers,
                  retention_days=settings.retention_days, log_dir=settings.effective_log_dir,
                  leases=leases, interval=args.interval)
+            # Before dispatch, so a contact found gone this round is never offered in it.
+            if reconcile_now is not None and leases.take("reconcile", reconcile_lease):
+                reconcile_now()
             if dispatch_now is not None:
                 dispatch_now()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one

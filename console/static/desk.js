@@ -8,6 +8,13 @@
   const STATUS_WORDS = {available: "Available", busy: "Busy", wrap_up: "in Wrap-up", away: "Away"};
   let current = null;      // the member whose screen pop is shown
   let chatStream = null;
+  let cannedChosen = null; // the canned answer last put in the reply box (for the audit)
+  const since = {};        // member -> the moment (browser time) its wait began, to tick it on
+  const NO_CONTACTS = {
+    away: "No contacts. Go Available to take calls and chats.",
+    available: "No contacts right now: the next call or chat from your queues comes here.",
+    wrap_up: "No contacts while you wrap up: you take the next one when it is done.",
+  };
 
   async function call(method, url, body) {
     const response = await fetch(url, {
@@ -23,36 +30,93 @@
 
   function say(text) { const m = $("desk-message"); m.textContent = text; m.hidden = !text; }
 
+  // Set text only when it differs, so a heartbeat that changes nothing changes nothing on screen.
+  function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
+
+  function duration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+  }
+
+  // A contact as a person reads it: channel, queue and time waited (never an id).
+  function contactName(c, waited) {
+    const queue = c.queue ? ", " + c.queue.replace(/_/g, " ") + " queue" : "";
+    return (c.channel === "call" ? "Call" : "Chat") + queue + (waited == null ? "" : ", waited " + duration(waited));
+  }
+
+  function waitedNow(member) { return since[member] == null ? null : (Date.now() - since[member]) / 1000; }
+
+  function tick() {
+    for (const b of $("contacts").querySelectorAll("button[data-member]")) {
+      setText(b, contactName({channel: b.dataset.channel, queue: b.dataset.queue}, waitedNow(b.dataset.member)));
+    }
+    if (current && since[current] != null) setText($("pop-waited"), duration(waitedNow(current)));
+  }
+
+  // Only what changed is added or removed: the list is not rebuilt, and the live region beside
+  // it announces a contact that arrived or left, once.
+  function renderContacts(contacts) {
+    const list = $("contacts");
+    const now = new Map(contacts.map((c) => [c.member, c]));
+    const news = [];
+    for (const li of [...list.children]) {
+      if (!now.has(li.dataset.member)) { news.push(li.dataset.label + " has ended."); li.remove(); delete since[li.dataset.member]; }
+    }
+    for (const c of contacts) {
+      since[c.member] = Date.now() - c.waited_seconds * 1000;
+      if (list.querySelector('li[data-member="' + CSS.escape(c.member) + '"]')) continue;
+      const li = document.createElement("li");
+      li.dataset.member = c.member; li.dataset.label = contactName(c);
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "link";
+      Object.assign(b.dataset, {member: c.member, channel: c.channel, queue: c.queue});
+      b.addEventListener("click", () => openPop(c.member, c.channel));
+      li.append(b); list.append(li);
+      news.push("New " + contactName(c).replace(/^./, (x) => x.toLowerCase()) + ".");
+    }
+    if (news.length) $("contacts-news").textContent = news.join(" ");
+    tick();
+  }
+
+  function renderWrapUps(wrapUps) {
+    const wraps = $("wrap-contact");
+    const want = wrapUps.map((w) => w.member).join(" ");
+    if ([...wraps.options].map((o) => o.value).join(" ") !== want) {  // keep the adviser's choice
+      const chosen = wraps.value;
+      wraps.replaceChildren(...wrapUps.map((w) => Object.assign(document.createElement("option"), {
+        value: w.member, textContent: contactName(w, w.waited_seconds)})));
+      if (wrapUps.some((w) => w.member === chosen)) wraps.value = chosen;
+    }
+    $("wrap").hidden = wrapUps.length === 0;
+  }
+
   function render(state) {
     if (!state) return;
     const p = state.presence;
-    $("presence-status").textContent = STATUS_WORDS[p.status] || p.status;
-    $("presence-detail").textContent = p.status === "away" && p.reason && p.reason !== "chosen"
-      ? "(" + p.reason + ")" : (p.chats ? p.chats + " of " + p.chat_cap + " chats" : "");
-    const list = $("contacts"); list.replaceChildren();
-    for (const c of state.contacts) {
-      const li = document.createElement("li");
-      const b = document.createElement("button");
-      b.type = "button"; b.className = "link";
-      b.textContent = (c.channel === "call" ? "Call" : "Chat") + " from the " + c.queue.replace(/_/g, " ") + " queue";
-      b.addEventListener("click", () => openPop(c.member, c.channel));
-      li.append(b); list.append(li);
-    }
-    $("no-contacts").hidden = state.contacts.length > 0;
-    const waiting = $("waiting"); waiting.replaceChildren();
+    const pending = state.wrap_ups.length;
+    setText($("presence-status"), STATUS_WORDS[p.status] || p.status);
+    // Available with an outcome still to give is said as it is: the form is open, and new
+    // contacts can come meanwhile (the wrap-up time is over).
+    const owed = pending ? (pending === 1 ? "1 contact still needs" : pending + " contacts still need") + " an outcome below." : "";
+    setText($("presence-detail"), [p.status === "away" && p.reason && p.reason !== "chosen"
+      ? "(" + p.reason + ")" : (p.chats ? p.chats + " of " + p.chat_cap + " chats" : ""),
+      p.status === "available" && pending ? "The wrap-up time is over, so new contacts can come. " + owed : owed,
+    ].filter(Boolean).join(" "));
+    renderContacts(state.contacts);
+    setText($("no-contacts"), NO_CONTACTS[p.status] || "");
+    $("no-contacts").hidden = state.contacts.length > 0 || !NO_CONTACTS[p.status];
+    const waiting = $("waiting");
     for (const [queue, n] of Object.entries(state.waiting)) {
-      const tr = document.createElement("tr");
-      const q = document.createElement("td"); q.textContent = queue.replace(/_/g, " ");
-      const c = document.createElement("td"); c.textContent = n; c.dataset.queue = queue;
-      tr.append(q, c); waiting.append(tr);
+      let cell = waiting.querySelector('td[data-queue="' + CSS.escape(queue) + '"]');
+      if (!cell) {
+        const tr = document.createElement("tr");
+        const q = document.createElement("td"); q.textContent = queue.replace(/_/g, " ");
+        cell = document.createElement("td"); cell.dataset.queue = queue;
+        tr.append(q, cell); waiting.append(tr);
+      }
+      setText(cell, String(n));
     }
-    const wraps = $("wrap-contact"); wraps.replaceChildren();
-    for (const w of state.wrap_ups) {
-      const o = document.createElement("option"); o.value = w.member;
-      o.textContent = (w.channel === "call" ? "Call" : "Chat") + " " + w.member.slice(-6);
-      wraps.append(o);
-    }
-    $("wrap").hidden = state.wrap_ups.length === 0;
+    renderWrapUps(state.wrap_ups);
     const held = state.contacts.map((c) => c.member);
     if (!current && state.contacts.length) openPop(state.contacts[0].member, state.contacts[0].channel);
     if (current && !held.includes(current)) closePop();
@@ -75,7 +139,8 @@
     $("pop-channel").textContent = pop.channel === "phone" ? "Phone call" : "Webchat";
     $("pop-dialled").textContent = pop.dialled || "—";
     $("pop-queue").textContent = (pop.queue || "").replace(/_/g, " ");
-    $("pop-waited").textContent = pop.waited_seconds == null ? "—" : Math.floor(pop.waited_seconds / 60) + " min " + (pop.waited_seconds % 60) + " s";
+    if (pop.waited_seconds != null) since[member] = Date.now() - pop.waited_seconds * 1000;
+    $("pop-waited").textContent = pop.waited_seconds == null ? "—" : duration(waitedNow(member));
     $("pop-destination").textContent = (pop.destination || "not decided yet").replace(/_/g, " ");
     $("pop-concern").textContent = concernWords(pop.concern);
     $("pop-reasons").textContent = pop.reasons.join(", ") || "—";
@@ -143,9 +208,21 @@
     e.preventDefault();
     const text = $("reply").value.trim();
     if (!text || !current) return;
-    if (await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/messages", {text})) $("reply").value = "";
+    const body = cannedChosen ? {text, canned: cannedChosen} : {text};
+    if (await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/messages", body)) { $("reply").value = ""; cannedChosen = null; }
   });
-  $("send-canned").addEventListener("click", () => current && call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/messages", {canned: $("canned").value}));
+  // A canned answer is put in the reply box to read and edit: only Send reply sends it.
+  $("canned").addEventListener("change", async () => {
+    const chosen = $("canned").value;
+    if (!chosen || !current) return;
+    const got = await call("GET", "/console/api/chats/" + encodeURIComponent(current) + "/canned/" + encodeURIComponent(chosen));
+    $("canned").value = "";
+    if (!got) return;
+    const reply = $("reply");
+    reply.value = reply.value.trim() ? reply.value.trimEnd() + " " + got.text : got.text;
+    cannedChosen = chosen;
+    reply.focus();
+  });
   $("transfer").addEventListener("click", async () => {
     if (current && await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/transfer", {queue: $("transfer-queue").value})) { closePop(); refresh(); }
   });
@@ -163,6 +240,7 @@
     const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(member) + "/wrap-up", {outcome: $("outcome").value, note: $("note").value});
     if (!done) return;
     $("note").value = "";
+    $("outcome").value = "";  // the next contact's outcome is chosen afresh, never carried over
     say(done.restricted_removed ? "Wrap-up saved. Restricted words were removed from your note before it was stored." : "");
     render(done);
   });
@@ -170,5 +248,6 @@
   const events = new EventSource("/console/api/events");
   for (const name of ["contact", "ended", "declined", "gone"]) events.addEventListener(name, refresh);
   setInterval(async () => render(await call("POST", "/console/api/heartbeat")), Number(desk.dataset.heartbeat) || 15000);
+  setInterval(tick, 1000);
   refresh();
 })();

@@ -153,6 +153,10 @@ class Leg:
         self.client.request("POST", f"/calls/{self.sid}/hangup", {})
         return self.wait_for("completed", timeout)
 
+    def lose_webhooks(self, lost: bool = True) -> None:
+        """From now on no webhook about this leg reaches the app (False: they do again)."""
+        self.client.request("PUT", f"/calls/{self.sid}/webhooks", {"reachable": not lost})
+
     def answer(self) -> list[str]:
         """Pick up a ringing leg; returns what was heard (a whisper, say)."""
         return self._act("answer")

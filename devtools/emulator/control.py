@@ -147,6 +147,21 @@ def hangup(sid: str):
     return jsonify(view(leg))
 
 
+@bp.put("/calls/<sid>/webhooks")
+def webhooks(sid: str):
+    """{"reachable": false}: from now on no request about this leg reaches the app (its status
+    callback and actions are lost, as when the app is down); true restores them."""
+    leg, body = _leg(sid), _body()
+    if not isinstance(body.get("reachable"), bool):
+        abort(400, description="reachable must be true or false")
+    with _engine().account.lock:
+        if body["reachable"]:
+            _engine().account.unreachable.discard(leg.sid)
+        else:
+            _engine().account.unreachable.add(leg.sid)
+    return jsonify({**view(leg), "reachable": body["reachable"]})
+
+
 @bp.post("/calls/<sid>/answer")
 def answer(sid: str):
     """A ringing leg (to a manual endpoint) is picked up."""

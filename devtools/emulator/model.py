@@ -217,6 +217,9 @@ class Account:
     queues: dict[str, Queue] = field(default_factory=dict)
     conferences: dict[str, list[str]] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    # Legs whose webhooks no longer reach the app (a network fault): every request about them
+    # fails as an unreachable app's would, status callbacks included.
+    unreachable: set[str] = field(default_factory=set)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     @property

@@ -113,7 +113,8 @@ def _leg(sid: str) -> Leg:
 
 @bp.get("/Calls/<call_sid>.json")
 def fetch_call(account_sid: str, call_sid: str):
-    """One call."""
+    """One call, with its status as the leg stands now (twilio-oai twilio_api_v2010.json:
+    GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json, `call_enum_status`)."""
     return jsonify(_leg(call_sid).resource(_account().uri_base))
 
 

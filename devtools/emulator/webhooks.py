@@ -49,6 +49,9 @@ class Webhooks:
     def send(self, url: str, params: dict[str, str], method: str = "POST") -> tuple[int, str]:
         """Sign and send one request; returns (status, body), status 0 when unreachable."""
         method = (method or "POST").upper()
+        if params.get("CallSid") in self.account.unreachable:
+            log.warning("webhook %s lost: the app is unreachable for this call", url)
+            return 0, ""
         if method == "GET":
             # A GET carries its parameters in the query string, and is signed on that URL alone.
             url = url + ("&" if "?" in url else "?") + urlencode(params)

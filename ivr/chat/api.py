@@ -41,6 +41,7 @@ from routing.chat_queue import ChatQueue
 from routing.closures import EmergencyClosures
 from routing.dispatcher import Assignment
 from routing.plan import default_directory
+from routing.reconcile import mark_seen
 
 SESSION_PATH = "/api/chat/sessions/<session_id>"
 
@@ -110,6 +111,7 @@ def create_session():
     _admit_new_chat()
     session = chat_service().start()
     _mark_open(session.session_id)
+    _seen(session.session_id)
     return jsonify(session_id=session.session_id), 201
 
 
@@ -123,6 +125,7 @@ def post_message(session_id: str):
     text = customer_text(request.get_data(cache=False), request.mimetype, config.max_text_chars)
     turn = chat_service().customer_says(session, text)
     _mark_open(session_id)
+    _seen(session_id)
     messages = [{"text": m["text"], "buttons": m["buttons"]} for m in turn.messages]
     response = jsonify(messages=messages, route=session.route)
     if session.state == "queued":
@@ -134,6 +137,8 @@ def post_message(session_id: str):
 def stream_events(session_id: str):
     """The chat's server-sent events: message, status and queue."""
     _session(session_id)
+    # A browser that is still there reconnects each time a stream ends: seen, so still waiting.
+    _seen(session_id)
     return chat_events(session_id)
 
 
@@ -210,6 +215,11 @@ def _mark_open(session_id: str) -> None:
     get_redis().zadd(keys.CHATS_OPEN, {session_id: time.time()})
 
 
+def _seen(session_id: str) -> None:
+    """The customer is here now, on the app's clock (the reconcile round ends a chat left)."""
+    mark_seen(get_redis(), session_id, dispatch_clock()())
+
+
 def _address() -> str:
     # ProxyFix (TRUSTED_PROXIES) has already put the client's address here when behind a proxy.
     return address_key(request.remote_addr)
@@ -238,3 +248,14 @@ def give_chat(assignment: Assignment) -> None:
                       waited_seconds=waited, adviser_id=assignment.adviser_id)
     notify_adviser(assignment.adviser_id, "contact", member=assignment.member, channel="chat",
                    queue=assignment.queue_id)
+
+
+def end_gone_chat(session_id: str, queue_id: str, unseen_seconds: float) -> None:
+    """The reconcile round's chat port: the customer has not been seen for too long, and the
+    chat has just been taken out of `queue_id`; end it, telling them if they come back."""
+    service = chat_service()
+    chat = service.store.load(session_id)
+    if chat is None:
+        return
+    service.customer_gone(chat, queue_id=queue_id, unseen_seconds=unseen_seconds)
+    get_redis().zrem(keys.CHATS_OPEN, session_id)

@@ -21,7 +21,7 @@ from engine import figures, handover
 from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
-from ivr.chat import outcomes
+from ivr.chat import languages, outcomes
 from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
@@ -96,11 +96,12 @@ class ChatService:
         figures.observe(CHANNEL, contact_key, [NewEvent(EventKind.STARTED, now, "started")])
         session = self.store.create(contact_key, session_id=session_id)
         turn = Turn(session, now)
+        other_languages = [languages.offer_button(self.config)]
         if self.rasa is None:
             session.mode = "menu"
-            turn.say(self.config.text("greeting"), need_buttons(self.config))
+            turn.say(self.config.text("greeting"), [*need_buttons(self.config), *other_languages])
         else:
-            turn.say(self.config.text("greeting"))
+            turn.say(self.config.text("greeting"), other_languages)
         self._finish(turn)
         return session
 
@@ -128,6 +129,8 @@ class ChatService:
             outcomes.take_contact_details(self, turn, text)
         elif session.state == "identity":
             chat_identity.answer(self, turn, text)
+        elif session.state == "triage" and languages.is_choice(session.offered, text):
+            languages.answer(self, turn, text)
         elif text in (HANDOVER, ASSISTANT_YES) and session.offer_queue:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:
@@ -151,6 +154,22 @@ class ChatService:
         turn.status = ("ended", {"by": by})
         self._finish(turn, close=True)
 
+    def customer_gone(self, session: ChatSession, *, queue_id: str, unseen_seconds: float) -> None:
+        """The customer left the queue unseen (no stream, no message for too long): the chat,
+        already out of `queue_id`, ends abandoned, and says so if they come back."""
+        if session.state != "queued":
+            return
+        turn = Turn(session, self.clock(), author="system")
+        turn.record(EventKind.LEFT_QUEUE, detail={"queue": queue_id, "reason": "customer_gone",
+                                                  "unseen_seconds": round(unseen_seconds)})
+        turn.record(EventKind.ABANDONED, detail={"where": "queue", "queue": queue_id})
+        session.state = "ended"
+        if session.identity:
+            session.identity.pop("sealed", None)
+        turn.say(self.config.text("customer_gone"))
+        turn.status = ("ended", {"by": "timeout"})
+        self._finish(turn, close=True)
+
     def hand_over(self, session: ChatSession, *, adviser_name: str, waited_seconds: float,
                   adviser_id: int | None = None) -> None:
         """An adviser has taken the chat from the queue: from now on the assistant is silent."""
@@ -160,7 +179,8 @@ class ChatService:
         if adviser_id is not None:  # who took it, by staff id as a call's answer says (panels)
             detail["adviser"] = adviser_id
         turn.record(EventKind.ANSWERED, detail=detail)
-        turn.say(self.config.text("adviser_joined", name=adviser_name))
+        turn.say(self.config.text("adviser_joined", name=adviser_name) if adviser_name
+                 else self.config.text("adviser_joined_unnamed"))
         turn.status = ("adviser", {"name": adviser_name})
         self._finish(turn)
 

@@ -19,6 +19,7 @@ from engine import decided, figures, promises
 from engine.dispatch import waiting_queue
 from engine.summary import stored_summary
 from engine.when import when
+from models import relay_uk
 from models.contacts import EventKind
 from models.db import session_scope
 from routing import callback_live, hours
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from ivr.chat.conversation import ChatService, Turn
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# "18001 0161 496 0000": a textphone user's number as they give it (PLATFORM-NOTES "Relay UK").
+_RELAY_UK = re.compile(r"18001[\s-]*(?:\+44|0)[\d\s()-]{8,16}\d")
 SAFEGUARDING_QUEUE = "safeguarding"
 
 
@@ -212,6 +215,10 @@ def _leave_callback(turn: Turn, text: str) -> None:
 
 
 def _phone_in(text: str) -> str | None:
+    # A number given through Relay UK keeps its prefix, so the callback goes through the relay.
+    relay = _RELAY_UK.search(text)
+    if relay and (kept := relay_uk.uk_number(relay.group(0))):
+        return kept
     # POSSIBLE, not VALID: a real number the metadata does not know yet must not be refused.
     matches = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     for match in matches:

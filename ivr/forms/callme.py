@@ -24,6 +24,7 @@ from ivr.chat.ratelimit import RateLimiter
 from ivr.forms.config import FormsConfig
 from ivr.forms.windows import WindowError, check_window
 from ivr.voice.callback import uk_number
+from models import relay_uk
 from models.contacts import Channel, EventKind, open_contact, record_event
 from routing.callbacks import create_callback
 from routing.directory import Entity
@@ -150,7 +151,7 @@ def _callable_number(value: object) -> str | None:
     number = uk_number(value.strip())
     if number is None:
         return None
-    kind = phonenumbers.number_type(phonenumbers.parse(number))
+    kind = phonenumbers.number_type(relay_uk.parsed(number))
     return number if kind in CALLABLE_TYPES else None
 
 

@@ -23,7 +23,20 @@ from ivr.forms import bp
 from ivr.forms.callme import CallMeBooked, FieldErrors, TooMany, book, validate
 from ivr.forms.config import get_forms_config
 from ivr.forms.windows import Window, offered_windows
+from ivr.notices import notices
 from routing.plan import default_directory
+
+
+@bp.context_processor
+def _notices() -> dict:
+    # Every page of the forms shows the privacy notice's link and the other ways in.
+    return {"notices": notices()}
+
+
+@bp.get("/privacy")
+def privacy_page():
+    """The privacy notice, linked from the webchat, the forms and the mailbox's reply (000:L83)."""
+    return render_template("forms/privacy.html", privacy=notices().privacy)
 
 
 def _centre():

@@ -45,7 +45,8 @@ def main() -> int:
         account = ImapAccount.from_url(settings.mail_imap_url, ca_file=settings.mail_ca_file)
         written = load_written_config()
         outbox = Outbox.from_url(settings.mail_smtp_url, written.service_address,
-                                 written.service_name, ca_file=settings.mail_ca_file
+                                 written.service_name, ca_file=settings.mail_ca_file,
+                                 public_base_url=settings.effective_public_base_url,
                                  ) if settings.mail_smtp_url else None
     except ValueError as error:
         print(error, file=sys.stderr)

@@ -15,6 +15,7 @@ from email.utils import format_datetime, formataddr
 from sqlmodel import Session
 
 from ivr.mailbox.account import SmtpServer
+from ivr.notices import notices
 from models.enquiries import WrittenEnquiry
 from routing.written import load_written_config, messages, record_reply
 
@@ -36,12 +37,20 @@ class Outbox:
     server: SmtpServer
     sender: str
     sender_name: str
+    # The app's public address (PUBLIC_BASE_URL): the automatic reply links the privacy notice.
+    public_base_url: str = ""
 
     @classmethod
-    def from_url(cls, url: str, sender: str, sender_name: str, *, ca_file: str = "") -> Outbox:
+    def from_url(cls, url: str, sender: str, sender_name: str, *, ca_file: str = "",
+                 public_base_url: str = "") -> Outbox:
         """Parse an smtps://, smtp+starttls:// (or, on loopback, smtp://) URL."""
         return cls(server=SmtpServer.from_url(url, ca_file=ca_file), sender=sender,
-                   sender_name=sender_name)
+                   sender_name=sender_name, public_base_url=public_base_url.rstrip("/"))
+
+    @property
+    def privacy_url(self) -> str:
+        """Where the privacy notice is read (000:L83)."""
+        return self.public_base_url + notices().privacy.path
 
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the SMTP server."""
@@ -106,6 +115,8 @@ def acknowledgement(outbox: Outbox, *, session: Session, enquiry: WrittenEnquiry
         lines.append("So that we can send it to the right adviser, please reply with:")
         lines += [f"- {question}" for question in questions]
     lines.append("An adviser will reply to you by email.")
+    # The privacy notice at first contact, on this channel too (000:L83).
+    lines.append(notices().privacy.email_line.format(url=outbox.privacy_url))
     return reply(outbox, session=session, enquiry=enquiry, staff_id="system",
                  text="\n".join(lines), at=at, counts_as_response=False,
                  subject=config.acknowledgement_subject)

@@ -279,9 +279,11 @@ def caller_gone(call_sid: str) -> None:
     held = dispatcher.assignment(call_sid)
     offer = _offer_of(call_sid)
     if held is not None and not offer.get("accepted"):
-        # Hung up while the adviser's phone rang: stop ringing, free the adviser (no wrap-up).
-        _cancel_leg(offer.get("leg"))
+        # Hung up while the adviser's phone rang: free the adviser (no wrap-up), then stop the
+        # ringing; freed first, so the cancelled leg's status callback finds nothing held and
+        # does not send them Away as if they had not answered.
         dispatcher.finish(call_sid, wrap_up_seconds=0)
+        _cancel_leg(offer.get("leg"))
         notify_adviser(held.adviser_id, "gone", member=call_sid)
     elif held is not None:
         end_contact(call_sid)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-import phonenumbers
-
 from engine import promises
 from engine.summary import stored_summary
 from engine.when import by_when
 from ivr.voice.call import Call
 from ivr.voice.spoken import digits
 from ivr.voice.state import CALLBACK
+from models import relay_uk
 from models.db import session_scope
 from routing import callback_live, hours
 from routing.callbacks import create_callback
@@ -27,17 +26,11 @@ MAX_NUMBER_TRIES = 2
 
 
 def uk_number(text: str | None) -> str | None:
-    """`text` as an E.164 UK number when it is a valid one, else None (withheld, foreign, junk)."""
-    if not text:
-        return None
-    try:
-        number = phonenumbers.parse(text, "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number) or \
-            phonenumbers.region_code_for_number(number) != "GB":
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """`text` as an E.164 UK number when it is a valid one, else None (withheld, foreign, junk).
+
+    A number given through Relay UK ("18001 0161 496 0000") is accepted and kept with its prefix.
+    """
+    return relay_uk.uk_number(text)
 
 
 def begin(call: Call, *, owner: dict[str, str], due: datetime | None, source: str,

@@ -20,6 +20,7 @@ from config import clock as dev_clock
 from ivr import connections  # module import: connections imports this package
 from ivr.voice import bp, signature, twiml
 from ivr.voice.twilio_rest import TwilioError
+from models import relay_uk
 from models.callbacks import CallbackDial
 from models.db import session_scope
 from routing import callback_dials as dials
@@ -87,7 +88,8 @@ def adviser_leg():
     the_rules = rules()
     _publish(callback.id, "dialling_customer")
     return _xml(twiml.dial_customer(
-        [_prompt("click_to_call_connecting", number=callback.id)], callback.phone,
+        [_prompt("click_to_call_connecting", number=callback.id)],
+        relay_uk.dial_string(callback.phone, the_rules.relay_uk_dial_prefix),
         caller_id=current_app.extensions["voice"].config.national_number,
         action=_url("done", dial), status_callback=_url("customer-status", dial),
         amd_status_callback=_url("amd", dial), machine_detection=the_rules.machine_detection,

@@ -11,7 +11,7 @@ from typing import Any
 from engine import figures, handover
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
-from ivr.voice import keypad, routes
+from ivr.voice import keypad, opening, routes
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call
 
@@ -20,12 +20,21 @@ MIN_ASSISTANT_SECONDS = 0.5
 
 
 def greet(call: Call) -> str:
-    """The first thing a caller hears: a short greeting, then the opening question."""
+    """The first thing a caller hears: a short greeting, the opening offers, then the question.
+
+    A language line's own number is greeted in its language and queued for it instead.
+    """
+    if call.state.language_line:
+        return opening.greet_language_line(call)
     greeting = "jobcentre_greeting" if call.state.jobcentre_plus_line else "greeting"
     first = call.prompt("first_question")
+    lead = [call.prompt(greeting), *opening.offers(call)]
     if call.services.rasa is None:
-        return keypad.start(call, [call.prompt(greeting)])
-    return call.listen([call.prompt(greeting), first], repeatable=[first])
+        body = keypad.start(call, lead)
+    else:
+        body = call.listen([*lead, first], repeatable=[first])
+    opening.opened(call)
+    return body
 
 
 def turn(call: Call) -> str:

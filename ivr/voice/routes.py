@@ -18,6 +18,8 @@ from routing import hours
 from routing import plan as make_plan
 from triage import FactsError, decide
 
+LANGUAGE_LINES = "language_lines"
+
 
 @dataclass(frozen=True)
 class DecisionView:
@@ -43,14 +45,14 @@ def decision_for(facts: dict[str, Any], given: dict[str, Any] | None = None):
                             tuple(given.get("signposts") or ()), given.get("region"), given)
 
 
-def carry_out(call: Call, decision, lead: list[str]) -> str:
+def carry_out(call: Call, decision, lead: list, *, identity_step: bool = True) -> str:
     """Record the decision, ask routing what to do now, and do it."""
     state = call.state
     plan = _plan(call, decision)
     state.decision, state.plan = decision.to_dict(), plan.to_dict()
     call.timeline.record("triaged", event_id=call.event_id("triaged"),
                          detail=decided.triaged_detail(plan))
-    step = get_identity_step()
+    step = get_identity_step() if identity_step else None
     if decided.asks_identity_first(plan, step, state.identity):
         return identity.start(call, step, lead)  # after the decision; the plan is carried out after
     return ACTIONS[plan.action](call, plan, lead)
@@ -91,6 +93,9 @@ def _enqueue(call: Call, plan, lead: list[str]) -> str:
         # the keypad path says it here.
         return queueing.enqueue(call, plan.queue,
                                 [*call.emergency_first(), *(lead or [call.prompt("safeguarding")])])
+    if plan.queue == LANGUAGE_LINES and lead:
+        # Greeted in the customer's language already: no English line after it.
+        return queueing.enqueue(call, plan.queue, lead)
     return queueing.enqueue(call, plan.queue, [*lead, call.prompt("to_adviser")])
 
 

@@ -48,6 +48,9 @@ class CallState:
     # The screen's finding for the adviser's pop: kind, said outright, about whom (never words).
     concern: dict[str, Any] | None = None
     emergency_said: bool = False  # the emergency line is said once, first (003:L211)
+    # The step of the opening prompt, where 9 reads the privacy notice and 8 lists the languages.
+    opening_step: int | None = None
+    language_line: str | None = None  # the language line whose own number was dialled
     outcome: str | None = None  # answered | abandoned | transferred | callback | self_served ...
 
     @property

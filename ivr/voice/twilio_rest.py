@@ -57,7 +57,13 @@ class TwilioRest:
         return self._request("POST", "/Calls.json", form)
 
     def fetch_call(self, call_sid: str) -> dict[str, Any]:
-        """One call's current resource."""
+        """One call's current resource, `status` included (the reconcile round asks it).
+
+        GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json, "Fetch the call specified by the
+        provided Call SID" (twilio-oai spec/json/twilio_api_v2010.json); `status` is one of
+        `call_enum_status`: queued, ringing, in-progress, completed, busy, failed, no-answer,
+        canceled. A Sid the account does not know answers 404 (error 20404).
+        """
         return self._request("GET", f"/Calls/{call_sid}.json")
 
     def update_call(self, call_sid: str, *, url: str | None = None, twiml: str | None = None,

@@ -6,20 +6,35 @@ us (we count reprompts) instead of falling through to the end of the document as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.voice.voice_config import Speech
 
+# What is said: plain words in the channel's language, or a phrase (a mapping with "text",
+# "language" and "voice") in another one; phrases are plain data so call state can keep them.
+Spoken = str | Mapping[str, str | None]
 
-def _say(target: VoiceResponse | Gather, texts: Iterable[str], speech: Speech) -> None:
+
+def phrase(text: str, language: str | None, voice: str | None) -> dict[str, str | None]:
+    """Words said in `language` (a Twilio <Say> language code) with `voice`; None: the default."""
+    return {"text": text, "language": language, "voice": voice}
+
+
+def _say(target: VoiceResponse | Gather, texts: Iterable[Spoken], speech: Speech) -> None:
     for text in texts:
-        if text:
+        if isinstance(text, Mapping):
+            if text.get("text"):
+                language = text.get("language")
+                # A phrase without a language of its own is said as the channel says everything.
+                target.say(text["text"], voice=text.get("voice") if language else
+                           (speech.voice or None), language=language or speech.language)
+        elif text:
             target.say(text, voice=speech.voice or None, language=speech.language)
 
 
-def conversation(texts: Iterable[str], action: str, speech: Speech) -> str:
+def conversation(texts: Iterable[Spoken], action: str, speech: Speech) -> str:
     """Say `texts`, then listen for speech or one key (0 adviser, * repeat, 1-9 a choice)."""
     response = VoiceResponse()
     gather = response.gather(
@@ -32,7 +47,8 @@ def conversation(texts: Iterable[str], action: str, speech: Speech) -> str:
     return str(response)
 
 
-def keypad(texts: Iterable[str], action: str, speech: Speech, *, num_digits: int | None = 1) -> str:
+def keypad(texts: Iterable[Spoken], action: str, speech: Speech, *,
+           num_digits: int | None = 1) -> str:
     """Say `texts`, then collect keys: one for a menu, or digits ended by # (num_digits=None)."""
     response = VoiceResponse()
     # Speech is heard too, only so that the safeguarding screen can read it (003:L211).
@@ -45,7 +61,8 @@ def keypad(texts: Iterable[str], action: str, speech: Speech, *, num_digits: int
     return str(response)
 
 
-def enqueue(texts: Iterable[str], queue: str, *, action: str, wait_url: str, speech: Speech) -> str:
+def enqueue(texts: Iterable[Spoken], queue: str, *, action: str, wait_url: str,
+            speech: Speech) -> str:
     """Say `texts`, then wait in Twilio queue `queue`; `wait_url` speaks while they wait."""
     response = VoiceResponse()
     _say(response, texts, speech)
@@ -53,7 +70,8 @@ def enqueue(texts: Iterable[str], queue: str, *, action: str, wait_url: str, spe
     return str(response)
 
 
-def queue_wait(texts: Iterable[str], *, action: str, interval_seconds: int, speech: Speech) -> str:
+def queue_wait(texts: Iterable[Spoken], *, action: str, interval_seconds: int,
+               speech: Speech) -> str:
     """One round of waiting: say `texts`, listen `interval_seconds` for 1 (callback instead).
 
     When the Gather times out the document ends and Twilio requests the wait URL again, so the
@@ -68,7 +86,7 @@ def queue_wait(texts: Iterable[str], *, action: str, interval_seconds: int, spee
     return str(response)
 
 
-def leave_queue(texts: Iterable[str], speech: Speech) -> str:
+def leave_queue(texts: Iterable[Spoken], speech: Speech) -> str:
     """Take the customer out of the queue (the Enqueue action then continues the call)."""
     response = VoiceResponse()
     _say(response, texts, speech)
@@ -76,7 +94,7 @@ def leave_queue(texts: Iterable[str], speech: Speech) -> str:
     return str(response)
 
 
-def dial_contractor(texts: Iterable[str], number: str, *, action: str, whisper_url: str,
+def dial_contractor(texts: Iterable[Spoken], number: str, *, action: str, whisper_url: str,
                     ring_seconds: int, speech: Speech, status_callback: str | None = None) -> str:
     """Tell the customer, then ring the contractor's number with a whisper to who answers.
 
@@ -108,7 +126,7 @@ def connect() -> str:
     return str(VoiceResponse())
 
 
-def redirect(texts: Iterable[str], url: str, speech: Speech) -> str:
+def redirect(texts: Iterable[Spoken], url: str, speech: Speech) -> str:
     """Say `texts`, then continue at `url`."""
     response = VoiceResponse()
     _say(response, texts, speech)
@@ -116,7 +134,7 @@ def redirect(texts: Iterable[str], url: str, speech: Speech) -> str:
     return str(response)
 
 
-def hangup(texts: Iterable[str], speech: Speech) -> str:
+def hangup(texts: Iterable[Spoken], speech: Speech) -> str:
     """Say `texts`, then end the call."""
     response = VoiceResponse()
     _say(response, texts, speech)
@@ -124,14 +142,14 @@ def hangup(texts: Iterable[str], speech: Speech) -> str:
     return str(response)
 
 
-def say_only(texts: Iterable[str], speech: Speech) -> str:
+def say_only(texts: Iterable[Spoken], speech: Speech) -> str:
     """Say `texts` and nothing else (for documents where Gather is not allowed)."""
     response = VoiceResponse()
     _say(response, texts, speech)
     return str(response)
 
 
-def conference(texts: Iterable[str], room: str, *, speech: Speech, beep: bool = False,
+def conference(texts: Iterable[Spoken], room: str, *, speech: Speech, beep: bool = False,
                end_on_exit: bool = True) -> str:
     """Say `texts`, then join conference `room` (a name that says nothing about anyone).
 
@@ -146,7 +164,7 @@ def conference(texts: Iterable[str], room: str, *, speech: Speech, beep: bool = 
     return str(response)
 
 
-def dial_customer(texts: Iterable[str], number: str, *, caller_id: str, action: str,
+def dial_customer(texts: Iterable[Spoken], number: str, *, caller_id: str, action: str,
                   status_callback: str, amd_status_callback: str, machine_detection: str,
                   ring_seconds: int, speech: Speech) -> str:
     """Click-to-call, on the adviser's leg: tell them, then ring the customer from the service's

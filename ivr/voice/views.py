@@ -13,7 +13,6 @@ from collections.abc import Callable
 from flask import Response, current_app, g, request
 
 from engine.dispatch import dispatch_after
-from ivr import connections
 from ivr.voice import (
     adviser_leg,  # noqa: F401  (registers the adviser's leg webhooks)
     bp,
@@ -21,6 +20,7 @@ from ivr.voice import (
     conversation,
     identity,
     keypad,
+    opening,
     queueing,
     routes,
     signature,
@@ -29,15 +29,17 @@ from ivr.voice import (
 )
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
-from ivr.voice.state import ASSISTANT, CALLBACK, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
+from ivr.voice.ending import close_call
+from ivr.voice.state import ASSISTANT, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
 from live import arrival
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
-NOT_ABANDONED = frozenset({"answered", "transferred", "callback", "self_served", "signposted"})
-QUESTION_HANDLERS = {**keypad.HANDLERS, **callback.HANDLERS, **routes.HANDLERS}
+QUESTION_HANDLERS = {**keypad.HANDLERS, **callback.HANDLERS, **routes.HANDLERS,
+                     **opening.HANDLERS}
 DIGIT_QUESTIONS = frozenset({"age", "callback_number"})
-TRIAGE_QUESTIONS = frozenset(keypad.QUESTIONS)
+# Silence twice at one of these puts the customer through to an adviser rather than ending.
+TRIAGE_QUESTIONS = frozenset({*keypad.QUESTIONS, opening.LANGUAGE_QUESTION})
 
 
 def services() -> Services:
@@ -146,8 +148,12 @@ def incoming():
         return _xml(_apology())
     try:
         jobcentre = svc.config.is_jobcentre_plus_line(dialled)
-        state = CallState(call_sid, jobcentre_plus_line=jobcentre,
-                          facts={"jobcentre_plus_claimant": True} if jobcentre else {})
+        line = svc.config.language_line_called(dialled)
+        facts = {"jobcentre_plus_claimant": True} if jobcentre else {}
+        if line is not None:
+            facts["language"] = line.language  # the number says the language (000:L36, L131)
+        state = CallState(call_sid, jobcentre_plus_line=jobcentre, facts=facts,
+                          language_line=line.language if line else None)
         svc.store.create(state)
     except Exception as error:
         log.error("voice incoming failed: %s", type(error).__name__)
@@ -170,8 +176,11 @@ def turn():
 
 
 def _turn(call: Call) -> str:
-    if call.form.get("Digits", "").strip() == "0":
+    keyed = call.form.get("Digits", "").strip()
+    if keyed == "0":
         return routes.to_adviser(call, [])
+    if opening.is_opening_key(call, keyed):
+        return opening.opening_key(call, keyed, digits=False)
     return conversation.turn(call)
 
 
@@ -193,6 +202,8 @@ def _keypad(call: Call) -> str:
             return handed_over
     if keyed == "0":
         return routes.to_adviser(call, [])
+    if opening.is_opening_key(call, keyed):
+        return opening.opening_key(call, keyed, digits=question in DIGIT_QUESTIONS)
     if keyed.endswith("*"):
         return call.keys(state.last_prompt, question, digits=question in DIGIT_QUESTIONS)
     if not keyed:
@@ -287,22 +298,6 @@ def status():
 
 
 def _ended(call: Call) -> str:
-    state = call.state
-    from ivr.voice.adviser_leg import caller_gone
-
-    caller_gone(state.call_sid)
-    if state.outcome not in NOT_ABANDONED and not state.transfer_accepted:
-        where = {QUEUE: "queue", TRANSFER: "transfer", IDENTITY: "identity"}.get(
-            state.phase, "assistant")
-        call.timeline.record("abandoned", event_id="abandoned", detail={"where": where})
-        state.outcome = "abandoned"
-    if state.phase == CALLBACK and state.outcome != "callback":
-        state.plan = {k: v for k, v in (state.plan or {}).items() if k != "callback"}
-    if state.identity:
-        state.identity = {k: v for k, v in state.identity.items() if k != "sealed"}
-    connections.forget_conversation(state.call_sid)
-    call.timeline.close(detail={"outcome": state.outcome,
-                                "status": call.form.get("CallStatus"),
-                                "duration": call.form.get("CallDuration")})
-    state.phase = ENDED
+    close_call(call.state, call.timeline, status=call.form.get("CallStatus"),
+               duration=call.form.get("CallDuration"))
     return twiml.hangup([], call.config.speech)

@@ -39,6 +39,23 @@ class Speech:
 
 
 @dataclass(frozen=True)
+class LanguageLine:
+    """One language line on the phone: its number, its key on the menu and its own words."""
+
+    language: str  # the language line's English name, as triage and routing know it
+    digit: str
+    number: str
+    say_language: str | None  # Twilio's <Say> language code, None when Twilio has no voice
+    voice: str | None
+    menu: str
+    greeting: str
+
+    def phrase(self, text: str) -> dict[str, str | None]:
+        """`text` to be said in this line's language (twiml.phrase)."""
+        return {"text": text, "language": self.say_language, "voice": self.voice}
+
+
+@dataclass(frozen=True)
 class VoiceConfig:
     """Everything the phone channel reads from config/voice.yaml."""
 
@@ -56,10 +73,22 @@ class VoiceConfig:
     signposts: Mapping[str, str]
     need_menu: Mapping[str, str]
     assistant_fallback_starts: tuple[str, ...] = ()
+    language_lines: tuple[LanguageLine, ...] = ()
+    languages_offer: str = ""
+    language_menu_invalid: str = ""
 
     def prompt(self, name: str, **values: Any) -> str:
         """The wording of prompt `name`, with {placeholders} filled in."""
         return self.prompts[name].format(website=self.website, **values)
+
+    def language_line_called(self, dialled: str) -> LanguageLine | None:
+        """The language line whose own number `dialled` is, if any."""
+        number = _e164(dialled)
+        return next((line for line in self.language_lines if line.number == number), None)
+
+    def language_line_keyed(self, digit: str) -> LanguageLine | None:
+        """The language line with key `digit` on the language menu, if any."""
+        return next((line for line in self.language_lines if line.digit == digit), None)
 
     def is_jobcentre_plus_line(self, dialled: str) -> bool:
         """True when `dialled` is the dedicated Jobcentre Plus number (000:L107, L131)."""
@@ -107,7 +136,26 @@ def _build(doc: dict) -> VoiceConfig:
         signposts=MappingProxyType({str(k): str(v) for k, v in doc["signposts"].items()}),
         need_menu=MappingProxyType(need_menu),
         assistant_fallback_starts=tuple(str(t) for t in doc.get("assistant_fallback_starts") or ()),
+        language_lines=_language_lines(doc.get("language_lines") or {}),
+        languages_offer=str(doc.get("languages_offer") or ""),
+        language_menu_invalid=str(doc.get("language_menu_invalid") or ""),
     )
+
+
+def _language_lines(section: dict) -> tuple[LanguageLine, ...]:
+    lines = tuple(LanguageLine(
+        language=str(name), digit=str(item["digit"]), number=_e164(item["number"], strict=True),
+        say_language=item.get("say_language") or None, voice=item.get("voice") or None,
+        menu=str(item["menu"]), greeting=str(item["greeting"]),
+    ) for name, item in section.items())
+    for field in ("digit", "number"):
+        values = [getattr(line, field) for line in lines]
+        if len(set(values)) != len(values):
+            raise ValueError(f"language_lines: each line needs its own {field}")
+    if any(not (line.digit.isdigit() and len(line.digit) == 1 and line.digit != "0")
+           for line in lines):
+        raise ValueError("language_lines: each digit is one key from 1 to 9")
+    return lines
 
 
 def _speech(section: dict) -> Speech:

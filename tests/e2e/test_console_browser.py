@@ -7,6 +7,7 @@ critical findings. The screenshots are the README's (docs/console-*.png).
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -114,8 +115,11 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(page
     desk.get_by_role("button", name="Send reply").click()
     conversation = site.get_by_role("log", name="Conversation")
     expect(conversation).to_contain_text("What work do you do now?")
-    desk.get_by_role("button", name="Send canned answer").click()
-    expect(conversation).to_contain_text("my name is sam")
+    # A canned answer is put in the reply box to read (and edit); Send reply sends it.
+    desk.get_by_label("Canned answer").select_option(label="Greeting")
+    expect(desk.get_by_label("Your reply")).to_have_value(re.compile("talking to an adviser"))
+    desk.get_by_role("button", name="Send reply").click()
+    expect(conversation).to_contain_text("talking to an adviser from the National")
     no_serious_findings(desk)
     shot(desk, "console-chat-desk")
     desk.get_by_role("button", name="End the chat").click()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from devtools.emulator.client import EmulatorError
 from ivr.voice.twilio_rest import TwilioError, TwilioRest
 from tests.emulator.conftest import ACCOUNT_SID, TOKEN
 
@@ -150,3 +151,21 @@ def test_account_sid_in_the_path_must_be_the_callers(emulator):
     response = requests.get(f"{emulator.url}/2010-04-01/Accounts/AC{'2' * 32}/Queues.json",
                             auth=(ACCOUNT_SID, TOKEN), timeout=5)
     assert response.status_code == 404 and response.json()["code"] == 20404
+
+
+def test_fetch_gives_the_real_status_of_a_call_whose_webhooks_were_lost(emulator, recorder):
+    # GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json (twilio-oai twilio_api_v2010.json)
+    emulator.endpoint("+441134960004", "answer")
+    recorder.answer("/answered", SAY_AND_WAIT)
+    call = emulator.rest().create_call(
+        to="+441134960004", from_="+44800100900", url=recorder.url + "/answered",
+        status_callback=recorder.url + "/events")
+    recorder.wait_for("/answered")
+    leg = emulator.leg(call["sid"])
+    assert emulator.rest().fetch_call(call["sid"])["status"] == "in-progress"
+    with pytest.raises(EmulatorError, match="400"):
+        emulator.request("PUT", f"/calls/{call['sid']}/webhooks", {"reachable": "no"})
+    leg.lose_webhooks()
+    leg.hang_up()
+    assert emulator.rest().fetch_call(call["sid"])["status"] == "completed"
+    assert "completed" not in [e["CallStatus"] for e in recorder.params("/events")]

@@ -95,12 +95,30 @@ def run_phone(app, convo: dict) -> dict:
         outcome = _phone_outcome(app, call)
         if outcome:
             break
+    final = _phone_while_waiting(app, call, convo) if outcome else None
     ended_politely = None
     if outcome and convo.get("closing"):
         if call.waiting is not None and call.waiting.kind == "gather":
             call.say(convo["closing"])
         ended_politely = call.ended and "goodbye" in " ".join(call.heard[-3:]).lower()
-    return {"got": outcome or "none", "turns": turns, "ended_politely": ended_politely}
+    return {"got": outcome or "none", "turns": turns, "ended_politely": ended_politely,
+            "final": final}
+
+
+def _phone_while_waiting(app, call, convo: dict) -> str | None:
+    """What the customer says once queued (declining the identity step on the way there), and
+    the route it leaves: only a Gather that listens for speech can hear it."""
+    if not convo.get("while_waiting"):
+        return None
+    for _ in range(3):  # the identity step's questions come between the decision and the queue
+        if call.waiting is None or call.waiting.kind != "gather":
+            break
+        call.say("no thanks")
+    for text in convo["while_waiting"]:
+        if call.waiting is not None and call.waiting.kind == "gather" and \
+                "speech" in (call.waiting.input or ""):
+            call.say(text)
+    return _phone_outcome(app, call) or "none"
 
 
 def _phone_outcome(app, call) -> str | None:
@@ -132,6 +150,12 @@ def run_chat(app, convo: dict) -> dict:
             destination = route.get("destination")
             outcome = destination if destination and destination != "incomplete" else \
                 "to_adviser"
+    final = None
+    if outcome and convo.get("while_waiting"):
+        for text in convo["while_waiting"]:
+            client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": text})
+        route = _route(app, session_id) or {}
+        final = route.get("destination") or "none"
     ended_politely = None
     if outcome and convo.get("closing"):
         answer = client.post(f"/api/chat/sessions/{session_id}/messages",
@@ -139,11 +163,17 @@ def run_chat(app, convo: dict) -> dict:
         words = " ".join(m["text"] for m in answer.get("messages", [])).lower()
         state = _session(app, session_id)
         ended_politely = ("goodbye" in words or "thank you" in words) and state == "ended"
-    return {"got": outcome or "none", "turns": turns, "ended_politely": ended_politely}
+    return {"got": outcome or "none", "turns": turns, "ended_politely": ended_politely,
+            "final": final}
 
 
 def _transcript(app, session_id):
     return ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=100).transcript(session_id)
+
+
+def _route(app, session_id):
+    session = ChatStore(app.extensions["redis"], ttl_seconds=60, max_lines=9).load(session_id)
+    return session.route if session else None
 
 
 def _session(app, session_id):
@@ -152,8 +182,12 @@ def _session(app, session_id):
 
 
 def right(convo: dict, result: dict) -> bool:
-    """Routed right: the expected route, and a polite end when the customer closed."""
+    """Routed right: the expected route, and a polite end when the customer closed; where the
+    customer says more while queued, the route that leaves too (`expect_final`, else unchanged)."""
     if result["got"] != convo["expect"]:
+        return False
+    if convo.get("while_waiting") and \
+            result.get("final") != convo.get("expect_final", convo["expect"]):
         return False
     return result["ended_politely"] is not False
 
@@ -176,10 +210,14 @@ def summarise(convos: list[dict], results: list[dict]) -> dict:
         "conversations": len(convos),
         "routed_right": sum(oks) / len(oks),
         "median_turns": statistics.median(routed) if routed else None,
-        "explicit_recall": sum(explicit) / len(explicit),
-        "indirect_recall": sum(indirect) / len(indirect),
-        "false_alarm_rate": sum(others) / len(others),
+        "explicit_recall": _share(explicit),
+        "indirect_recall": _share(indirect),
+        "false_alarm_rate": _share(others),
         "by_channel": {k: round(sum(v) / len(v), 3) for k, v in by_channel.items()},
         "by_kind": {k: {"n": len(v), "right": round(sum(v) / len(v), 3)}
                     for k, v in sorted(by_kind.items())},
     }
+
+
+def _share(hits: list[bool]) -> float | None:
+    return sum(hits) / len(hits) if hits else None

@@ -79,7 +79,8 @@ def test_a_session_is_created_with_an_unguessable_id_and_a_greeting(chat):
     assert start(client) != session_id
     lines = transcript(chat, session_id)
     assert lines[0]["from"] == "assistant" and "What can we help you with" in lines[0]["text"]
-    assert len(lines[0]["buttons"]) == 5  # information, advice, face to face, complaint, adviser
+    # information, advice, face to face, complaint, adviser; and another language (000:L47)
+    assert len(lines[0]["buttons"]) == 6
     assert contact_kinds(chat, session_id)[0] == "started"
 
 

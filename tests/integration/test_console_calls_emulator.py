@@ -53,7 +53,8 @@ def test_a_queued_call_is_answered_with_the_whisper_and_the_screen_pop(live):
     assert "You are now through to an adviser." in customer.heard
     customer.hang_up()
     wrap = eventually(lambda: desk(sam)["wrap_ups"])
-    assert wrap == [{"member": customer.sid, "channel": "call"}]
+    assert [(w["member"], w["channel"], w["queue"]) for w in wrap] == [
+        (customer.sid, "call", "young_people")]
     assert desk(sam)["presence"]["status"] == "wrap_up"
     done = sam.post(f"/console/api/contacts/{customer.sid}/wrap-up", headers=sam.headers,
                     json={"outcome": "advice_given"})

@@ -103,7 +103,7 @@ def test_a_queued_call_rings_the_adviser_who_hears_the_whisper_and_gets_the_scre
     state = desk(sam)
     assert state["presence"]["status"] == "busy"
     assert state["contacts"] == [{"member": call.call_sid, "channel": "call",
-                                  "queue": "young_people"}]
+                                  "queue": "young_people", "waited_seconds": 125}]
     pop = sam.get(f"/console/api/contacts/{call.call_sid}").get_json()
     assert pop["channel"] == "phone" and pop["dialled"] == "+44800100900"
     assert pop["waited_seconds"] == 125 and pop["queue"] == "young_people"
@@ -128,7 +128,8 @@ def test_a_queued_call_rings_the_adviser_who_hears_the_whisper_and_gets_the_scre
     call.hang_up()
     state = desk(sam)
     assert state["presence"]["status"] == "wrap_up"
-    assert state["wrap_ups"] == [{"member": call.call_sid, "channel": "call"}]
+    assert state["wrap_ups"] == [{"member": call.call_sid, "channel": "call",
+                                  "queue": "young_people", "waited_seconds": 125}]
     done = sam.post(f"/console/api/contacts/{call.call_sid}/wrap-up", headers=sam.headers,
                     json={"outcome": "advice_given",
                           "note": "Talked about college; he said he left prison last year"})
@@ -203,8 +204,9 @@ def test_a_chat_is_taken_replied_to_transferred_closed_and_wrapped_up(app, clock
     customer, session_id = chat_to_queue(app)
     state = desk(sam)
     assert state["contacts"] == [{"member": session_id, "channel": "chat",
-                                  "queue": "adult_digital_advice"}]
-    assert ("system", "sam, an adviser, has joined the chat.") in chat_lines(app, session_id)
+                                  "queue": "adult_digital_advice", "waited_seconds": 0}]
+    # sam has no display name: the customer is told of an adviser, never the login name.
+    assert ("system", "An adviser has joined the chat.") in chat_lines(app, session_id)
     pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
     assert pop["channel"] == "webchat" and pop["destination"] == "adult_digital_advice"
     assert ("customer", "I want to change career") in [(x["from"], x["text"])
@@ -213,7 +215,7 @@ def test_a_chat_is_taken_replied_to_transferred_closed_and_wrapped_up(app, clock
     assert sam.post(f"{path}/messages", json={"text": "Hello, how can I help?"},
                     headers=sam.headers).status_code == 200
     canned = sam.post(f"{path}/messages", json={"canned": "greeting"}, headers=sam.headers)
-    assert "my name is sam" in canned.get_json()["text"]
+    assert "talking to an adviser from" in canned.get_json()["text"]
     assert sam.post(f"{path}/messages", json={"canned": "nope"},
                     headers=sam.headers).status_code == 400
     lines = chat_lines(app, session_id)
@@ -241,7 +243,9 @@ def test_a_chat_is_taken_replied_to_transferred_closed_and_wrapped_up(app, clock
     assert ("system", "The adviser has ended the chat. Thank you for contacting the National "
             "Careers Service.") in chat_lines(app, session_id)
     state = desk(pat)
-    assert state["wrap_ups"] == [{"member": session_id, "channel": "chat"}]
+    [wrap] = state["wrap_ups"]  # named as the contact was: channel, queue, time waited
+    assert wrap["member"] == session_id and wrap["channel"] == "chat"
+    assert wrap["queue"] == "complaints" and wrap["waited_seconds"] >= 30
     assert pat.post(f"/console/api/contacts/{session_id}/wrap-up", json={"outcome": "bogus"},
                     headers=pat.headers).status_code == 400
     done = pat.post(f"/console/api/contacts/{session_id}/wrap-up",

@@ -104,3 +104,22 @@ def test_a_reply_without_the_csrf_token_is_refused(app):
     client, _ = signed_in(app, "yasmin", "adviser", queues=["young_people"])
     refused = client.post(f"/console/written/{enquiry.id}/reply", data={"text": "hello"})
     assert refused.status_code == 400
+
+
+def test_a_reply_the_mail_server_refuses_is_kept_as_a_draft_with_the_reason(app, servers):
+    # The development mail server refuses (550) any address it has no mailbox for.
+    enquiry = enquire(app, need="complaint", email="nobody@unknown.example")
+    client, _ = signed_in(app, "cam", "adviser", queues=["complaints"])
+    token = csrf_token(client, f"/console/written/{enquiry.id}")
+    draft = "We are sorry to hear that.\nHere is what happens next."
+    refused = client.post(f"/console/written/{enquiry.id}/reply",
+                          data={"text": draft, "csrf_token": token})
+    assert refused.status_code == 502
+    page = refused.get_data(as_text=True)
+    assert "Your reply was not sent" in page and "kept below" in page
+    assert "We are sorry to hear that.\nHere is what happens next.</textarea>" in page
+    with Session(app.extensions["engine"]) as session:
+        stored = session.get(WrittenEnquiry, enquiry.id)
+        assert stored.first_responded_at is None  # nothing was sent, so the clock runs on
+        actions = [e.action for e in search_audit(session=session, actor="cam")]
+    assert "written_reply_not_sent" in actions and "written_enquiry_replied" not in actions

@@ -35,6 +35,12 @@ CONCURRENT = 6
 # before any change it prompted (tests/heldout/bank_third.py).
 SLICES = {"tuned": "conversations.json", "fresh": "conversations_fresh.json",
           "third": "conversations_third.json"}
+# The fourth, written from the business rules alone and frozen before any change it prompted
+# (tests/heldout/fourth.md): reported apart from the three above and never part of their
+# figures. Its floors are what the assistant reached when it was frozen, so it cannot slip back;
+# its target is the same 98%, not met yet (the README gives both).
+FOURTH = "conversations_fourth.json"
+FOURTH_FLOORS = {"routed_right": 0.60}  # 0.64 (205 of 320) when frozen
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +58,7 @@ def summary(assistant, postgres_url):
     unlimited = Limit(1_000_000, 60)  # one test client makes every conversation
     phone = voice_app(settings, WEEKDAY_MORNING)
     chat = make_app(settings, address_sessions=unlimited, address_messages=unlimited)
-    slices = {name: runner.load(file) for name, file in SLICES.items()}
+    slices = {name: runner.load(file) for name, file in {**SLICES, "fourth": FOURTH}.items()}
     convos = [c for group in slices.values() for c in group]
 
     def run(convo):
@@ -62,7 +68,8 @@ def summary(assistant, postgres_url):
     # Several conversations at once keep the run to a few minutes on two cores.
     with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
         results = list(pool.map(run, convos))
-    figures = runner.summarise(convos, results)
+    gated = len(convos) - len(slices["fourth"])  # the fourth comes last
+    figures = runner.summarise(convos[:gated], results[:gated])
     figures["slices"], start = {}, 0
     for name, group in slices.items():
         end = start + len(group)
@@ -95,6 +102,17 @@ def test_the_fresh_slice_is_routed_right_too(summary):
 def test_the_third_slice_is_routed_right_too(summary):
     third = summary["slices"]["third"]
     assert third["routed_right"] >= TARGETS["routed_right"], third["by_kind"]
+
+
+def test_the_fourth_slice_holds_its_floor(summary):
+    fourth = summary["slices"]["fourth"]
+    assert fourth["routed_right"] >= FOURTH_FLOORS["routed_right"], fourth["by_kind"]
+
+
+def test_the_fourth_slice_is_frozen_as_written():
+    convos = runner.load(FOURTH)
+    assert len(convos) == 320 and len({c["id"] for c in convos}) == 320
+    assert sum(c["channel"] == "phone" for c in convos) == 160
 
 
 def test_median_customer_turns(summary):

@@ -44,7 +44,8 @@ def email(message_id: str, **headers: str) -> EmailMessage:
 
 
 def poll(servers, engine) -> int:
-    outbox = Outbox.from_url(servers.smtp_url, SERVICE.address, "National Careers Service")
+    outbox = Outbox.from_url(servers.smtp_url, SERVICE.address, "National Careers Service",
+                             public_base_url="https://careers.example.org")
     return poll_once(ImapAccount.from_url(servers.imap_url), engine=engine,
                      directory=default_directory(), outbox=outbox, rasa=None, clock=lambda: AT)
 
@@ -60,6 +61,9 @@ def test_the_reply_goes_to_the_sender_not_a_claimed_reply_to(servers, engine):
     assert ack["Subject"] == load_written_config().acknowledgement_subject
     assert "careers.example.net" not in ack.as_string()
     assert ack["Auto-Submitted"] == "auto-replied"
+    # The privacy notice at first contact, linked on the app (000:L83).
+    assert "read our privacy notice at https://careers.example.org/privacy" in \
+        ack.get_content()
     with Session(engine) as session:
         [enquiry] = session.exec(select(WrittenEnquiry)).all()
     assert enquiry.reply_to == CUSTOMER.address  # the adviser's answer goes there too

@@ -181,3 +181,12 @@ def test_sealing_keys_are_not_the_cookie_key(monkeypatch):
         monkeypatch.delenv(name)
     settings = load_settings(app_env="test", _env_file=None)
     assert settings.effective_secret_key.encode() not in settings.effective_sealing_keys
+
+
+def test_a_chat_is_not_judged_gone_before_its_stream_could_have_reconnected():
+    # A customer still there reconnects only when their stream ends (LIVE_STREAM_SECONDS).
+    with pytest.raises(pydantic.ValidationError, match="CHAT_CUSTOMER_GONE_SECONDS"):
+        Settings(chat_customer_gone_seconds=300, live_stream_seconds=300, _env_file=None)
+    with pytest.raises(pydantic.ValidationError, match="RECONCILE_INTERVAL_SECONDS"):
+        Settings(reconcile_interval_seconds=0, _env_file=None)
+    assert Settings(_env_file=None).chat_customer_gone_seconds > 300

@@ -44,6 +44,8 @@
   var minimise = el("button", { type: "button", "class": "ncs-chat-minimise", "aria-label": "Minimise the chat" }, "Minimise");
   header.append(title, minimise);
   var intro = el("p", { "class": "ncs-chat-intro" }, "Talk to the National Careers Service. Please do not share personal details unless you are asked for them.");
+  // The privacy notice and the other ways in (Relay UK, BSL): words and links from the server.
+  var notices = el("ul", { "class": "ncs-chat-notices", "aria-label": "Your information and other ways to contact us" });
   var status = el("p", { "class": "ncs-chat-status", role: "status", "aria-live": "polite" });
   var log = el("div", { "class": "ncs-chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   var replies = el("div", { "class": "ncs-chat-replies", role: "group", "aria-label": "Quick replies" });
@@ -59,7 +61,7 @@
   var end = el("button", { type: "button", "class": "ncs-chat-secondary" }, "End the chat");
   var restart = el("button", { type: "button", "class": "ncs-chat-secondary", hidden: "" }, "Start a new chat");
   actions.append(download, end, restart);
-  panel.append(header, intro, status, log, replies, form, error, actions);
+  panel.append(header, intro, notices, status, log, replies, form, error, actions);
   root.append(launcher, panel);
   document.body.appendChild(root);
 
@@ -81,6 +83,24 @@
   }
 
   function showError(message) { error.textContent = message || ""; }
+
+  function showNotices() {
+    fetch(base + "/api/chat/notices").then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data) return;
+      notices.textContent = "";
+      var privacy = el("li");
+      privacy.appendChild(el("a", { href: base + data.privacy.path, "class": "ncs-chat-privacy" }, data.privacy.text));
+      notices.appendChild(privacy);
+      (data.access || []).forEach(function (way) {
+        var item = el("li", {}, way.text + " ");
+        item.appendChild(el("a", { href: way.url }, way.link_text));
+        notices.appendChild(item);
+      });
+    }).catch(function () { /* the chat works without them; the website's own pages carry them */ });
+  }
+  showNotices();
 
   function open() {
     panel.hidden = false;
@@ -175,7 +195,7 @@
   }
 
   function onStatus(data) {
-    if (data.state === "adviser") status.textContent = "An adviser, " + (data.name || "Adviser") + ", is with you.";
+    if (data.state === "adviser") status.textContent = data.name ? "An adviser, " + data.name + ", is with you." : "An adviser is with you.";
     else if (data.state === "ended") { status.textContent = "The chat has ended."; setEnded(true); }
     else if (data.state !== "queued") status.textContent = "";
   }

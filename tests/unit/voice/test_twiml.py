@@ -89,3 +89,13 @@ def test_leave_connect_redirect_and_hangup():
 def test_text_is_escaped():
     root = _root(twiml.say_only(["Fish & chips <now>"], SPEECH))
     assert root[0].text == "Fish & chips <now>"
+
+
+def test_a_phrase_is_said_in_its_own_language_and_voice_the_rest_in_the_channels():
+    root = _root(twiml.keypad([twiml.phrase("Po polsku, naciśnij 6.", "pl-PL", "Polly.Ewa"),
+                               twiml.phrase("For Somali, press 8.", None, None), "Hello."],
+                              "https://x/voice/keypad?s=2", SPEECH))
+    said = [(s.text, s.get("language"), s.get("voice")) for s in root.iter("Say")]
+    assert said == [("Po polsku, naciśnij 6.", "pl-PL", "Polly.Ewa"),
+                    ("For Somali, press 8.", "en-GB", SPEECH.voice),
+                    ("Hello.", "en-GB", SPEECH.voice)]

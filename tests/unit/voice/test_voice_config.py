@@ -60,3 +60,23 @@ def test_hints_with_commas_are_refused(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(VoiceConfigError, match="hints"):
         load_voice_config(path)
+
+
+def test_every_language_line_has_its_own_number_key_and_words():  # 000:L47, L129; 000:L36
+    from routing.plan import default_directory
+
+    lines = load_voice_config().language_lines
+    directory = default_directory()
+    assert {line.language.lower() for line in lines} == set(directory.language_lines)
+    assert len({line.number for line in lines}) == len({line.digit for line in lines}) == 8
+    assert load_voice_config().language_line_called("0808 157 0006").language == "Polish"
+    assert load_voice_config().language_line_keyed("6").language == "Polish"
+    assert load_voice_config().language_line_called("+44800100900") is None
+
+
+def test_two_language_lines_on_one_key_are_refused(tmp_path):
+    doc = yaml.safe_load(VOICE_FILE.read_text(encoding="utf-8"))
+    lines = doc["language_lines"]
+    lines["French"]["digit"] = lines["Polish"]["digit"]
+    with pytest.raises(VoiceConfigError, match="language_lines: each line needs its own digit"):
+        load_voice_config(_write(tmp_path, language_lines=lines))
