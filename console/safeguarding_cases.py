@@ -18,7 +18,7 @@ from flask import current_app
 from pydantic import field_validator
 from sqlmodel import Session, select
 
-from config.files import ConfigModel, load
+from config.files import ConfigModel, labels_by_code, load
 from engine.dispatch import now
 from models import keys
 from models.callbacks import Callback
@@ -47,12 +47,7 @@ class SafeguardingConfig(ConfigModel):
     @field_validator("outcomes", mode="before")
     @classmethod
     def _outcomes_by_code(cls, value: Any) -> Any:
-        if not isinstance(value, list):
-            return value
-        try:
-            return {str(o["code"]): str(o["label"]) for o in value}
-        except (KeyError, TypeError):
-            raise ValueError("each outcome needs a code and a label") from None
+        return labels_by_code(value)
 
     @field_validator("acknowledge_within_minutes", "closed_shown_hours")
     @classmethod
