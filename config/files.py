@@ -8,7 +8,7 @@ process with the file's name and the entry's path, before any customer is served
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -25,6 +25,16 @@ class ConfigModel(BaseModel):
     """A configuration file's model: read-only, and an unknown entry is an error (a typo)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def labels_by_code(value: Any) -> Any:
+    """A YAML list of {code, label} as an ordered code -> label mapping (a mapping passes)."""
+    if not isinstance(value, list):
+        return value
+    try:
+        return {str(o["code"]): str(o["label"]) for o in value}
+    except (KeyError, TypeError):
+        raise ValueError("each outcome needs a code and a label") from None
 
 
 def config_file(name: str) -> Path:

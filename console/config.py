@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from pydantic import Field, field_validator, model_validator
 
-from config.files import ConfigModel, config_file, load
+from config.files import ConfigModel, config_file, labels_by_code, load
 
 CONSOLE_CONFIG_FILE = config_file("console.yaml")
 
@@ -32,12 +32,7 @@ class ConsoleConfig(ConfigModel):
     @field_validator("outcomes", mode="before")
     @classmethod
     def _outcomes_by_code(cls, value: Any) -> Any:
-        if not isinstance(value, list):
-            return value
-        try:
-            return {str(o["code"]): str(o["label"]) for o in value}
-        except (KeyError, TypeError):
-            raise ValueError("each outcome needs a code and a label") from None
+        return labels_by_code(value)
 
     @field_validator("canned", mode="before")
     @classmethod

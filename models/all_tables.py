@@ -4,5 +4,6 @@ import models.enquiries  # noqa: F401
 import models.figures  # noqa: F401
 import models.identity  # noqa: F401
 import models.records  # noqa: F401
+import models.safeguarding_cases  # noqa: F401
 import models.service_state  # noqa: F401
 import models.staff  # noqa: F401
