@@ -155,9 +155,12 @@ class KnowledgeBase:
     topics: dict[str, str]
 
 
-def load_knowledge(directory: Path = KNOWLEDGE_DIR, config: Path = KNOWLEDGE_FILE, *,
+def load_knowledge(directory: Path | None = None, config: Path | None = None, *,
                    domain: Path = BOT_DOMAIN) -> KnowledgeBase:
-    """Read and check every article in `directory`; ConfigFileError names the file and problem."""
+    """Read and check every article in `directory` (config/knowledge/) with `config`
+    (config/knowledge.yaml); ConfigFileError names the file and the problem."""
+    directory = directory or KNOWLEDGE_DIR
+    config = config or KNOWLEDGE_FILE
     settings = load(KnowledgeConfig, config)
     internal = _internal_numbers()
     published = [n for n in settings.published_numbers if n in internal]
