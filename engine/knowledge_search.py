@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engine.knowledge import Article, KnowledgeBase, default_knowledge
+from engine.knowledge import Article, KnowledgeBase, body_blocks, default_knowledge
 from triage.postcodes import lookup
 
 # How much a word counts by where it is (a title word says more than one deep in the body).
@@ -171,13 +171,16 @@ def snippet(article: Article, found: set[str], size: int = SNIPPET_CHARS) -> str
     if found:
         for match in _WORD.finditer(text.casefold()):
             if _stem(match.group()) in found:
-                start = max(0, match.start() - size // 3)
+                # From the start of its sentence when that is near, else a little before it.
+                sentence = text.rfind(". ", 0, match.start()) + 2
+                near = match.start() - sentence < size // 2
+                start = sentence if near and sentence > 1 else max(0, match.start() - size // 3)
                 break
         else:
             start = 0
     else:
         start = 0
-    if start:
+    if start and text[start - 1] != " ":
         start = text.find(" ", start) + 1 or start  # begin on a word
     passage = text[start:start + size]
     if start + size < len(text):
@@ -187,5 +190,10 @@ def snippet(article: Article, found: set[str], size: int = SNIPPET_CHARS) -> str
 
 
 def _plain(body: str) -> str:
-    """Markdown's heading and list marks taken out."""
-    return re.sub(r"(?m)^\s*(?:#+|[-*])\s+", "", body)
+    """The body as running text: a heading or a list reads as a sentence of its own."""
+    parts = []
+    for block in body_blocks(body):
+        text = block["text"] if "text" in block else "; ".join(
+            item.rstrip(".;") for item in block["items"])
+        parts.append(text if text.endswith((".", ":", "?", "!")) else text + ".")
+    return " ".join(parts)

@@ -99,7 +99,7 @@ def test_the_snippet_is_a_passage_around_the_first_word_found():
     assert "loan is repaid" in text
     assert text.startswith("…") and text.endswith("…") and len(text) <= 185
     assert snippet(article("b", "B", body="## Heading\n\n- first item"), set()) == (
-        "Heading first item")
+        "Heading. first item.")
 
 
 @pytest.mark.parametrize(("query", "best"), [
