@@ -187,3 +187,13 @@ def test_the_body_is_shown_as_headings_paragraphs_and_lists():
         {"kind": "heading", "text": "Next"},
         {"kind": "paragraph", "text": "More."},
     ]
+
+
+def test_the_safeguarding_article_gives_the_words_every_channel_gives():
+    # The emergency lines the chat shows first (config/chat.yaml), word for word (003:L211).
+    texts = yaml.safe_load((REPO / "config/chat.yaml").read_text(encoding="utf-8"))["texts"]
+    (article,) = [a for a in load_knowledge().articles
+                  if a.id == "safeguarding-emergency-numbers"]
+    assert article.summary == f"{texts['emergency']} {texts['childline']}"
+    for number in ("999", "116 123", "0800 1111"):
+        assert number in article.body
