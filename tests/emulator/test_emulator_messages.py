@@ -1,4 +1,4 @@
-"""The emulator's Messages resource, status callbacks and message log (devtools/emulator/messages.py).
+"""The emulator's Messages resource, status callbacks and message log (emulator/messages.py).
 
 Each test names the Twilio documentation page of the behaviour it checks.
 """
