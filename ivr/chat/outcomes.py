@@ -112,6 +112,11 @@ def callback_instead(service: ChatService, turn: Turn) -> None:
                      "customer_request", "callback_instead")
 
 
+def _urgent(wanted: dict) -> bool:
+    """A safeguarding callback: nothing written to the customer about it (003:L211)."""
+    return str(wanted.get("queue_id") or "").split(":")[0] == SAFEGUARDING_QUEUE
+
+
 def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
     """Create the durable callback from a phone number or email address, or ask again."""
     session, config = turn.session, service.config
@@ -135,6 +140,9 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
                 source=wanted["source"], phone=phone, email=email,
                 summary=stored_summary(channel="webchat", facts=session.facts,
                                        decision=session.decision),
+                # An address typed in the chat is confirmed and reminded by e-mail (000:L21),
+                # on the worker's next round; a number would need the customer's consent first.
+                notify="email" if email and not phone and not _urgent(wanted) else None,
                 contractor_id=wanted.get("contractor_id"), queue_id=wanted.get("queue_id"))
     except CallbackError:
         turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
