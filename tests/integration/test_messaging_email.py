@@ -16,7 +16,7 @@ from ivr.messaging.sender import remind_due
 from models.callbacks import Callback
 from models.contacts import open_contact, timeline
 from routing.callbacks import create_callback
-from tests.support.browser import moving_clock
+from tests.support.browser import LATE_EVENING, moving_clock
 from tests.support.databases import TEST_REDIS_URL
 from tests.support.mail import CUSTOMER, mail_servers
 from tests.support.twilio import WEEKDAY_MORNING
@@ -86,3 +86,31 @@ def test_the_worker_confirms_what_no_request_could(app, servers):
     [mail] = servers.inbox(CUSTOMER)[before:]
     assert "An adviser from the" in mail.get_content()
     assert [k for k, _ in _kinds_and_details(app, "email-1")] == ["message_sent"]
+
+
+def _chat_to_callback(app, contact: str) -> Callback:
+    client = app.test_client()
+    session_id = client.post("/api/chat/sessions").get_json()["session_id"]
+    for text in ("/chat_need advice", "30", "M1 1AA", contact):
+        response = client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": text})
+        assert response.status_code == 200
+    with Session(app.extensions["engine"]) as session:
+        return session.exec(select(Callback)).one()
+
+
+@pytest.mark.parametrize(("contact", "notify"), [(CUSTOMER.address, "email"),
+                                                 ("07400 123456", None)])
+def test_a_webchat_callback_is_confirmed_by_email_only_to_an_address(database_url, engine,
+                                                                     redis_client, servers,
+                                                                     contact, notify):
+    # Out of hours the chat offers a callback (000:L19); an address given is written to.
+    settings = Settings(app_env="test", database_url=database_url, redis_url=TEST_REDIS_URL,
+                        rasa_enabled=False, mail_smtp_url=servers.smtp_url, _env_file=None)
+    app = create_app(settings, engine=engine, chat_clock=moving_clock(LATE_EVENING))
+    callback = _chat_to_callback(app, contact)
+    assert callback.notify == notify
+    before = len(servers.inbox(CUSTOMER))
+    with app.app_context():
+        remind_due(LATE_EVENING + timedelta(minutes=1))
+    written = servers.inbox(CUSTOMER)[before:]
+    assert len(written) == (1 if notify else 0)
