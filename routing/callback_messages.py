@@ -28,6 +28,17 @@ def claim_confirmation(*, session: Session, callback_id: int,
     return _claim(session, condition, confirmed_at=now)
 
 
+def agree_to_texts(*, session: Session, callback_id: int) -> bool:
+    """The customer agreed to texts after booking (the webchat asks then): an open callback with
+    a phone number and no other agreement becomes `notify = "sms"`; False if it could not."""
+    table = Callback.__table__
+    changed = session.execute(sa.update(table).where(
+        table.c.id == callback_id, table.c.notify.is_(None), table.c.phone.is_not(None),
+        table.c.status.in_(OPEN_STATUSES)).values(notify="sms")).rowcount
+    session.commit()
+    return bool(changed)
+
+
 def claim_confirmations(*, session: Session, now: datetime) -> list[CallbackPublic]:
     """Open callbacks whose confirmation is owed and now ours: those booked where no request
     could send it at once (the national mailbox), or whose request stopped before it did."""

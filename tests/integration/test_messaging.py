@@ -269,3 +269,31 @@ def test_a_landline_caller_is_not_asked_about_texts(settings, postgres_url, pg_e
         with Session(pg_engine) as session:
             [callback] = session.exec(select(Callback)).all()
         assert callback.notify is None
+
+
+@pytest.mark.parametrize(("answer", "notify"), [("/chat_texts_yes", "sms"),
+                                                ("/chat_texts_no", None), ("whatever", None)])
+def test_a_webchat_callback_on_a_mobile_asks_about_texts(live, answer, notify):
+    # Out of hours at 10pm: the chat offers a callback (000:L19) and, on a mobile, texts.
+    late = WEEKDAY_MORNING.replace(hour=22, minute=30)
+    live.app.extensions["chat_clock"] = lambda: late
+    client = live.app.test_client()
+    session_id = client.post("/api/chat/sessions").get_json()["session_id"]
+    messages = []
+    for text in ("/chat_need advice", "30", "M1 1AA", MOBILE):
+        messages = client.post(f"/api/chat/sessions/{session_id}/messages",
+                               json={"text": text}).get_json()["messages"]
+    assert "text message to confirm" in messages[-1]["text"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/chat_texts_yes",
+                                                               "/chat_texts_no"]
+    client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": answer})
+    with Session(live.app.extensions["engine"]) as session:
+        [callback] = session.exec(select(Callback)).all()
+    assert callback.notify == notify and callback.phone == MOBILE_E164
+    with live.app.app_context():
+        remind_due(late + timedelta(minutes=1))
+    if notify:
+        [text] = eventually(lambda: _texts(live))
+        assert text["to"] == MOBILE_E164 and "by 10pm tomorrow" in text["body"]
+    else:
+        assert _texts(live) == []
