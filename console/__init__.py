@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = StaffSessionInterface()
     auth.login_manager.init_app(app)
     csrf.init_app(app)
-    for name in ("voice", "chat", "forms"):
+    for name in ("voice", "messaging", "chat", "forms"):
         # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
         # session id in the URL is the credential), so a forged cross-site request has nothing.
         # The website's forms likewise carry no session: posting one only asks for a callback

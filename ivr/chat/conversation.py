@@ -127,6 +127,8 @@ class ChatService:
             pass  # a person is (about to be) in charge: the assistant stays silent
         elif session.state == "callback":
             outcomes.take_contact_details(self, turn, text)
+        elif session.state == "texts":
+            outcomes.answer_texts(self, turn, text)
         elif session.state == "identity":
             chat_identity.answer(self, turn, text)
         elif session.state == "triage" and languages.is_choice(session.offered, text):
