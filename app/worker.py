@@ -11,7 +11,7 @@ from flask import Flask
 
 from app.factory import create_app
 from config.settings import Settings
-from engine.dispatch import dispatch
+from engine.dispatch import dispatch, observe_presence
 from engine.reconcile import reconcile
 from routing import worker
 
@@ -32,7 +32,9 @@ def dispatch_round(settings: Settings) -> Callable[[], int]:
 
     def round_() -> int:
         with app.app_context():
-            return len(dispatch())
+            made = len(dispatch())
+            observe_presence()  # a closed console's Away is stored even if it never returns
+            return made
 
     return round_
 

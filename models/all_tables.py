@@ -3,6 +3,7 @@ import models.callbacks  # noqa: F401
 import models.enquiries  # noqa: F401
 import models.figures  # noqa: F401
 import models.identity  # noqa: F401
+import models.presence_history  # noqa: F401
 import models.records  # noqa: F401
 import models.service_state  # noqa: F401
 import models.staff  # noqa: F401
