@@ -63,4 +63,4 @@ def register(app: Flask, blueprint: Blueprint) -> None:
     app.register_blueprint(blueprint)
 
 
-from console import admin_accounts, desk, mfa, views, written  # noqa: E402,F401  (routes on bp)
+from console import admin_accounts, desk, desk_alerts, mfa, views, written  # noqa: E402,F401,I001
