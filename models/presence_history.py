@@ -20,7 +20,6 @@ from models.timestamps import UTCDateTime, require_utc
 
 # Statuses an adviser is on the phones in (Erlang C's advisers count busy ones too).
 ON_DUTY = ("available", "busy", "wrap_up")
-HALF_HOUR = timedelta(minutes=30)
 
 
 class PresenceInterval(SQLModel, table=True):
@@ -100,17 +99,18 @@ def recorded_on(*, session: Session, day: date, timezone: ZoneInfo, now: datetim
 
 
 def available_by_half_hour(*, session: Session, day: date, timezone: ZoneInfo, now: datetime,
-                           queue: str | None = None) -> dict[str, float]:
+                           queue: str | None = None, minutes: int = 30) -> dict[str, float]:
     """Advisers on the phones (Available, Busy or in Wrap-up) in each half-hour of a local day.
 
     {"HH:MM": average advisers over the half-hour}: the seconds each adviser spent on duty in it,
     divided by 1,800 (one adviser there all the half-hour counts 1, for a quarter of it 0.25).
-    With `queue`, only advisers who took that queue. An interval still open counts up to `now`.
-    Every half-hour of the day is present, 0.0 when nobody was on duty.
+    With `queue`, only advisers who took that queue; `minutes` gives other intervals (15, 60).
+    An interval still open counts up to `now`. Every interval of the day is present, 0.0 when
+    nobody was on duty.
     """
     now = require_utc(now)
     start, end = _day_bounds(day, timezone)
-    slots = _slots(day, timezone)
+    slots = _slots(day, timezone, timedelta(minutes=minutes))
     seconds: dict[str, float] = defaultdict(float)
     length: dict[str, float] = defaultdict(float)
     for label, slot_start, slot_end in slots:
@@ -132,14 +132,15 @@ def _day_bounds(day: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
     return require_utc(start), require_utc(end)
 
 
-def _slots(day: date, timezone: ZoneInfo) -> list[tuple[str, datetime, datetime]]:
-    """Each local half-hour as (its local start "HH:MM", UTC start, UTC end); on the day the
+def _slots(day: date, timezone: ZoneInfo,
+           length: timedelta) -> list[tuple[str, datetime, datetime]]:
+    """Each local interval as (its local start "HH:MM", UTC start, UTC end); on the day the
     clocks go back the two 01:00 and 01:30 half-hours share a label, as the staffing rows do."""
     start, end = _day_bounds(day, timezone)
     out = []
     at = start
     while at < end:
-        nxt = min(at + HALF_HOUR, end)
+        nxt = min(at + length, end)
         out.append((at.astimezone(timezone).strftime("%H:%M"), at, nxt))
         at = nxt
     return out
