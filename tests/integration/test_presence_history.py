@@ -164,3 +164,15 @@ def test_an_interval_still_open_counts_up_to_now(engine):
         slots = available_by_half_hour(session=session, day=date(2026, 7, 1), timezone=LONDON,
                                        now=at("10:45"))
     assert (slots["10:00"], slots["10:30"], slots["11:00"]) == (1.0, 0.5, 0.0)
+
+
+def test_a_console_closed_for_good_is_stored_as_away_by_the_worker_round(app, clock):
+    from engine.dispatch import observe_presence
+
+    _, user = adviser(app, "sam")  # Available at START, then the browser is closed
+    clock.advance(600)
+    with app.app_context():
+        observe_presence()  # the worker's dispatch round; no request from the adviser again
+    timeout = default_console_config().heartbeat_timeout_seconds
+    assert history(app, user.id) == [("available", "", timeout),
+                                     ("away", "no heartbeat", None)]
