@@ -9,6 +9,7 @@
   var status = document.getElementById("incoming-status");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var shown = {}, loadedAt = 0, ringLimit = 0;
+  var decided = {};  // calls this adviser has accepted or declined: no longer alerting
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -90,9 +91,8 @@
     if (wasEmpty && body.transfers.length) { status.textContent = "Incoming warm transfer. " + summary(body.transfers[0]) + ". Accept with Alt+A, decline with Alt+N."; }
     // Ring, notify and flash the title until each is taken or withdrawn (alerts.js).
     if (window.ConsoleAlerts) {
-      window.ConsoleAlerts.sync(body.transfers.map(function (t) {
-        return { key: t.call, kind: "warm transfer", label: summary(t) };
-      }));
+      window.ConsoleAlerts.sync(body.transfers.filter(function (t) { return !decided[t.call]; })
+        .map(function (t) { return { key: t.call, kind: "warm transfer", label: summary(t) }; }));
     }
     tick();
   }
@@ -119,12 +119,13 @@
 
   function decide(call, what, buttons) {
     buttons.forEach(function (b) { b.disabled = true; });
+    decided[call] = true;
     fetch(panel.getAttribute("data-base") + encodeURIComponent(call) + "/" + what, {
       method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf }
     }).then(function (r) {
       return r.json().then(function (body) {
         status.textContent = body.message || body.error || "";
-        if (!r.ok) { buttons.forEach(function (b) { b.disabled = false; }); }
+        if (!r.ok) { delete decided[call]; buttons.forEach(function (b) { b.disabled = false; }); }
         load();
       });
     });
