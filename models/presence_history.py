@@ -126,6 +126,20 @@ def available_by_half_hour(*, session: Session, day: date, timezone: ZoneInfo, n
     return {label: round(seconds[label] / length[label], 4) for label in length}
 
 
+def occupancy(*, session: Session, start: datetime, end: datetime, now: datetime,
+              adviser_id: int | None = None) -> float | None:
+    """Share of on-duty time spent handling contacts over [start, end): (Busy + Wrap-up) ÷
+    (Available + Busy + Wrap-up); None when nobody was on duty. An open interval ends at `now`."""
+    start, end, now = require_utc(start), require_utc(end), require_utc(now)
+    spent: dict[str, float] = defaultdict(float)
+    for row in intervals(session=session, start=start, end=min(end, now), adviser_id=adviser_id):
+        overlap = (min(row.ended or now, now, end) - max(row.started, start)).total_seconds()
+        if row.state in ON_DUTY and overlap > 0:
+            spent[row.state] += overlap
+    on_duty = sum(spent.values())
+    return (spent["busy"] + spent["wrap_up"]) / on_duty if on_duty else None
+
+
 def _day_bounds(day: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), tzinfo=timezone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone)

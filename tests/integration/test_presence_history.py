@@ -16,6 +16,7 @@ from models.db import make_engine
 from models.presence_history import (
     available_by_half_hour,
     intervals,
+    occupancy,
     record_presence,
     recorded_on,
 )
@@ -154,6 +155,12 @@ def test_advisers_on_duty_per_half_hour_of_a_scripted_day(engine):
     assert slots["09:30"] == 0.5
     assert slots["10:00"] == 0.0
     assert young["08:00"] == 1.0 and young["08:30"] == 0.5 and young["09:30"] == 0.5
+    with Session(engine) as session:
+        # Adviser 1 from 08:00 to 09:00: 10 min available, 30 busy, 5 in wrap-up, then a break.
+        first = occupancy(session=session, start=at("08:00"), end=at("09:00"), now=now,
+                          adviser_id=1)
+        nobody = occupancy(session=session, start=at("11:00"), end=at("11:30"), now=now)
+    assert first == 35 / 45 and nobody is None
 
 
 def test_an_interval_still_open_counts_up_to_now(engine):
