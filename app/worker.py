@@ -12,7 +12,7 @@ from flask import Flask
 from app.factory import create_app
 from config import clock
 from config.settings import Settings
-from engine.dispatch import dispatch
+from engine.dispatch import dispatch, observe_presence
 from engine.reconcile import reconcile
 from ivr.messaging.sender import remind_due
 from routing import worker
@@ -34,7 +34,9 @@ def dispatch_round(settings: Settings) -> Callable[[], int]:
 
     def round_() -> int:
         with app.app_context():
-            return len(dispatch())
+            made = len(dispatch())
+            observe_presence()  # a closed console's Away is stored even if it never returns
+            return made
 
     return round_
 

@@ -34,7 +34,7 @@ def labels_by_code(value: Any) -> Any:
     try:
         return {str(o["code"]): str(o["label"]) for o in value}
     except (KeyError, TypeError):
-        raise ValueError("each outcome needs a code and a label") from None
+        raise ValueError("each entry needs a code and a label") from None
 
 
 def config_file(name: str) -> Path:

@@ -66,4 +66,6 @@ def register(app: Flask, blueprint: Blueprint) -> None:
     app.register_blueprint(blueprint)
 
 
-from console import admin_accounts, desk, knowledge, mfa, views, written  # noqa: E402,F401  (routes on bp)
+from console import (  # noqa: E402,F401,I001  (importing them adds their routes to bp)
+    admin_accounts, desk, desk_alerts, knowledge, mfa, views, written,
+)

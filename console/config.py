@@ -23,15 +23,18 @@ class ConsoleConfig(ConfigModel):
     wrap_up_seconds: float
     ring_seconds: int
     accept_seconds: int
+    away_reasons: dict[str, str]  # code -> label, in order
+    ring_volume: float = Field(ge=0, le=1)
+    title_flash_seconds: float = Field(gt=0)
     outcomes: dict[str, str]  # code -> label, in order
     # id -> (title, text)
     canned: dict[str, tuple[str, str]] = Field(validation_alias="canned_answers")
     website: str
     interpreters: dict[str, str]  # language -> number
 
-    @field_validator("outcomes", mode="before")
+    @field_validator("outcomes", "away_reasons", mode="before")
     @classmethod
-    def _outcomes_by_code(cls, value: Any) -> Any:
+    def _labels_by_code(cls, value: Any) -> Any:
         return labels_by_code(value)
 
     @field_validator("canned", mode="before")

@@ -167,6 +167,8 @@ ASSIGNMENT = PREFIX + "assigned:{member}"
 ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
 # Contacts an adviser has finished but not yet wrapped up (member -> channel).
 ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
+# A staff account's alert preferences (hash: sound "1"/"0", volume 0-1), kept across sign-ins.
+STAFF_ALERTS = PREFIX + "staff:{user_id}:alerts"
 # Live event streams (live/): every writer of a stream that pages follow publishes the stream's
 # key on this one pub/sub channel, so each events process needs a single subscriber connection.
 STREAM_WAKE = PREFIX + "streams:wake"

@@ -76,5 +76,5 @@ def test_the_safeguarding_panels_file_refuses_no_escalation_and_an_outcome_witho
     with pytest.raises(ConfigFileError, match=r"acknowledge_within_minutes: must be more"):
         load(SafeguardingConfig, broken)
     broken.write_text(yaml.safe_dump({**data, "outcomes": [{"code": "x"}]}), encoding="utf-8")
-    with pytest.raises(ConfigFileError, match=r"outcomes: each outcome needs a code and a label"):
+    with pytest.raises(ConfigFileError, match=r"outcomes: each entry needs a code and a label"):
         load(SafeguardingConfig, broken)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_callback_messages"
-down_revision = "0016_staff_display_name"
+down_revision = "0017_presence_history"
 branch_labels = None
 depends_on = None
 
