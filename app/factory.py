@@ -10,7 +10,18 @@ from app.ports import desk_ports, dispatch_ports, reconcile_ports
 from config import clock
 from config.settings import Settings, load_settings
 from console import supervisor
-from ivr import chat, connections, errors, forms, health, identity, logs, security, voice
+from ivr import (
+    chat,
+    connections,
+    errors,
+    forms,
+    health,
+    identity,
+    logs,
+    messaging,
+    security,
+    voice,
+)
 from routing.figures import Figures
 from triage.safeguarding import model as safeguarding_model
 
@@ -58,6 +69,7 @@ def create_app(settings: Settings | None = None, **extensions: object) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(chat.bp)
     app.register_blueprint(forms.bp)
+    app.register_blueprint(messaging.bp)
     if settings.voice_enabled:
         app.register_blueprint(voice.bp)
     console.init_app(app)

@@ -14,7 +14,7 @@ from engine.reconcile import ReconcilePorts
 from ivr.chat.api import chat_events, chat_service, chat_store, end_gone_chat, give_chat
 from ivr.chat.config import get_chat_config
 from ivr.mailbox.replies import reply_from
-from ivr.voice.adviser_leg import add_interpreter, ring
+from ivr.voice.adviser_leg import add_interpreter, decline_from_desk, ring
 from ivr.voice.ending import call_status, end_unseen_call
 
 
@@ -33,5 +33,5 @@ def desk_ports(settings: Settings) -> DeskPorts:
     """The adviser's desk reaches chats, calls and the mailbox through these."""
     return DeskPorts(chat_events=chat_events, chat_service=chat_service,
                      chat_store=lambda: chat_store(get_chat_config()),
-                     add_interpreter=add_interpreter,
+                     add_interpreter=add_interpreter, decline_call=decline_from_desk,
                      send_reply=partial(reply_from, settings.mail_smtp_url, settings.mail_ca_file))

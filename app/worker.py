@@ -1,5 +1,5 @@
-"""The worker process: routing's rounds (callbacks, retention, figures), the dispatcher's and the
-reconciler's, carried out by the app's channels.
+"""The worker process: routing's rounds (callbacks, retention, figures), the dispatcher's, the
+reconciler's and the callback reminders', carried out by the app's channels.
 `python -m app.worker [--once] [--heartbeat-file PATH]`."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from collections.abc import Callable
 from flask import Flask
 
 from app.factory import create_app
+from config import clock
 from config.settings import Settings
-from engine.dispatch import dispatch
+from engine.dispatch import dispatch, observe_presence
 from engine.reconcile import reconcile
+from ivr.messaging.sender import remind_due
 from routing import worker
 
 _APPS: dict[int, Flask] = {}
@@ -32,7 +34,9 @@ def dispatch_round(settings: Settings) -> Callable[[], int]:
 
     def round_() -> int:
         with app.app_context():
-            return len(dispatch())
+            made = len(dispatch())
+            observe_presence()  # a closed console's Away is stored even if it never returns
+            return made
 
     return round_
 
@@ -49,10 +53,22 @@ def reconcile_round(settings: Settings) -> Callable[[], int]:
     return round_
 
 
+def reminder_round(settings: Settings) -> Callable[[], int]:
+    """One round of callback reminders on an app built from `settings`: each callback due within
+    the hour whose customer asked for texts or e-mails is reminded once (config/messages.yaml)."""
+    app = _app(settings)
+
+    def round_() -> int:
+        with app.app_context():
+            return remind_due(clock.now())
+
+    return round_
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the worker with the dispatcher's and the reconciler's rounds wired in."""
+    """Run the worker with the dispatcher's, the reconciler's and the reminders' rounds."""
     return worker.main(argv, dispatch_round=dispatch_round, reconcile_round=reconcile_round,
-                       prog="python -m app.worker")
+                       reminder_round=reminder_round, prog="python -m app.worker")
 
 
 if __name__ == "__main__":

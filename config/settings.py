@@ -29,6 +29,8 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key"  # nosec B105
 # The adviser page's development default (config/chat.yaml development_secret).
 # An account SID of the right shape for the emulator; a real account's comes from the environment.
 DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+# A mobile number from Ofcom's range for drama (07700 900000-900999): never a real customer's.
+DEVELOPMENT_SMS_FROM = "+447700900999"
 
 
 class SettingsError(RuntimeError):
@@ -64,6 +66,11 @@ class Settings(BaseSettings):
     # Where the Twilio REST client sends requests: Twilio itself, or the project's emulator.
     twilio_api_base_url: str = "https://api.twilio.com"
     twilio_api_timeout_seconds: float = 5.0
+    # Who text messages come from (docs/messaging.md): a Messaging Service (MG…, preferred: it
+    # holds the senders and the opt-out settings) or one number able to receive replies, so a
+    # customer can answer STOP. Outside production a development number stands in.
+    twilio_messaging_service_sid: str = ""
+    twilio_sms_from: str = ""
     voice_enabled: bool = True
     # Ask a customer going to an adviser for the details their record is matched on (000:L61).
     identity_checks: bool = True
@@ -380,6 +387,13 @@ class Settings(BaseSettings):
     def effective_twilio_account_sid(self) -> str:
         """The account the REST client acts for; a fixed development SID outside production."""
         return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
+
+    @property
+    def effective_sms_from(self) -> str:
+        """The number texts come from when no Messaging Service is set; "" when none may be used."""
+        if self.twilio_sms_from or self.app_env == "production":
+            return self.twilio_sms_from
+        return DEVELOPMENT_SMS_FROM
 
     @property
     def effective_web_max_inflight(self) -> int:

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from console import auth
 from console.config import default_console_config
 from console.sessions import StaffSessionInterface
+from engine.knowledge_search import default_index
 
 bp = auth.guard(Blueprint("console", __name__, url_prefix="/console",
                           template_folder="templates", static_folder="static",
@@ -34,6 +35,8 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = settings.app_env == "production"
     # Registered for the dispatcher too (engine.dispatch reads the heartbeat and wrap-up times).
     app.extensions.setdefault("console_config", default_console_config())
+    # The advisers' knowledge base is read and checked now, so a bad article stops the start.
+    app.extensions.setdefault("knowledge", default_index())
     # Password hashes this process judges at once for sign-ins (console.views.login_post).
     app.extensions["signin_hashes"] = threading.BoundedSemaphore(
         settings.console_signin_hashes_inflight)
@@ -41,7 +44,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = StaffSessionInterface()
     auth.login_manager.init_app(app)
     csrf.init_app(app)
-    for name in ("voice", "chat", "forms"):
+    for name in ("voice", "messaging", "chat", "forms"):
         # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
         # session id in the URL is the credential), so a forged cross-site request has nothing.
         # The website's forms likewise carry no session: posting one only asks for a callback
@@ -63,4 +66,6 @@ def register(app: Flask, blueprint: Blueprint) -> None:
     app.register_blueprint(blueprint)
 
 
-from console import admin_accounts, desk, mfa, views, written  # noqa: E402,F401  (routes on bp)
+from console import (  # noqa: E402,F401,I001  (importing them adds their routes to bp)
+    admin_accounts, desk, desk_alerts, knowledge, mfa, views, written,
+)

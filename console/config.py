@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from pydantic import Field, field_validator, model_validator
 
-from config.files import ConfigModel, config_file, load
+from config.files import ConfigModel, config_file, labels_by_code, load
 
 CONSOLE_CONFIG_FILE = config_file("console.yaml")
 
@@ -23,21 +23,19 @@ class ConsoleConfig(ConfigModel):
     wrap_up_seconds: float
     ring_seconds: int
     accept_seconds: int
+    away_reasons: dict[str, str]  # code -> label, in order
+    ring_volume: float = Field(ge=0, le=1)
+    title_flash_seconds: float = Field(gt=0)
     outcomes: dict[str, str]  # code -> label, in order
     # id -> (title, text)
     canned: dict[str, tuple[str, str]] = Field(validation_alias="canned_answers")
     website: str
     interpreters: dict[str, str]  # language -> number
 
-    @field_validator("outcomes", mode="before")
+    @field_validator("outcomes", "away_reasons", mode="before")
     @classmethod
-    def _outcomes_by_code(cls, value: Any) -> Any:
-        if not isinstance(value, list):
-            return value
-        try:
-            return {str(o["code"]): str(o["label"]) for o in value}
-        except (KeyError, TypeError):
-            raise ValueError("each outcome needs a code and a label") from None
+    def _labels_by_code(cls, value: Any) -> Any:
+        return labels_by_code(value)
 
     @field_validator("canned", mode="before")
     @classmethod

@@ -34,7 +34,7 @@ from models import keys
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
 from models.redaction import RESTRICTED, redact
-from routing.presence import MODES
+from routing.presence import AWAY, MODES, WRAP_UP
 
 MAX_NOTE = 1000
 MAX_REPLY = 1000
@@ -76,11 +76,19 @@ def _state() -> dict:
     held = [dispatcher.assignment(m) for m in sorted(dispatcher.contacts_of(current_user.id))]
     wrap_ups = _redis().hgetall(keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id))
     at = clock()()
+    taken = {a.member: dispatcher.taken_at(a.member) for a in held if a}
+    shown = presence.as_dict()
+    shown["reason_label"] = get_console_config().away_reasons.get(presence.reason, presence.reason)
     # Each contact is named by channel, queue and time waited (the console ticks it on), so
-    # three chats from one queue are never three identical lines.
-    return {"presence": presence.as_dict(),
+    # three chats from one queue are never three identical lines. Contacts not yet taken are
+    # "offered" (the desk rings for them); a taken one's handle time runs from when it was taken.
+    return {"presence": shown,
             "contacts": [{"member": a.member, "channel": a.channel, "queue": a.queue_id,
                           "waited_seconds": round(a.waited(at))} for a in held if a],
+            "offered": [m for m, t in taken.items() if t is None],
+            "handled_seconds": {m: round(at - t) for m, t in taken.items() if t is not None},
+            "wrap_up_seconds_left": (round(max(0.0, presence.wrap_up_until - at))
+                                     if presence.status == WRAP_UP else None),
             "wrap_ups": [{"member": m, **wrap_up_of(v)} for m, v in sorted(wrap_ups.items())],
             "waiting": dispatcher.waiting()}
 
@@ -107,13 +115,18 @@ def desk_state():
 @bp.post("/api/presence")
 @role_required("adviser")
 def presence_change():
-    """Available or Away; going Available looks for a contact at once."""
-    mode = (request.get_json(silent=True) or {}).get("mode")
+    """Available, or Away with one of the configured reasons; going Available looks for a
+    contact at once."""
+    body = request.get_json(silent=True) or {}
+    mode, reason = body.get("mode"), body.get("reason")
     if mode not in MODES:
         abort(400, f"mode must be one of {', '.join(MODES)}")
+    reasons = get_console_config().away_reasons
+    if mode == AWAY and reason not in reasons:
+        abort(400, f"say why you are going Away: reason must be one of {', '.join(reasons)}")
     _sign_on(current_user)
-    get_presence().set_mode(current_user.id, mode, reason="chosen")
-    audit("presence_changed", detail={"mode": mode})
+    get_presence().set_mode(current_user.id, mode, reason=reason if mode == AWAY else "chosen")
+    audit("presence_changed", detail={"mode": mode, "reason": reason if mode == AWAY else None})
     if mode == "available":
         dispatch()
     return jsonify(_state())
@@ -233,6 +246,7 @@ def chat_reply(member: str):
             abort(400, f'"text" is longer than {MAX_REPLY} characters')
         text = text.strip()
     service.adviser_says(chat, text, name=current_user.shown_name)
+    get_dispatcher().take(member)  # replying takes a chat that was only offered
     audit("chat_replied", target=member, detail={"canned": body.get("canned")})
     return jsonify(sent=True, text=text)
 

@@ -18,7 +18,9 @@ from flask import Blueprint, Response, abort, current_app, request
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from console import safeguarding_cases
 from console.floor import live_snapshot, local_midnight
+from models.db import session_scope
 from routing.figures_live import Snapshot
 
 bp = Blueprint("metrics", __name__)
@@ -42,8 +44,10 @@ QUEUE_COUNTERS = {
 class FiguresCollector:
     """Today's figures as Prometheus metric families, read once per scrape."""
 
-    def __init__(self, snap: Snapshot, midnight: datetime) -> None:
+    def __init__(self, snap: Snapshot, midnight: datetime,
+                 safeguarding: dict[str, int] | None = None) -> None:
         self.snap, self.created = snap, midnight.timestamp()
+        self.safeguarding = safeguarding or {}
 
     def collect(self):
         """The metric families of one snapshot."""
@@ -56,6 +60,12 @@ class FiguresCollector:
             yield family
         yield from self._live()
         yield from self._others()
+        alerts = GaugeMetricFamily("contact_centre_safeguarding_alerts",
+                                   "Safeguarding alerts open now by state; overdue: new ones "
+                                   "not acknowledged in time.", labels=["status"])
+        for status, value in sorted(self.safeguarding.items()):
+            alerts.add_metric([status], value)
+        yield alerts
 
     def _live(self):
         snap = self.snap
@@ -103,10 +113,11 @@ class FiguresCollector:
         yield from (transfers, assistant)
 
 
-def exposition(snap: Snapshot, midnight: datetime) -> bytes:
-    """The Prometheus text of one snapshot."""
+def exposition(snap: Snapshot, midnight: datetime,
+               safeguarding: dict[str, int] | None = None) -> bytes:
+    """The Prometheus text of one snapshot (and the safeguarding alerts' counts)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(FiguresCollector(snap, midnight))
+    registry.register(FiguresCollector(snap, midnight, safeguarding))
     return generate_latest(registry)
 
 
@@ -115,7 +126,9 @@ def metrics():
     """Today's figures for Prometheus; a bearer token in production (METRICS_TOKEN)."""
     _check_token()
     snap = live_snapshot()
-    return Response(exposition(snap, local_midnight(snap)), content_type=CONTENT_TYPE)
+    with session_scope(current_app.extensions["engine"]) as db:
+        alerts = safeguarding_cases.figures(db)
+    return Response(exposition(snap, local_midnight(snap), alerts), content_type=CONTENT_TYPE)
 
 
 def _check_token() -> None:

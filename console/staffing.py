@@ -3,8 +3,9 @@ available, and a plan for the next week; the same table as CSV (routing.staffing
 
 `?date=YYYY-MM-DD` (a day before today, default yesterday) and `?queue=ID` (default every queue)
 come from the query string; days and times are the centre's (figures.yaml's time zone, on
-config.clock). Advisers available in the past are not recorded yet: presence is kept only as it
-is now (routing.presence), so the page says so rather than guess.
+config.clock). Advisers available beside each need come from the presence history
+(models.presence_history): the average advisers on duty who took the queue in the interval; a day
+before the history began says "not recorded yet" rather than guess.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from console.audit import audit
 from console.auth import role_required
 from console.floor import directory, now
 from console.supervisor_bp import SUPERVISORS, bp
+from models.db import session_scope
+from models.presence_history import available_by_half_hour, recorded_on
 from routing import reports
 from routing.figure_definitions import load_definitions
 from routing.staffing import Need, Plan, day_needs, default_staffing_config, week_plan
@@ -76,6 +79,22 @@ def _tables(choice: Choice) -> tuple[list[Need], Plan]:
     return past, plan
 
 
+def available(choice: Choice, past: list[Need]) -> dict[tuple[str, str], float] | None:
+    """{(queue, interval start): advisers on duty} for the day, or None when none was recorded."""
+    zone, minutes = load_definitions().timezone, default_staffing_config().interval_minutes
+    with session_scope(current_app.extensions["engine"]) as session:
+        if not recorded_on(session=session, day=choice.day, timezone=zone, now=now()):
+            return None
+        per_queue = {q: available_by_half_hour(session=session, day=choice.day, timezone=zone,
+                                               now=now(), queue=q, minutes=minutes)
+                     for q in {n.queue for n in past}}
+    return {(q, start): n for q, slots in per_queue.items() for start, n in slots.items()}
+
+
+def _shown(found: dict[tuple[str, str], float] | None, need: Need) -> str:
+    return NOT_RECORDED if found is None else f"{found.get((need.queue, need.start), 0.0):g}"
+
+
 def plan_grid(plan: Plan) -> list[dict]:
     """The plan as rows of (queue, interval) with one cell per planned day (None: nobody)."""
     rows: dict[tuple[str, str], dict[date, Need]] = {}
@@ -92,7 +111,10 @@ def staffing_page():
     choice = choice_from_args()
     past, plan = _tables(choice)
     places = directory()
+    found = available(choice, past)
     return render_template("console/staffing.html", choice=choice, past=past, plan=plan,
+                           available={(n.queue, n.start): _shown(found, n) for n in past},
+                           recorded=found is not None,
                            grid=plan_grid(plan), config=default_staffing_config(),
                            definitions=load_definitions(), query=request.query_string.decode(),
                            queues={q: e.name for q, e in places.queues.items()},
@@ -105,6 +127,7 @@ def staffing_csv():
     """The page's two tables, one interval per row (counts only, no personal data)."""
     choice = choice_from_args()
     past, plan = _tables(choice)
+    found = available(choice, past)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -118,8 +141,8 @@ def staffing_csv():
                 "advisers_to_roster": n.rostered,
                 "expected_service_level": round(n.service_level, 4),
                 "target_service_level": n.target, "answer_seconds": f"{n.answer_seconds:g}",
-                # Presence is kept only as it is now; a past day's is not known.
-                "advisers_available": NOT_RECORDED if section == "day" else ""})
+                # From the presence history; "not recorded yet" before it began.
+                "advisers_available": _shown(found, n) if section == "day" else ""})
     audit("staffing_downloaded", target=choice.day.isoformat())
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition":

@@ -22,7 +22,12 @@ from flask import (
     url_for,
 )
 
-from console import metrics, reports, staffing  # noqa: F401 - importing them adds their routes
+from console import (  # noqa: F401 - importing them adds their routes to bp
+    metrics,
+    reports,
+    safeguarding,  # (the dashboard shows its panel too)
+    staffing,
+)
 from console.audit import audit
 from console.auth import passive, role_required
 from console.floor import closures, directory, live_snapshot, now
@@ -105,7 +110,8 @@ def _page(*, message: str | None = None, error: str | None = None) -> str:
     names = {**{q: e.name for q, e in places.queues.items()},
              **{c: e.name for c, e in places.contractors.items()}}
     return render_template("console/dashboard.html", initial=body(), names=names,
-                           entities=_closable(places), message=message, error=error)
+                           entities=_closable(places), message=message, error=error,
+                           **safeguarding.panel_context())
 
 
 @bp.post("/closures")

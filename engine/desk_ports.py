@@ -23,6 +23,8 @@ class DeskPorts:
     chat_store: Callable[[], Any]  # the chats' store: facts, transcript, state
     add_interpreter: Callable[[str, dict[str, str]], dict | str]  # a three-way call, or why not
     send_reply: Callable[..., None]  # a reply in the customer's e-mail thread, recorded
+    # The adviser declines a call still ringing: it keeps its place, their phone stops ringing.
+    decline_call: Callable[[str], bool] = lambda member: False
 
 
 def desk_ports() -> DeskPorts:

@@ -26,6 +26,7 @@ from routing.directory import QUEUE_IDS
 from routing.dispatcher import CALL, Assignment, Dispatcher, all_queue_ids, contact_queue
 from routing.plan import default_directory
 from routing.presence import Presence
+from routing.presence_history import PresenceHistory
 
 log = logging.getLogger(__name__)
 STREAM_LENGTH = 200
@@ -60,9 +61,13 @@ def console_config():
 
 
 def get_presence() -> Presence:
-    """Presence on the app's Redis and clock."""
-    return Presence(current_app.extensions["redis"],
-                    heartbeat_timeout=console_config().heartbeat_timeout_seconds, clock=clock())
+    """Presence on the app's Redis and clock; every change is stored in the presence history."""
+    config, redis_client = console_config(), current_app.extensions["redis"]
+    history = PresenceHistory(redis_client, current_app.extensions["engine"],
+                              wrap_up_seconds=config.wrap_up_seconds,
+                              heartbeat_timeout=config.heartbeat_timeout_seconds)
+    return Presence(redis_client, heartbeat_timeout=config.heartbeat_timeout_seconds,
+                    clock=clock(), history=history)
 
 
 def languages() -> tuple[str, ...]:
@@ -110,7 +115,16 @@ def dispatch() -> list[Assignment]:
         except Exception as error:  # one failed pairing must not stop the others
             log.error("dispatch of a %s failed: %s", assignment.channel, type(error).__name__,
                       exc_info=error)
+    if made:
+        presence = get_presence()
+        for adviser_id in sorted({a.adviser_id for a in made}):
+            presence.observe(adviser_id)  # now Busy, from when the contact was given
     return made
+
+
+def observe_presence() -> None:
+    """Store the presence changes nobody made a request for (the worker's dispatch round)."""
+    get_presence().observe_all()
 
 
 def dispatch_after(response: Response) -> Response:
@@ -167,4 +181,5 @@ def end_contact(member: str) -> int | None:
                                                              "queue": held.queue_id,
                                                              "waited_seconds": waited}))
     notify_adviser(held.adviser_id, "ended", member=member, channel=held.channel)
+    get_presence().observe(held.adviser_id)  # into Wrap-up (or still Busy with other contacts)
     return held.adviser_id

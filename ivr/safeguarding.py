@@ -35,11 +35,12 @@ def summary(concern: Concern) -> dict[str, object]:
 
 
 def alert(redis_client, *, contact: str, channel: str, concern: Concern, where: str,
-          at: datetime) -> None:
-    """Tell supervisors; a Redis fault is logged, never in the customer's way."""
+          at: datetime, adviser: str | None = None) -> None:
+    """Tell supervisors (with the adviser already with the customer, if any); a Redis fault is
+    logged, never in the customer's way."""
     try:
         SafeguardingAlerts(redis_client).raise_alert(
             contact=contact, channel=channel, kind=concern.kind, explicit=concern.explicit,
-            about=concern.about, rule=concern.rule, where=where, at=at)
+            about=concern.about, rule=concern.rule, where=where, at=at, adviser=adviser)
     except Exception as error:
         log.error("safeguarding alert not written: %s", type(error).__name__)

@@ -30,6 +30,8 @@ RETRY_OUTCOMES = ("no_answer", "busy", "voicemail", "failed")
 ALERTS = ("due_soon", "overdue")
 # A click-to-call's life: the adviser's phone rings, then the customer's, then it ends.
 DIAL_STATES = ("ringing_adviser", "dialling_customer", "answered", "ended")
+# How a customer may be told of their callback in writing (ivr/messaging).
+NOTIFY = ("sms", "email")
 MAX_ATTEMPTS = 3  # the adviser calls back up to three times (000:L29)
 MAX_SUMMARY_CHARS = 4000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -151,6 +153,12 @@ class Callback(CallbackBase, table=True):
     alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Listed above every due time while open: the customer was just failed by a warm transfer.
     pinned: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # How the customer asked to be told in writing (ivr/messaging): "sms" (a mobile number and
+    # their consent) or "email" (a written contact); None: not at all. Each message is claimed
+    # once by setting its time (UPDATE … WHERE … IS NULL), so two workers never send it twice.
+    notify: str | None = Field(default=None, max_length=8)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -224,4 +232,7 @@ class CallbackPublic(CallbackBase):
     alert: str | None = None
     alerted_at: datetime | None = None
     pinned: bool = False
+    notify: str | None = None
+    confirmed_at: datetime | None = None
+    reminded_at: datetime | None = None
     attempts: list[AttemptPublic] = []

@@ -62,6 +62,15 @@ class EventKind(StrEnum):
     CALLBACK_CANCELLED = "callback_cancelled"
     CALLBACK_DUE_SOON = "callback_due_soon"  # raised by the worker (004:L912)
     CALLBACK_OVERDUE = "callback_overdue"
+    # Written confirmation and reminder of a callback (ivr/messaging): the purpose, the channel
+    # (sms or email), Twilio's MessageSid and status or a reason; never the words or the number.
+    MESSAGE_QUEUED = "message_queued"  # Twilio took the text (status queued)
+    MESSAGE_SENT = "message_sent"  # a text left Twilio, or an e-mail reached the mail server
+    MESSAGE_DELIVERED = "message_delivered"
+    MESSAGE_FAILED = "message_failed"  # failed or undelivered, or Twilio refused it
+    MESSAGE_NOT_SENT = "message_not_sent"  # opted out, refused by the check, or no sender
+    TEXTS_OPTED_OUT = "texts_opted_out"  # the customer replied STOP
+    TEXTS_OPTED_IN = "texts_opted_in"  # the customer replied START
     STAFF_NOTE = "staff_note"
     IDENTITY = "identity"  # the identity step's progress (asked, given, outcome), never a detail
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)

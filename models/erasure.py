@@ -26,6 +26,7 @@ from models import keys
 from models.callbacks import Callback, CallbackAttempt
 from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
+from models.safeguarding_cases import ERASED_CONTACT, SafeguardingCase
 from models.timestamps import require_utc
 from models.written_records import erase_written
 
@@ -152,6 +153,11 @@ def _erase_rows(
         ),
         "contacts": _delete(session, sa.delete(Contact).where(Contact.id.in_(contact_ids))),
     }
+    # A safeguarding case keeps what supervisors did (the duty of care outlives the contact) but
+    # no longer says whose contact it was.
+    counts["safeguarding_cases"] = session.execute(
+        sa.update(SafeguardingCase).where(SafeguardingCase.contact_key.in_(contact_keys))
+        .values(contact_key=ERASED_CONTACT)).rowcount or 0
     return counts | erase_written(session=session, contact_keys=contact_keys)
 
 

@@ -74,6 +74,12 @@ FIGURES_REACHED = PREFIX + "fig:reached:{date}"
 # Safeguarding alerts for supervisors (003:L211): a Redis stream, one entry per concern raised
 # on any channel; fields in routing/safeguarding_alerts.py. Never a transcript.
 SAFEGUARDING_ALERTS = PREFIX + "alerts:safeguarding"
+# The supervisors' safeguarding panel follows this stream: fields event="alert", data=JSON
+# {"id" (the alert's stream id), "change" (raised, acknowledged, assigned, outcome, closed)},
+# ids and codes only, never a contact. And how far the panel has copied the alerts into the
+# database (the last stream id recorded as a case, models.safeguarding_cases).
+SAFEGUARDING_PANEL = PREFIX + "alerts:safeguarding:panel"
+SAFEGUARDING_RECORDED = PREFIX + "alerts:safeguarding:recorded"
 # The same per owner (a contractor or queue id): a hash of owner id -> JSON {"pending",
 # "due_within_hour", "overdue", "failed_today"}, for the supervisor's dashboard and the worklists.
 CALLBACKS_BY_OWNER = PREFIX + "callbacks:owners"
@@ -161,6 +167,8 @@ ASSIGNMENT = PREFIX + "assigned:{member}"
 ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
 # Contacts an adviser has finished but not yet wrapped up (member -> channel).
 ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
+# A staff account's alert preferences (hash: sound "1"/"0", volume 0-1), kept across sign-ins.
+STAFF_ALERTS = PREFIX + "staff:{user_id}:alerts"
 # Live event streams (live/): every writer of a stream that pages follow publishes the stream's
 # key on this one pub/sub channel, so each events process needs a single subscriber connection.
 STREAM_WAKE = PREFIX + "streams:wake"

@@ -63,3 +63,12 @@ def dial_string(stored: str, relay_dial_prefix: str) -> str:
     if not relay:
         return stored
     return f"{relay_dial_prefix}0{phonenumbers.national_significant_number(parsed(stored))}"
+
+
+def can_text(stored: str) -> bool:
+    """Whether a stored callback number can receive texts: a UK mobile, not through Relay UK."""
+    if is_relay(stored):
+        return False
+    kind = phonenumbers.number_type(parsed(stored))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE,
+                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -6,7 +6,8 @@ commits before it returns, so a callback exists before the customer is told abou
 API (every function is keyword-only, takes an explicit Session, returns CallbackPublic):
 
     create_callback(*, session, contact_key, due, reason, source, summary=None,
-                    contractor_id=None, queue_id=None, phone=None, email=None, now=None)
+                    contractor_id=None, queue_id=None, phone=None, email=None, now=None,
+                    not_before=None, pinned=False, notify=None)
         Idempotent per contact_key (CallSid or chat session id): a retried create returns the
         first callback unchanged. Exactly one of contractor_id / queue_id; phone (E.164 or UK
         national) or email. source: cold_transfer | customer_request | out_of_hours.
@@ -46,6 +47,7 @@ from sqlmodel import Session
 from config import clock
 from models.callbacks import (
     MAX_ATTEMPTS,
+    NOTIFY,
     OPEN_STATUSES,
     OUTCOMES,
     AttemptPublic,
@@ -78,11 +80,13 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
                     contractor_id: str | None = None, queue_id: str | None = None,
                     phone: str | None = None, email: str | None = None,
                     now: datetime | None = None, not_before: datetime | None = None,
-                    pinned: bool = False) -> CallbackPublic:
+                    pinned: bool = False, notify: str | None = None) -> CallbackPublic:
     """Store a callback for `contact_key`, or return the one already stored for it.
 
     `not_before` keeps it from being claimed earlier (a window the customer chose); `pinned`
     lists it above every due time while it is open (a warm transfer that just failed them).
+    `notify` is how the customer agreed to be told of it in writing: "sms" (needs a phone) or
+    "email" (needs an e-mail address); ivr/messaging confirms it and reminds them.
 
     The reason and summary are free text from the conversation: they are stored only through
     redaction, like every transcript (001:20.2-20.4).
@@ -95,12 +99,16 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         )
     except ValidationError as error:
         raise CallbackError(_first_problem(error)) from None
+    if notify is not None and (notify not in NOTIFY or not (
+            data.phone if notify == "sms" else data.email)):
+        raise CallbackError(f"notify: {notify!r} needs its own way to reach the customer")
     now = _now(now)
     values = data.model_dump() | {
         "status": "pending", "created_at": now, "updated_at": now,
         "available_at": max(now, not_before.astimezone(UTC)) if not_before else now,
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
         "finished_at": None, "alert": None, "alerted_at": None, "pinned": pinned,
+        "notify": notify, "confirmed_at": None, "reminded_at": None,
     }
     statement = insert_ignoring_sql(Callback.__table__, _COLUMNS, ("contact_key",))
     inserted = session.connection().execute(statement, row_params(_COLUMNS, [values]))

@@ -99,6 +99,12 @@ end
 return nil
 """
 
+# KEYS: assignment; ARGV: now. The adviser has taken the contact offered (only the first time).
+_TAKE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], 'taken', ARGV[1])
+"""
+
 # KEYS: adviser hash, adviser contacts set, assignment; ARGV: member, now, wrap-up seconds,
 # requeue (1 puts the contact back at its first place), mode after (or '').
 _RELEASE = """
@@ -171,6 +177,7 @@ class Dispatcher:
         self.clock = clock
         self._assign = redis_client.register_script(_ASSIGN)
         self._release = redis_client.register_script(_RELEASE)
+        self._take = redis_client.register_script(_TAKE)
 
     def join(self, queue_id: str, member: str, *, at: float | None = None) -> int:
         """Wait in `queue_id` (a second join keeps the first place); the 1-based position."""
@@ -224,6 +231,16 @@ class Dispatcher:
             return None
         return Assignment(member, data["queue"], data["channel"], int(data["adviser"]),
                           float(data["joined"]))
+
+    def take(self, member: str) -> bool:
+        """The adviser has taken the contact offered (accepted it); True the first time."""
+        return bool(self._take(keys=[keys.key(keys.ASSIGNMENT, member=member)],
+                               args=[self.clock()]))
+
+    def taken_at(self, member: str) -> float | None:
+        """When the adviser took `member`, or None while it is only offered (or not held)."""
+        taken = self._redis.hget(keys.key(keys.ASSIGNMENT, member=member), "taken")
+        return float(taken) if taken else None
 
     def contacts_of(self, adviser_id: int) -> set[str]:
         """The members an adviser holds now."""

@@ -63,10 +63,12 @@ class Presence:
 
     def __init__(self, redis_client: redis.Redis, *,
                  heartbeat_timeout: float = DEFAULT_HEARTBEAT_TIMEOUT,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, history=None) -> None:
         self._redis = redis_client
         self.heartbeat_timeout = heartbeat_timeout
         self.clock = clock
+        # routing.presence_history.PresenceHistory: every change is also stored as an interval.
+        self.history = history
         self._set_mode = redis_client.register_script(_SET_MODE)
 
     def sign_on(self, user_id: int, *, queues: Iterable[str], chat_cap: int,
@@ -81,7 +83,7 @@ class Presence:
                                     "endpoint": endpoint or "", "heartbeat": now})
             pipe.sadd(keys.ADVISERS, user_id)
             pipe.execute()
-        return self.get(user_id)
+        return self.observe(user_id)
 
     def set_mode(self, user_id: int, mode: str, *, reason: str = "") -> AdviserPresence:
         """The adviser chooses Available or Away (or the server sends them Away, with a reason)."""
@@ -89,26 +91,42 @@ class Presence:
             raise ValueError(f"unknown mode {mode!r}")
         self._set_mode(keys=[self._key(user_id), keys.ADVISERS],
                        args=[user_id, mode, self.clock(), reason])
-        return self.get(user_id)
+        return self.observe(user_id)
 
     def heartbeat(self, user_id: int) -> AdviserPresence | None:
         """The console is still open; None when the adviser is not signed on (sign on again)."""
         key = self._key(user_id)
         if not self._redis.exists(key):
             return None
+        self.observe(user_id)  # first, so a silence that just ended is stored as Away
         self._redis.hset(key, "heartbeat", self.clock())
-        return self.get(user_id)
+        return self.observe(user_id)
 
     def end_wrap_up(self, user_id: int) -> AdviserPresence:
         """Wrap-up finished before its time: back to Available (if they had chosen it)."""
         self._redis.hset(self._key(user_id), mapping={"wrapup_until": 0,
                                                       "idle_since": self.clock()})
-        return self.get(user_id)
+        return self.observe(user_id)
 
     def sign_off(self, user_id: int) -> None:
         """Signed out: Away, and out of the set the dispatcher looks at."""
         self.set_mode(user_id, AWAY, reason="signed out")
         self._redis.srem(keys.ADVISERS, user_id)
+
+    def observe(self, user_id: int) -> AdviserPresence | None:
+        """The adviser's presence now, stored in the history if it changed (a wrap-up time run
+        out or a silent console is noticed here too)."""
+        view = self.get(user_id)
+        if view is not None and self.history is not None:
+            self.history.observe(view, self.clock())
+        return view
+
+    def observe_all(self) -> None:
+        """Store every signed-on adviser's change nobody asked about (a console gone silent, a
+        wrap-up run out): the worker's dispatch round calls it."""
+        if self.history is not None:
+            for view in self.everyone():
+                self.history.observe(view, self.clock())
 
     def get(self, user_id: int) -> AdviserPresence | None:
         """The adviser's presence now, or None if they have never signed on."""

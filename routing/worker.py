@@ -138,6 +138,7 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
 def main(argv: list[str] | None = None, *,
          dispatch_round: Callable[[Settings], Callable[[], object]] | None = None,
          reconcile_round: Callable[[Settings], Callable[[], object]] | None = None,
+         reminder_round: Callable[[Settings], Callable[[], object]] | None = None,
          prog: str = "python -m routing.worker") -> int:
     """Run ticks until SIGTERM or Ctrl-C (or once, with --once).
 
@@ -145,7 +146,9 @@ def main(argv: list[str] | None = None, *,
     periodic round from the settings: routing pairs contacts with advisers, the app's channels
     carry the pairings out. `reconcile_round` builds the reconciler's (routing.reconcile): run
     before dispatch, at most once a round and about every RECONCILE_INTERVAL_SECONDS across
-    replicas, under a lease left to lapse like the summary's. Without them the worker keeps
+    replicas, under a lease left to lapse like the summary's. `reminder_round` sends the written
+    reminders of callbacks due within the hour (ivr.messaging); every replica may run it, as
+    each reminder is claimed once (routing.callback_messages). Without them the worker keeps
     callbacks, retention and figures only.
     """
     parser = argparse.ArgumentParser(prog=prog)
@@ -165,6 +168,7 @@ def main(argv: list[str] | None = None, *,
     trackers, leases = tracker_redis(settings), Leases(redis)
     dispatch_now = dispatch_round(settings) if dispatch_round is not None else None
     reconcile_now = reconcile_round(settings) if reconcile_round is not None else None
+    remind_now = reminder_round(settings) if reminder_round is not None else None
     reconcile_lease = settings.reconcile_interval_seconds * 0.8
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -179,6 +183,8 @@ def main(argv: list[str] | None = None, *,
                 reconcile_now()
             if dispatch_now is not None:
                 dispatch_now()
+            if remind_now is not None:
+                remind_now()
         except Exception as error:  # noqa: BLE001 - a bad round must not stop the next one
             log.error("worker round failed: %s", type(error).__name__)
             if args.once:

@@ -10,6 +10,9 @@
   let chatStream = null;
   let cannedChosen = null; // the canned answer last put in the reply box (for the audit)
   const since = {};        // member -> the moment (browser time) its wait began, to tick it on
+  const taken = {};        // member -> the moment (browser time) it was taken: handle time
+  let offered = [];        // members offered and not yet taken, longest waiting first
+  let wrapEnds = null;     // the moment (browser time) the wrap-up time runs out
   const NO_CONTACTS = {
     away: "No contacts. Go Available to take calls and chats.",
     available: "No contacts right now: the next call or chat from your queues comes here.",
@@ -51,6 +54,10 @@
       setText(b, contactName({channel: b.dataset.channel, queue: b.dataset.queue}, waitedNow(b.dataset.member)));
     }
     if (current && since[current] != null) setText($("pop-waited"), duration(waitedNow(current)));
+    if (current) setText($("pop-handled"), taken[current] != null ? duration((Date.now() - taken[current]) / 1000) : "Not taken yet: accept to start");
+    const countdown = $("wrap-countdown");
+    countdown.hidden = wrapEnds == null;
+    if (wrapEnds != null) setText(countdown, "Wrap-up time left: " + duration((wrapEnds - Date.now()) / 1000) + ". After that you are Available again.");
   }
 
   // Only what changed is added or removed: the list is not rebuilt, and the live region beside
@@ -64,15 +71,18 @@
     }
     for (const c of contacts) {
       since[c.member] = Date.now() - c.waited_seconds * 1000;
-      if (list.querySelector('li[data-member="' + CSS.escape(c.member) + '"]')) continue;
+      const shown = list.querySelector('li[data-member="' + CSS.escape(c.member) + '"]');
+      if (shown) { shown.classList.toggle("offered", offered.includes(c.member)); continue; }
       const li = document.createElement("li");
+      li.classList.toggle("offered", offered.includes(c.member));
       li.dataset.member = c.member; li.dataset.label = contactName(c);
       const b = document.createElement("button");
       b.type = "button"; b.className = "link";
       Object.assign(b.dataset, {member: c.member, channel: c.channel, queue: c.queue});
       b.addEventListener("click", () => openPop(c.member, c.channel));
       li.append(b); list.append(li);
-      news.push("New " + contactName(c).replace(/^./, (x) => x.toLowerCase()) + ".");
+      news.push("New " + contactName(c).replace(/^./, (x) => x.toLowerCase()) + "." +
+                (offered.includes(c.member) ? " Accept with Alt+A, decline with Alt+N." : ""));
     }
     if (news.length) $("contacts-news").textContent = news.join(" ");
     tick();
@@ -99,10 +109,21 @@
     // contacts can come meanwhile (the wrap-up time is over).
     const owed = pending ? (pending === 1 ? "1 contact still needs" : pending + " contacts still need") + " an outcome below." : "";
     setText($("presence-detail"), [p.status === "away" && p.reason && p.reason !== "chosen"
-      ? "(" + p.reason + ")" : (p.chats ? p.chats + " of " + p.chat_cap + " chats" : ""),
+      ? "(" + (p.reason_label || p.reason) + ")" : (p.chats ? p.chats + " of " + p.chat_cap + " chats" : ""),
       p.status === "available" && pending ? "The wrap-up time is over, so new contacts can come. " + owed : owed,
     ].filter(Boolean).join(" "));
+    // Offers first (the alerts and shortcuts take the longest waiting), then the timers.
+    offered = state.contacts.filter((c) => (state.offered || []).includes(c.member))
+      .sort((a, b) => b.waited_seconds - a.waited_seconds).map((c) => c.member);
+    for (const m of Object.keys(taken)) if (!(m in (state.handled_seconds || {}))) delete taken[m];
+    for (const [m, s] of Object.entries(state.handled_seconds || {})) taken[m] = Date.now() - s * 1000;
+    wrapEnds = state.wrap_up_seconds_left == null ? null : Date.now() + state.wrap_up_seconds_left * 1000;
     renderContacts(state.contacts);
+    if (window.ConsoleAlerts) {
+      window.ConsoleAlerts.sync(state.contacts.filter((c) => offered.includes(c.member))
+        .sort((a, b) => offered.indexOf(a.member) - offered.indexOf(b.member))
+        .map((c) => ({key: c.member, kind: c.channel === "call" ? "call" : "chat", label: contactName(c)})));
+    }
     setText($("no-contacts"), NO_CONTACTS[p.status] || "");
     $("no-contacts").hidden = state.contacts.length > 0 || !NO_CONTACTS[p.status];
     const waiting = $("waiting");
@@ -120,6 +141,8 @@
     const held = state.contacts.map((c) => c.member);
     if (!current && state.contacts.length) openPop(state.contacts[0].member, state.contacts[0].channel);
     if (current && !held.includes(current)) closePop();
+    $("pop-offer").hidden = !current || !offered.includes(current);
+    tick();
   }
 
   function line(author, text) {
@@ -136,11 +159,13 @@
     if (!pop) return;
     current = member;
     $("pop").hidden = false;
+    $("pop-offer").hidden = !offered.includes(member);
     $("pop-channel").textContent = pop.channel === "phone" ? "Phone call" : "Webchat";
     $("pop-dialled").textContent = pop.dialled || "—";
     $("pop-queue").textContent = (pop.queue || "").replace(/_/g, " ");
     if (pop.waited_seconds != null) since[member] = Date.now() - pop.waited_seconds * 1000;
     $("pop-waited").textContent = pop.waited_seconds == null ? "—" : duration(waitedNow(member));
+    tick();
     $("pop-destination").textContent = (pop.destination || "not decided yet").replace(/_/g, " ");
     $("pop-concern").textContent = concernWords(pop.concern);
     $("pop-reasons").textContent = pop.reasons.join(", ") || "—";
@@ -203,7 +228,31 @@
   async function refresh() { render(await call("GET", "/console/api/desk")); }
 
   $("go-available").addEventListener("click", async () => render(await call("POST", "/console/api/presence", {mode: "available"})));
-  $("go-away").addEventListener("click", async () => render(await call("POST", "/console/api/presence", {mode: "away"})));
+  $("away-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const reason = $("away-reason").value;
+    if (!reason) { say("Choose why you are going Away."); $("away-reason").focus(); return; }
+    const done = await call("POST", "/console/api/presence", {mode: "away", reason});
+    if (done) { say(""); $("away-reason").value = ""; render(done); }
+  });
+  // Accept or decline a contact offered: the buttons in the pop, or Alt+A / Alt+N (alerts.js)
+  // for the longest waiting offer, whose pop is opened so the adviser sees what they took.
+  async function decide(member, what) {
+    if (!member) return;
+    const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(member) + "/" + what);
+    if (!done) return;
+    const c = done.contacts.find((x) => x.member === member);
+    $("contacts-news").textContent = what === "accept"
+      ? "Accepted. " + (c ? contactName(c) : "") : "Declined: the contact keeps its place and you are Away.";
+    render(done);
+    if (what === "accept" && current !== member && c) openPop(member, c.channel);
+  }
+  $("accept").addEventListener("click", () => decide(current, "accept"));
+  $("decline").addEventListener("click", () => decide(current, "decline"));
+  if (window.ConsoleAlerts) {
+    window.ConsoleAlerts.on("accept", (member) => decide(member, "accept"));
+    window.ConsoleAlerts.on("decline", (member) => decide(member, "decline"));
+  }
   $("reply-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const text = $("reply").value.trim();

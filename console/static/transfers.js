@@ -9,6 +9,7 @@
   var status = document.getElementById("incoming-status");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var shown = {}, loadedAt = 0, ringLimit = 0;
+  var decided = {};  // calls this adviser has accepted or declined: no longer alerting
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -51,8 +52,10 @@
       box.appendChild(said);
     }
     var actions = el("div", null, "actions");
-    var accept = el("button", "Accept the call", "accept");
-    var decline = el("button", "Decline (they get a callback)", "decline");
+    var accept = el("button", "Accept the call (Alt+A)", "accept");
+    var decline = el("button", "Decline (they get a callback) (Alt+N)", "decline");
+    accept.setAttribute("aria-keyshortcuts", "Alt+A");
+    decline.setAttribute("aria-keyshortcuts", "Alt+N");
     accept.type = decline.type = "button";
     accept.addEventListener("click", function () { decide(t.call, "accept", [accept, decline]); });
     decline.addEventListener("click", function () { decide(t.call, "decline", [accept, decline]); });
@@ -85,8 +88,26 @@
     var wasEmpty = !Object.keys(shown).length;
     shown = now;
     panel.hidden = !body.transfers.length;
-    if (wasEmpty && body.transfers.length) { status.textContent = "Incoming warm transfer. " + summary(body.transfers[0]) + "."; }
+    if (wasEmpty && body.transfers.length) { status.textContent = "Incoming warm transfer. " + summary(body.transfers[0]) + ". Accept with Alt+A, decline with Alt+N."; }
+    // Ring, notify and flash the title until each is taken or withdrawn (alerts.js).
+    if (window.ConsoleAlerts) {
+      window.ConsoleAlerts.sync(body.transfers.filter(function (t) { return !decided[t.call]; })
+        .map(function (t) { return { key: t.call, kind: "warm transfer", label: summary(t) }; }));
+    }
     tick();
+  }
+
+  // Alt+A / Alt+N press the oldest transfer's own Accept or Decline button.
+  function press(what) {
+    return function (call) {
+      var box = list.querySelector('[data-call="' + call + '"]');
+      var button = box && box.querySelector("button." + what);
+      if (button && !button.disabled) { button.click(); }
+    };
+  }
+  if (window.ConsoleAlerts) {
+    window.ConsoleAlerts.on("accept", press("accept"));
+    window.ConsoleAlerts.on("decline", press("decline"));
   }
 
   function load() {
@@ -98,12 +119,13 @@
 
   function decide(call, what, buttons) {
     buttons.forEach(function (b) { b.disabled = true; });
+    decided[call] = true;
     fetch(panel.getAttribute("data-base") + encodeURIComponent(call) + "/" + what, {
       method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf }
     }).then(function (r) {
       return r.json().then(function (body) {
         status.textContent = body.message || body.error || "";
-        if (!r.ok) { buttons.forEach(function (b) { b.disabled = false; }); }
+        if (!r.ok) { delete decided[call]; buttons.forEach(function (b) { b.disabled = false; }); }
         load();
       });
     });

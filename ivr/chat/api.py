@@ -245,7 +245,7 @@ def give_chat(assignment: Assignment) -> None:
         return
     waited = assignment.waited(dispatch_clock()())
     service.hand_over(chat, adviser_name=adviser_name(assignment.adviser_id),
-                      waited_seconds=waited)
+                      waited_seconds=waited, adviser_id=assignment.adviser_id)
     notify_adviser(assignment.adviser_id, "contact", member=assignment.member, channel="chat",
                    queue=assignment.queue_id)
 

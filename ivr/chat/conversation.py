@@ -129,6 +129,8 @@ class ChatService:
             pass  # a person is in charge: the assistant stays silent
         elif session.state == "callback":
             outcomes.take_contact_details(self, turn, text)
+        elif session.state == "texts":
+            outcomes.answer_texts(self, turn, text)
         elif session.state == "identity":
             chat_identity.answer(self, turn, text)
         elif session.state == "triage" and languages.is_choice(session.offered, text):
@@ -172,12 +174,15 @@ class ChatService:
         turn.status = ("ended", {"by": "timeout"})
         self._finish(turn, close=True)
 
-    def hand_over(self, session: ChatSession, *, adviser_name: str, waited_seconds: float) -> None:
+    def hand_over(self, session: ChatSession, *, adviser_name: str, waited_seconds: float,
+                  adviser_id: int | None = None) -> None:
         """An adviser has taken the chat from the queue: from now on the assistant is silent."""
         turn = Turn(session, self.clock(), author="system")
         session.state, session.adviser_name = "adviser", adviser_name
-        turn.record(EventKind.ANSWERED, detail={"queue": session.queue_id,
-                                                "waited_seconds": round(waited_seconds, 1)})
+        detail = {"queue": session.queue_id, "waited_seconds": round(waited_seconds, 1)}
+        if adviser_id is not None:  # who took it, by staff id as a call's answer says (panels)
+            detail["adviser"] = adviser_id
+        turn.record(EventKind.ANSWERED, detail=detail)
         turn.say(self.config.text("adviser_joined", name=adviser_name) if adviser_name
                  else self.config.text("adviser_joined_unnamed"))
         turn.status = ("adviser", {"name": adviser_name})

@@ -23,6 +23,7 @@ from models import relay_uk
 from models.contacts import EventKind
 from models.db import session_scope
 from routing import callback_live, hours
+from routing.callback_messages import agree_to_texts
 from routing.callbacks import CallbackError, create_callback
 from routing.plan import Plan, plan
 from triage import Decision
@@ -117,6 +118,11 @@ def callback_instead(service: ChatService, turn: Turn) -> None:
                      "customer_request", "callback_instead")
 
 
+def _urgent(wanted: dict) -> bool:
+    """A safeguarding callback: nothing written to the customer about it (003:L211)."""
+    return str(wanted.get("queue_id") or "").split(":")[0] == SAFEGUARDING_QUEUE
+
+
 def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
     """Create the durable callback from a phone number or email address, or ask again."""
     session, config = turn.session, service.config
@@ -140,6 +146,9 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
                 source=wanted["source"], phone=phone, email=email,
                 summary=stored_summary(channel="webchat", facts=session.facts,
                                        decision=session.decision),
+                # An address typed in the chat is confirmed and reminded by e-mail (000:L21),
+                # on the worker's next round; a number would need the customer's consent first.
+                notify="email" if email and not phone and not _urgent(wanted) else None,
                 contractor_id=wanted.get("contractor_id"), queue_id=wanted.get("queue_id"))
     except CallbackError:
         turn.say(config.text("callback_invalid"), _NO_THANKS, author="system")
@@ -150,10 +159,31 @@ def take_contact_details(service: ChatService, turn: Turn, text: str) -> None:
         "owner": wanted.get("contractor_id") or wanted.get("queue_id")})
     turn.route = session.route = {**(session.route or {}), "callback_due": due.isoformat()}
     confirmed = config.text("callback_confirmed", who=wanted["who"], due=when(due, turn.now))
+    if phone and relay_uk.can_text(phone) and not _urgent(wanted):
+        # Texts only with consent, asked now the number is known (ivr/messaging; 000:L21).
+        session.state, session.callback = "texts", {"callback_id": callback.id}
+        turn.say(confirmed, author="system")
+        turn.say(config.text("texts_offer"), _TEXTS, author="system")
+        return
     _leave_callback(turn, confirmed)
 
 
+def answer_texts(service: ChatService, turn: Turn, text: str) -> None:
+    """Yes: the callback is confirmed and reminded by text (on the worker's next round);
+    anything else: no texts."""
+    callback_id = (turn.session.callback or {}).get("callback_id")
+    if text == TEXTS_YES and callback_id is not None:
+        with session_scope(service.engine) as db:
+            agree_to_texts(session=db, callback_id=callback_id)
+        _leave_callback(turn, service.config.text("texts_agreed"))
+        return
+    _leave_callback(turn, service.config.text("texts_declined"))
+
+
 _NO_THANKS = [{"title": "No thanks", "payload": "/chat_no_callback"}]
+TEXTS_YES = "/chat_texts_yes"
+_TEXTS = [{"title": "Yes, text me", "payload": TEXTS_YES},
+          {"title": "No texts", "payload": "/chat_texts_no"}]
 
 
 def _enqueue(service: ChatService, turn: Turn, planned: Plan) -> None:

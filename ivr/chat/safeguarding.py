@@ -25,8 +25,9 @@ def on_concern(service: ChatService, turn: Turn, concern: Concern, *, channel: s
     """Alert supervisors, then put the customer through to a person now."""
     session = turn.session
     where = {"triage": session.mode}.get(session.state, session.state)
+    with_adviser = session.adviser_name if session.state == "adviser" else None
     safeguarding.alert(service.store.redis, contact=session.contact_key, channel=channel,
-                       concern=concern, where=where, at=turn.now)
+                       concern=concern, where=where, at=turn.now, adviser=with_adviser)
     turn.record(EventKind.STAFF_NOTE, detail={"safeguarding": concern.kind,
                                               "explicit": concern.explicit,
                                               "about": concern.about})

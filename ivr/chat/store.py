@@ -24,7 +24,7 @@ from models.redaction import redact
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet (256 bits).
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 AUTHORS = ("customer", "assistant", "adviser", "system")
-STATES = ("triage", "identity", "callback", "queued", "adviser", "ended")
+STATES = ("triage", "identity", "callback", "texts", "queued", "adviser", "ended")
 _JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity", "concern")
 
 

@@ -60,6 +60,7 @@ class CallMeRequest:
     start: datetime
     end: datetime
     about: str
+    texts: bool = False  # agreed to a confirming text and a reminder (a mobile number only)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,20 @@ SAFEGUARDING_QUEUE = "safeguarding"
 
 
 def validate(config: FormsConfig, centre: Entity, now: datetime, *, phone: object,
-             start: object, end: object, about: object) -> CallMeRequest:
-    """The request as CallMeRequest, or FieldErrors naming each field that is wrong."""
+             start: object, end: object, about: object, texts: object = False,
+             not_mobile: str = "") -> CallMeRequest:
+    """The request as CallMeRequest, or FieldErrors naming each field that is wrong.
+
+    `texts` is the customer's consent to texts about the call; only a mobile can have them, and
+    `not_mobile` says so (config/messages.yaml)."""
     errors: dict[str, str] = {}
     number = _callable_number(phone)
     if number is None:
         errors["phone"] = config.text("bad_phone")
+    if not isinstance(texts, bool):
+        errors["texts"] = "must be true or false"
+    elif texts and number is not None and not relay_uk.can_text(number):
+        errors["texts"] = not_mobile or "texts go only to a UK mobile number"
     about_text = "" if about is None else about
     if not isinstance(about_text, str):
         errors["about"] = "must be text"
@@ -98,7 +107,7 @@ def validate(config: FormsConfig, centre: Entity, now: datetime, *, phone: objec
     if errors or number is None or window is None:
         raise FieldErrors(errors)
     return CallMeRequest(phone=number, start=window.start, end=window.end,
-                         about=str(about_text).strip())
+                         about=str(about_text).strip(), texts=texts is True)
 
 
 def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address: str,
@@ -125,6 +134,9 @@ def book(config: FormsConfig, *, session: Session, limiter: RateLimiter, address
         session=session, contact_key=key, due=due, reason=reason,
         source="customer_request", queue_id=queue, phone=request.phone, now=now,
         not_before=start,
+        # No texts about a safeguarding call: a message on a phone others may read could put
+        # the customer at risk, and the call comes now besides (003:L211).
+        notify="sms" if request.texts and concern is None else None,
         summary=stored_summary(
             channel="webform", facts=None, decision=None, form="call_me",
             window={"start": request.start.isoformat(), "end": request.end.isoformat()},

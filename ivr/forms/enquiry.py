@@ -67,11 +67,14 @@ def facts_from_form(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str
 def receive(*, session: Session, facts: dict[str, Any], text: str, reply_to: str | None,
             channel: str, at: datetime, directory: Directory, message_id: str | None = None,
             thread_id: str | None = None, subject: str = "", attachments_dropped: int = 0,
-            contact_key: str | None = None, redis_client=None) -> Received:
+            contact_key: str | None = None, redis_client=None,
+            confirm_by_email: bool = False) -> Received:
     """Screen, triage and store one new written enquiry; committed before it returns.
 
     A concern raises the supervisors' alert on `redis_client` (the same alert as the phone and
-    chat raise) and sends the enquiry to the urgent written queue.
+    chat raise) and sends the enquiry to the urgent written queue. `confirm_by_email`: the
+    callback a cold transfer makes is confirmed and reminded by e-mail to `reply_to`
+    (ivr/messaging) — for an address the customer typed, or a mail that may be answered.
     """
     concern = safeguarding.check(text) or safeguarding.check(subject)
     if concern is not None:
@@ -92,6 +95,7 @@ def receive(*, session: Session, facts: dict[str, Any], text: str, reply_to: str
         create_callback(session=session, contact_key=key, due=due, email=reply_to,
                         reason=f"{channel}: face-to-face request", source="cold_transfer",
                         contractor_id=route.contractor, now=at,
+                        notify="email" if confirm_by_email else None,
                         summary=stored_summary(channel=channel, facts=route.facts,
                                                decision=route.decision, enquiry_id=enquiry.id))
     return Received(enquiry=enquiry, route=route)

@@ -8,6 +8,7 @@ stored, so the robot learns nothing. No CAPTCHA: it would exclude people.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from datetime import datetime
 
@@ -23,8 +24,12 @@ from ivr.forms import bp
 from ivr.forms.callme import CallMeBooked, FieldErrors, TooMany, book, validate
 from ivr.forms.config import get_forms_config
 from ivr.forms.windows import Window, offered_windows
+from ivr.messaging.config import get_messages_config
+from ivr.messaging.sender import confirm
 from ivr.notices import notices
 from routing.plan import default_directory
+
+log = logging.getLogger("ivr.forms")
 
 
 @bp.context_processor
@@ -66,7 +71,8 @@ def call_me_api():
     try:
         wanted = validate(config, _centre(), now, phone=body.get("phone"),
                           start=window.get("start"), end=window.get("end"),
-                          about=body.get("about"))
+                          about=body.get("about"), texts=body.get("texts", False),
+                          not_mobile=get_messages_config().consent_not_mobile)
         booked = _book(wanted, now)
     except FieldErrors as error:
         return jsonify(error=str(error), fields=error.errors), 400
@@ -87,13 +93,14 @@ def call_me_submit():
     """The form's post: the confirmation page, or the form again with its errors."""
     config, now = get_forms_config(), _now()
     form = request.form
-    values = {name: form.get(name, "") for name in ("phone", "window", "about")}
+    values = {name: form.get(name, "") for name in ("phone", "window", "about", "texts")}
     if form.get("website"):
         return render_template("forms/call_me_done.html", config=config, booked=None), 200
     start, _, end = values["window"].partition("/")
     try:
         wanted = validate(config, _centre(), now, phone=values["phone"], start=start or None,
-                          end=end or None, about=values["about"])
+                          end=end or None, about=values["about"], texts=values["texts"] == "yes",
+                          not_mobile=get_messages_config().consent_not_mobile)
         booked = _book(wanted, now)
     except FieldErrors as error:
         errors = dict(error.errors)
@@ -111,8 +118,14 @@ def call_me_submit():
 def _book(wanted, now: datetime) -> CallMeBooked:
     limiter = RateLimiter(get_redis(), clock=lambda: now.timestamp())
     with Session(get_engine()) as session:
-        return book(get_forms_config(), session=session, limiter=limiter, address=_address(),
-                    request=wanted, now=now, redis_client=get_redis())
+        booked = book(get_forms_config(), session=session, limiter=limiter, address=_address(),
+                      request=wanted, now=now, redis_client=get_redis())
+    try:  # confirmed at once in writing (000:L21); the booking stands whatever happens to it
+        confirm(booked.callback_id, now)
+    except Exception as error:  # noqa: BLE001 - a text that cannot go must not lose the call
+        log.error("callback %s confirmation failed: %s", booked.callback_id,
+                  type(error).__name__)
+    return booked
 
 
 def _form(*, values: dict[str, str], errors: dict[str, str], status: int,
@@ -124,7 +137,7 @@ def _form(*, values: dict[str, str], errors: dict[str, str], status: int,
     for window in windows:
         days.setdefault(_day_name(window.start, now), []).append((window, _times(window)))
     body = render_template("forms/call_me.html", config=config, days=days, values=values,
-                           errors=errors)
+                           errors=errors, consent=get_messages_config())
     response = current_app.response_class(body, status=status, mimetype="text/html")
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

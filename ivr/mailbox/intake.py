@@ -162,7 +162,10 @@ def take_in(incoming: Incoming, *, engine, directory: Directory, outbox: Outbox 
         received = receive(session=session, facts=facts, text=incoming.text or "(no text)",
                            reply_to=incoming.sender, channel="email", at=at, directory=directory,
                            message_id=incoming.message_id, subject=incoming.subject,
-                           attachments_dropped=incoming.attachments, redis_client=redis_client)
+                           attachments_dropped=incoming.attachments, redis_client=redis_client,
+                           # The worker's round confirms it (no app here); only to a sender
+                           # that may be answered automatically.
+                           confirm_by_email=incoming.may_auto_reply)
         if outbox is not None and incoming.may_auto_reply:
             try:
                 acknowledgement(outbox, session=session, enquiry=received.enquiry,

@@ -177,6 +177,7 @@ def adviser_accept():
             return twiml.hangup(["Sorry, the customer has just left the queue."],
                                 svc.config.speech)
         offer["accepted"] = True
+        get_dispatcher().take(state.call_sid)  # the desk stops ringing; handle time starts
         state.outcome = "answered"
         waited = get_dispatcher().clock() - float(offer["joined"])
         Timeline(svc.engine, state.call_sid).record("answered", event_id="answered", detail={
@@ -287,6 +288,18 @@ def caller_gone(call_sid: str) -> None:
         notify_adviser(held.adviser_id, "gone", member=call_sid)
     elif held is not None:
         end_contact(call_sid)
+
+
+def decline_from_desk(member: str) -> bool:
+    """The adviser declined on the desk a call still ringing: the caller keeps their place, the
+    adviser goes Away, and their phone stops ringing. False once the call is accepted."""
+    held = get_dispatcher().assignment(member)
+    offer = _offer_of(member)
+    if held is None or offer.get("accepted"):
+        return False
+    _declined(held.adviser_id, member, "declined")  # first, so the cancelled leg finds nothing
+    _cancel_leg(offer.get("leg"))
+    return True
 
 
 def _offer_of(call_sid: str) -> dict:

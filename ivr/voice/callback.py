@@ -95,6 +95,24 @@ def on_number(call: Call, keyed: str) -> str:
 
 
 def _store(call: Call, number: str) -> str:
+    """Book the callback; a mobile number is first asked whether it would like texts."""
+    if relay_uk.can_text(number):
+        # Held in the call's (sealed) state for this one question, then only in the callback.
+        call.state.plan["callback"]["number"] = number
+        ask = call.prompt("callback_texts")
+        return call.keys([ask], "callback_texts", repeatable=[ask])
+    return _book(call, number, notify=None)
+
+
+def on_texts(call: Call, keyed: str) -> str:
+    """1: confirm by text and remind (ivr/messaging, on the worker's next round); 2: no texts."""
+    pending = call.state.plan["callback"]
+    if keyed in ("1", "2") and pending.get("number"):
+        return _book(call, pending.pop("number"), notify="sms" if keyed == "1" else None)
+    return call.keys(call.state.last_prompt, "callback_texts")
+
+
+def _book(call: Call, number: str, *, notify: str | None) -> str:
     state = call.state
     pending = state.plan["callback"]
     owner, due = pending["owner"], datetime.fromisoformat(pending["due"])
@@ -104,7 +122,7 @@ def _store(call: Call, number: str) -> str:
                 session=session, contact_key=state.contact_key, due=due, reason=_reason(call),
                 source=pending["source"], summary=stored_summary(channel="phone", facts=state.facts,
                                        decision=state.decision),
-                phone=number, pinned=bool(pending.get("pinned")), **owner)
+                phone=number, pinned=bool(pending.get("pinned")), notify=notify, **owner)
     except Exception as error:  # the customer still gets an answer and a way on
         log.error("callback could not be stored: %s", type(error).__name__)
         return call.finish([call.prompt("callback_unavailable")])
@@ -125,4 +143,5 @@ def _reason(call: Call) -> str:
     return f"Phone call: {str(need).replace('_', ' ')}"
 
 
-HANDLERS = {"callback_confirm": on_confirm, "callback_number": on_number}
+HANDLERS = {"callback_confirm": on_confirm, "callback_number": on_number,
+            "callback_texts": on_texts}

@@ -1,4 +1,4 @@
-"""The only place the app talks to Twilio's REST API (Calls, Queues, Queue Members).
+"""The only place the app talks to Twilio's REST API (Calls, Queues, Queue Members, Messages).
 
 Its base URL is the `TWILIO_API_BASE_URL` setting: Twilio's own in production, the project's
 emulator in development and tests. Nothing else in the app knows which one it is talking to.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -110,6 +111,37 @@ class TwilioRest:
         """Take `call_sid` (or `Front`) out of the queue and run the TwiML at `url` on its leg."""
         return self._request("POST", f"/Queues/{queue_sid}/Members/{call_sid}.json",
                              [("Url", url), ("Method", method)])
+
+    # Messages: https://www.twilio.com/docs/messaging/api/message-resource
+    def create_message(self, *, to: str, body: str, from_: str | None = None,
+                       messaging_service_sid: str | None = None,
+                       status_callback: str | None = None) -> dict[str, Any]:
+        """Send a text: `From` (a number or sender ID) or `MessagingServiceSid` (MG…).
+
+        POST /2010-04-01/Accounts/{AccountSid}/Messages.json, "Send a message" (twilio-oai
+        spec/json/twilio_api_v2010.json: `To`, `From`, `MessagingServiceSid`, `Body`,
+        `StatusCallback`); the answer's `status` starts as `queued` (`message_enum_status`).
+        A recipient who replied STOP is refused with error 21610.
+        """
+        if not (from_ or messaging_service_sid):
+            raise ValueError("give from_ or messaging_service_sid")
+        form = [("To", to), ("Body", body)]
+        form.append(("MessagingServiceSid", messaging_service_sid) if messaging_service_sid
+                    else ("From", from_ or ""))
+        if status_callback:
+            form.append(("StatusCallback", status_callback))
+        return self._request("POST", "/Messages.json", form)
+
+    def fetch_message(self, message_sid: str) -> dict[str, Any]:
+        """One message: GET …/Messages/{Sid}.json (its `status` as it stands)."""
+        return self._request("GET", f"/Messages/{message_sid}.json")
+
+    def list_messages(self, *, to: str | None = None, from_: str | None = None,
+                      page_size: int = 50) -> list[dict[str, Any]]:
+        """The first page of messages, newest first: GET …/Messages.json?To=&From=&PageSize=."""
+        query = "&".join(f"{name}={quote(value)}" for name, value in
+                         (("To", to), ("From", from_), ("PageSize", str(page_size))) if value)
+        return self._request("GET", f"/Messages.json?{query}").get("messages", [])
 
     def _request(self, method: str, path: str,
                  form: list[tuple[str, str]] | None = None) -> dict[str, Any]:

@@ -25,9 +25,20 @@ from tests.support.twilio import WEEKDAY_MORNING
 pytestmark = BROWSER_TEST
 
 
+class Texts:
+    """Stands in for Twilio's Messages API: records what would be sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def create_message(self, **message) -> dict:
+        self.sent.append(message)
+        return {"sid": "SM" + "0" * 32, "status": "queued"}
+
+
 @pytest.fixture
 def served(settings, redis_client):
-    app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING))
+    app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING), twilio=Texts())
     with live_server(app) as url:
         yield app, url
 
@@ -45,6 +56,8 @@ def test_call_me_by_keyboard_alone_with_an_error_first(served, page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "phone"
     page.keyboard.type("12345")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "texts"  # consent to texts, unticked
     page.keyboard.press("Tab")  # into the first window's radio group
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
@@ -59,6 +72,7 @@ def test_call_me_by_keyboard_alone_with_an_error_first(served, page):
     page.click(".error-summary a[href='#phone']")
     assert page.evaluate("document.activeElement.id") == "phone"
     page.fill("#phone", "0113 496 0456")
+    page.keyboard.press("Tab")  # past the texts box, left unticked for a landline
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     page.click("button[type=submit]")
@@ -69,6 +83,32 @@ def test_call_me_by_keyboard_alone_with_an_error_first(served, page):
     with Session(app.extensions["engine"]) as session:
         [callback] = session.exec(select(Callback)).all()
     assert callback.queue_id == "website_callbacks" and callback.phone == "+441134960456"
+
+
+def test_texts_are_agreed_by_keyboard_and_only_for_a_mobile(served, page):
+    app, url = served
+    page.goto(url + "/call-me")
+    page.fill("#phone", "0113 496 0456")
+    page.focus("#texts")
+    page.keyboard.press("Space")  # ticked by keyboard
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the first window
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert "only send texts to a UK mobile" in page.inner_text(".error-summary")
+    assert page.get_attribute("#texts", "aria-invalid") == "true"
+    assert page.is_checked("#texts")  # the choice is kept
+    assert axe_violations(page) == []
+    page.click(".error-summary a[href='#texts']")
+    assert page.evaluate("document.activeElement.id") == "texts"
+    page.fill("#phone", "07400 123456")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".confirmation")
+    with Session(app.extensions["engine"]) as session:
+        [callback] = session.exec(select(Callback)).all()
+    assert callback.notify == "sms" and callback.phone == "+447400123456"
+    [text] = app.extensions["twilio"].sent
+    assert text["to"] == "+447400123456" and "will call you by" in text["body"]
 
 
 def test_an_enquiry_from_the_form_is_triaged(served, page):

@@ -6,6 +6,8 @@ it. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support.browser import (
@@ -55,6 +57,8 @@ def _signed_in(browser, url, name, path="/console/callbacks"):
 
 
 def test_the_incoming_transfer_panel_pops_is_accessible_and_accept_bridges(browser, live):
+    from playwright.sync_api import expect
+
     anna, anna_page = _signed_in(browser, live.app_url, "anna")
     ben, ben_page = _signed_in(browser, live.app_url, "ben", "/console/")  # any console page
     lena, lena_page = _signed_in(browser, live.app_url, "lena")
@@ -78,8 +82,13 @@ def test_the_incoming_transfer_panel_pops_is_accessible_and_accept_bridges(brows
     assert axe_violations(ben_page) == []
     assert lena_page.locator("#incoming").is_hidden()
     assert call.sid not in lena_page.content()
-    anna_page.click("text=Accept the call")
+    # It alerts until taken: the title flashes, and a banner stands in for a notification.
+    expect(anna_page).to_have_title(re.compile("^● New warm transfer — "), timeout=TIMEOUT)
+    expect(anna_page.locator("#alert-banner")).to_contain_text("● New warm transfer")
+    anna_page.locator("body").press("Alt+KeyA")  # accepted by keyboard
     anna_page.wait_for_selector("text=Your phone is ringing", timeout=TIMEOUT)
+    expect(anna_page.locator("#alert-banner")).to_be_hidden()
+    expect(anna_page).not_to_have_title(re.compile("●"))
     phone = live.emulator.ringing("+441614960101")
     phone.answer()
     call.wait_for("bridged")

@@ -113,3 +113,33 @@ def test_bad_choices_are_refused_with_a_reason(app, query, reason):
     for path in ("/console/staffing", "/console/staffing.csv"):
         answer = supervisor.get(f"{path}?{query}")
         assert answer.status_code == 400 and reason in answer.get_data(as_text=True)
+
+
+def test_advisers_available_come_from_the_presence_history(app, engine):
+    from models.presence_history import record_presence
+
+    scripted_tuesday(app)
+    with Session(engine) as session:  # Tuesday 1 December is GMT: London time is UTC
+        for adviser_id, state, queues, at in (
+                (1, "available", "adult_information", "09:00"),
+                (1, "away", "adult_information", "10:45"),
+                (2, "available", "adult_information,complaints", "10:00"),
+                (2, "busy", "adult_information,complaints", "10:10"),
+                (3, "available", "young_people", "10:00"),
+                (2, "away", "adult_information,complaints", "14:15")):
+            hour, minute = (int(x) for x in at.split(":"))
+            record_presence(session=session, adviser_id=adviser_id, state=state,
+                            reason="lunch" if state == "away" else "", queues=queues,
+                            at=TUESDAY.replace(hour=hour, minute=minute))
+        session.commit()
+    supervisor, _ = signed_in(app, "sue", "supervisor")
+    answer = supervisor.get("/console/staffing.csv?date=2026-12-01&queue=adult_information")
+    day = [(r["interval_start"], r["advisers_needed"], r["advisers_available"])
+           for r in csv.DictReader(io.StringIO(answer.get_data(as_text=True)))
+           if r["section"] == "day"]
+    # 10:00: advisers 1 and 2 all the half-hour (adviser 3 takes another queue); 10:30: adviser
+    # 1 until 10:45; 14:00: adviser 2 until 14:15; 14:30: nobody.
+    assert day == [("10:00", "23", "2"), ("10:30", "23", "1.5"), ("14:00", "3", "0.5"),
+                   ("14:30", "3", "0")]
+    html = supervisor.get("/console/staffing?date=2026-12-01").get_data(as_text=True)
+    assert "from the presence history" in html and "not recorded yet" not in html

@@ -186,7 +186,7 @@ def test_a_busy_adviser_on_a_call_that_ended_unheard_goes_into_wrap_up(live):
     assert (done.calls, done.held) == (0, 1)
     state = desk(sam)
     assert state["presence"]["status"] == "wrap_up"
-    assert state["wrap_ups"] == [{"member": caller.sid, "channel": "call"}]
+    assert [(w["member"], w["channel"]) for w in state["wrap_ups"]] == [(caller.sid, "call")]
     events = kinds(live.app, caller.sid)
     assert "answered" in events and "abandoned" not in events and events[-1] == "ended"
 

@@ -51,11 +51,30 @@ def test_the_loader_names_the_file_and_the_entry_that_is_wrong(tmp_path):
 def test_nothing_in_code_repeats_a_value_of_the_files_it_reads():
     # The models read through config.files have no defaults: the YAML is the one place.
     from console.config import ConsoleConfig
+    from console.safeguarding_cases import SafeguardingConfig
     from ivr.chat.config import ChatConfig
     from ivr.forms.config import FormsConfig
     from ivr.identity.config import IdentityConfig
     from routing.written import WrittenConfig
 
-    for model in (ChatConfig, ConsoleConfig, FormsConfig, IdentityConfig, WrittenConfig):
+    for model in (ChatConfig, ConsoleConfig, FormsConfig, IdentityConfig, WrittenConfig,
+                  SafeguardingConfig):
         defaults = [name for name, field in model.model_fields.items() if not field.is_required()]
         assert defaults == [], f"{model.__name__} repeats defaults: {defaults}"
+
+
+def test_the_safeguarding_panels_file_refuses_no_escalation_and_an_outcome_without_a_label(
+        tmp_path):
+    from config.files import ConfigFileError, load
+    from console.safeguarding_cases import SafeguardingConfig
+
+    data = yaml.safe_load((CONFIG / "safeguarding.yaml").read_text(encoding="utf-8"))
+    config = load(SafeguardingConfig, CONFIG / "safeguarding.yaml")
+    assert list(config.outcomes) == [o["code"] for o in data["outcomes"]]  # in the file's order
+    broken = tmp_path / "safeguarding.yaml"
+    broken.write_text(yaml.safe_dump({**data, "acknowledge_within_minutes": 0}), encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"acknowledge_within_minutes: must be more"):
+        load(SafeguardingConfig, broken)
+    broken.write_text(yaml.safe_dump({**data, "outcomes": [{"code": "x"}]}), encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"outcomes: each entry needs a code and a label"):
+        load(SafeguardingConfig, broken)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_staff_display_name"
-down_revision = "0012_staff_totp"
+down_revision = "0013_safeguarding_alert_cases"
 branch_labels = None
 depends_on = None
 
