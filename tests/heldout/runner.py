@@ -107,7 +107,8 @@ def run_phone(app, convo: dict) -> dict:
 
 def _phone_while_waiting(app, call, convo: dict) -> str | None:
     """What the customer says once queued (declining the identity step on the way there), and
-    the route it leaves: only a Gather that listens for speech can hear it."""
+    the route it leaves: said at a Gather that listens for speech, or at the queue's wait
+    message (which listens too)."""
     if not convo.get("while_waiting"):
         return None
     for _ in range(3):  # the identity step's questions come between the decision and the queue
@@ -115,8 +116,9 @@ def _phone_while_waiting(app, call, convo: dict) -> str | None:
             break
         call.say("no thanks")
     for text in convo["while_waiting"]:
-        if call.waiting is not None and call.waiting.kind == "gather" and \
-                "speech" in (call.waiting.input or ""):
+        waiting = call.waiting
+        if waiting is not None and (waiting.kind == "queue" or (
+                waiting.kind == "gather" and "speech" in (waiting.input or ""))):
             call.say(text)
     return _phone_outcome(app, call) or "none"
 
