@@ -18,7 +18,7 @@ from console.config import get_console_config
 from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
 from console.screen_pop import screen_pop
-from engine import figures
+from engine import desk_calls, figures
 from engine.desk_ports import desk_ports
 from engine.dispatch import (
     clock,
@@ -75,13 +75,17 @@ def _state() -> dict:
     dispatcher = get_dispatcher()
     held = [dispatcher.assignment(m) for m in sorted(dispatcher.contacts_of(current_user.id))]
     wrap_ups = _redis().hgetall(keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id))
+    # A transfer or callback made from the desk sets the outcome it means (engine.desk_calls).
+    chosen = desk_calls.outcomes_set(_redis(), current_user.id)
     at = clock()()
     # Each contact is named by channel, queue and time waited (the console ticks it on), so
     # three chats from one queue are never three identical lines.
     return {"presence": presence.as_dict(),
             "contacts": [{"member": a.member, "channel": a.channel, "queue": a.queue_id,
                           "waited_seconds": round(a.waited(at))} for a in held if a],
-            "wrap_ups": [{"member": m, **wrap_up_of(v)} for m, v in sorted(wrap_ups.items())],
+            "wrap_ups": [{"member": m, **wrap_up_of(v),
+                          **({"outcome": chosen[m]} if m in chosen else {})}
+                         for m, v in sorted(wrap_ups.items())],
             "waiting": dispatcher.waiting()}
 
 
@@ -287,7 +291,9 @@ def wrap_up(member: str):
         abort(404, "nothing to wrap up for this contact")
     channel = wrap_up_of(stored_wrap)["channel"]
     body = request.get_json(silent=True) or {}
-    outcome, note = body.get("outcome"), body.get("note") or ""
+    # The code a transfer or callback from the desk set, unless the adviser chose another.
+    outcome = body.get("outcome") or desk_calls.outcomes_set(_redis(), current_user.id).get(member)
+    note = body.get("note") or ""
     config = get_console_config()
     if outcome not in config.outcomes:
         abort(400, "choose an outcome code")
@@ -299,6 +305,7 @@ def wrap_up(member: str):
     _record(contact_key, EventKind.WRAPPED_UP, {"outcome": outcome, "adviser": current_user.id},
             text=stored)
     _redis().hdel(wraps, member)
+    desk_calls.outcome_recorded(_redis(), current_user.id, member)
     if not _redis().hlen(wraps) and not get_dispatcher().contacts_of(current_user.id):
         get_presence().end_wrap_up(current_user.id)
         dispatch()

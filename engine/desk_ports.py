@@ -23,6 +23,8 @@ class DeskPorts:
     chat_store: Callable[[], Any]  # the chats' store: facts, transcript, state
     add_interpreter: Callable[[str, dict[str, str]], dict | str]  # a three-way call, or why not
     send_reply: Callable[..., None]  # a reply in the customer's e-mail thread, recorded
+    # Transfers, callbacks, hold and mute on a live call (engine.desk_calls.CallActions).
+    call_actions: Any = None
 
 
 def desk_ports() -> DeskPorts:

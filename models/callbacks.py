@@ -22,7 +22,8 @@ from models.timestamps import UTCDateTime
 
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "claimed")
-SOURCES = ("cold_transfer", "customer_request", "out_of_hours")
+# research: an adviser promised to ring back after looking into the customer's question (000:L115).
+SOURCES = ("cold_transfer", "customer_request", "out_of_hours", "research")
 OUTCOMES = ("reached", "no_answer", "busy", "voicemail", "wrong_number", "failed")
 # Unsuccessful outcomes that leave the callback open for another try (up to MAX_ATTEMPTS).
 RETRY_OUTCOMES = ("no_answer", "busy", "voicemail", "failed")
@@ -151,6 +152,9 @@ class Callback(CallbackBase, table=True):
     alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Listed above every due time while open: the customer was just failed by a warm transfer.
     pinned: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # The one member of staff who may work it (their username): the adviser who promised to ring
+    # back after research. None: anyone who may see it.
+    owner_adviser: str | None = Field(default=None, max_length=64)
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -224,4 +228,5 @@ class CallbackPublic(CallbackBase):
     alert: str | None = None
     alerted_at: datetime | None = None
     pinned: bool = False
+    owner_adviser: str | None = None
     attempts: list[AttemptPublic] = []
