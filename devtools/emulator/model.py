@@ -76,6 +76,7 @@ class Leg:
     hold: bool = False
     muted: bool = False
     label: str | None = None
+    joining: str | None = None  # the room a Participants API leg joins when answered
     callback: tuple[str, str, frozenset[str]] | None = None  # url, method, events
     sequence: int = 0
     inbox: queue_module.Queue = field(default_factory=queue_module.Queue)

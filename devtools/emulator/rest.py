@@ -259,8 +259,12 @@ def _participant(room: str, ident: str) -> Leg:
     """A leg in the room, named by its CallSid or its Label."""
     account = _account()
     with account.lock:
-        for sid in account.conferences.get(room, []):
-            leg = account.legs[sid]
+        # In the room, or dialled into it and not yet answered (Twilio's participant exists
+        # from creation, status queued, ringing, then connected).
+        legs = [account.legs[sid] for sid in account.conferences.get(room, [])]
+        legs += [leg for leg in account.legs.values() if leg.joining == room and not leg.ended
+                 and leg.conference is None]
+        for leg in legs:
             if ident in (leg.sid, leg.label):
                 return leg
     raise _not_found()
@@ -288,7 +292,7 @@ def create_participant(account_sid: str, conference_sid: str):
     ends = _boolean("EndConferenceOnExit") or False
     leg = Leg(new_sid("CA"), account.sid, to=to, from_=from_, direction="outbound-api",
               patient=account.endpoint(to).mode == "manual", label=form.get("Label"),
-              muted=bool(_boolean("Muted")))
+              muted=bool(_boolean("Muted")), joining=room)
     if form.get("StatusCallback"):
         events = frozenset(form.getlist("StatusCallbackEvent") or ["completed"])
         leg.callback = (form["StatusCallback"], form.get("StatusCallbackMethod", "POST"), events)
@@ -327,6 +331,11 @@ def _play_to(leg: Leg, url: str, method: str) -> None:
     engine = _engine()
 
     def play() -> None:
+        # An announcement to a participant still ringing plays once they are in the room.
+        with leg.changed:
+            leg.changed.wait_for(lambda: leg.conference or leg.ended, timeout=30)
+        if leg.ended:
+            return
         try:
             root = engine.hooks.twiml(url, engine.hooks.call_params(leg), method or "POST")
         except Exception:  # noqa: BLE001 - a failed hold URL is silence, as on Twilio
@@ -344,5 +353,6 @@ def _play_to(leg: Leg, url: str, method: str) -> None:
 def delete_participant(account_sid: str, conference_sid: str, ident: str):
     """Kick the participant: their <Dial> ends and their call goes on after it."""
     leg = _participant(_room(conference_sid), ident)
-    send(leg, "conference_ended")
+    # Still ringing: the call is cancelled; in the room: their <Dial> ends.
+    send(leg, "hangup" if leg.conference is None else "conference_ended")
     return Response(status=204)

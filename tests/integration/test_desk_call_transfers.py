@@ -200,3 +200,125 @@ def test_two_app_processes_racing_the_same_transfer_have_one_winner(live):
     assert codes == [200, 409], [a.get_json() for a in answers]
     assert len(callbacks(live.app)) == 1
     assert len([k for k, _ in events(live.app, customer.sid) if k == "callback_created"]) == 1
+
+
+NORTH_WEST_LINE = "+441614960002"  # config/contractors.yaml: the North West's transfer number
+
+
+def test_a_warm_transfer_holds_the_caller_whispers_the_summary_and_leaves_them_together(live):
+    sam, customer, adviser_leg = on_a_call(live)
+    started = post(sam, customer.sid, "warm-transfer", {"contractor": "north-west"})
+    assert started.status_code == 200, started.get_json()
+    assert started.get_json()["state"] == "dialling"
+    eventually(lambda: customer.info()["hold"])
+    customer.wait_heard("while your adviser speaks to the North West prime contractor")
+    line = live.emulator.ringing(NORTH_WEST_LINE)
+    # Nothing to complete before the contractor answers.
+    early = post(sam, customer.sid, "warm-transfer/complete")
+    assert early.status_code == 409 and "not answered" in early.get_json()["error"]
+    line.answer()
+    line.wait_for("conference")
+    heard = line.wait_heard("A warm transfer from a National Careers Service adviser")
+    assert any("aged 45" in said for said in heard)
+    # The adviser talks to the contractor first; the held customer hears none of it.
+    adviser_leg.say("I have a customer who wants advice on a career change")
+    line.wait_heard("career change")
+    assert not any("career change" in said for said in customer.heard)
+    done = post(sam, customer.sid, "warm-transfer/complete")
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["outcome"] == "referred_to_prime_contractor"
+    adviser_leg.wait_for("completed")
+    assert not customer.info()["hold"]
+    assert customer.info()["conference"] == line.info()["conference"] is not None
+    line.say("Hello, how can I help?")
+    customer.wait_heard("how can I help")
+    wrap = eventually(lambda: desk(sam)["wrap_ups"])
+    assert wrap[0]["outcome"] == "referred_to_prime_contractor"
+    kinds = [k for k, _ in events(live.app, customer.sid)]
+    assert "transfer_attempted" in kinds and "transferred" in kinds
+    assert figures(live.app)["transfers"]["north-west"] == {"warm": 1, "failed_warm": 0,
+                                                            "cold": 0}
+    assert audited(live.app, "call_warm_transferred") == [customer.sid]
+    customer.hang_up()
+    line.wait_for("completed")
+
+
+def test_a_warm_transfer_not_answered_brings_the_caller_back_and_a_cold_one_can_follow(live):
+    sam, customer, _adviser_leg = on_a_call(live)
+    live.emulator.endpoint(NORTH_WEST_LINE, "busy")
+    assert post(sam, customer.sid, "warm-transfer",
+                {"contractor": "north-west"}).status_code == 200
+    eventually(lambda: [d for k, d in events(live.app, customer.sid) if k == "transfer_failed"])
+    eventually(lambda: not customer.info()["hold"])
+    assert figures(live.app)["transfers"]["north-west"]["failed_warm"] == 1
+    cold = post(sam, customer.sid, "cold-transfer", {"contractor": "north-west"})
+    assert cold.status_code == 200, cold.get_json()
+
+
+def test_the_adviser_may_call_a_warm_transfer_off(live):
+    sam, customer, _adviser_leg = on_a_call(live)
+    assert post(sam, customer.sid, "warm-transfer", {"contractor": "london"}).status_code == 200
+    line = live.emulator.ringing("+442079460007")
+    line.answer()
+    line.wait_for("conference")
+    off = post(sam, customer.sid, "warm-transfer/cancel")
+    assert off.status_code == 200, off.get_json()
+    line.wait_for("completed")
+    eventually(lambda: not customer.info()["hold"])
+    assert customer.info()["waiting"] == "conference"
+    assert [d["status"] for k, d in events(live.app, customer.sid)
+            if k == "transfer_failed"] == ["called off by the adviser"]
+
+
+def test_hold_and_mute_are_the_participants_state_in_the_emulator(live):
+    sam, customer, adviser_leg = on_a_call(live)
+    assert post(sam, customer.sid, "hold", {"on": True}).status_code == 200
+    eventually(lambda: customer.info()["hold"])
+    customer.wait_heard("Your adviser will be back with you shortly")
+    adviser_leg.say("Just checking the course dates")
+    assert not any("course dates" in said for said in customer.heard)
+    assert post(sam, customer.sid, "hold", {"on": False}).status_code == 200
+    eventually(lambda: not customer.info()["hold"])
+    assert post(sam, customer.sid, "mute", {"on": True}).status_code == 200
+    eventually(lambda: adviser_leg.info()["muted"])
+    adviser_leg.say("Muttering to a colleague")
+    customer.say("Are you still there?")
+    adviser_leg.wait_heard("still there")
+    assert not any("Muttering" in said for said in customer.heard)
+    assert post(sam, customer.sid, "mute", {"on": False}).status_code == 200
+    eventually(lambda: not adviser_leg.info()["muted"])
+    adviser_leg.say("Yes, I am here")
+    customer.wait_heard("I am here")
+    assert post(sam, customer.sid, "hold", {"on": "yes"}).status_code == 400
+    assert set(audited(live.app, "call_hold_on") + audited(live.app, "call_mute_on")) == {
+        customer.sid}
+    # The Participant resource says the same (Twilio's shape, through the REST API).
+    rest = live.emulator.rest()
+    room = rest.conference_sid(customer.info()["conference"])
+    assert rest.update_participant(room, customer.sid, hold=True)["hold"] is True
+
+
+@pytest.fixture
+def evening(settings, redis_client):
+    clock = moving_clock(datetime(2026, 11, 24, 18, 30, tzinfo=LONDON))  # centre open, NW closed
+    with live_voice_app(settings, voice_clock=clock, chat_clock=clock,
+                        callback_clock=clock) as live:
+        yield live
+
+
+def test_a_closed_contractor_is_refused_warm_and_offered_cold(evening):
+    sam, customer, _adviser_leg = on_a_call(evening)
+    options = sam.get(f"/console/api/calls/{customer.sid}/transfer-options").get_json()
+    assert not any(c["warm"] for c in options["contractors"])
+    refused = post(sam, customer.sid, "warm-transfer", {"contractor": "north-west"})
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert body["offer_cold"] and "closed" in body["error"] and "cold transfer" in body["error"]
+    assert not customer.info()["hold"]
+    assert evening.emulator.calls(to=NORTH_WEST_LINE) == []
+    cold = post(sam, customer.sid, "cold-transfer", {"contractor": "north-west"})
+    assert cold.status_code == 200, cold.get_json()
+    [stored] = callbacks(evening.app)
+    # By the end of its next working day's hours, within 24 hours (000:L9, L81).
+    local = stored.due_at.astimezone(LONDON)
+    assert (local.date().isoformat(), local.hour) == ("2026-11-25", 17)
