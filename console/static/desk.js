@@ -135,6 +135,9 @@
     const pop = await call("GET", "/console/api/contacts/" + encodeURIComponent(member));
     if (!pop) return;
     current = member;
+    // call_transfers.js follows these to show the Transfer menu on a live call.
+    $("pop").dataset.member = member;
+    $("pop").dataset.channel = channel;
     $("pop").hidden = false;
     $("pop-channel").textContent = pop.channel === "phone" ? "Phone call" : "Webchat";
     $("pop-dialled").textContent = pop.dialled || "—";
