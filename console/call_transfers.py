@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
+from sqlmodel import select
 
 from console.audit import audit
 from console.auth import guard, role_required
@@ -22,8 +23,11 @@ from console.screen_pop import screen_pop
 from engine import desk_calls
 from engine.desk_calls import Refused, Taken
 from engine.desk_ports import desk_ports
-from engine.dispatch import clock, get_dispatcher, now
+from engine.dispatch import clock, dispatch, get_dispatcher, now, queue_ids
 from engine.when import by_when
+from models import keys
+from models.db import session_scope
+from models.staff import StaffUser
 from routing.callback_config import load_rules
 from routing.plan import default_directory
 from triage.postcodes import lookup
@@ -38,6 +42,10 @@ DONE = {
     "cold_transfer": "Cold transfer booked: {contractor} will call the customer back {when}. "
                      "The customer has been told.",
     "research_callback": "Callback booked for you, due {when}. It is on your worklist.",
+    "colleague_transfer": "Passing the call to {name}: their phone is ringing. The customer "
+                          "waits in the queue, first for them.",
+    "queue_transfer": "The customer is waiting in the {queue} queue for the next adviser, "
+                      "keeping their place.",
 }
 
 
@@ -106,7 +114,9 @@ def options(member: str):
                        "opens_at": route.opens_at.isoformat() if route.opens_at else None})
     listed.sort(key=lambda c: (not c["own"], c["name"]))
     state = desk_calls.desk_state(current_app.extensions["redis"], member)
-    return jsonify(contractors=listed, own=own,
+    colleagues = [{"id": k, "name": v} for k, v in sorted(_colleagues().items(),
+                                                          key=lambda item: item[1])]
+    return jsonify(contractors=listed, own=own, queues=list(queue_ids()), colleagues=colleagues,
                    research_hours=load_rules().research_callback_hours,
                    action=state.get("action"), step=state.get("step"))
 
@@ -214,6 +224,65 @@ def cancel_warm(member: str):
         return jsonify(**done, message=DONE["cancel_warm"])
 
     return _act(run)
+
+
+@bp.post("/<member>/queue-transfer")
+@role_required("adviser")
+def queue_transfer(member: str):
+    """{"queue"}: back into another contact-centre queue, keeping the customer's place."""
+    _call(member)
+    queue = _body().get("queue")
+    if queue not in queue_ids():
+        abort(400, "choose a contact-centre queue")
+
+    def run():
+        done = _actions().queue_transfer(member, queue=queue, adviser_id=current_user.id)
+        audit("call_queue_transferred", target=member,
+              detail={"from": done.get("from"), "to": done["queue"]})
+        dispatch()
+        return jsonify(**done, message=DONE["queue_transfer"].format(
+            queue=queue.replace("_", " ")))
+
+    return _act(run)
+
+
+@bp.post("/<member>/colleague-transfer")
+@role_required("adviser")
+def colleague_transfer(member: str):
+    """{"colleague": user id}: pass the call to a colleague who is Available now."""
+    _call(member)
+    chosen = _body().get("colleague")
+    if not isinstance(chosen, int) or isinstance(chosen, bool):
+        abort(400, "choose a colleague")
+
+    def run():
+        done = _actions().colleague_transfer(member, colleague_id=chosen,
+                                             adviser_id=current_user.id)
+        audit("call_colleague_transferred", target=member, detail={"colleague": chosen})
+        return jsonify(**done, message=DONE["colleague_transfer"].format(
+            name=_colleagues().get(chosen, "your colleague")))
+
+    return _act(run)
+
+
+def _colleagues() -> dict[int, str]:
+    """Advisers Available now and free for a call (not this one): id -> name shown."""
+    redis, at = current_app.extensions["redis"], clock()()
+    timeout = current_app.extensions["console_config"].heartbeat_timeout_seconds
+    free = []
+    for ident in redis.smembers(keys.ADVISERS):
+        found = redis.hmget(keys.key(keys.ADVISER, user_id=ident), "mode", "heartbeat",
+                            "wrapup_until", "calls", "chats")
+        mode, beat, until, calls, chats = found
+        if (mode == "available" and at - float(beat or 0) <= timeout and float(until or 0) <= at
+                and not int(calls or 0) and not int(chats or 0)
+                and int(ident) != current_user.id):
+            free.append(int(ident))
+    if not free:
+        return {}
+    with session_scope(current_app.extensions["engine"]) as db:
+        users = db.exec(select(StaffUser).where(StaffUser.id.in_(free))).all()
+        return {u.id: u.display_name or u.username for u in users if u.role == "adviser"}
 
 
 @bp.post("/<member>/hold")

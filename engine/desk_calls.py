@@ -31,7 +31,9 @@ OUTCOME_OF = {
     "cold_transfer": "referred_to_prime_contractor",
     "research_callback": "callback_arranged",
 }
-ACTIONS = tuple(OUTCOME_OF)
+# A transfer within the contact centre sets none: the contact goes on, and whoever ends it
+# wraps it up.
+ACTIONS = (*OUTCOME_OF, "queue_transfer", "colleague_transfer")
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,12 @@ class CallActions(Protocol):
 
     def cancel_warm(self, member: str, *, adviser_id: int) -> dict:
         """The contractor leaves; the caller comes off hold, back with the adviser."""
+
+    def queue_transfer(self, member: str, *, queue: str, adviser_id: int) -> dict:
+        """Back into another contact-centre queue, keeping the customer's place."""
+
+    def colleague_transfer(self, member: str, *, colleague_id: int, adviser_id: int) -> dict:
+        """Give the call to a named colleague who is Available now; their phone rings."""
 
     def hold(self, member: str, *, on: bool) -> dict:
         """Put the caller on hold (music) or take them off it."""

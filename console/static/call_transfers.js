@@ -43,6 +43,12 @@
         list.appendChild(option(c.id, words));
       });
       if (keep) { list.value = keep; }
+      var people = $("transfer-colleague"), was = people.value;
+      people.replaceChildren();
+      if (!got.data.colleagues.length) { people.appendChild(option("", "Nobody is Available now")); }
+      got.data.colleagues.forEach(function (c) { people.appendChild(option(String(c.id), c.name)); });
+      if (was) { people.value = was; }
+      $("colleague-transfer").disabled = !got.data.colleagues.length;
       var hours = $("research-hours");
       if (!hours.options.length) {
         for (var h = got.data.research_hours; h >= 1; h -= 1) {
@@ -107,6 +113,13 @@
   });
   $("warm-cancel").addEventListener("click", function () {
     act("warm-transfer/cancel", {}, function () { $("warm-steps").hidden = true; });
+  });
+  $("queue-transfer").addEventListener("click", function () {
+    act("queue-transfer", { queue: $("transfer-call-queue").value });
+  });
+  $("colleague-transfer").addEventListener("click", function () {
+    var chosen = Number($("transfer-colleague").value);
+    if (chosen) { act("colleague-transfer", { colleague: chosen }); }
   });
   $("research-callback").addEventListener("click", function () {
     act("research-callback", { hours: Number($("research-hours").value) });

@@ -16,13 +16,14 @@ from flask import current_app
 
 from engine import desk_calls, promises
 from engine.desk_calls import Refused
+from engine.dispatch import get_dispatcher, waiting_queue
 from engine.summary import stored_summary
 from engine.when import by_when
 from ivr import connections
 from ivr.voice import twiml
 from ivr.voice.call import Services
 from ivr.voice.callback import uk_number
-from ivr.voice.state import ENDED, CallState
+from ivr.voice.state import ENDED, QUEUE, CallState
 from ivr.voice.timeline import Timeline
 from ivr.voice.twilio_rest import TwilioError
 from models.db import session_scope
@@ -176,6 +177,43 @@ class PhoneDesk:
                                                     "source": "research", "queue_id": queue,
                                                     "by": "adviser", "adviser": adviser_id})
         return {"callback_id": created.id, "due": created.due_at.isoformat(), "queue": queue}
+
+    def queue_transfer(self, member: str, *, queue: str, adviser_id: int) -> dict:
+        """Back into another contact-centre queue, keeping their place by time waited: told
+        so, the caller waits for the next adviser of that queue with the summary on record."""
+        svc = services()
+        _state, offer = connected(member)
+        waiting = waiting_queue(queue, _state.facts.get("language"))
+        if queue == base_queue(offer.get("queue")) or waiting == offer.get("queue"):
+            raise Refused("the customer is already in that queue: choose another")
+        taken = desk_calls.claim(svc.redis, member, "queue_transfer", queue=waiting,
+                                 adviser=str(adviser_id))
+        if taken:
+            raise desk_calls.Taken(taken)
+        token, state = svc.store.claim(member)
+        try:
+            state.plan = {key: value for key, value in (state.plan or {}).items()
+                          if key != "adviser"} | {"queue": waiting}
+            state.phase, state.outcome = QUEUE, None
+        finally:
+            svc.store.release(member, token, state)
+        # Another queue keeps the customer's place by time waited (as a chat's transfer does).
+        get_dispatcher().hand_back(member, to_queue=waiting)
+        Timeline(svc.engine, member).record(
+            "queue_changed", event_id=f"desk_queue:{waiting}",
+            detail={"from": offer.get("queue"), "to": waiting, "by": "adviser",
+                    "adviser": adviser_id})
+        base = f"{base_url()}/voice"
+        try:
+            connections.get_twilio().update_call(member, twiml=twiml.enqueue(
+                [svc.config.prompt("desk_queue_transfer")], waiting,
+                action=f"{base}/queue/done", wait_url=f"{base}/queue/wait",
+                speech=svc.config.speech))
+        except TwilioError as error:
+            log.warning("the caller could not be moved to the queue: Twilio %s", error.status)
+            raise Refused("the phone system did not move the customer: they may have hung "
+                          "up") from None
+        return {"queue": waiting, "from": offer.get("queue")}
 
     def hold(self, member: str, *, on: bool) -> dict:
         """The caller on hold (hearing that the adviser will be back) or off it."""

@@ -29,6 +29,7 @@ from engine.summary import summary_sentence
 from ivr import connections
 from ivr.voice import bp, twiml
 from ivr.voice.desk_actions import PhoneDesk, _update, base_url, conference, connected, services
+from ivr.voice.desk_colleague import colleague_transfer
 from ivr.voice.timeline import Timeline
 from ivr.voice.twilio_rest import TwilioError
 
@@ -79,6 +80,10 @@ class PhoneCallActions(PhoneDesk):
             "transfer_attempted", event_id=f"desk_warm:{leg['call_sid']}",
             detail={"contractor": contractor_id, "by": "adviser", "adviser": adviser_id})
         return {"state": "dialling", "contractor": contractor_id}
+
+    def colleague_transfer(self, member: str, *, colleague_id: int, adviser_id: int) -> dict:
+        """Give the call to a named colleague who is Available now (ivr.voice.desk_colleague)."""
+        return colleague_transfer(member, colleague_id=colleague_id, adviser_id=adviser_id)
 
     def complete_warm(self, member: str, *, adviser_id: int) -> dict:
         """The adviser leaves: caller and contractor stay connected."""

@@ -322,3 +322,51 @@ def test_a_closed_contractor_is_refused_warm_and_offered_cold(evening):
     # By the end of its next working day's hours, within 24 hours (000:L9, L81).
     local = stored.due_at.astimezone(LONDON)
     assert (local.date().isoformat(), local.hour) == ("2026-11-25", 17)
+
+
+def test_a_call_passed_to_another_queue_keeps_its_place_and_reaches_its_adviser(live):
+    sam, customer, adviser_leg = on_a_call(live)
+    kim = adviser(live.app, "kim", queues=("young_people",))
+    assert post(sam, customer.sid, "queue-transfer", {"queue": "adult_information"}
+                ).status_code == 409  # the queue it is in already
+    moved = post(sam, customer.sid, "queue-transfer", {"queue": "young_people"})
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["queue"] == "young_people"
+    customer.wait_heard("passing you to a colleague")
+    adviser_leg.wait_for("completed")
+    assert desk(sam)["contacts"] == []
+    ringing = live.emulator.ringing("client:kim")
+    ringing.answer()
+    ringing.press("1")
+    customer.wait_for("conference")
+    assert customer.info()["conference"] == ringing.info()["conference"]
+    assert [c["member"] for c in desk(kim)["contacts"]] == [customer.sid]
+    assert [(d["from"], d["to"]) for k, d in events(live.app, customer.sid)
+            if k == "queue_changed"] == [("adult_information", "young_people")]
+    assert audited(live.app, "call_queue_transferred") == [customer.sid]
+    customer.hang_up()
+
+
+def test_a_call_passed_to_a_named_colleague_rings_them_and_they_take_it(live):
+    sam, customer, adviser_leg = on_a_call(live)
+    kim = adviser(live.app, "kim", queues=("young_people",))
+    options = sam.get(f"/console/api/calls/{customer.sid}/transfer-options").get_json()
+    [colleague] = options["colleagues"]
+    assert colleague["name"] == "kim"
+    passed = post(sam, customer.sid, "colleague-transfer", {"colleague": colleague["id"]})
+    assert passed.status_code == 200, passed.get_json()
+    ringing = live.emulator.ringing("client:kim")
+    adviser_leg.wait_for("completed")
+    assert desk(sam)["contacts"] == [] and desk(sam)["wrap_ups"] == []
+    heard = " ".join(ringing.answer())
+    assert "adult, 45, advice" in heard
+    ringing.press("1")
+    customer.wait_for("conference")
+    assert customer.info()["conference"] == ringing.info()["conference"]
+    assert [c["member"] for c in desk(kim)["contacts"]] == [customer.sid]
+    assert audited(live.app, "call_colleague_transferred") == [customer.sid]
+    # Kim is busy now: nobody can pass her another call.
+    assert post(sam, customer.sid, "colleague-transfer",
+                {"colleague": colleague["id"]}).status_code in (403, 404)
+    customer.hang_up()
+    assert eventually(lambda: desk(kim)["wrap_ups"])[0]["member"] == customer.sid
