@@ -141,7 +141,8 @@
     $("call-transfer-menu").hidden = true;
     $("call-transfer-toggle").setAttribute("aria-expanded", "false");
     $("warm-steps").hidden = true;
-    status("");
+    // What was said about the call that ended stays (read beside the wrap-up) until the next.
+    if (member) { status(""); }
     box.hidden = !member;
   }
   new MutationObserver(shown).observe(pop, { attributes: true,
