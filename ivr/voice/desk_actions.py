@@ -32,6 +32,7 @@ from routing.callbacks import create_callback
 from routing.figures import base_queue
 
 log = logging.getLogger(__name__)
+PENDING = "pending"  # an offer's leg before the next adviser's phone rings
 NO_NUMBER = ("the customer's number is withheld or not a UK number: ask them for it and book "
              "the callback from the worklist")
 
@@ -192,8 +193,12 @@ class PhoneDesk:
             raise desk_calls.Taken(taken)
         token, state = svc.store.claim(member)
         try:
-            state.plan = {key: value for key, value in (state.plan or {}).items()
-                          if key != "adviser"} | {"queue": waiting}
+            # The next adviser's offer is pending until their phone rings: this adviser's leg,
+            # ending as the caller leaves the room, is then seen as an earlier offer's, never a
+            # decline of the next one (adviser_leg.adviser_status).
+            state.plan = {**(state.plan or {}), "queue": waiting,
+                          "adviser": {"id": None, "queue": waiting, "accepted": False,
+                                      "leg": PENDING}}
             state.phase, state.outcome = QUEUE, None
         finally:
             svc.store.release(member, token, state)

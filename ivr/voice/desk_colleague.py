@@ -17,7 +17,7 @@ from engine.desk_calls import Refused, Taken
 from engine.dispatch import console_config, get_dispatcher, room_name
 from ivr import connections
 from ivr.voice import twiml
-from ivr.voice.desk_actions import base_url, connected, services
+from ivr.voice.desk_actions import PENDING, base_url, connected, services
 from ivr.voice.state import QUEUE
 from ivr.voice.twilio_rest import TwilioError
 from routing import colleague
@@ -49,7 +49,7 @@ def colleague_transfer(member: str, *, colleague_id: int, adviser_id: int) -> di
         # decline of this one (adviser_leg.adviser_status).
         state.plan = {**(state.plan or {}), "queue": queue, "adviser": {
             "id": colleague_id, "room": room_name(), "queue": queue, "joined": held.joined_at,
-            "accepted": False, "leg": "pending"}}
+            "accepted": False, "leg": PENDING}}
         state.phase, state.outcome = QUEUE, None
     finally:
         svc.store.release(member, token, state)

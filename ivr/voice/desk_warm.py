@@ -148,6 +148,27 @@ def _failed(member: str, desk: dict, status: str) -> None:
                        status=status)
 
 
+def caller_left(member: str) -> None:
+    """The caller hung up while a warm transfer rang or was being introduced: the contractor's
+    leg is ended too (a ringing participant would otherwise join an empty room)."""
+    svc = services()
+    desk = desk_calls.desk_state(svc.redis, member)
+    if desk.get("action") != "warm_transfer" or desk.get("step") == "done":
+        return
+    if not desk_calls.finish_once(svc.redis, member, "customer hung up"):
+        return
+    if desk.get("leg"):
+        try:
+            connections.get_twilio().update_call(desk["leg"], status="completed")
+        except TwilioError as error:
+            log.warning("the contractor's leg could not be ended: Twilio %s", error.status)
+    desk_calls.unclaim(svc.redis, member)
+    Timeline(svc.engine, member).record(
+        "transfer_failed", event_id=f"desk_warm_failed:{desk.get('leg')}",
+        detail={"contractor": desk.get("contractor"), "status": "customer hung up",
+                "by": "adviser"})
+
+
 @bp.post("/desk/contractor")
 def desk_contractor_status():
     """The contractor's leg: answered → the whisper and "talking"; not answered → failed."""

@@ -370,3 +370,14 @@ def test_a_call_passed_to_a_named_colleague_rings_them_and_they_take_it(live):
                 {"colleague": colleague["id"]}).status_code in (403, 404)
     customer.hang_up()
     assert eventually(lambda: desk(kim)["wrap_ups"])[0]["member"] == customer.sid
+
+
+def test_a_caller_who_hangs_up_while_the_contractor_rings_ends_that_leg_too(live):
+    sam, customer, _adviser_leg = on_a_call(live)
+    assert post(sam, customer.sid, "warm-transfer",
+                {"contractor": "north-west"}).status_code == 200
+    line = live.emulator.ringing(NORTH_WEST_LINE)
+    customer.hang_up()
+    line.wait_for("canceled")  # it stops ringing (Twilio: a ringing call ended is canceled)
+    assert [d["status"] for k, d in events(live.app, customer.sid)
+            if k == "transfer_failed"] == ["customer hung up"]
