@@ -25,9 +25,9 @@ from engine.desk_calls import Refused, Taken
 from engine.desk_ports import desk_ports
 from engine.dispatch import clock, dispatch, get_dispatcher, now, queue_ids
 from engine.when import by_when
-from models import keys
 from models.db import session_scope
 from models.staff import StaffUser
+from routing import colleague
 from routing.callback_config import load_rules
 from routing.plan import default_directory
 from triage.postcodes import lookup
@@ -267,17 +267,9 @@ def colleague_transfer(member: str):
 
 def _colleagues() -> dict[int, str]:
     """Advisers Available now and free for a call (not this one): id -> name shown."""
-    redis, at = current_app.extensions["redis"], clock()()
-    timeout = current_app.extensions["console_config"].heartbeat_timeout_seconds
-    free = []
-    for ident in redis.smembers(keys.ADVISERS):
-        found = redis.hmget(keys.key(keys.ADVISER, user_id=ident), "mode", "heartbeat",
-                            "wrapup_until", "calls", "chats")
-        mode, beat, until, calls, chats = found
-        if (mode == "available" and at - float(beat or 0) <= timeout and float(until or 0) <= at
-                and not int(calls or 0) and not int(chats or 0)
-                and int(ident) != current_user.id):
-            free.append(int(ident))
+    free = colleague.available(
+        current_app.extensions["redis"], now=clock()(), exclude=current_user.id,
+        heartbeat_timeout=current_app.extensions["console_config"].heartbeat_timeout_seconds)
     if not free:
         return {}
     with session_scope(current_app.extensions["engine"]) as db:

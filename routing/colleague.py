@@ -55,3 +55,18 @@ def give(redis_client: redis.Redis, member: str, *, from_id: int, to_id: int, no
         keys.key(keys.ADVISER, user_id=to_id), keys.key(keys.ADVISER_CONTACTS, user_id=to_id),
         member, str(from_id), str(to_id), str(now), str(heartbeat_timeout))
     return None if found == "ok" else WORDS.get(found, found)
+
+
+def available(redis_client: redis.Redis, *, now: float, heartbeat_timeout: float,
+              exclude: int) -> list[int]:
+    """Advisers Available now (heartbeat fresh, wrap-up over) and free for a call, but one."""
+    free = []
+    for ident in redis_client.smembers(keys.ADVISERS):
+        mode, beat, until, calls, chats = redis_client.hmget(
+            keys.key(keys.ADVISER, user_id=ident), "mode", "heartbeat", "wrapup_until", "calls",
+            "chats")
+        if (mode == "available" and now - float(beat or 0) <= heartbeat_timeout
+                and float(until or 0) <= now and not int(calls or 0) and not int(chats or 0)
+                and int(ident) != exclude):
+            free.append(int(ident))
+    return free

@@ -3,7 +3,7 @@ emulator with real Redis and the app's database: a cold transfer books the prime
 callback with the triage summary and tells the caller; a callback after research is the
 adviser's own, due within 24 hours and on their worklist; each sets the wrap-up outcome, is on
 the contact's timeline, in the figures and in the audit log; two processes racing the same
-transfer have one winner.
+transfer have one winner. Each runs on SQLite and on the real PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ CALLER = "+441134960123"
 
 
 @pytest.fixture
-def live(settings, redis_client):
+def live(settings, redis_client, database_url, engine):
+    """The app behind the emulator, on SQLite and on the real PostgreSQL in turn."""
     clock = moving_clock(TUESDAY_MORNING)
-    with live_voice_app(settings, voice_clock=clock, chat_clock=clock,
-                        callback_clock=clock) as live:
+    on = settings.model_copy(update={"database_url": database_url})
+    with live_voice_app(on, voice_clock=clock, chat_clock=clock, callback_clock=clock) as live:
         yield live
 
 
@@ -299,10 +300,10 @@ def test_hold_and_mute_are_the_participants_state_in_the_emulator(live):
 
 
 @pytest.fixture
-def evening(settings, redis_client):
+def evening(settings, redis_client, database_url, engine):
     clock = moving_clock(datetime(2026, 11, 24, 18, 30, tzinfo=LONDON))  # centre open, NW closed
-    with live_voice_app(settings, voice_clock=clock, chat_clock=clock,
-                        callback_clock=clock) as live:
+    on = settings.model_copy(update={"database_url": database_url})
+    with live_voice_app(on, voice_clock=clock, chat_clock=clock, callback_clock=clock) as live:
         yield live
 
 
