@@ -27,7 +27,7 @@ from engine.dispatch import clock, dispatch, get_dispatcher, now, queue_ids
 from engine.when import by_when
 from models.db import session_scope
 from models.staff import StaffUser
-from routing import colleague
+from routing import EmergencyClosures, colleague
 from routing.callback_config import load_rules
 from routing.plan import default_directory
 from triage.postcodes import lookup
@@ -106,9 +106,12 @@ def options(member: str):
     pop = screen_pop(member, "call", held, clock()())
     area = lookup(str(pop.get("facts", {}).get("postcode") or ""))
     own = area.region if area else None
+    # Emergency closures count as the phone channel counts them when it carries the action out.
+    closed = EmergencyClosures(current_app.extensions["redis"]).closed_among(
+        directory.entity_ids())
     listed = []
     for ident, entity in directory.contractors.items():
-        route = desk_calls.contractor_route(ident, at, directory=directory)
+        route = desk_calls.contractor_route(ident, at, directory=directory, closed=closed)
         listed.append({"id": ident, "name": entity.name, "own": ident == own,
                        "warm": route.action == "warm_transfer",
                        "opens_at": route.opens_at.isoformat() if route.opens_at else None})

@@ -31,9 +31,8 @@ OUTCOME_OF = {
     "cold_transfer": "referred_to_prime_contractor",
     "research_callback": "callback_arranged",
 }
-# A transfer within the contact centre sets none: the contact goes on, and whoever ends it
-# wraps it up.
-ACTIONS = (*OUTCOME_OF, "queue_transfer", "colleague_transfer")
+# A transfer within the contact centre (queue_transfer, colleague_transfer) sets none: the
+# contact goes on, and whoever ends it wraps it up.
 
 
 @dataclass(frozen=True)

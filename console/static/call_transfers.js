@@ -151,11 +151,21 @@
 
   // The wrap-up of a contact a transfer or callback was made for starts at the outcome it set
   // (the adviser may still choose another); the server keeps it too (GET /console/api/desk).
+  var asked = {};
   function preselect() {
     var contact = $("wrap-contact"), outcome = $("outcome");
-    if (!contact || !outcome || outcome.value) { return; }
+    if (!contact || !outcome || outcome.value || !contact.value) { return; }
     var code = chosen[contact.value];
-    if (code) { outcome.value = code; }
+    if (code) { outcome.value = code; return; }
+    if (asked[contact.value]) { return; }
+    // Set before this page was loaded: the desk's state says (once per contact).
+    asked[contact.value] = true;
+    fetch("/console/api/desk", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        (state ? state.wrap_ups : []).forEach(function (w) { if (w.outcome) { chosen[w.member] = w.outcome; } });
+        if (chosen[contact.value] && !outcome.value) { outcome.value = chosen[contact.value]; }
+      });
   }
   var wrap = $("wrap");
   if (wrap) {

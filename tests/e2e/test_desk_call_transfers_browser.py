@@ -87,4 +87,8 @@ def test_a_warm_transfer_from_the_transfer_menu_by_keyboard(pages, live):
     expect(desk.locator("#wrap")).to_be_visible(timeout=TIMEOUT)
     expect(desk.get_by_label("Outcome")).to_have_value("referred_to_prime_contractor")
     assert axe_violations(desk) == []
+    # Set on the server too: a reloaded desk starts the wrap-up at the same outcome.
+    desk.reload()
+    expect(desk.get_by_label("Outcome")).to_have_value("referred_to_prime_contractor",
+                                                        timeout=TIMEOUT)
     customer.hang_up()
