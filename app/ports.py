@@ -15,6 +15,7 @@ from ivr.chat.api import chat_events, chat_service, chat_store, end_gone_chat, g
 from ivr.chat.config import get_chat_config
 from ivr.mailbox.replies import reply_from
 from ivr.voice.adviser_leg import add_interpreter, decline_from_desk, ring
+from ivr.voice.desk_warm import PhoneCallActions
 from ivr.voice.ending import call_status, end_unseen_call
 
 
@@ -34,4 +35,5 @@ def desk_ports(settings: Settings) -> DeskPorts:
     return DeskPorts(chat_events=chat_events, chat_service=chat_service,
                      chat_store=lambda: chat_store(get_chat_config()),
                      add_interpreter=add_interpreter, decline_call=decline_from_desk,
-                     send_reply=partial(reply_from, settings.mail_smtp_url, settings.mail_ca_file))
+                     send_reply=partial(reply_from, settings.mail_smtp_url, settings.mail_ca_file),
+                     call_actions=PhoneCallActions())

@@ -53,10 +53,11 @@ def init_app(app: Flask) -> None:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
-    from console import warm_transfers, worklist
+    from console import call_transfers, warm_transfers, worklist
 
     worklist.init_app(app)
     warm_transfers.init_app(app)
+    call_transfers.init_app(app)
 
 
 def register(app: Flask, blueprint: Blueprint) -> None:

@@ -18,7 +18,7 @@ from console.config import get_console_config
 from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
 from console.screen_pop import screen_pop
-from engine import figures
+from engine import desk_calls, figures
 from engine.desk_ports import desk_ports
 from engine.dispatch import (
     clock,
@@ -75,6 +75,8 @@ def _state() -> dict:
     dispatcher = get_dispatcher()
     held = [dispatcher.assignment(m) for m in sorted(dispatcher.contacts_of(current_user.id))]
     wrap_ups = _redis().hgetall(keys.key(keys.ADVISER_WRAP_UPS, user_id=current_user.id))
+    # A transfer or callback made from the desk sets the outcome it means (engine.desk_calls).
+    chosen = desk_calls.outcomes_set(_redis(), current_user.id)
     at = clock()()
     taken = {a.member: dispatcher.taken_at(a.member) for a in held if a}
     shown = presence.as_dict()
@@ -89,7 +91,9 @@ def _state() -> dict:
             "handled_seconds": {m: round(at - t) for m, t in taken.items() if t is not None},
             "wrap_up_seconds_left": (round(max(0.0, presence.wrap_up_until - at))
                                      if presence.status == WRAP_UP else None),
-            "wrap_ups": [{"member": m, **wrap_up_of(v)} for m, v in sorted(wrap_ups.items())],
+            "wrap_ups": [{"member": m, **wrap_up_of(v),
+                          **({"outcome": chosen[m]} if m in chosen else {})}
+                         for m, v in sorted(wrap_ups.items())],
             "waiting": dispatcher.waiting()}
 
 
@@ -301,7 +305,9 @@ def wrap_up(member: str):
         abort(404, "nothing to wrap up for this contact")
     channel = wrap_up_of(stored_wrap)["channel"]
     body = request.get_json(silent=True) or {}
-    outcome, note = body.get("outcome"), body.get("note") or ""
+    # The code a transfer or callback from the desk set, unless the adviser chose another.
+    outcome = body.get("outcome") or desk_calls.outcomes_set(_redis(), current_user.id).get(member)
+    note = body.get("note") or ""
     config = get_console_config()
     if outcome not in config.outcomes:
         abort(400, "choose an outcome code")
@@ -313,6 +319,7 @@ def wrap_up(member: str):
     _record(contact_key, EventKind.WRAPPED_UP, {"outcome": outcome, "adviser": current_user.id},
             text=stored)
     _redis().hdel(wraps, member)
+    desk_calls.outcome_recorded(_redis(), current_user.id, member)
     if not _redis().hlen(wraps) and not get_dispatcher().contacts_of(current_user.id):
         get_presence().end_wrap_up(current_user.id)
         dispatch()

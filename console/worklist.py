@@ -64,7 +64,7 @@ def _engine():
 
 def _scope() -> worklist.Scope:
     return worklist.scope_for(role=current_user.role, contractor_id=current_user.contractor_id,
-                              queues=current_user.queues)
+                              queues=current_user.queues, staff_id=current_user.username)
 
 
 def _directory():

@@ -16,7 +16,8 @@ OUTCOME_WORDS = {"reached": "Reached", "no_answer": "No answer", "busy": "Busy",
                  "failed": "Call failed"}
 SOURCE_WORDS = {"cold_transfer": "Prime contractor closed (cold transfer)",
                 "customer_request": "Customer asked for a callback",
-                "out_of_hours": "Out of hours"}
+                "out_of_hours": "Out of hours",
+                "research": "Adviser to call back after research"}
 CSV_COLUMNS = ("id", "status", "due_at", "owner", "source", "reason", "destination",
                "priority_groups", "reasons", "attempts", "claimed_by")
 
@@ -83,6 +84,7 @@ def row(callback: Any, now: datetime, due_soon_minutes: int) -> dict[str, Any]:
         if callback.status == "claimed" else None,
         "by": "email" if not callback.phone else "phone",
         "pinned": bool(getattr(callback, "pinned", False)) and callback.status in OPEN_STATUSES,
+        "owner_adviser": getattr(callback, "owner_adviser", None),
     }
 
 

@@ -25,6 +25,8 @@ class DeskPorts:
     send_reply: Callable[..., None]  # a reply in the customer's e-mail thread, recorded
     # The adviser declines a call still ringing: it keeps its place, their phone stops ringing.
     decline_call: Callable[[str], bool] = lambda member: False
+    # Transfers, callbacks, hold and mute on a live call (engine.desk_calls.CallActions).
+    call_actions: Any = None
 
 
 def desk_ports() -> DeskPorts:

@@ -22,7 +22,8 @@ from models.timestamps import UTCDateTime
 
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "claimed")
-SOURCES = ("cold_transfer", "customer_request", "out_of_hours")
+# research: an adviser promised to ring back after looking into the customer's question (000:L115).
+SOURCES = ("cold_transfer", "customer_request", "out_of_hours", "research")
 OUTCOMES = ("reached", "no_answer", "busy", "voicemail", "wrong_number", "failed")
 # Unsuccessful outcomes that leave the callback open for another try (up to MAX_ATTEMPTS).
 RETRY_OUTCOMES = ("no_answer", "busy", "voicemail", "failed")
@@ -159,6 +160,9 @@ class Callback(CallbackBase, table=True):
     notify: str | None = Field(default=None, max_length=8)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The one member of staff who may work it (their username): the adviser who promised to ring
+    # back after research. None: anyone who may see it.
+    owner_adviser: str | None = Field(default=None, max_length=64)
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -235,4 +239,5 @@ class CallbackPublic(CallbackBase):
     notify: str | None = None
     confirmed_at: datetime | None = None
     reminded_at: datetime | None = None
+    owner_adviser: str | None = None
     attempts: list[AttemptPublic] = []

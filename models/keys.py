@@ -97,6 +97,10 @@ CALLBACK_EVENTS_FOR = PREFIX + "callbacks:events:{audience}"
 # on the contractor's callback stream, never whose call it is.
 TRANSFER_OFFER = PREFIX + "call:{call_sid}:transfer"
 TRANSFERS_RINGING = PREFIX + "transfers:{contractor_id}"
+# What the adviser on a live call did with it from the desk (engine.desk_calls): one hash per call
+# whose "action" field is set once (HSETNX), so of two processes racing the same transfer one
+# wins; a warm transfer keeps its contractor, its leg and its step beside it.
+DESK_CALL = PREFIX + "call:{call_sid}:desk"
 # Leases that let one of several worker replicas do a duty (summary, retention) at a time.
 WORKER_LEASE = PREFIX + "worker:{duty}:lease"
 # A contact the reconciler (routing.reconcile) is ending because its customer has gone unseen: set
@@ -118,6 +122,7 @@ RASA_CONVERSATION_KEYS = (RASA_TRACKER, RASA_LOCK, RASA_TRACKER_UNPREFIXED, RASA
 per_contact(PREFIX + "call:{contact}")
 per_contact(PREFIX + "call:{contact}:lock")
 per_contact(PREFIX + "call:{contact}:transfer")
+per_contact(PREFIX + "call:{contact}:desk")
 per_contact(PREFIX + "transfers:*", holds_contacts=True)
 per_contact(PREFIX + "chat:{session}")
 per_contact(PREFIX + "chat:{session}:events")
@@ -169,6 +174,9 @@ ADVISER_EVENTS = PREFIX + "adviser:{user_id}:events"
 ADVISER_WRAP_UPS = PREFIX + "adviser:{user_id}:wrapups"
 # A staff account's alert preferences (hash: sound "1"/"0", volume 0-1), kept across sign-ins.
 STAFF_ALERTS = PREFIX + "staff:{user_id}:alerts"
+# Outcome codes a desk action set for the adviser's contacts (member -> code): the wrap-up
+# records it unless the adviser chooses another.
+ADVISER_SET_OUTCOMES = PREFIX + "adviser:{user_id}:outcomes"
 # Live event streams (live/): every writer of a stream that pages follow publishes the stream's
 # key on this one pub/sub channel, so each events process needs a single subscriber connection.
 STREAM_WAKE = PREFIX + "streams:wake"
@@ -189,6 +197,7 @@ per_contact(RECONCILED.format(member="{contact}"))
 per_contact(RECONCILED.format(member="{session}"))
 per_contact(ADVISER_CONTACTS.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_WRAP_UPS.format(user_id="*"), holds_contacts=True)
+per_contact(ADVISER_SET_OUTCOMES.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_EVENTS.format(user_id="*"), holds_contacts=True)
 per_contact(CHATS_OPEN, holds_contacts=True)
 per_contact(SAFEGUARDING_ALERTS, holds_contacts=True)

@@ -29,6 +29,7 @@ class CallbackRules:
     retry_after_minutes: tuple[int, ...] = (60, 120)
     due_soon_minutes: int = 60
     busy_callback_hours: int = 24
+    research_callback_hours: int = 24
     who_will_call: tuple[tuple[str, str], ...] = (
         ("contractor", "An adviser from the {contractor}"),
         ("contact_centre", "An adviser from the contact centre"))
@@ -59,7 +60,7 @@ def parse_rules(doc: dict[str, Any]) -> CallbackRules:
         raise CallbackConfigError(f"unknown keys: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
     for name in ("lease_seconds", "heartbeat_seconds", "dial_lease_seconds", "due_soon_minutes",
-                 "busy_callback_hours",
+                 "busy_callback_hours", "research_callback_hours",
                  "adviser_ring_seconds", "customer_ring_seconds"):
         if name in doc:
             values[name] = _positive(name, doc[name])

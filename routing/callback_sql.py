@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all, update
+from sqlalchemy import bindparam, or_, select, union_all, update
 from sqlmodel import Session
 
 from models.callbacks import Callback
@@ -37,6 +37,9 @@ def claim_statement(by_contractor: bool, by_queue: bool) -> Any:
         owner.append(table.c.queue_id == bindparam("owner_queue"))
     # The first due of each claimable kind, each read in (owner, status, due_at, id) index order
     # so a claim costs the same however long the backlog; an OR of the two would sort them all.
+    # A callback reserved for one adviser (after research) is theirs alone to claim.
+    owner.append(or_(table.c.owner_adviser.is_(None),
+                     table.c.owner_adviser == bindparam("staff_id")))
     fresh = _first_due(table, table.c.status == "pending", table.c.available_at <= now, *owner)
     lapsed = _first_due(table, table.c.status == "claimed", table.c.lease_expires_at <= now,
                         *owner)

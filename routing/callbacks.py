@@ -80,11 +80,13 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
                     contractor_id: str | None = None, queue_id: str | None = None,
                     phone: str | None = None, email: str | None = None,
                     now: datetime | None = None, not_before: datetime | None = None,
-                    pinned: bool = False, notify: str | None = None) -> CallbackPublic:
+                    pinned: bool = False, notify: str | None = None,
+                    owner_adviser: str | None = None) -> CallbackPublic:
     """Store a callback for `contact_key`, or return the one already stored for it.
 
     `not_before` keeps it from being claimed earlier (a window the customer chose); `pinned`
-    lists it above every due time while it is open (a warm transfer that just failed them).
+    lists it above every due time while it is open (a warm transfer that just failed them);
+    `owner_adviser` reserves it for that one member of staff (a callback after research).
     `notify` is how the customer agreed to be told of it in writing: "sms" (needs a phone) or
     "email" (needs an e-mail address); ivr/messaging confirms it and reminds them.
 
@@ -109,6 +111,7 @@ def create_callback(*, session: Session, contact_key: str, due: datetime, reason
         "claim_count": 0, "attempt_count": 0, "claimed_by": None, "lease_expires_at": None,
         "finished_at": None, "alert": None, "alerted_at": None, "pinned": pinned,
         "notify": notify, "confirmed_at": None, "reminded_at": None,
+        "owner_adviser": owner_adviser,
     }
     statement = insert_ignoring_sql(Callback.__table__, _COLUMNS, ("contact_key",))
     inserted = session.connection().execute(statement, row_params(_COLUMNS, [values]))
@@ -160,6 +163,7 @@ def claim_callback(*, session: Session, callback_id: int, staff_id: str, lease_s
     free = (row.status == "pending" and row.available_at <= now) or (
         row.status == "claimed" and row.lease_expires_at is not None
         and row.lease_expires_at <= now)
+    free = free and row.owner_adviser in (None, staff_id)  # reserved for its adviser
     if ours or free:
         if not ours:
             row.status, row.claimed_by, row.claim_count = "claimed", staff_id, row.claim_count + 1

@@ -41,6 +41,7 @@ class Listed:
     attempt_count: int
     alert: str | None
     pinned: bool
+    owner_adviser: str | None
 
 
 LISTED_COLUMNS = tuple(Listed.__dataclass_fields__)
@@ -54,11 +55,15 @@ class Scope:
     queue_ids: tuple[str, ...] | None = None  # None with no contractor: every queue
     everything: bool = False
     audience: str | None = None  # the live stream they follow (None: every change)
+    staff_id: str | None = None  # the viewer: a callback reserved for another adviser is hidden
 
     def allows(self, callback: Any) -> bool:
         """Whether the viewer may see this callback at all."""
         if self.everything:
             return True
+        reserved = getattr(callback, "owner_adviser", None)
+        if reserved is not None and reserved != self.staff_id:
+            return False
         if self.contractor_id is not None:
             return callback.contractor_id == self.contractor_id
         if callback.queue_id is None:
@@ -66,15 +71,18 @@ class Scope:
         return self.queue_ids is None or callback.queue_id in self.queue_ids
 
 
-def scope_for(*, role: str, contractor_id: str | None, queues: list[str] | None) -> Scope:
-    """The scope of a signed-in user's role."""
+def scope_for(*, role: str, contractor_id: str | None, queues: list[str] | None,
+              staff_id: str | None = None) -> Scope:
+    """The scope of a signed-in user's role (`staff_id`: their username)."""
     if role == "contractor_adviser":
         if not contractor_id:
             raise ValueError("a contractor adviser needs a contractor")
-        return Scope(contractor_id=contractor_id, audience=f"contractor:{contractor_id}")
+        return Scope(contractor_id=contractor_id, audience=f"contractor:{contractor_id}",
+                     staff_id=staff_id)
     if role in ("supervisor", "admin"):
         return Scope(everything=True)
-    return Scope(queue_ids=tuple(queues) if queues else None, audience="contact-centre")
+    return Scope(queue_ids=tuple(queues) if queues else None, audience="contact-centre",
+                 staff_id=staff_id)
 
 
 def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str = "open",
@@ -128,11 +136,14 @@ def summary_view(summary: dict[str, Any] | None) -> dict[str, Any]:
 def _scope_filters(table: Any, scope: Scope) -> list[Any]:
     if scope.everything:
         return []
+    # A callback an adviser promised after research is on their list alone.
+    mine = sa.or_(table.c.owner_adviser.is_(None), table.c.owner_adviser == scope.staff_id) \
+        if scope.staff_id else table.c.owner_adviser.is_(None)
     if scope.contractor_id is not None:
-        return [table.c.contractor_id == scope.contractor_id]
+        return [table.c.contractor_id == scope.contractor_id, mine]
     if scope.queue_ids is None:
-        return [table.c.queue_id.is_not(None)]
-    return [table.c.queue_id.in_(scope.queue_ids)]
+        return [table.c.queue_id.is_not(None), mine]
+    return [table.c.queue_id.in_(scope.queue_ids), mine]
 
 
 def _status_filters(table: Any, status: str) -> list[Any]:

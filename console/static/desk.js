@@ -158,6 +158,9 @@
     const pop = await call("GET", "/console/api/contacts/" + encodeURIComponent(member));
     if (!pop) return;
     current = member;
+    // call_transfers.js follows these to show the Transfer menu on a live call.
+    $("pop").dataset.member = member;
+    $("pop").dataset.channel = channel;
     $("pop").hidden = false;
     $("pop-offer").hidden = !offered.includes(member);
     $("pop-channel").textContent = pop.channel === "phone" ? "Phone call" : "Webchat";

@@ -48,7 +48,8 @@ def view(leg: Leg) -> dict:
             "waiting": leg.state, "gather_input": leg.gather_input if
             leg.waiting == "input" else "", "turn": leg.turn, "heard": list(leg.heard),
             "log": list(leg.log), "queue_sid": leg.queue_sid, "peer_sid": leg.peer_sid,
-            "conference": leg.conference, "answered_by": leg.answered_by}
+            "conference": leg.conference, "answered_by": leg.answered_by, "hold": leg.hold,
+            "muted": leg.muted, "label": leg.label}
 
 
 @bp.errorhandler(400)
@@ -234,6 +235,9 @@ def _to_others(leg: Leg, text: str) -> bool:
     """Words spoken on a bridged leg or in a conference reach the others; True if they did."""
     engine = _engine()
     others = dial.conference_peers(engine, leg) if leg.waiting == "conference" else []
+    if leg.waiting == "conference" and (leg.hold or leg.muted):
+        return True  # on hold or muted: nobody in the conference hears them
+    others = [other for other in others if not other.hold]  # the held hear only hold music
     if leg.waiting == "bridged" and leg.peer_sid:
         others = [engine.account.legs[leg.peer_sid]]
     for other in others:

@@ -204,10 +204,14 @@ def conference(engine: Engine, leg: Leg, noun: ET.Element) -> tuple[str, int]:
     with account.lock:
         room = account.conferences.setdefault(name, [])
         room.append(leg.sid)
+        account.conference_sids.setdefault(name, new_sid("CF"))
         others = [account.legs[sid] for sid in room if sid != leg.sid]
     for other in others:
-        other.hear("(someone joins the conference)")
-    leg.touch(conference=name, end_conference_on_exit=noun.get("endConferenceOnExit") == "true")
+        if not other.hold:
+            other.hear("(someone joins the conference)")
+    # A participant added by the REST API keeps the EndConferenceOnExit it was created with.
+    ends = noun.get("endConferenceOnExit") == "true"
+    leg.touch(conference=name, end_conference_on_exit=ends, hold=False, muted=leg.muted)
     started = time.monotonic()
     try:
         next_event(leg, None, {"conference_ended"}, state="conference")
@@ -233,11 +237,12 @@ def leave_conference(engine: Engine, leg: Leg) -> None:
         others = [account.legs[sid] for sid in room]
         if not room:
             account.conferences.pop(name, None)
-    leg.touch(conference=None)
+            account.conference_sids.pop(name, None)
+    leg.touch(conference=None, hold=False, muted=False)
     for other in others:
         if leg.end_conference_on_exit:
             send(other, "conference_ended")
-        else:
+        elif not other.hold:
             other.hear("(someone leaves the conference)")
 
 

@@ -70,6 +70,13 @@ class Leg:
     peer_sid: str | None = None
     conference: str | None = None
     end_conference_on_exit: bool = False
+    # As a conference participant (the Participant resource): on hold (hears only the hold
+    # music, is not heard), muted (not heard), its label, and the conference it was dialled
+    # into by the Participants API (joined when it answers).
+    hold: bool = False
+    muted: bool = False
+    label: str | None = None
+    joining: str | None = None  # the room a Participants API leg joins when answered
     callback: tuple[str, str, frozenset[str]] | None = None  # url, method, events
     sequence: int = 0
     inbox: queue_module.Queue = field(default_factory=queue_module.Queue)
@@ -198,6 +205,28 @@ class Queue:
         }
 
 
+def conference_resource(account: Account, name: str) -> dict[str, Any]:
+    """The Conference resource (twilio-oai `api.v2010.account.conference`), in progress."""
+    sid = account.conference_sids[name]
+    uri = f"{account.uri_base}/Conferences/{sid}.json"
+    return {"account_sid": account.sid, "date_created": None, "date_updated": None,
+            "api_version": API_VERSION, "friendly_name": name, "region": "ie1", "sid": sid,
+            "status": "in-progress", "uri": uri, "reason_conference_ended": None,
+            "call_sid_ending_conference": None,
+            "subresource_uris": {"participants": uri.replace(".json", "/Participants.json")}}
+
+
+def participant_resource(account: Account, conference_sid: str, leg: Leg) -> dict[str, Any]:
+    """The Participant resource (twilio-oai `api.v2010.account.conference.participant`)."""
+    return {"account_sid": account.sid, "call_sid": leg.sid, "label": leg.label,
+            "call_sid_to_coach": None, "coaching": False, "conference_sid": conference_sid,
+            "date_created": rfc2822(leg.start_time), "date_updated": rfc2822(leg.date_updated),
+            "end_conference_on_exit": leg.end_conference_on_exit, "muted": leg.muted,
+            "hold": leg.hold, "start_conference_on_enter": True,
+            "status": "connected" if leg.conference else "connecting", "queue_time": "0",
+            "uri": f"{account.uri_base}/Conferences/{conference_sid}/Participants/{leg.sid}.json"}
+
+
 @dataclass
 class Endpoint:
     """How a number or `client:NAME` behaves when rung, and whether AMD hears a machine."""
@@ -216,6 +245,7 @@ class Account:
     legs: dict[str, Leg] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
     conferences: dict[str, list[str]] = field(default_factory=dict)
+    conference_sids: dict[str, str] = field(default_factory=dict)  # room name -> CF… sid
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     # Legs whose webhooks no longer reach the app (a network fault): every request about them
     # fails as an unreachable app's would, status callbacks included.

@@ -1,4 +1,5 @@
-"""Twilio's REST API for Calls, Queues and Queue Members, under /2010-04-01/Accounts/{sid}/.
+"""Twilio's REST API for Calls, Queues, Queue Members, Conferences and Participants, under
+/2010-04-01/Accounts/{sid}/.
 
 Form-encoded requests, HTTP basic auth with the account SID and auth token, Twilio's JSON shapes
 and error bodies {"code", "message", "more_info", "status"}
@@ -8,6 +9,8 @@ and error bodies {"code", "message", "more_info", "status"}
 from __future__ import annotations
 
 import re
+import threading
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -18,7 +21,9 @@ from devtools.emulator.model import (
     Account,
     Leg,
     Queue,
+    conference_resource,
     new_sid,
+    participant_resource,
 )
 from devtools.emulator.runner import Engine
 
@@ -224,3 +229,130 @@ def dequeue_member(account_sid: str, queue_sid: str, call_sid: str):
          method=request.form.get("Method", "POST"))
     account.notify()
     return jsonify(body)
+
+
+# -- Conferences and Participants ------------------------------------------------------------------
+# twilio-oai spec/json/twilio_api_v2010.json: ListConference (FriendlyName, Status filters),
+# CreateParticipant (From and To required), FetchParticipant, UpdateParticipant (Hold, HoldUrl,
+# Muted, AnnounceUrl, EndConferenceOnExit), DeleteParticipant ("Kick a participant").
+@bp.get("/Conferences.json")
+def list_conferences(account_sid: str):
+    """Conferences in progress, by FriendlyName if given (ended ones are not kept here)."""
+    account = _account()
+    name, status = request.args.get("FriendlyName"), request.args.get("Status")
+    with account.lock:
+        items = [conference_resource(account, room) for room in account.conference_sids
+                 if (not name or room == name) and status in (None, "", "in-progress")]
+    return jsonify(_page("conferences", items, f"{account.uri_base}/Conferences.json"))
+
+
+def _room(conference_sid: str) -> str:
+    account = _account()
+    with account.lock:
+        for room, sid in account.conference_sids.items():
+            if sid == conference_sid:
+                return room
+    raise _not_found()
+
+
+def _participant(room: str, ident: str) -> Leg:
+    """A leg in the room, named by its CallSid or its Label."""
+    account = _account()
+    with account.lock:
+        # In the room, or dialled into it and not yet answered (Twilio's participant exists
+        # from creation, status queued, ringing, then connected).
+        legs = [account.legs[sid] for sid in account.conferences.get(room, [])]
+        legs += [leg for leg in account.legs.values() if leg.joining == room and not leg.ended
+                 and leg.conference is None]
+        for leg in legs:
+            if ident in (leg.sid, leg.label):
+                return leg
+    raise _not_found()
+
+
+def _boolean(name: str) -> bool | None:
+    value = request.form.get(name)
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise ApiError(400, 20001, f"{name} must be true or false")
+    return value == "true"
+
+
+@bp.post("/Conferences/<conference_sid>/Participants.json")
+def create_participant(account_sid: str, conference_sid: str):
+    """Dial `To` into the conference: a new outbound leg that joins it when answered."""
+    account, form = _account(), request.form
+    room = _room(conference_sid)
+    to, from_ = form.get("To", ""), form.get("From", "")
+    if not to or not from_:
+        raise ApiError(400, 21201 if not to else 21213, "From and To are required")
+    if not (E164.match(to) or CLIENT.match(to)):
+        raise ApiError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+    ends = _boolean("EndConferenceOnExit") or False
+    leg = Leg(new_sid("CA"), account.sid, to=to, from_=from_, direction="outbound-api",
+              patient=account.endpoint(to).mode == "manual", label=form.get("Label"),
+              muted=bool(_boolean("Muted")), joining=room)
+    if form.get("StatusCallback"):
+        events = frozenset(form.getlist("StatusCallbackEvent") or ["completed"])
+        leg.callback = (form["StatusCallback"], form.get("StatusCallbackMethod", "POST"), events)
+    join = (f'<Response><Dial><Conference endConferenceOnExit="{str(ends).lower()}">'
+            f"{escape(room)}</Conference></Dial></Response>")
+    _engine().outbound(leg, url=None, method="POST", twiml=join,
+                       timeout=int(form.get("Timeout") or 60), machine_detection=None, amd=None)
+    return jsonify(participant_resource(account, conference_sid, leg)), 201
+
+
+@bp.get("/Conferences/<conference_sid>/Participants/<ident>.json")
+def fetch_participant(account_sid: str, conference_sid: str, ident: str):
+    """One participant: hold, muted, end_conference_on_exit as they stand."""
+    leg = _participant(_room(conference_sid), ident)
+    return jsonify(participant_resource(_account(), conference_sid, leg))
+
+
+@bp.post("/Conferences/<conference_sid>/Participants/<ident>.json")
+def update_participant(account_sid: str, conference_sid: str, ident: str):
+    """Hold (with HoldUrl's music), Muted, AnnounceUrl (to them alone), EndConferenceOnExit."""
+    leg, form = _participant(_room(conference_sid), ident), request.form
+    hold, muted, ends = _boolean("Hold"), _boolean("Muted"), _boolean("EndConferenceOnExit")
+    changes = {name: value for name, value in (("hold", hold), ("muted", muted),
+                                               ("end_conference_on_exit", ends))
+               if value is not None}
+    leg.touch(**changes)
+    for url, method in ((form.get("HoldUrl") if hold else None, form.get("HoldMethod", "GET")),
+                        (form.get("AnnounceUrl"), form.get("AnnounceMethod", "POST"))):
+        if url:
+            _play_to(leg, url, method)
+    return jsonify(participant_resource(_account(), conference_sid, leg))
+
+
+def _play_to(leg: Leg, url: str, method: str) -> None:
+    """Hold music or an announcement: the TwiML's Say and Play reach this participant only."""
+    engine = _engine()
+
+    def play() -> None:
+        # An announcement to a participant still ringing plays once they are in the room.
+        with leg.changed:
+            leg.changed.wait_for(lambda: leg.conference or leg.ended, timeout=30)
+        if leg.ended:
+            return
+        try:
+            root = engine.hooks.twiml(url, engine.hooks.call_params(leg), method or "POST")
+        except Exception:  # noqa: BLE001 - a failed hold URL is silence, as on Twilio
+            return
+        for verb in root:
+            if verb.tag == "Say":
+                leg.hear((verb.text or "").strip())
+            elif verb.tag == "Play":
+                leg.hear(f"(plays {(verb.text or '').strip()})")
+
+    threading.Thread(target=play, daemon=True).start()
+
+
+@bp.delete("/Conferences/<conference_sid>/Participants/<ident>.json")
+def delete_participant(account_sid: str, conference_sid: str, ident: str):
+    """Kick the participant: their <Dial> ends and their call goes on after it."""
+    leg = _participant(_room(conference_sid), ident)
+    # Still ringing: the call is cancelled; in the room: their <Dial> ends.
+    send(leg, "hangup" if leg.conference is None else "conference_ended")
+    return Response(status=204)

@@ -40,4 +40,9 @@ def _set_up(setup: BlueprintSetupState) -> None:
     warm_up()
 
 
-from ivr.voice import click_to_call, views, warm_offer  # noqa: E402,F401  (the webhooks on bp)
+from ivr.voice import (  # noqa: E402,F401  (the webhooks on bp)
+    click_to_call,
+    desk_warm,
+    views,
+    warm_offer,
+)

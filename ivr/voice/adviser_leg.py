@@ -27,7 +27,7 @@ from engine.dispatch import (
     room_name,
 )
 from ivr import connections
-from ivr.voice import bp, twiml
+from ivr.voice import bp, desk_warm, twiml
 from ivr.voice.call import Services
 from ivr.voice.spoken import minutes
 from ivr.voice.state import ENDED, CallState
@@ -277,6 +277,7 @@ def caller_gone(call_sid: str) -> None:
     """The caller's call has ended: out of the queue, and their adviser (if any) into wrap-up."""
     dispatcher = get_dispatcher()
     dispatcher.leave_all(call_sid)
+    desk_warm.caller_left(call_sid)  # a warm transfer the adviser started: its leg ends too
     held = dispatcher.assignment(call_sid)
     offer = _offer_of(call_sid)
     if held is not None and not offer.get("accepted"):
@@ -308,7 +309,7 @@ def _offer_of(call_sid: str) -> dict:
 
 
 def _cancel_leg(leg_sid: str | None) -> None:
-    if not leg_sid:
+    if not leg_sid or leg_sid == "pending":  # a desk transfer's next adviser not yet rung
         return
     try:
         connections.get_twilio().update_call(leg_sid, status="canceled")

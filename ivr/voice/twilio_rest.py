@@ -1,4 +1,5 @@
-"""The only place the app talks to Twilio's REST API (Calls, Queues, Queue Members, Messages).
+"""The only place the app talks to Twilio's REST API (Calls, Queues, Queue Members, Messages,
+Conferences and their Participants).
 
 Its base URL is the `TWILIO_API_BASE_URL` setting: Twilio's own in production, the project's
 emulator in development and tests. Nothing else in the app knows which one it is talking to.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -143,6 +144,52 @@ class TwilioRest:
                          (("To", to), ("From", from_), ("PageSize", str(page_size))) if value)
         return self._request("GET", f"/Messages.json?{query}").get("messages", [])
 
+    # Conferences and Participants (twilio-oai spec/json/twilio_api_v2010.json: the paths
+    # /2010-04-01/Accounts/{AccountSid}/Conferences.json and …/Conferences/{ConferenceSid}/
+    # Participants.json, …/Participants/{CallSid}.json; schemas api.v2010.account.conference and
+    # api.v2010.account.conference.participant).
+    def conference_sid(self, friendly_name: str) -> str | None:
+        """The CF… sid of the conference in progress named `friendly_name` (ListConference
+        with `FriendlyName` and `Status=in-progress`), or None when there is none."""
+        found = self._request("GET", "/Conferences.json?" + urlencode(
+            {"FriendlyName": friendly_name, "Status": "in-progress"})).get("conferences", [])
+        return found[0]["sid"] if found else None
+
+    def add_participant(self, conference_sid: str, *, to: str, from_: str, label: str,
+                        status_callback: str, timeout_seconds: int,
+                        end_conference_on_exit: bool = False) -> dict[str, Any]:
+        """Dial `to` into the conference (CreateParticipant: `From` and `To` required; `Label`
+        names the participant for later updates; `StatusCallbackEvent` initiated ringing
+        answered completed on its call; `EarlyMedia` lets the others hear it ring)."""
+        form = [("To", to), ("From", from_), ("Label", label), ("Beep", "false"),
+                ("EarlyMedia", "true"), ("Timeout", str(timeout_seconds)),
+                ("EndConferenceOnExit", _flag(end_conference_on_exit)),
+                ("StatusCallback", status_callback), ("StatusCallbackMethod", "POST")]
+        form += [("StatusCallbackEvent", event) for event in CALL_EVENTS]
+        return self._request("POST", f"/Conferences/{conference_sid}/Participants.json", form)
+
+    def update_participant(self, conference_sid: str, call_sid: str, *,
+                           hold: bool | None = None, hold_url: str | None = None,
+                           muted: bool | None = None, announce_url: str | None = None,
+                           end_conference_on_exit: bool | None = None) -> dict[str, Any]:
+        """UpdateParticipant (`call_sid`: a CallSid or a Label): `Hold` puts them on hold with
+        `HoldUrl`'s music (TwiML of Play, Say, Pause or Redirect); `Muted` stops the others
+        hearing them; `AnnounceUrl` plays TwiML (Say, Play) to them alone;
+        `EndConferenceOnExit` decides whether their leaving ends it for everyone."""
+        form = [(name, value) for name, value in (
+            ("Hold", _flag(hold)), ("HoldUrl", hold_url), ("HoldMethod", "POST" if hold_url
+                                                            else None),
+            ("Muted", _flag(muted)), ("AnnounceUrl", announce_url),
+            ("AnnounceMethod", "POST" if announce_url else None),
+            ("EndConferenceOnExit", _flag(end_conference_on_exit))) if value is not None]
+        return self._request("POST", f"/Conferences/{conference_sid}/Participants/"
+                                     f"{call_sid}.json", form)
+
+    def remove_participant(self, conference_sid: str, call_sid: str) -> None:
+        """DeleteParticipant: "Kick a participant from a given conference" (their call goes on
+        with the verb after its <Dial>; ours have none, so it ends)."""
+        self._request("DELETE", f"/Conferences/{conference_sid}/Participants/{call_sid}.json")
+
     def _request(self, method: str, path: str,
                  form: list[tuple[str, str]] | None = None) -> dict[str, Any]:
         try:
@@ -159,3 +206,8 @@ class TwilioRest:
             raise TwilioError(response.status_code, body.get("code"),
                               body.get("message") or response.reason)
         return body
+
+
+def _flag(value: bool | None) -> str | None:
+    """Twilio's booleans are the words true and false."""
+    return None if value is None else ("true" if value else "false")

@@ -169,3 +169,54 @@ def test_fetch_gives_the_real_status_of_a_call_whose_webhooks_were_lost(emulator
     leg.hang_up()
     assert emulator.rest().fetch_call(call["sid"])["status"] == "completed"
     assert "completed" not in [e["CallStatus"] for e in recorder.params("/events")]
+
+
+ROOM = "<Response><Dial><Conference>room-abc</Conference></Dial></Response>"
+
+
+def test_conference_participants_are_added_held_muted_announced_and_removed(emulator, recorder):
+    # twilio-oai spec/json/twilio_api_v2010.json: ListConference, CreateParticipant,
+    # FetchParticipant, UpdateParticipant (Hold, HoldUrl, Muted, AnnounceUrl,
+    # EndConferenceOnExit) and DeleteParticipant.
+    rest = emulator.rest()
+    for number in ("+441134960011", "+441134960012", "+441134960013"):
+        emulator.endpoint(number, "answer")
+    recorder.answer("/room", ROOM)
+    recorder.answer("/hold", "<Response><Say>Please hold</Say></Response>")
+    recorder.answer("/announce", "<Response><Say>A summary for you alone</Say></Response>")
+    first = rest.create_call(to="+441134960011", from_="+44800100900", url=recorder.url + "/room")
+    second = rest.create_call(to="+441134960012", from_="+44800100900",
+                              url=recorder.url + "/room")
+    a, b = emulator.leg(first["sid"]), emulator.leg(second["sid"])
+    a.wait_for("conference")
+    b.wait_for("conference")
+    assert rest.conference_sid("no-such-room") is None
+    room = rest.conference_sid("room-abc")
+    assert room.startswith("CF") and len(room) == 34
+    added = rest.add_participant(room, to="+441134960013", from_="+44800100900",
+                                 label="contractor", status_callback=recorder.url + "/events",
+                                 timeout_seconds=10)
+    assert added["label"] == "contractor" and added["conference_sid"] == room
+    c = emulator.leg(added["call_sid"])
+    c.wait_for("conference")
+    assert [e["CallStatus"] for e in recorder.wait_for("/events", 3)][:3] == [
+        "queued", "ringing", "in-progress"]
+    held = rest.update_participant(room, a.sid, hold=True, hold_url=recorder.url + "/hold")
+    assert held["hold"] is True and held["muted"] is False
+    a.wait_heard("Please hold")
+    b.say("Not for the held one")
+    c.wait_heard("Not for the held one")
+    assert not any("Not for" in said for said in a.heard)
+    assert rest.update_participant(room, "contractor", muted=True)["muted"] is True
+    c.say("Muted words")
+    rest.update_participant(room, "contractor", announce_url=recorder.url + "/announce")
+    c.wait_heard("A summary for you alone")
+    assert not any("Muted words" in said or "summary" in said for said in b.heard)
+    assert emulator.leg(a.sid).info()["hold"] is True
+    rest.update_participant(room, b.sid, end_conference_on_exit=False)
+    rest.remove_participant(room, b.sid)
+    b.wait_for("completed")
+    assert a.info()["conference"] == c.info()["conference"] == "room-abc"
+    with pytest.raises(TwilioError) as raised:
+        rest.update_participant(room, b.sid, hold=True)
+    assert raised.value.status == 404
