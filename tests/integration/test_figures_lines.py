@@ -13,6 +13,7 @@ from app import create_app
 from config import clock
 from models.contacts import NewEvent
 from routing.figure_definitions import load_definitions
+from routing.figures_live import snapshot
 from routing.reports import Period, report, totals
 from routing.rollup import rollup
 from tests.support.console import signed_in
@@ -100,3 +101,12 @@ def test_the_reports_page_its_csv_and_metrics_show_lines(app):
                    if name == "contact_centre_routes_by_line_total"}
     assert route_lines == set(NUMBERS.values())
     assert UNKNOWN[3:] not in metrics
+
+
+def test_a_language_line_and_the_other_jobcentre_plus_spelling_count_by_name(app):
+    for number in ("+448081570006", "+44800924429"):  # the Polish line; 0800 924 429 (000:L131)
+        new_call(app, dialled=number).start()
+    snap = snapshot(redis_client=app.extensions["redis"], engine=app.extensions["engine"],
+                    now=clock.now(), definitions=DEFS,
+                    queue_ids=app.extensions["voice"].directory.queues)
+    assert snap.values("line_started", 0) == {"Polish line": 1, "Jobcentre Plus line": 1}
