@@ -11,8 +11,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from config import clock
+from models import keys
 from models.contacts import NewEvent
 from routing.figure_definitions import load_definitions
+from routing.figures import Figures
 from routing.figures_live import snapshot
 from routing.reports import Period, report, totals
 from routing.rollup import rollup
@@ -110,3 +112,16 @@ def test_a_language_line_and_the_other_jobcentre_plus_spelling_count_by_name(app
                     now=clock.now(), definitions=DEFS,
                     queue_ids=app.extensions["voice"].directory.queues)
     assert snap.values("line_started", 0) == {"Polish line": 1, "Jobcentre Plus line": 1}
+
+
+def test_a_number_in_the_event_is_never_a_label_and_an_unknown_start_is_other(redis_client):
+    figures = Figures(redis_client, DEFS)
+    at = WEEKDAY_MORNING
+    figures.observe("phone", "CA-num", [NewEvent("started", at, "s", {"line": UNKNOWN})])
+    figures.observe("phone", "CA-num", [NewEvent("triaged", at, "t", {"destination": "advice"})])
+    figures.observe("phone", "CA-none", [NewEvent("triaged", at, "t", {"destination": "advice"})])
+    day = figures.buckets(at)[0]
+    counters = redis_client.hgetall(keys.key(keys.FIGURES_DAY, date=day))
+    assert counters["line_started|other|phone"] == "1"
+    assert counters["line_route|other|advice"] == "2"
+    assert not any(UNKNOWN[3:] in name for name in counters)
