@@ -110,7 +110,18 @@ class FiguresCollector:
                         "assistant_abandoned"):
             for channel, value in sorted(snap.values(measure, 0).items()):
                 assistant.add_metric([channel, measure], value, created=self.created)
-        yield from (transfers, assistant)
+        lines = CounterMetricFamily("contact_centre_contacts_by_line",
+                                    "Contacts started today by line (the configured name of the "
+                                    "number dialled, or the channel's entry point).",
+                                    labels=["line", "channel"])
+        routes = CounterMetricFamily("contact_centre_routes_by_line",
+                                     "Contacts triaged today by line and route.",
+                                     labels=["line", "route"])
+        for (measure, line, second), value in sorted(snap.counters.items()):
+            family = {"line_started": lines, "line_route": routes}.get(measure)
+            if family is not None:
+                family.add_metric([line, second], value, created=self.created)
+        yield from (transfers, assistant, lines, routes)
 
 
 def exposition(snap: Snapshot, midnight: datetime,

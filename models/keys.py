@@ -71,6 +71,7 @@ FIGURES_HOUR = PREFIX + "fig:hour:{date}"
 FIGURES_WAITING = PREFIX + "fig:waiting:{queue_id}"
 FIGURES_SEEN = PREFIX + "fig:seen:{date}"
 FIGURES_REACHED = PREFIX + "fig:reached:{date}"
+FIGURES_LINE = PREFIX + "fig:line:{contact}"  # a call's line name, by the contact's digest
 # Safeguarding alerts for supervisors (003:L211): a Redis stream, one entry per concern raised
 # on any channel; fields in routing/safeguarding_alerts.py. Never a transcript.
 SAFEGUARDING_ALERTS = PREFIX + "alerts:safeguarding"

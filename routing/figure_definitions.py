@@ -50,6 +50,11 @@ class Definitions:
     formulas: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     stale_waiting_seconds: float = 14400
     keep_days_in_redis: int = 40
+    entry_points: Mapping[str, str] = field(default_factory=dict)  # channel -> line name
+
+    def entry_point(self, channel: str) -> str:
+        """The line a contact on a written channel is counted under (its entry point's name)."""
+        return self.entry_points.get(channel, channel)
 
     def for_queue(self, queue_id: str | None) -> QueueDefinition:
         """The definition that applies to `queue_id` (the defaults unless overridden)."""
@@ -76,7 +81,9 @@ def _load(path: str) -> Definitions:
     return Definitions(timezone=ZoneInfo(raw["timezone"]), default=default,
                        queues=queues, formulas=formulas,
                        stale_waiting_seconds=float(raw.get("stale_waiting_seconds", 14400)),
-                       keep_days_in_redis=int(raw.get("keep_days_in_redis", 40)))
+                       keep_days_in_redis=int(raw.get("keep_days_in_redis", 40)),
+                       entry_points={str(k): str(v)
+                                     for k, v in (raw.get("entry_points") or {}).items()})
 
 
 def _queue_definition(values: dict[str, Any], formulas: Mapping[str, Any]) -> QueueDefinition:
@@ -165,6 +172,13 @@ def describe(definitions: Definitions) -> list[dict[str, str]]:
         ("Assistant containment", "Contacts that ended without a queue, a transfer or a "
                                   "callback and without hanging up mid-conversation, ÷ contacts "
                                   "started."),
+        ("By line", "Contacts started, by the line they came in on: a phone call by the name "
+                    "of the number dialled (national, Jobcentre Plus, campaign or language "
+                    "line; \"other\" for a number not configured, never the number itself), "
+                    "a written contact by its channel's entry point (000:L113)."),
+        ("By line and route", "Contacts triaged, by line and by the route triage chose (the "
+                              "destination), counted once per contact at its first complete "
+                              "decision."),
         ("Keypad fallbacks, assistant errors", "Calls and chats moved to keypad menus or buttons "
                                                "because the assistant was slow, down or did not "
                                                "understand; turns where it could not answer."),

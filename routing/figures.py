@@ -42,7 +42,10 @@ MEASURES = {
     "transfer_abandoned": ("contractor", NONE),
     "callback_created": ("owner", "source"),
     "destination": ("channel", "destination"), "priority_group": ("channel", "group"),
+    # By number dialled and by route (000:L113): line names only, never a number.
+    "line_started": ("line", "channel"), "line_route": ("line", "destination"),
 }
+OTHER_LINE = "other"
 
 # KEYS: seen now, seen yesterday, reached now, reached yesterday, then the keys the ops name.
 # ARGV: event digest ('' = count every time), contact digest, ttl seconds, mode, then ops in
@@ -170,8 +173,12 @@ class Figures:
     # -- the events -------------------------------------------------------------------------
 
     def _started(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
+        line = self._line(channel, detail)
         count = _Count(self, event.at)
         count.add("started", channel, None)
+        count.add("line_started", line, channel)
+        if channel == "phone":  # the route is counted later, under the line the call came in on
+            self.redis.set(keys.key(keys.FIGURES_LINE, contact=digest(key)), line, ex=172800)
         return self._run(count, key, "started")
 
     def _triaged(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
@@ -181,6 +188,7 @@ class Figures:
             return 0
         count = _Count(self, event.at)
         count.add("destination", channel, destination)
+        count.add("line_route", self._contact_line(channel, key), destination)
         for group in decision.get("priority_groups") or ():
             if group not in NEVER_COUNTED_GROUPS:
                 count.add("priority_group", channel, str(group))
@@ -291,6 +299,17 @@ class Figures:
                                   _member(channel, key))
         return datetime.fromtimestamp(float(score), UTC) if score is not None else at
 
+    def _line(self, channel: str, detail: Mapping) -> str:
+        """The line a contact starts on: a call's configured line name, else the entry point."""
+        if channel != "phone":
+            return self.definitions.entry_point(channel)
+        return line_label(detail.get("line"))
+
+    def _contact_line(self, channel: str, key: str) -> str:
+        if channel != "phone":
+            return self.definitions.entry_point(channel)
+        return line_label(self.redis.get(keys.key(keys.FIGURES_LINE, contact=digest(key))))
+
     def _waiting_queue(self, channel: str, key: str) -> str | None:
         """The queue a contact is waiting in (for an abandon that did not say)."""
         member = _member(channel, key)
@@ -314,6 +333,13 @@ def base_queue(queue: str | None) -> str | None:
     """The contact-centre queue a waiting queue belongs to: each language line's own queue
     ("language_lines:polish") counts as the language lines' queue."""
     return queue.split(":")[0] if queue else None
+
+
+def line_label(name: Any) -> str:
+    """A line name fit for a counter: OTHER_LINE for none, and for anything with a digit in it
+    (line names never have one, so a number dialled can never become a label)."""
+    text = str(name or "").strip().replace("|", "/")[:48]
+    return text if text and not any(c.isdigit() for c in text) else OTHER_LINE
 
 
 def _member(channel: str, contact_key: str) -> str:

@@ -1,7 +1,8 @@
 """Management information: daily and monthly reports from the rolled-up `figure_hour` table.
 
 By channel and queue (offered, answered, service level, abandonment, speed of answer), by prime
-contractor (transfers, callbacks), by destination and by priority group, plus callback outcomes
+contractor (transfers, callbacks), by destination, by priority group, and by line (the number
+dialled, by its configured name) and route (000:L113), plus callback outcomes
 and the assistant's containment. Counts only: no personal data, never the offender indicator
 (001:20.3). Today's rows come straight from the live counters, so today's report agrees with the
 dashboard to the second; earlier days come from the table the worker fills.
@@ -28,7 +29,8 @@ from routing.rollup import hour_rows
 
 QUEUE_MEASURES = ("offered", "answered", "answered_within", "answered_wait_seconds",
                   "abandoned", "short_abandoned", "abandoned_after", "left")
-SECTIONS = ("queues", "contractors", "destinations", "priority_groups", "callbacks", "assistant")
+SECTIONS = ("queues", "contractors", "destinations", "priority_groups", "lines", "line_routes",
+            "callbacks", "assistant")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def report(*, engine: Engine, redis_client: redis.Redis | None, period: Period,
         "priority_groups": [row for row in _pairs(by, "priority_group", "channel", "group",
                                                   "contacts")
                             if row["group"] not in NEVER_COUNTED_GROUPS],
+        "lines": _pairs(by, "line_started", "line", "channel", "contacts"),
+        "line_routes": _pairs(by, "line_route", "line", "destination", "contacts"),
         "callbacks": _callback_rows(by),
         "assistant": _assistant_rows(by),
     }
@@ -132,7 +136,7 @@ def long_rows(sections: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, A
     """Every figure of a report as one row each (the CSV's shape)."""
     for section, rows in sections.items():
         for row in rows:
-            dims = [k for k in row if k in ("period", "channel", "queue", "contractor",
+            dims = [k for k in row if k in ("period", "line", "channel", "queue", "contractor",
                                            "destination", "group", "owner", "status")]
             for name, value in row.items():
                 if name in dims or name in ("threshold_seconds", "formula"):

@@ -65,13 +65,15 @@ class Timeline:
         if batch:
             record_events(session=session, contact_key=self.key, events=batch)
 
-    def open(self, *, dialled: str | None) -> bool:
-        """Open the contact with its `started` event (idempotent)."""
+    def open(self, *, dialled: str | None, line: str | None = None) -> bool:
+        """Open the contact with its `started` event (idempotent); `line` is the configured
+        name of the number dialled, which only the figure counters see."""
         at = now()
         return self._write(lambda s: open_contact(session=s, key=self.key, channel="phone",
                                                   at=at, dialled=dialled, fetch=False,
                                                   event_id=f"{self.key}:started"),
-                           [NewEvent(kind="started", at=at, event_id=f"{self.key}:started")])
+                           [NewEvent(kind="started", at=at, event_id=f"{self.key}:started",
+                                     detail={"line": line} if line else None)])
 
     def record(self, kind: str, *, event_id: str, detail: dict[str, Any] | None = None,
                text: str | None = None) -> bool:

@@ -165,7 +165,8 @@ def _greet_once(call: Call) -> str:
     # A retried /incoming finds the greeting already given: say the current prompt again.
     if call.state.last_twiml:
         return call.state.last_twiml
-    call.timeline.open(dialled=call.form.get("To") or None)
+    dialled = call.form.get("To") or None
+    call.timeline.open(dialled=dialled, line=call.config.line_name(dialled))
     return conversation.greet(call)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,6 +13,7 @@ import yaml
 
 VOICE_FILE = Path(__file__).resolve().parents[2] / "config" / "voice.yaml"
 NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
+OTHER_LINE = "other"  # the figures' name for a number dialled that no line in config has
 REQUIRED_PROMPTS = (
     "greeting", "first_question", "reprompt", "not_understood", "offer_keypad", "age", "need",
     "anything_else", "to_adviser", "error", "error_offer", "whisper", "callback_booked",
@@ -76,6 +77,12 @@ class VoiceConfig:
     language_lines: tuple[LanguageLine, ...] = ()
     languages_offer: str = ""
     language_menu_invalid: str = ""
+    line_names: Mapping[str, str] = field(default_factory=dict)  # E.164 number -> the line's name
+
+    def line_name(self, dialled: str | None) -> str:
+        """The configured name of the line `dialled` is (for the figures); OTHER_LINE when it
+        is none of them, so a number never reaches a report or a metric label."""
+        return self.line_names.get(_e164(dialled or ""), OTHER_LINE)
 
     def prompt(self, name: str, **values: Any) -> str:
         """The wording of prompt `name`, with {placeholders} filled in."""
@@ -119,6 +126,7 @@ def _build(doc: dict) -> VoiceConfig:
     need_menu = {str(k): str(v) for k, v in doc["need_menu"].items()}
     if bad := [v for v in need_menu.values() if v not in NEEDS]:
         raise ValueError(f"need_menu: unknown need {bad[0]!r}")
+    languages = _language_lines(doc.get("language_lines") or {})
     return VoiceConfig(
         national_number=_e164(doc["national_number"], strict=True),
         jobcentre_plus_numbers=frozenset(
@@ -136,10 +144,32 @@ def _build(doc: dict) -> VoiceConfig:
         signposts=MappingProxyType({str(k): str(v) for k, v in doc["signposts"].items()}),
         need_menu=MappingProxyType(need_menu),
         assistant_fallback_starts=tuple(str(t) for t in doc.get("assistant_fallback_starts") or ()),
-        language_lines=_language_lines(doc.get("language_lines") or {}),
+        language_lines=languages,
         languages_offer=str(doc.get("languages_offer") or ""),
         language_menu_invalid=str(doc.get("language_menu_invalid") or ""),
+        line_names=MappingProxyType(_line_names(doc, languages)),
     )
+
+
+def _line_names(doc: dict, languages: tuple[LanguageLine, ...]) -> dict[str, str]:
+    """Each inbound number's name in the figures: the national, Jobcentre Plus, campaign and
+    language lines (000:L113); a name is never a number, and no number has two names."""
+    names = doc.get("line_names") or {}
+    pairs = [(doc["national_number"], names.get("national", "National line"))]
+    pairs += [(n, names.get("jobcentre_plus", "Jobcentre Plus line"))
+              for n in doc["jobcentre_plus_numbers"]]
+    pairs += [(item["number"], item["name"]) for item in doc.get("campaign_lines") or ()]
+    pairs += [(line.number, f"{line.language} line") for line in languages]
+    out: dict[str, str] = {}
+    for number, name in pairs:
+        number, name = _e164(number, strict=True), str(name).strip()
+        if not name or len(name) > 48 or name == OTHER_LINE or any(c.isdigit() for c in name):
+            raise ValueError(f"line name {name!r}: 1 to 48 characters, no digits, not "
+                             f"{OTHER_LINE!r}")
+        if out.setdefault(number, name) != name:
+            raise ValueError("each inbound number is one line")
+        out[number] = name
+    return out
 
 
 def _language_lines(section: dict) -> tuple[LanguageLine, ...]:
@@ -148,10 +178,10 @@ def _language_lines(section: dict) -> tuple[LanguageLine, ...]:
         say_language=item.get("say_language") or None, voice=item.get("voice") or None,
         menu=str(item["menu"]), greeting=str(item["greeting"]),
     ) for name, item in section.items())
-    for field in ("digit", "number"):
-        values = [getattr(line, field) for line in lines]
+    for name in ("digit", "number"):
+        values = [getattr(line, name) for line in lines]
         if len(set(values)) != len(values):
-            raise ValueError(f"language_lines: each line needs its own {field}")
+            raise ValueError(f"language_lines: each line needs its own {name}")
     if any(not (line.digit.isdigit() and len(line.digit) == 1 and line.digit != "0")
            for line in lines):
         raise ValueError("language_lines: each digit is one key from 1 to 9")
