@@ -25,7 +25,7 @@ class ConsoleConfig(ConfigModel):
     accept_seconds: int
     away_reasons: dict[str, str]  # code -> label, in order
     # Reasons the server gives (not offered to the adviser): code -> label on the adviser board.
-    server_away_reasons: dict[str, str] = Field(default_factory=dict)
+    server_away_reasons: dict[str, str]
     ring_volume: float = Field(ge=0, le=1)
     title_flash_seconds: float = Field(gt=0)
     outcomes: dict[str, str]  # code -> label, in order
