@@ -59,8 +59,9 @@
   }
 
   function draw(data) {
-    var focused = document.activeElement && body.contains(document.activeElement) ?
-      [document.activeElement.closest("tr").dataset.id, document.activeElement.closest("form").action] : null;
+    var active = document.activeElement;
+    var focused = active && body.contains(active) && active.closest("form") ?
+      [active.closest("tr").dataset.id, active.closest("form").getAttribute("action")] : null;
     body.replaceChildren.apply(body, data.advisers.length ? data.advisers.map(row) : [empty()]);
     count.textContent = String(data.advisers.length);
     if (focused) {  // keep the keyboard where it was when the table is redrawn

@@ -70,10 +70,13 @@ def test_a_change_elsewhere_is_announced_once(site):
 
     page, clients = site
     assert page.locator("#board-changes").inner_text() == ""
+    page.get_by_role("button", name="Sign out cat").focus()
     cat = clients["cat"]
     assert cat.post("/console/api/presence", json={"mode": "available"},
                     headers=cat.headers).status_code == 200
     expect(page.locator("#board-changes")).to_have_text("cat: Available.", timeout=8000)
     assert cells(page, "cat")[:2] == ["Available", ""]
+    # The redrawn table keeps the keyboard on the same button (now after a new Set Away).
+    assert page.evaluate("document.activeElement.textContent") == "Sign out cat"
     page.wait_for_timeout(5500)  # the next poll finds nothing new and says nothing more
     assert page.locator("#board-changes").inner_text() == "cat: Available."
