@@ -24,6 +24,8 @@ class ConsoleConfig(ConfigModel):
     ring_seconds: int
     accept_seconds: int
     away_reasons: dict[str, str]  # code -> label, in order
+    # Reasons the server gives (not offered to the adviser): code -> label on the adviser board.
+    server_away_reasons: dict[str, str]
     ring_volume: float = Field(ge=0, le=1)
     title_flash_seconds: float = Field(gt=0)
     outcomes: dict[str, str]  # code -> label, in order
@@ -32,7 +34,7 @@ class ConsoleConfig(ConfigModel):
     website: str
     interpreters: dict[str, str]  # language -> number
 
-    @field_validator("outcomes", "away_reasons", mode="before")
+    @field_validator("outcomes", "away_reasons", "server_away_reasons", mode="before")
     @classmethod
     def _labels_by_code(cls, value: Any) -> Any:
         return labels_by_code(value)

@@ -23,6 +23,7 @@ from flask import (
 )
 
 from console import (  # noqa: F401 - importing them adds their routes to bp
+    adviser_board,
     metrics,
     reports,
     safeguarding,  # (the dashboard shows its panel too)
