@@ -31,6 +31,10 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key"  # nosec B105
 DEVELOPMENT_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 # A mobile number from Ofcom's range for drama (07700 900000-900999): never a real customer's.
 DEVELOPMENT_SMS_FROM = "+447700900999"
+# An API key of the right shape for the browser phone's access tokens outside production, on
+# loopback only (a real key comes from the environment; Settings.development_secrets).
+DEVELOPMENT_TWILIO_API_KEY_SID = "SK" + "0" * 31 + "1"
+DEVELOPMENT_TWILIO_API_KEY_SECRET = "development-only-twilio-api-key-secret"  # nosec B105
 
 
 class SettingsError(RuntimeError):
@@ -71,6 +75,18 @@ class Settings(BaseSettings):
     # customer can answer STOP. Outside production a development number stands in.
     twilio_messaging_service_sid: str = ""
     twilio_sms_from: str = ""
+    # The browser phone (console/phone.py): an API key (SK…) and its secret sign the advisers'
+    # access tokens (Twilio refuses tokens signed with the auth token); a TwiML App (AP…) lets
+    # the phone place calls (optional). Unset in production: the desk says the phone is off.
+    twilio_api_key_sid: str = ""
+    twilio_api_key_secret: str = ""
+    twilio_twiml_app_sid: str = ""
+    # The desk's phone: "sdk" (Twilio's Voice JavaScript SDK) or "development" (plays the
+    # emulator's client: device, for make run and tests; refused in production).
+    phone_adapter: Literal["sdk", "development"] = "sdk"
+    # Where the Voice SDK's twilio.min.js is (scripts/voice_sdk.sh puts it in the cache, keyed by
+    # vendor/voice-sdk/package-lock.json); that cache folder when unset.
+    phone_sdk_dir: str = ""
     voice_enabled: bool = True
     # Ask a customer going to an adviser for the details their record is matched on (000:L61).
     identity_checks: bool = True
@@ -316,6 +332,7 @@ class Settings(BaseSettings):
         if production and (self.console_idle_minutes > 30 or self.console_session_hours > 12):
             raise ValueError("CONSOLE_IDLE_MINUTES may be at most 30 and CONSOLE_SESSION_HOURS at "
                              "most 12 when APP_ENV=production")
+        self._phone_settings(production)
         development = self.development_secrets()
         if development and (production or not _loopback(self.bind_host)):
             raise ValueError(
@@ -333,6 +350,17 @@ class Settings(BaseSettings):
             raise ValueError("PUBLIC_BASE_URL must be set when the voice channel is enabled")
         return self
 
+    def _phone_settings(self, production: bool) -> None:
+        if production and self.phone_adapter == "development":
+            raise ValueError("PHONE_ADAPTER=development plays the Twilio emulator's phone; use "
+                             "sdk in production")
+        if bool(self.twilio_api_key_sid) != bool(self.twilio_api_key_secret):
+            raise ValueError("TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET are set together")
+        if self.twilio_api_key_sid and not self.twilio_api_key_sid.startswith("SK"):
+            raise ValueError("TWILIO_API_KEY_SID must be an API key's SID (SK…)")
+        if self.twilio_twiml_app_sid and not self.twilio_twiml_app_sid.startswith("AP"):
+            raise ValueError("TWILIO_TWIML_APP_SID must be a TwiML App's SID (AP…)")
+
     def development_secrets(self) -> list[str]:
         """Names of the secrets that fall back to (or equal) the published development ones."""
         found = []
@@ -340,6 +368,8 @@ class Settings(BaseSettings):
             found.append("SECRET_KEY")
         if self.voice_enabled and self.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
             found.append("TWILIO_AUTH_TOKEN")
+        if self.twilio_api_key_secret == DEVELOPMENT_TWILIO_API_KEY_SECRET:
+            found.append("TWILIO_API_KEY_SECRET")
         keys = split_keys(self.sealing_keys)
         if not keys or any(decode_key(k) == decode_key(DEVELOPMENT_SEALING_KEY) for k in keys):
             found.append("SEALING_KEYS")
@@ -387,6 +417,15 @@ class Settings(BaseSettings):
     def effective_twilio_account_sid(self) -> str:
         """The account the REST client acts for; a fixed development SID outside production."""
         return self.twilio_account_sid or DEVELOPMENT_TWILIO_ACCOUNT_SID
+
+    @property
+    def effective_twilio_api_key(self) -> tuple[str, str] | None:
+        """The API key (SID, secret) that signs phone tokens; development's on loopback; or None."""
+        if self.twilio_api_key_sid:
+            return self.twilio_api_key_sid, self.twilio_api_key_secret
+        if self.app_env != "production" and self.on_loopback:
+            return DEVELOPMENT_TWILIO_API_KEY_SID, DEVELOPMENT_TWILIO_API_KEY_SECRET
+        return None
 
     @property
     def effective_sms_from(self) -> str:
