@@ -10,5 +10,7 @@ if [ -f "$REPO_ROOT/bot/domain.yml" ] && [ "${RASA_ENABLED:-true}" != "false" ];
   model=$(bash "$REPO_ROOT/scripts/bot_train.sh")
   args=(--rasa-venv "$rasa_venv" --model "$model")
 fi
+# The browser phone's SDK; without npm the desk says its phone is not connected, and why.
+bash "$REPO_ROOT/scripts/voice_sdk.sh" >/dev/null || say "Going on without the browser phone's SDK"
 say "Starting the contact centre"
 exec "$venv/bin/python" "$REPO_ROOT/scripts/run.py" "${args[@]}"

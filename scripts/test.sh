@@ -6,6 +6,7 @@ cd "$REPO_ROOT"
 venv=$(bash scripts/app_env.sh)
 bash scripts/services.sh
 bash scripts/browser.sh
+bash scripts/voice_sdk.sh >/dev/null
 bash scripts/mail.sh
 bash scripts/deploy_tools.sh
 status=0

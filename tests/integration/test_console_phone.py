@@ -5,6 +5,7 @@ they do not belong."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import jwt
@@ -18,6 +19,7 @@ from config.settings import (
     SettingsError,
     load_settings,
 )
+from console import phone
 from tests.support.console import signed_in
 
 URL = "/console/api/phone/token"
@@ -134,3 +136,23 @@ def test_off_loopback_development_has_no_published_key():
                         sealing_keys="a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",
                         _env_file=None)
     assert settings.effective_twilio_api_key is None
+
+
+def test_the_sdk_is_served_from_the_apps_own_files(settings, redis_client, tmp_path):
+    (tmp_path / "twilio.min.js").write_text("/* the SDK */", encoding="utf-8")
+    app = create_app(settings.model_copy(update={"phone_sdk_dir": str(tmp_path)}))
+    client, _ = signed_in(app, "amy", "adviser", endpoint="client:amy")
+    answer = client.get("/console/phone/sdk/twilio.min.js")
+    assert answer.status_code == 200 and answer.data == b"/* the SDK */"
+    assert answer.mimetype == "text/javascript"
+    (tmp_path / "twilio.min.js").unlink()
+    missing = client.get("/console/phone/sdk/twilio.min.js", headers=JSON)
+    assert missing.status_code == 404
+    assert "scripts/voice_sdk.sh" in missing.get_json()["error"]
+
+
+def test_by_default_the_sdk_comes_from_the_cache_keyed_by_the_lock_file(app):
+    with app.test_request_context():
+        folder = phone.sdk_dir()
+    digest = hashlib.sha256(phone.SDK_LOCK.read_bytes()).hexdigest()[:12]
+    assert folder.name == f"voice-sdk-{digest}"
