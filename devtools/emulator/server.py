@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from devtools.emulator import control, messages, rest
+from devtools.emulator import control, device, messages, rest
 from devtools.emulator.model import API_VERSION, Account
 from devtools.emulator.runner import Engine
 
@@ -24,6 +24,7 @@ def create_emulator(*, app_url: str, account_sid: str, auth_token: str,
     emulator.extensions["emulator"] = engine
     emulator.register_blueprint(rest.bp)
     emulator.register_blueprint(control.bp)
+    emulator.register_blueprint(device.bp)
     messages.init_app(emulator, app_url=base)
 
     @emulator.get("/healthz")
