@@ -17,6 +17,7 @@ from console.auth import ConsoleUser, passive, role_required
 from console.config import get_console_config
 from console.customer_record import check_for_customer, record_panel
 from console.live import stream_response
+from console.phone import panel as phone_panel
 from console.screen_pop import screen_pop
 from engine import desk_calls, figures
 from engine.desk_ports import desk_ports
@@ -105,7 +106,8 @@ def desk_page():
     config = get_console_config()
     canned = [{"id": k, "title": t} for k, (t, _) in config.canned.items()]
     return render_template("console/desk.html", config=config, canned=canned,
-                           outcomes=config.outcomes, queues=queue_ids())
+                           outcomes=config.outcomes, queues=queue_ids(),
+                           phone=phone_panel(current_user))
 
 
 @bp.get("/api/desk")

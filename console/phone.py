@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, send_from_directory
+from flask import abort, current_app, g, jsonify, send_from_directory
 from flask_login import current_user
 from pydantic import Field
 from twilio.jwt.access_token import AccessToken
@@ -40,6 +40,7 @@ class PhoneConfig(ConfigModel):
 
     token_ttl_seconds: int = Field(ge=60, le=MAX_TTL_SECONDS)
     development_poll_seconds: float = Field(gt=0, le=10)
+    sdk_sources: dict[str, list[str]]
     words: dict[str, str]
 
 
@@ -65,7 +66,11 @@ def client_identity(user: ConsoleUser) -> str | None:
 
 def sdk_dir() -> Path:
     """Where twilio.min.js is: PHONE_SDK_DIR, else the cache folder scripts/voice_sdk.sh fills."""
-    configured = current_app.config["SETTINGS"].phone_sdk_dir
+    return sdk_dir_for(current_app.config["SETTINGS"].phone_sdk_dir)
+
+
+def sdk_dir_for(configured: str | None) -> Path:
+    """`configured`, or the cache folder keyed by the lock file (scripts/voice_sdk.sh)."""
     if configured:
         return Path(configured)
     cache = os.environ.get("CAREERS_TRIAGE_CACHE") or os.path.join(
@@ -80,16 +85,20 @@ def lock_hash() -> str:
 
 
 def panel(user: ConsoleUser) -> dict:
-    """What the desk's template needs to draw the phone panel for `user`."""
+    """What the desk's template needs to draw the phone panel for `user`; with the SDK, the page
+    may also reach Twilio's signalling (ivr/security.py reads g.csp_sources)."""
     settings = current_app.config["SETTINGS"]
     development = settings.phone_adapter == "development"
+    if not development and client_identity(user):
+        g.csp_sources = get_phone_config().sdk_sources
     return {"identity": client_identity(user), "adapter": settings.phone_adapter,
             "sdk_present": development or (sdk_dir() / SDK_FILE).is_file(),
             "poll_ms": int(get_phone_config().development_poll_seconds * 1000),
             "words": get_phone_config().words}
 
 
-def _identity_or_403() -> str:
+def identity_or_403() -> str:
+    """The adviser's own client: identity, or 403 with the reason their phone is not one."""
     identity = client_identity(current_user)
     if identity is None:
         abort(403, "your phone is not a browser phone: your staff account's endpoint must be "
@@ -101,7 +110,7 @@ def _identity_or_403() -> str:
 @role_required("adviser")
 def phone_token():
     """A short-lived Voice access token for the adviser's own `client:` identity."""
-    identity = _identity_or_403()
+    identity = identity_or_403()
     settings = current_app.config["SETTINGS"]
     key = settings.effective_twilio_api_key
     if key is None:

@@ -9,7 +9,7 @@ served over HTTPS.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 STAFF_PREFIXES = ("/console",)
 _POLICY = (
@@ -20,6 +20,19 @@ _POLICY = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def _with_sources(policy: str, sources: dict[str, list[str]]) -> str:
+    """`policy` with more sources for some directives (a view sets `g.csp_sources`: the desk's
+    browser phone reaches Twilio's signalling), a directive not in it added after 'self'."""
+    directives = [d.strip() for d in policy.split(";")]
+    for name, extra in sources.items():
+        found = [i for i, d in enumerate(directives) if d.split(" ")[0] == name]
+        if found:
+            directives[found[0]] += " " + " ".join(extra)
+        else:
+            directives.append(" ".join([name, "'self'", *extra]))
+    return "; ".join(directives)
+
+
 def init_app(app: Flask) -> None:
     """Add the headers to every response the app sends."""
     app.after_request(add_security_headers)
@@ -28,7 +41,8 @@ def init_app(app: Flask) -> None:
 def add_security_headers(response: Response) -> Response:
     """The security headers for this request's response (set only where a view did not)."""
     staff = request.path.startswith(STAFF_PREFIXES)
-    policy = _POLICY + ("; frame-ancestors 'none'" if staff else "")
+    policy = _with_sources(_POLICY, g.get("csp_sources") or {})
+    policy += "; frame-ancestors 'none'" if staff else ""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Content-Type-Options", "nosniff")
