@@ -156,3 +156,56 @@ def test_by_default_the_sdk_comes_from_the_cache_keyed_by_the_lock_file(app):
         folder = phone.sdk_dir()
     digest = hashlib.sha256(phone.SDK_LOCK.read_bytes()).hexdigest()[:12]
     assert folder.name == f"voice-sdk-{digest}"
+
+
+def test_the_phone_file_is_the_one_place_its_values_are_written():
+    defaults = [n for n, f in phone.PhoneConfig.model_fields.items() if not f.is_required()]
+    assert defaults == []
+    config = phone.default_phone_config()
+    assert config.token_ttl_seconds <= phone.MAX_TTL_SECONDS
+    assert "wss://voice-js.roaming.twilio.com" in config.sdk_sources["connect-src"]
+
+
+def test_the_desk_lets_the_sdk_reach_twilio_and_only_the_desk(phone_app):
+    client, _ = signed_in(phone_app, "amy", "adviser", endpoint="client:amy")
+    policy = client.get("/console/desk").headers["Content-Security-Policy"]
+    assert "connect-src 'self' wss://voice-js.roaming.twilio.com https://eventgw.twilio.com" \
+        in policy
+    assert "media-src 'self' mediastream:" in policy
+    assert "frame-ancestors 'none'" in policy
+    other = client.get("/console/api/desk").headers["Content-Security-Policy"]
+    assert "twilio" not in other
+
+
+def test_the_development_phone_keeps_the_policy_self(settings, redis_client):
+    app = create_app(settings.model_copy(update={"phone_adapter": "development"}))
+    client, _ = signed_in(app, "amy", "adviser", endpoint="client:amy")
+    page = client.get("/console/desk")
+    assert "twilio" not in page.headers["Content-Security-Policy"]
+    assert b"phone_dev.js" in page.data and b"twilio.min.js" not in page.data
+    off = create_app(settings)
+    client, _ = signed_in(off, "bob", "adviser", endpoint="client:bob")
+    assert client.get("/console/api/phone/dev/calls",
+                      headers=JSON).get_json()["error"].startswith("the development phone is off")
+
+
+def test_the_development_phone_says_why_when_the_emulator_is_away_or_input_is_bad(
+        settings, redis_client):
+    from tests.support.console import api_headers
+    from tests.support.emulator import free_port
+
+    app = create_app(settings.model_copy(update={
+        "phone_adapter": "development", "twilio_api_base_url": f"http://127.0.0.1:{free_port()}"}))
+    client, _ = signed_in(app, "amy", "adviser", endpoint="client:amy")
+    away = client.get("/console/api/phone/dev/calls", headers=JSON)
+    assert away.status_code == 502 and "emulator is not answering" in away.get_json()["error"]
+    headers = {**JSON, **api_headers(client, "/console/desk")}
+    sid = "CA" + "0" * 32
+    for action, body, reason in (("press", {"digits": "12a"}, "digits must be"),
+                                 ("say", {"text": " "}, "say needs"),
+                                 ("say", ["not", "an", "object"], "JSON object")):
+        refused = client.post(f"/console/api/phone/dev/calls/{sid}/{action}", json=body,
+                              headers=headers)
+        assert refused.status_code == 400 and reason in refused.get_json()["error"]
+    unknown = client.post(f"/console/api/phone/dev/calls/{sid}/take", headers=headers)
+    assert unknown.status_code == 404
