@@ -82,8 +82,9 @@ class Settings(BaseSettings):
     twilio_api_key_secret: str = ""
     twilio_twiml_app_sid: str = ""
     # The desk's phone: "sdk" (Twilio's Voice JavaScript SDK) or "development" (plays the
-    # emulator's client: device, for make run and tests; refused in production).
-    phone_adapter: Literal["sdk", "development"] = "sdk"
+    # emulator's client: device, for make run and tests; refused in production). Unset: sdk in
+    # production, development elsewhere (set sdk to try a real Twilio account from here).
+    phone_adapter: Literal["", "sdk", "development"] = ""
     # Where the Voice SDK's twilio.min.js is (scripts/voice_sdk.sh puts it in the cache, keyed by
     # vendor/voice-sdk/package-lock.json); that cache folder when unset.
     phone_sdk_dir: str = ""
@@ -426,6 +427,11 @@ class Settings(BaseSettings):
         if self.app_env != "production" and self.on_loopback:
             return DEVELOPMENT_TWILIO_API_KEY_SID, DEVELOPMENT_TWILIO_API_KEY_SECRET
         return None
+
+    @property
+    def effective_phone_adapter(self) -> str:
+        """The desk's phone: PHONE_ADAPTER, else sdk in production and development elsewhere."""
+        return self.phone_adapter or ("sdk" if self.app_env == "production" else "development")
 
     @property
     def effective_sms_from(self) -> str:

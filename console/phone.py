@@ -88,10 +88,10 @@ def panel(user: ConsoleUser) -> dict:
     """What the desk's template needs to draw the phone panel for `user`; with the SDK, the page
     may also reach Twilio's signalling (ivr/security.py reads g.csp_sources)."""
     settings = current_app.config["SETTINGS"]
-    development = settings.phone_adapter == "development"
+    development = settings.effective_phone_adapter == "development"
     if not development and client_identity(user):
         g.csp_sources = get_phone_config().sdk_sources
-    return {"identity": client_identity(user), "adapter": settings.phone_adapter,
+    return {"identity": client_identity(user), "adapter": settings.effective_phone_adapter,
             "sdk_present": development or (sdk_dir() / SDK_FILE).is_file(),
             "poll_ms": int(get_phone_config().development_poll_seconds * 1000),
             "words": get_phone_config().words}

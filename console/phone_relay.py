@@ -1,6 +1,7 @@
 """The development phone's relay: the desk's phone panel plays the Twilio emulator's `client:`
 device (devtools/emulator/device.py) through these routes, for the signed-in adviser's own
-identity only. Off unless PHONE_ADAPTER=development, which production refuses (config.settings).
+identity only. On when the phone adapter is development (PHONE_ADAPTER, or by default outside
+production), which production refuses (config.settings).
 
 Why a relay rather than CORS on the emulator: the page keeps its Content-Security-Policy
 (`connect-src 'self'`) exactly as in production, the emulator needs no cross-origin rules, and
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 import requests
 from flask import abort, current_app, jsonify, request
@@ -25,14 +27,20 @@ CALL_SID = re.compile(r"CA[0-9a-f]{32}")
 ACTIONS = frozenset({"answer", "decline", "say", "press", "hangup"})
 TIMEOUT_SECONDS = 5.0
 MAX_WORDS = 500  # what one typed turn may say
+TWILIO_HOSTS = frozenset({"api.twilio.com"})
 
 
 def _device_url(path: str = "") -> str:
     settings = current_app.config["SETTINGS"]
-    if settings.phone_adapter != "development":
+    if settings.effective_phone_adapter != "development":
         abort(404, "the development phone is off (PHONE_ADAPTER=sdk)")
     identity = identity_or_403()
-    return f"{settings.twilio_api_base_url.rstrip('/')}/_emulator/clients/{identity}/calls{path}"
+    base = settings.twilio_api_base_url.rstrip("/")
+    if urlsplit(base).hostname in TWILIO_HOSTS:
+        # Never ask Twilio itself: the device's side exists only in the emulator.
+        abort(409, "the development phone needs the Twilio emulator, and TWILIO_API_BASE_URL is "
+                   "Twilio's own (make run starts the emulator; or set PHONE_ADAPTER=sdk)")
+    return f"{base}/_emulator/clients/{identity}/calls{path}"
 
 
 def _relay(method: str, url: str, body: dict | None = None):

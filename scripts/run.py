@@ -244,9 +244,6 @@ def start_twilio_emulator(supervisor: Supervisor, env: dict[str, str], settings)
                                          str(port), "--app-url",
                                          settings.effective_public_base_url], env)
     env["TWILIO_API_BASE_URL"] = f"http://127.0.0.1:{port}"
-    # The desk's phone plays the emulator's client: device (console/phone_relay.py): there is no
-    # Twilio here for the Voice SDK to register with.
-    env.setdefault("PHONE_ADAPTER", "development")
     recorded.write(RECORDED_URL_FILE, env["TWILIO_API_BASE_URL"])
     return env["TWILIO_API_BASE_URL"]
 

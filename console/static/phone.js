@@ -18,10 +18,11 @@
 
   function showError(reason) {
     var box = $("phone-error");
-    box.textContent = words.not_connected + ": " + reason;
+    var text = words.not_connected + ": " + reason;
+    if (box.textContent !== text) { box.textContent = text; }
     box.hidden = false;
     panel.dataset.state = "not-connected";
-    setState(words.not_connected);
+    setState(text);
   }
 
   function ready() {

@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   window.DeskPhoneAdapters = window.DeskPhoneAdapters || {};
+  var FAILING_POLL_MS = 5000;  // while the emulator is away, ask less often
 
   window.DeskPhoneAdapters.development = function (options, events) {
     var seen = {};      // call sid -> how many lines of what it heard were shown
@@ -61,7 +62,7 @@
       }, function (error) {
         failing = true;
         events.error(error.message);
-      }).then(function () { setTimeout(poll, options.pollMs); });
+      }).then(function () { setTimeout(poll, failing ? FAILING_POLL_MS : options.pollMs); });
     }
     poll();
   };

@@ -98,7 +98,7 @@ def test_a_call_rings_the_browser_and_is_answered_read_spoken_to_and_hung_up(
     desk.get_by_role("button", name="Say it").click()
     customer.wait_heard("(they say) Let's look at your options")
 
-    mute = desk.get_by_role("button", name="Mute")
+    mute = desk.get_by_role("button", name="Mute", exact=True)
     mute.click()
     expect(mute).to_have_attribute("aria-pressed", "true")
     desk.get_by_label("Say to the customer (typed)").fill("Not to be heard")
@@ -155,7 +155,8 @@ def sdk_phone(settings, redis_client):
     from app import create_app
 
     clock = moving_clock(WEEKDAY_MORNING)
-    app = create_app(settings, voice_clock=clock, chat_clock=clock)  # PHONE_ADAPTER=sdk
+    app = create_app(settings.model_copy(update={"phone_adapter": "sdk"}),
+                     voice_clock=clock, chat_clock=clock)
     make_user(app, "sam", "adviser", endpoint="client:sam", queues=["adult_information"])
     with live_server(app) as url:
         yield url

@@ -31,7 +31,8 @@ KEY_SID, KEY_SECRET = "SK" + "a" * 32, "s" * 32
 @pytest.fixture
 def phone_app(settings, redis_client):
     return create_app(settings.model_copy(update={
-        "clock_start": STARTS, "twilio_api_key_sid": KEY_SID, "twilio_api_key_secret": KEY_SECRET,
+        "clock_start": STARTS, "phone_adapter": "sdk", "twilio_api_key_sid": KEY_SID,
+        "twilio_api_key_secret": KEY_SECRET,
         "twilio_twiml_app_sid": "AP" + "b" * 32}))
 
 
@@ -112,6 +113,7 @@ def test_the_phone_settings_are_refused_where_they_do_not_belong(monkeypatch):
     for name, value in production.items():
         monkeypatch.setenv(name, value)
     assert load_settings(_env_file=None).effective_twilio_api_key is None  # off: none set
+    assert load_settings(_env_file=None).effective_phone_adapter == "sdk"
     monkeypatch.setenv("PHONE_ADAPTER", "development")
     with pytest.raises(SettingsError, match="PHONE_ADAPTER=development"):
         load_settings(_env_file=None)
@@ -183,7 +185,7 @@ def test_the_development_phone_keeps_the_policy_self(settings, redis_client):
     page = client.get("/console/desk")
     assert "twilio" not in page.headers["Content-Security-Policy"]
     assert b"phone_dev.js" in page.data and b"twilio.min.js" not in page.data
-    off = create_app(settings)
+    off = create_app(settings.model_copy(update={"phone_adapter": "sdk"}))
     client, _ = signed_in(off, "bob", "adviser", endpoint="client:bob")
     assert client.get("/console/api/phone/dev/calls",
                       headers=JSON).get_json()["error"].startswith("the development phone is off")
@@ -199,6 +201,10 @@ def test_the_development_phone_says_why_when_the_emulator_is_away_or_input_is_ba
     client, _ = signed_in(app, "amy", "adviser", endpoint="client:amy")
     away = client.get("/console/api/phone/dev/calls", headers=JSON)
     assert away.status_code == 502 and "emulator is not answering" in away.get_json()["error"]
+    twilio = create_app(settings)  # outside production the development phone, by default
+    other, _ = signed_in(twilio, "bob", "adviser", endpoint="client:bob")
+    refused = other.get("/console/api/phone/dev/calls", headers=JSON)  # never asks Twilio
+    assert refused.status_code == 409 and "needs the Twilio emulator" in refused.get_json()["error"]
     headers = {**JSON, **api_headers(client, "/console/desk")}
     sid = "CA" + "0" * 32
     for action, body, reason in (("press", {"digits": "12a"}, "digits must be"),
