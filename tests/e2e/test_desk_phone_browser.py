@@ -119,6 +119,28 @@ def test_a_call_rings_the_browser_and_is_answered_read_spoken_to_and_hung_up(
     customer.hang_up()
 
 
+def test_declining_in_the_browser_gives_the_call_back_and_sends_the_adviser_away(
+        pages, development_phone):
+    from playwright.sync_api import expect
+
+    live = development_phone
+    desk = pages(timeout_ms=TIMEOUT)
+    _sign_in(desk, live.app_url)
+    desk.get_by_role("button", name="Go Available").click()
+    expect(desk.locator("#presence-status")).to_have_text("Available")
+    customer = live.emulator.phone()
+    customer.settle()
+    customer.press("45")
+    customer.press("2")
+    expect(desk.locator("#phone")).to_have_attribute("data-state", "ringing")
+    desk.get_by_role("button", name="Decline the call").click()
+    expect(desk.locator("#phone-state")).to_have_text("The call has ended.")
+    expect(desk.locator("#presence-status")).to_have_text("Away", timeout=TIMEOUT)
+    assert live.emulator.calls(to="client:sam")[0]["status"] == "busy"
+    eventually(lambda: customer.info()["queue_sid"])  # still waiting, its place kept
+    customer.hang_up()
+
+
 def test_the_development_phone_is_only_ones_own(development_phone):
     from tests.support.console import api_headers, sign_in
 
