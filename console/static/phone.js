@@ -46,7 +46,8 @@
       return get("/console/api/contacts/" + encodeURIComponent(offered.member)).then(function (pop) {
         if (!pop) { return ""; }
         var parts = [(pop.queue || offered.queue || "").replace(/_/g, " ") + " queue"];
-        if (pop.waited_seconds != null) { parts.push("waited " + Math.round(pop.waited_seconds / 60) + " min"); }
+        var waited = pop.waited_seconds;
+        if (waited != null) { parts.push("waited " + (waited < 60 ? Math.round(waited) + " s" : Math.round(waited / 60) + " min")); }
         parts.push("triage: " + (pop.destination || "not decided yet").replace(/_/g, " "));
         if (pop.priority_groups && pop.priority_groups.length) { parts.push(pop.priority_groups.join(", ").replace(/_/g, " ")); }
         if (pop.concern) { parts.push("safeguarding concern"); }
