@@ -14,7 +14,7 @@ import threading
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from console import auth
+from console import auth, wallboard
 from console.config import default_console_config
 from console.sessions import StaffSessionInterface
 from engine.knowledge_search import default_index
@@ -53,6 +53,8 @@ def init_app(app: Flask) -> None:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
+    # The wall screens' view is not a console page: its own token guards it (console.wallboard).
+    app.register_blueprint(wallboard.bp)
     from console import call_transfers, warm_transfers, worklist
 
     worklist.init_app(app)
@@ -68,5 +70,5 @@ def register(app: Flask, blueprint: Blueprint) -> None:
 
 
 from console import (  # noqa: E402,F401,I001  (importing them adds their routes to bp)
-    admin_accounts, desk, desk_alerts, knowledge, mfa, views, written,
+    admin_accounts, desk, desk_alerts, knowledge, mfa, views, wallboard_admin, written,
 )
