@@ -14,7 +14,7 @@ import threading
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from console import auth, wallboard
+from console import auth, times, wallboard
 from console.config import default_console_config
 from console.sessions import StaffSessionInterface
 from engine.knowledge_search import default_index
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = StaffSessionInterface()
     auth.login_manager.init_app(app)
     csrf.init_app(app)
+    times.init_app(app)
     for name in ("voice", "messaging", "chat", "forms"):
         # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
         # session id in the URL is the credential), so a forged cross-site request has nothing.

@@ -123,8 +123,9 @@ class _SpeechFile(ConfigModel):
 class _LanguageLineFile(ConfigModel):
     digit: str = Field(pattern=r"^[1-9]$", description="one key from 1 to 9")
     number: str
-    say_language: str | None
-    voice: str | None
+    # Absent for a language Twilio has no voice for (the line is named in English).
+    say_language: str | None = None
+    voice: str | None = None
     menu: str = Field(min_length=1)
     greeting: str = Field(min_length=1)
 
