@@ -25,6 +25,7 @@ from flask import (
 from console import (  # noqa: F401 - importing them adds their routes to bp
     adviser_board,
     metrics,
+    quality,
     reports,
     safeguarding,  # (the dashboard shows its panel too)
     staffing,
