@@ -24,6 +24,7 @@ from flask import (
 
 from console import (  # noqa: F401 - importing them adds their routes to bp
     adviser_board,
+    adviser_figures,
     metrics,
     quality,
     reports,

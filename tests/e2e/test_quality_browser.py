@@ -1,5 +1,5 @@
-"""Quality evaluation in Chromium: a supervisor scores a sampled contact by keyboard-reachable
-radios; the adviser reads it. No CSP violation, axe-core clean on every page."""
+"""Quality evaluation and the adviser figures in Chromium: a supervisor scores a sampled contact
+by keyboard-reachable radios; the adviser reads it. No CSP violation, axe-core clean."""
 
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def test_a_supervisor_scores_a_contact_and_the_adviser_reads_it(app, pages):
         page.get_by_label("Comment for the adviser").fill("A clear, kind call.")
         page.get_by_role("button", name="Save the score").click()
         expect(page.get_by_role("status")).to_contain_text("Scored 100%")
+        page.get_by_role("link", name="Adviser figures").click()  # the day's figures, too
+        expect(page.locator("#adviser-figures")).to_contain_text("Team")
+        if axe_script().exists():
+            assert axe_violations(page) == []
 
         adviser = pages(url + "/console/login")
         adviser.context.clear_cookies()
