@@ -14,7 +14,7 @@ import threading
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from console import auth
+from console import auth, times, wallboard
 from console.config import default_console_config
 from console.sessions import StaffSessionInterface
 from engine.knowledge_search import default_index
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = StaffSessionInterface()
     auth.login_manager.init_app(app)
     csrf.init_app(app)
+    times.init_app(app)
     for name in ("voice", "messaging", "chat", "forms"):
         # Twilio's webhooks are checked by signature; the chat API uses no cookies at all (its
         # session id in the URL is the credential), so a forged cross-site request has nothing.
@@ -53,6 +54,8 @@ def init_app(app: Flask) -> None:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
     register(app, bp)
+    # The wall screens' view is not a console page: its own token guards it (console.wallboard).
+    app.register_blueprint(wallboard.bp)
     from console import call_transfers, warm_transfers, worklist
 
     worklist.init_app(app)
@@ -68,5 +71,6 @@ def register(app: Flask, blueprint: Blueprint) -> None:
 
 
 from console import (  # noqa: E402,F401,I001  (importing them adds their routes to bp)
-    admin_accounts, desk, desk_alerts, knowledge, mfa, phone, phone_relay, views, written,
+    admin_accounts, desk, desk_alerts, knowledge, mfa, phone, phone_relay, views,
+    wallboard_admin, written,
 )

@@ -24,8 +24,11 @@ from flask import (
 
 from console import (  # noqa: F401 - importing them adds their routes to bp
     adviser_board,
+    adviser_figures,
     metrics,
+    quality,
     reports,
+    rights,
     safeguarding,  # (the dashboard shows its panel too)
     staffing,
 )
@@ -63,6 +66,10 @@ def body() -> dict:
                          for c in closures().list(directory().entity_ids())]
     found["alerts"] = alerts(found)
     found["written"] = written_clocks()
+    with session_scope(current_app.extensions["engine"]) as db:
+        found["rights"] = rights.clocks_body(db)
+    found["alerts"] += [{"figure": f"rights_{name}", "value": found["rights"][name], "target": 0}
+                        for name in ("funder_overdue", "answer_overdue") if found["rights"][name]]
     return found
 
 

@@ -37,11 +37,11 @@ def planned(due: datetime | None, at: datetime) -> datetime:
 
 def who_will_call(owner: dict[str, str], directory: Directory) -> str:
     """Who the customer is told will call them back: the prime contractor's adviser or ours."""
-    words = dict(load_rules().who_will_call)
+    words = load_rules().who_will_call
     contractor = owner.get("contractor_id")
     if contractor:
-        return words["contractor"].format(contractor=directory.contractors[contractor].name)
-    return words["contact_centre"]
+        return words.contractor.format(contractor=directory.contractors[contractor].name)
+    return words.contact_centre
 
 
 def safeguarding(at: datetime) -> datetime:

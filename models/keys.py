@@ -188,6 +188,8 @@ PROCESSES = PREFIX + "processes"
 MAIL_SET_ASIDE = PREFIX + "mail:set-aside"
 # Webchats active lately (sorted set: session id -> last activity, epoch seconds) for load shedding.
 CHATS_OPEN = PREFIX + "chats:open"
+# Wall screens allowed to read the wallboard: sha256 of the screen's token -> its name and issue.
+WALLBOARD_SCREENS = PREFIX + "wallboard:screens"
 
 # Erasure reaches these too (the registry above): the dispatcher's and console's keys name a
 # contact by its member (the CallSid or the chat session id), the load-shedding set and the

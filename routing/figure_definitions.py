@@ -7,29 +7,39 @@ the management information cannot disagree about what a figure means.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from pydantic import (
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    field_validator,
+    model_validator,
+)
 
-CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "figures.yaml"
+from config.files import ConfigModel, config_file, load
+
+CONFIG_PATH = config_file("figures.yaml")
 FORMULAS = ("within_over_answered_and_late_abandons", "within_over_answered",
             "within_over_offered_less_short")
+Formula = Literal["within_over_answered_and_late_abandons", "within_over_answered",
+                  "within_over_offered_less_short"]
 
 
-@dataclass(frozen=True)
-class QueueDefinition:
+class QueueDefinition(ConfigModel):
     """How one queue's figures are counted and judged."""
 
-    threshold_seconds: float
-    short_abandon_seconds: float
+    threshold_seconds: PositiveFloat
+    short_abandon_seconds: NonNegativeFloat
     exclude_short_abandons: bool
-    service_level_formula: str
-    service_level_target: float
-    abandonment_rate_target: float
+    service_level_formula: Formula
+    service_level_target: float = Field(gt=0, le=1)
+    abandonment_rate_target: float = Field(gt=0, le=1)
 
     def answered_within(self, waited: float) -> bool:
         """A wait of exactly the threshold is within it."""
@@ -40,17 +50,53 @@ class QueueDefinition:
         return waited < self.short_abandon_seconds
 
 
-@dataclass(frozen=True)
-class Definitions:
-    """All figure definitions: defaults, per-queue overrides, formula words."""
+class FormulaWords(ConfigModel):
+    """A service-level formula in symbols (beside the figure) and in words (definitions page)."""
+
+    label: str = Field(min_length=1)
+    words: str = Field(min_length=1)
+
+
+class Definitions(ConfigModel):
+    """All figure definitions (config/figures.yaml): the defaults, each queue's own (the
+    defaults with its overrides), the formulas' words, the day's time zone."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     timezone: ZoneInfo
-    default: QueueDefinition
-    queues: Mapping[str, QueueDefinition] = field(default_factory=dict)
-    formulas: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    stale_waiting_seconds: float = 14400
-    keep_days_in_redis: int = 40
-    entry_points: Mapping[str, str] = field(default_factory=dict)  # channel -> line name
+    default: QueueDefinition = Field(validation_alias="defaults")
+    queues: dict[str, QueueDefinition]
+    formulas: dict[Formula, FormulaWords]
+    stale_waiting_seconds: PositiveFloat
+    keep_days_in_redis: PositiveInt
+    entry_points: dict[str, str]  # channel -> line name
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: Any) -> Any:
+        try:
+            return ZoneInfo(value) if isinstance(value, str) else value
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _queues_over_defaults(cls, data: Any) -> Any:
+        """A queue names only what differs from the defaults."""
+        if isinstance(data, dict) and isinstance(data.get("defaults"), dict):
+            queues = data.get("queues") or {}
+            if isinstance(queues, dict):
+                data = {**data, "queues": {qid: {**data["defaults"], **(over or {})}
+                                           for qid, over in queues.items()}}
+        return data
+
+    @model_validator(mode="after")
+    def _formulas_described(self) -> Definitions:
+        used = {q.service_level_formula for q in (self.default, *self.queues.values())}
+        missing = sorted(used - set(self.formulas))
+        if missing:
+            raise ValueError(f"formulas: no words for {', '.join(missing)}")
+        return self
 
     def entry_point(self, channel: str) -> str:
         """The line a contact on a written channel is counted under (its entry point's name)."""
@@ -62,45 +108,17 @@ class Definitions:
 
     def formula_label(self, queue_id: str | None) -> str:
         """The service-level formula of a queue, in symbols (shown beside the figure)."""
-        return self.formulas[self.for_queue(queue_id).service_level_formula]["label"]
+        return self.formulas[self.for_queue(queue_id).service_level_formula].label
 
 
 def load_definitions(path: Path | str = CONFIG_PATH) -> Definitions:
-    """Read and check config/figures.yaml; ValueError names what is wrong."""
+    """Read and check config/figures.yaml; ConfigFileError names the entry at fault."""
     return _load(str(path))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Definitions:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    defaults = dict(raw.get("defaults") or {})
-    formulas = raw.get("formulas") or {}
-    default = _queue_definition(defaults, formulas)
-    queues = {qid: _queue_definition({**defaults, **(over or {})}, formulas)
-              for qid, over in (raw.get("queues") or {}).items()}
-    return Definitions(timezone=ZoneInfo(raw["timezone"]), default=default,
-                       queues=queues, formulas=formulas,
-                       stale_waiting_seconds=float(raw.get("stale_waiting_seconds", 14400)),
-                       keep_days_in_redis=int(raw.get("keep_days_in_redis", 40)),
-                       entry_points={str(k): str(v)
-                                     for k, v in (raw.get("entry_points") or {}).items()})
-
-
-def _queue_definition(values: dict[str, Any], formulas: Mapping[str, Any]) -> QueueDefinition:
-    formula = values.get("service_level_formula", FORMULAS[0])
-    if formula not in FORMULAS or formula not in formulas:
-        raise ValueError(f"figures.yaml: unknown service_level_formula {formula!r}")
-    definition = QueueDefinition(
-        threshold_seconds=float(values.get("threshold_seconds", 15)),
-        short_abandon_seconds=float(values.get("short_abandon_seconds", 5)),
-        exclude_short_abandons=bool(values.get("exclude_short_abandons", False)),
-        service_level_formula=formula,
-        service_level_target=float(values.get("service_level_target", 0.9)),
-        abandonment_rate_target=float(values.get("abandonment_rate_target", 0.05)),
-    )
-    if definition.threshold_seconds <= 0 or definition.short_abandon_seconds < 0:
-        raise ValueError("figures.yaml: thresholds must be positive")
-    return definition
+    return load(Definitions, Path(path))
 
 
 def rates(counts: Mapping[str, float], definition: QueueDefinition) -> dict[str, float | None]:
@@ -154,7 +172,7 @@ def describe(definitions: Definitions) -> list[dict[str, str]]:
                                           f"{d.threshold_seconds:g} seconds."),
         ("Short abandons", f"Abandoned in under {d.short_abandon_seconds:g} seconds; shown apart "
                            f"and {short_rule}."),
-        ("Service level", f"{definitions.formulas[d.service_level_formula]['words']} Target "
+        ("Service level", f"{definitions.formulas[d.service_level_formula].words} Target "
                           f"{d.service_level_target:.0%} (000:L115)."),
         ("Abandonment rate", "Abandoned ÷ offered" + (" (both less short abandons)"
                              if d.exclude_short_abandons else "") +
@@ -185,7 +203,7 @@ def describe(definitions: Definitions) -> list[dict[str, str]]:
     ]
     rows += [(f"Queue {queue}", f"threshold {q.threshold_seconds:g} s, short abandons under "
               f"{q.short_abandon_seconds:g} s, service level = "
-              f"{definitions.formulas[q.service_level_formula]['label']}")
+              f"{definitions.formulas[q.service_level_formula].label}")
              for queue, q in definitions.queues.items()]
     return [{"name": name, "words": words} for name, words in rows]
 

@@ -196,8 +196,11 @@ def assistant(snap: Snapshot) -> dict[str, dict[str, Any]]:
 
 
 def alerts(body: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Targets breached today, per queue, from a dashboard body (000:L115)."""
+    """Targets breached today and now, per queue, from a dashboard body (000:L115): service
+    level, abandonment, a wait longer than the queue's threshold, safeguarding contacts waiting
+    with no adviser signed in to take them (003:L211), callbacks overdue."""
     found = []
+    staffed = (body.get("advisers") or {}).get("queues")
     for queue, figures in body["queues"].items():
         definition = body["definitions"][queue]
         level, abandon = figures["service_level"], figures["abandonment_rate"]
@@ -207,6 +210,17 @@ def alerts(body: Mapping[str, Any]) -> list[dict[str, Any]]:
         if abandon is not None and abandon >= definition["abandonment_rate_target"]:
             found.append({"queue": queue, "figure": "abandonment_rate", "value": abandon,
                           "target": definition["abandonment_rate_target"]})
+        if figures["waiting"] and figures["longest_wait_seconds"] > definition[
+                "threshold_seconds"]:
+            found.append({"queue": queue, "figure": "longest_wait",
+                          "value": figures["longest_wait_seconds"],
+                          "target": definition["threshold_seconds"]})
+        if queue == "safeguarding" and figures["waiting"] and staffed is not None:
+            on_shift = staffed.get(queue) or {}
+            if not (on_shift.get("Available") or on_shift.get("Busy")
+                    or on_shift.get("Wrap-up")):
+                found.append({"queue": queue, "figure": "safeguarding_unstaffed",
+                              "value": figures["waiting"], "target": 0})
     for owner, counts in body["callbacks"].items():
         if counts["overdue"]:
             found.append({"owner": owner, "figure": "callbacks_overdue",

@@ -124,6 +124,14 @@
 
   function alertText(a) {
     if (a.figure === "callbacks_overdue") return name(a.owner) + ": " + a.value + " callbacks overdue";
+    if (a.figure === "safeguarding_unstaffed") return name(a.queue) + ": " + a.value +
+      " waiting and no adviser on the safeguarding queue: take them now";
+    if (a.figure === "rights_funder_overdue") return a.value + " data request" + (a.value === 1 ? "" : "s") +
+      " not yet reported to the funder within 5 working days";
+    if (a.figure === "rights_answer_overdue") return a.value + " data request" + (a.value === 1 ? "" : "s") +
+      " past the 40-day answer date";
+    if (a.figure === "longest_wait") return name(a.queue) + ": the longest wait is " +
+      Math.round(a.value) + " s, over the " + a.target + " s threshold";
     var what = a.figure === "service_level" ? "service level " + pct(a.value) + " is below " + pct(a.target)
       : "abandonment rate " + pct(a.value) + " is at or above " + pct(a.target);
     return name(a.queue) + ": " + what;

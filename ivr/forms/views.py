@@ -16,6 +16,7 @@ from flask import abort, current_app, jsonify, render_template, request
 from sqlmodel import Session
 
 from engine.addresses import address_key
+from engine.rights import rights_config
 from engine.when import clock
 from ivr.chat.api import chat_clock
 from ivr.chat.ratelimit import RateLimiter
@@ -41,7 +42,8 @@ def _notices() -> dict:
 @bp.get("/privacy")
 def privacy_page():
     """The privacy notice, linked from the webchat, the forms and the mailbox's reply (000:L83)."""
-    return render_template("forms/privacy.html", privacy=notices().privacy)
+    return render_template("forms/privacy.html", privacy=notices().privacy, values={},
+                           errors={}, rights=rights_config(), done={})
 
 
 def _centre():

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import phonenumbers
-import yaml
+from pydantic import Field, field_validator
 
-VOICE_FILE = Path(__file__).resolve().parents[2] / "config" / "voice.yaml"
+from config.files import ConfigFileError, ConfigModel, config_file, load
+
+VOICE_FILE = config_file("voice.yaml")
 NEEDS = ("information", "advice", "face_to_face", "complaint", "feedback")
 OTHER_LINE = "other"  # the figures' name for a number dialled that no line in config has
 REQUIRED_PROMPTS = (
@@ -22,8 +24,7 @@ REQUIRED_PROMPTS = (
 )
 
 
-class VoiceConfigError(ValueError):
-    """config/voice.yaml cannot be used; the message says which entry and why."""
+VoiceConfigError = ConfigFileError  # config/voice.yaml cannot be used; the message says where
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,11 @@ class VoiceConfig:
     prompts: Mapping[str, str]
     signposts: Mapping[str, str]
     need_menu: Mapping[str, str]
-    assistant_fallback_starts: tuple[str, ...] = ()
-    language_lines: tuple[LanguageLine, ...] = ()
-    languages_offer: str = ""
-    language_menu_invalid: str = ""
-    line_names: Mapping[str, str] = field(default_factory=dict)  # E.164 number -> the line's name
+    assistant_fallback_starts: tuple[str, ...]
+    language_lines: tuple[LanguageLine, ...]
+    languages_offer: str
+    language_menu_invalid: str
+    line_names: Mapping[str, str]  # E.164 number -> the line's name
 
     def line_name(self, dialled: str | None) -> str:
         """The configured name of the line `dialled` is (for the figures); OTHER_LINE when it
@@ -102,63 +103,156 @@ class VoiceConfig:
         return _e164(dialled) in self.jobcentre_plus_numbers
 
 
+class _SpeechFile(ConfigModel):
+    speech_timeout_seconds: int = Field(ge=1)  # with a model set, whole seconds (not "auto")
+    language: str
+    model: str
+    timeout_seconds: int = Field(ge=1)
+    min_confidence: float = Field(ge=0, le=1)
+    voice: str
+    hints: list[str] = Field(max_length=500)
+
+    @field_validator("hints")
+    @classmethod
+    def _hints(cls, hints: list[str]) -> list[str]:
+        if any(len(h) > 100 or "," in h for h in hints):
+            raise ValueError("at most 500, each at most 100 characters without commas")
+        return hints
+
+
+class _LanguageLineFile(ConfigModel):
+    digit: str = Field(pattern=r"^[1-9]$", description="one key from 1 to 9")
+    number: str
+    # Absent for a language Twilio has no voice for (the line is named in English).
+    say_language: str | None = None
+    voice: str | None = None
+    menu: str = Field(min_length=1)
+    greeting: str = Field(min_length=1)
+
+
+class _CampaignLine(ConfigModel):
+    name: str
+    number: str
+
+
+class _LineNames(ConfigModel):
+    national: str
+    jobcentre_plus: str
+
+
+class _VoiceFile(ConfigModel):
+    """config/voice.yaml as written: every entry required, checked before the app serves."""
+
+    national_number: str
+    jobcentre_plus_numbers: list[str]
+    campaign_lines: list[_CampaignLine]
+    line_names: _LineNames
+    speech: _SpeechFile
+    assistant_fallback_starts: list[str]
+    wait_message_interval_seconds: int = Field(ge=30, le=60)  # 000:L115: every 30-60 s
+    transfer_ring_seconds: int = Field(ge=1)
+    whisper_accept_seconds: int = Field(ge=1)
+    call_state_ttl_seconds: int = Field(ge=1)
+    adviser_queue: str
+    emergency_numbers: str
+    website: str
+    prompts: dict[str, str]
+    signposts: dict[str, str]
+    need_menu: dict[str, str]
+    languages_offer: str
+    language_menu_invalid: str
+    language_lines: dict[str, _LanguageLineFile]
+
+    @field_validator("wait_message_interval_seconds", mode="wrap")
+    @classmethod
+    def _interval(cls, value: Any, handler: Any) -> int:
+        try:
+            return handler(value)
+        except ValueError:
+            raise ValueError("must be between 30 and 60") from None
+
+    @field_validator("prompts")
+    @classmethod
+    def _prompts(cls, prompts: dict[str, str]) -> dict[str, str]:
+        if missing := [name for name in REQUIRED_PROMPTS if name not in prompts]:
+            raise ValueError(f"missing {', '.join(missing)}")
+        return prompts
+
+    @field_validator("need_menu")
+    @classmethod
+    def _needs(cls, menu: dict[str, str]) -> dict[str, str]:
+        if bad := [v for v in menu.values() if v not in NEEDS]:
+            raise ValueError(f"unknown need {bad[0]!r}")
+        return menu
+
+    @field_validator("national_number")
+    @classmethod
+    def _number(cls, number: str) -> str:
+        return _e164(number, strict=True)
+
+    @field_validator("jobcentre_plus_numbers")
+    @classmethod
+    def _numbers(cls, numbers: list[str]) -> list[str]:
+        return [_e164(n, strict=True) for n in numbers]
+
+    @field_validator("language_lines")
+    @classmethod
+    def _lines(cls, lines: dict[str, _LanguageLineFile]) -> dict[str, _LanguageLineFile]:
+        for name in ("digit", "number"):
+            values = [_e164(line.number, strict=True) if name == "number" else line.digit
+                      for line in lines.values()]
+            if len(set(values)) != len(values):
+                raise ValueError(f"each line needs its own {name}")
+        return lines
+
+
 def load_voice_config(path: Path | str = VOICE_FILE) -> VoiceConfig:
-    """Read and validate config/voice.yaml; VoiceConfigError names what is wrong."""
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise VoiceConfigError(f"{path.name}: cannot read ({type(error).__name__})") from None
+    """Read and validate config/voice.yaml; VoiceConfigError names the entry at fault."""
+    doc = load(_VoiceFile, path)
     try:
         return _build(doc)
-    except (KeyError, TypeError, ValueError) as error:
-        raise VoiceConfigError(f"{path.name}: {error}") from None
+    except ValueError as error:
+        raise VoiceConfigError(f"{Path(path).name}: {error}") from None
 
 
-def _build(doc: dict) -> VoiceConfig:
-    prompts = {str(k): str(v) for k, v in doc["prompts"].items()}
-    missing = [name for name in REQUIRED_PROMPTS if name not in prompts]
-    if missing:
-        raise ValueError(f"prompts: missing {', '.join(missing)}")
-    interval = int(doc["wait_message_interval_seconds"])
-    if not 30 <= interval <= 60:
-        raise ValueError("wait_message_interval_seconds must be between 30 and 60")
-    need_menu = {str(k): str(v) for k, v in doc["need_menu"].items()}
-    if bad := [v for v in need_menu.values() if v not in NEEDS]:
-        raise ValueError(f"need_menu: unknown need {bad[0]!r}")
-    languages = _language_lines(doc.get("language_lines") or {})
+def _build(doc: _VoiceFile) -> VoiceConfig:
+    languages = tuple(LanguageLine(
+        language=name, digit=line.digit, number=_e164(line.number, strict=True),
+        say_language=line.say_language or None, voice=line.voice or None,
+        menu=line.menu, greeting=line.greeting) for name, line in doc.language_lines.items())
+    speech = doc.speech
     return VoiceConfig(
-        national_number=_e164(doc["national_number"], strict=True),
-        jobcentre_plus_numbers=frozenset(
-            _e164(n, strict=True) for n in doc["jobcentre_plus_numbers"]
-        ),
-        speech=_speech(doc["speech"]),
-        wait_message_interval_seconds=interval,
-        transfer_ring_seconds=int(doc["transfer_ring_seconds"]),
-        whisper_accept_seconds=int(doc["whisper_accept_seconds"]),
-        call_state_ttl_seconds=int(doc["call_state_ttl_seconds"]),
-        adviser_queue=str(doc["adviser_queue"]),
-        emergency_numbers=str(doc["emergency_numbers"]),
-        website=str(doc["website"]),
-        prompts=MappingProxyType(prompts),
-        signposts=MappingProxyType({str(k): str(v) for k, v in doc["signposts"].items()}),
-        need_menu=MappingProxyType(need_menu),
-        assistant_fallback_starts=tuple(str(t) for t in doc.get("assistant_fallback_starts") or ()),
+        national_number=doc.national_number,
+        jobcentre_plus_numbers=frozenset(doc.jobcentre_plus_numbers),
+        speech=Speech(language=speech.language, model=speech.model,
+                      speech_timeout_seconds=speech.speech_timeout_seconds,
+                      timeout_seconds=speech.timeout_seconds,
+                      min_confidence=speech.min_confidence, voice=speech.voice,
+                      hints=", ".join(speech.hints)),
+        wait_message_interval_seconds=doc.wait_message_interval_seconds,
+        transfer_ring_seconds=doc.transfer_ring_seconds,
+        whisper_accept_seconds=doc.whisper_accept_seconds,
+        call_state_ttl_seconds=doc.call_state_ttl_seconds,
+        adviser_queue=doc.adviser_queue,
+        emergency_numbers=doc.emergency_numbers,
+        website=doc.website,
+        prompts=MappingProxyType(dict(doc.prompts)),
+        signposts=MappingProxyType(dict(doc.signposts)),
+        need_menu=MappingProxyType(dict(doc.need_menu)),
+        assistant_fallback_starts=tuple(doc.assistant_fallback_starts),
         language_lines=languages,
-        languages_offer=str(doc.get("languages_offer") or ""),
-        language_menu_invalid=str(doc.get("language_menu_invalid") or ""),
+        languages_offer=doc.languages_offer,
+        language_menu_invalid=doc.language_menu_invalid,
         line_names=MappingProxyType(_line_names(doc, languages)),
     )
 
 
-def _line_names(doc: dict, languages: tuple[LanguageLine, ...]) -> dict[str, str]:
+def _line_names(doc: _VoiceFile, languages: tuple[LanguageLine, ...]) -> dict[str, str]:
     """Each inbound number's name in the figures: the national, Jobcentre Plus, campaign and
     language lines (000:L113); a name is never a number, and no number has two names."""
-    names = doc.get("line_names") or {}
-    pairs = [(doc["national_number"], names.get("national", "National line"))]
-    pairs += [(n, names.get("jobcentre_plus", "Jobcentre Plus line"))
-              for n in doc["jobcentre_plus_numbers"]]
-    pairs += [(item["number"], item["name"]) for item in doc.get("campaign_lines") or ()]
+    pairs = [(doc.national_number, doc.line_names.national)]
+    pairs += [(n, doc.line_names.jobcentre_plus) for n in doc.jobcentre_plus_numbers]
+    pairs += [(item.number, item.name) for item in doc.campaign_lines]
     pairs += [(line.number, f"{line.language} line") for line in languages]
     out: dict[str, str] = {}
     for number, name in pairs:
@@ -170,40 +264,6 @@ def _line_names(doc: dict, languages: tuple[LanguageLine, ...]) -> dict[str, str
             raise ValueError("each inbound number is one line")
         out[number] = name
     return out
-
-
-def _language_lines(section: dict) -> tuple[LanguageLine, ...]:
-    lines = tuple(LanguageLine(
-        language=str(name), digit=str(item["digit"]), number=_e164(item["number"], strict=True),
-        say_language=item.get("say_language") or None, voice=item.get("voice") or None,
-        menu=str(item["menu"]), greeting=str(item["greeting"]),
-    ) for name, item in section.items())
-    for name in ("digit", "number"):
-        values = [getattr(line, name) for line in lines]
-        if len(set(values)) != len(values):
-            raise ValueError(f"language_lines: each line needs its own {name}")
-    if any(not (line.digit.isdigit() and len(line.digit) == 1 and line.digit != "0")
-           for line in lines):
-        raise ValueError("language_lines: each digit is one key from 1 to 9")
-    return lines
-
-
-def _speech(section: dict) -> Speech:
-    hints = [str(h) for h in section.get("hints") or []]
-    if len(hints) > 500 or any(len(h) > 100 or "," in h for h in hints):
-        raise ValueError("speech.hints: at most 500, each at most 100 characters without commas")
-    timeout = int(section["speech_timeout_seconds"])
-    if timeout < 1:
-        raise ValueError("speech.speech_timeout_seconds must be a whole number above 0")
-    return Speech(
-        language=str(section["language"]),
-        model=str(section["model"]),
-        speech_timeout_seconds=timeout,
-        timeout_seconds=int(section["timeout_seconds"]),
-        min_confidence=float(section.get("min_confidence", 0)),
-        voice=str(section.get("voice", "")),
-        hints=", ".join(hints),
-    )
 
 
 def _e164(number: Any, *, strict: bool = False) -> str:

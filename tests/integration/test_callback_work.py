@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,8 +14,8 @@ from routing import callbacks as cb
 from routing.callback_config import load_rules
 
 NOW = datetime(2026, 12, 28, 9, 30, tzinfo=UTC)
-RULES = replace(load_rules(), lease_seconds=120, heartbeat_seconds=30, dial_lease_seconds=600,
-                retry_after_minutes=(30, 90))
+RULES = load_rules().model_copy(update={"lease_seconds": 120, "heartbeat_seconds": 30,
+                                        "dial_lease_seconds": 600, "retry_after_minutes": (30, 90)})
 
 
 def make(session, key="CA-w1", *, phone="+447700900123", email=None, **extra):

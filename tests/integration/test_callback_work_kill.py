@@ -30,8 +30,6 @@ CUSTOMER = "+447700900123"
 
 def _serve(database_url: str, redis_url: str, port: str) -> None:
     """The app process: the real factory on PostgreSQL and Redis, with short leases."""
-    from dataclasses import replace
-
     from werkzeug.serving import run_simple
 
     from app import create_app
@@ -41,8 +39,8 @@ def _serve(database_url: str, redis_url: str, port: str) -> None:
     settings = Settings(app_env="test", database_url=database_url, redis_url=redis_url,
                         rasa_enabled=False, public_base_url=f"http://127.0.0.1:{port}",
                         _env_file=None)
-    rules = replace(load_rules(), lease_seconds=LEASE_SECONDS, heartbeat_seconds=1,
-                    dial_lease_seconds=LEASE_SECONDS)
+    rules = load_rules().model_copy(update={"lease_seconds": LEASE_SECONDS, "heartbeat_seconds": 1,
+                                            "dial_lease_seconds": LEASE_SECONDS})
     app = create_app(settings, callback_rules=rules)
     run_simple("127.0.0.1", int(port), app, threaded=True)
 

@@ -3,7 +3,6 @@ on the development clock, gives exact advisers (SQLite and the real PostgreSQL).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -21,8 +20,8 @@ SCHEDULES = {queue: entity.schedule for queue, entity in default_directory().que
 # The published worked example (ErlangC package's README, see tests/unit/routing/test_erlang_c
 # .py): 100 calls in 30 minutes, 180 s handling, 80% within 20 s → 14 advisers; 30% shrinkage
 # → 20 rostered. The queue here is judged by that target so the expected answer is published.
-PUBLISHED = replace(DEFS, queues={**DEFS.queues, "adult_information": replace(
-    DEFS.default, service_level_target=0.8, threshold_seconds=20)})
+PUBLISHED = DEFS.model_copy(update={"queues": {**DEFS.queues, "adult_information":
+    DEFS.default.model_copy(update={"service_level_target": 0.8, "threshold_seconds": 20})}})
 CONFIG = default_staffing_config().model_copy(update={
     "handling_seconds": HandlingTimes(default=180, queues={}), "shrinkage": 0.3,
     "channels": ("phone",)})

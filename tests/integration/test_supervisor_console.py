@@ -218,3 +218,18 @@ def test_advisers_by_presence_per_queue(app, supervisor):
     assert advisers["total"] == {"Available": 1, "Busy": 0, "Wrap-up": 0, "Away": 1}
     assert advisers["queues"]["young_people"] == {"Available": 1, "Busy": 0, "Wrap-up": 0,
                                                   "Away": 1}
+
+
+def test_a_long_wait_and_safeguarding_waiting_with_nobody_on_it_alert(app, supervisor):
+    synthetic_morning(app)  # one call in adult information waiting 42 s against 15 s
+    figures = app.extensions["figures"]
+    figures.observe("webchat", "web-sg", [NewEvent("enqueued", NOW - timedelta(seconds=5),
+                                                   "web-sg:e", {"queue": "safeguarding"})])
+    body = supervisor.get("/console/api/dashboard").get_json()
+    assert {"queue": "adult_information", "figure": "longest_wait", "value": 42,
+            "target": 15} in body["alerts"]
+    # Nobody is signed in to take the safeguarding queue: that is an alert however short the wait.
+    assert {"queue": "safeguarding", "figure": "safeguarding_unstaffed", "value": 1,
+            "target": 0} in body["alerts"]
+    assert not any(a["figure"] == "longest_wait" and a["queue"] == "safeguarding"
+                   for a in body["alerts"])  # 5 s is inside the threshold

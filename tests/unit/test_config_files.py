@@ -78,3 +78,14 @@ def test_the_safeguarding_panels_file_refuses_no_escalation_and_an_outcome_witho
     broken.write_text(yaml.safe_dump({**data, "outcomes": [{"code": "x"}]}), encoding="utf-8")
     with pytest.raises(ConfigFileError, match=r"outcomes: each entry needs a code and a label"):
         load(SafeguardingConfig, broken)
+
+
+def test_staff_pages_show_times_in_the_centres_zone_summer_and_winter():
+    from datetime import UTC, datetime
+
+    from console.times import centre_time
+
+    assert centre_time(datetime(2026, 7, 1, 13, 5, tzinfo=UTC), "%H:%M") == "14:05"  # BST
+    assert centre_time(datetime(2026, 12, 1, 13, 5), "%H:%M") == "13:05"  # naive is UTC; GMT
+    assert centre_time("2026-07-01T13:05:00+00:00", "%H:%M") == "14:05"
+    assert centre_time(None) == ""

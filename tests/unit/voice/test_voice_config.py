@@ -80,3 +80,13 @@ def test_two_language_lines_on_one_key_are_refused(tmp_path):
     lines["French"]["digit"] = lines["Polish"]["digit"]
     with pytest.raises(VoiceConfigError, match="language_lines: each line needs its own digit"):
         load_voice_config(_write(tmp_path, language_lines=lines))
+
+
+@pytest.mark.parametrize("entry", ["languages_offer", "line_names", "assistant_fallback_starts"])
+def test_every_entry_is_written_in_the_file_none_defaults_in_code(tmp_path, entry):
+    doc = yaml.safe_load(VOICE_FILE.read_text(encoding="utf-8"))
+    del doc[entry]
+    path = tmp_path / "voice.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(VoiceConfigError, match=entry):
+        load_voice_config(path)
