@@ -7,7 +7,11 @@
   const $ = (id) => document.getElementById(id);
   const STATUS_WORDS = {available: "Available", busy: "Busy", wrap_up: "in Wrap-up", away: "Away"};
   let current = null;      // the member whose screen pop is shown
-  let chatStream = null;
+  // Every chat the adviser holds keeps its own stream while held, so a chat that is not on
+  // screen still counts what its customer says (unread) and shows it all when opened.
+  const streams = {};      // member -> EventSource
+  const lines = {};        // member -> [{from, text}] heard so far
+  const unread = {};       // member -> customer messages not yet seen
   let cannedChosen = null; // the canned answer last put in the reply box (for the audit)
   const since = {};        // member -> the moment (browser time) its wait began, to tick it on
   const taken = {};        // member -> the moment (browser time) it was taken: handle time
@@ -67,7 +71,10 @@
     const now = new Map(contacts.map((c) => [c.member, c]));
     const news = [];
     for (const li of [...list.children]) {
-      if (!now.has(li.dataset.member)) { news.push(li.dataset.label + " has ended."); li.remove(); delete since[li.dataset.member]; }
+      if (!now.has(li.dataset.member)) {
+        news.push(li.dataset.label + " has ended."); li.remove(); delete since[li.dataset.member];
+        forget(li.dataset.member);
+      }
     }
     for (const c of contacts) {
       since[c.member] = Date.now() - c.waited_seconds * 1000;
@@ -80,7 +87,10 @@
       b.type = "button"; b.className = "link";
       Object.assign(b.dataset, {member: c.member, channel: c.channel, queue: c.queue});
       b.addEventListener("click", () => openPop(c.member, c.channel));
-      li.append(b); list.append(li);
+      const badge = document.createElement("span");
+      badge.className = "unread"; badge.hidden = true;
+      li.append(b, badge); list.append(li);
+      if (c.channel === "chat") follow(c.member);
       news.push("New " + contactName(c).replace(/^./, (x) => x.toLowerCase()) + "." +
                 (offered.includes(c.member) ? " Accept with Alt+A, decline with Alt+N." : ""));
     }
@@ -154,6 +164,38 @@
     $("pop-transcript").scrollTop = $("pop-transcript").scrollHeight;
   }
 
+  // A held chat's stream: lines kept for when it is opened; unread counted while it is not.
+  function follow(member) {
+    if (streams[member]) return;
+    lines[member] = []; unread[member] = 0;
+    const stream = new EventSource("/console/api/chats/" + encodeURIComponent(member) + "/events?after=0");
+    stream.addEventListener("message", (e) => {
+      const d = JSON.parse(e.data);
+      lines[member].push(d);
+      if (member === current) { line(d.from, d.text); return; }
+      if (d.from !== "customer") return;
+      unread[member] += 1;
+      showUnread(member);
+      const li = $("contacts").querySelector('li[data-member="' + CSS.escape(member) + '"]');
+      $("contacts-news").textContent = "New message in " + (li ? li.dataset.label : "a chat") + ".";
+    });
+    streams[member] = stream;
+  }
+
+  function forget(member) {
+    if (streams[member]) streams[member].close();
+    delete streams[member]; delete lines[member]; delete unread[member];
+  }
+
+  function showUnread(member) {
+    const li = $("contacts").querySelector('li[data-member="' + CSS.escape(member) + '"]');
+    const badge = li && li.querySelector(".unread");
+    if (!badge) return;
+    const n = unread[member] || 0;
+    badge.hidden = n === 0;
+    setText(badge, n === 1 ? "1 unread" : n + " unread");
+  }
+
   async function openPop(member, channel) {
     const pop = await call("GET", "/console/api/contacts/" + encodeURIComponent(member));
     if (!pop) return;
@@ -179,10 +221,10 @@
     $("pop-transcript").replaceChildren();
     $("chat-tools").hidden = channel !== "chat";
     $("call-tools").hidden = channel !== "call" || !pop.facts.language;
-    if (chatStream) { chatStream.close(); chatStream = null; }
     if (channel === "chat") {
-      chatStream = new EventSource("/console/api/chats/" + encodeURIComponent(member) + "/events?after=0");
-      chatStream.addEventListener("message", (e) => { const d = JSON.parse(e.data); line(d.from, d.text); });
+      follow(member);
+      for (const l of lines[member]) line(l.from, l.text);
+      unread[member] = 0; showUnread(member);
     } else {
       for (const l of pop.transcript) line(l.from, l.text);
     }
@@ -223,10 +265,7 @@
     showRecord(done.pop.record);
   });
 
-  function closePop() {
-    current = null; $("pop").hidden = true;
-    if (chatStream) { chatStream.close(); chatStream = null; }
-  }
+  function closePop() { current = null; $("pop").hidden = true; }
 
   async function refresh() { render(await call("GET", "/console/api/desk")); }
 
@@ -263,17 +302,62 @@
     const body = cannedChosen ? {text, canned: cannedChosen} : {text};
     if (await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/messages", body)) { $("reply").value = ""; cannedChosen = null; }
   });
-  // A canned answer is put in the reply box to read and edit: only Send reply sends it.
-  $("canned").addEventListener("change", async () => {
-    const chosen = $("canned").value;
+  // A canned answer is put in the reply box to read and edit: only sending sends it.
+  async function useCanned(chosen, replacing) {
     if (!chosen || !current) return;
     const got = await call("GET", "/console/api/chats/" + encodeURIComponent(current) + "/canned/" + encodeURIComponent(chosen));
-    $("canned").value = "";
     if (!got) return;
     const reply = $("reply");
-    reply.value = reply.value.trim() ? reply.value.trimEnd() + " " + got.text : got.text;
+    const kept = replacing ? "" : reply.value.trim();
+    reply.value = kept ? reply.value.trimEnd() + " " + got.text : got.text;
     cannedChosen = chosen;
     reply.focus();
+  }
+  $("canned").addEventListener("change", () => { const chosen = $("canned").value; $("canned").value = ""; useCanned(chosen, false); });
+
+  // Typing "/" then words in the reply box lists the canned answers whose titles match:
+  // arrows move, Enter or a click puts the answer in the box, Escape closes the list.
+  const matches = $("canned-matches");
+  let active = -1;
+  function cannedQuery() { const v = $("reply").value; return v.startsWith("/") ? v.slice(1).trim().toLowerCase() : null; }
+  function showMatches() {
+    const query = cannedQuery();
+    const found = query === null ? [] : [...$("canned").options].filter((o) => o.value && o.textContent.toLowerCase().includes(query));
+    matches.replaceChildren(...found.map((o, i) => {
+      const li = document.createElement("li");
+      li.id = "canned-match-" + i; li.setAttribute("role", "option"); li.dataset.value = o.value;
+      li.textContent = o.textContent;
+      li.addEventListener("mousedown", (e) => { e.preventDefault(); pick(o.value); });
+      return li;
+    }));
+    active = found.length ? 0 : -1;
+    markActive();
+    matches.hidden = query === null;
+    if (query !== null && !found.length) matches.replaceChildren(Object.assign(document.createElement("li"), {textContent: "No canned answer matches"}));
+  }
+  function markActive() {
+    const options = [...matches.querySelectorAll('[role="option"]')];
+    options.forEach((o, i) => o.setAttribute("aria-selected", String(i === active)));
+    if (active >= 0) $("reply").setAttribute("aria-activedescendant", options[active].id);
+    else $("reply").removeAttribute("aria-activedescendant");
+  }
+  function pick(value) {
+    matches.hidden = true; active = -1;
+    useCanned(value, true);
+  }
+  $("reply").addEventListener("input", showMatches);
+  $("reply").addEventListener("keydown", (e) => {
+    const options = [...matches.querySelectorAll('[role="option"]')];
+    if (!matches.hidden && (e.key === "ArrowDown" || e.key === "ArrowUp") && options.length) {
+      e.preventDefault();
+      active = (active + (e.key === "ArrowDown" ? 1 : options.length - 1)) % options.length;
+      markActive(); return;
+    }
+    if (!matches.hidden && e.key === "Escape") { e.preventDefault(); matches.hidden = true; active = -1; markActive(); return; }
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;  // Shift+Enter: a new line
+    e.preventDefault();
+    if (!matches.hidden) { if (active >= 0) pick(options[active].dataset.value); return; }
+    $("reply-form").requestSubmit();
   });
   $("transfer").addEventListener("click", async () => {
     if (current && await call("POST", "/console/api/chats/" + encodeURIComponent(current) + "/transfer", {queue: $("transfer-queue").value})) { closePop(); refresh(); }
