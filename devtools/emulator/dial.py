@@ -238,7 +238,7 @@ def leave_conference(engine: Engine, leg: Leg) -> None:
         if not room:
             account.conferences.pop(name, None)
             account.conference_sids.pop(name, None)
-    leg.touch(conference=None, hold=False, muted=False)
+    leg.touch(conference=None, hold=False, muted=False, coaching=False, call_sid_to_coach=None)
     for other in others:
         if leg.end_conference_on_exit:
             send(other, "conference_ended")
