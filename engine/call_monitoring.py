@@ -1,0 +1,122 @@
+"""A supervisor on an adviser's live phone call: listen, coach or barge, decided once here.
+
+The console asks and the phone channel carries it out through `CallMonitoring`, the port the
+app registers (engine.desk_ports `call_monitoring`). A supervisor's phone joins the call's
+conference as a participant whose leaving never ends it; the mode is what the others hear of
+them (Twilio's Participant `Muted`, `Coaching`, `CallSidToCoach`,
+https://www.twilio.com/docs/voice/api/conference-participant-resource):
+- listen: muted, hearing the customer and the adviser;
+- coach: heard by the adviser alone (coaching the adviser's leg);
+- barge: heard by both.
+One supervisor at a time on a call: the first claims it (HSETNX on the call's monitor hash).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Protocol
+
+import redis as redis_lib
+from pydantic import field_validator
+
+from config.files import ConfigModel, load
+from models import keys
+
+MODES = ("listen", "coach", "barge")
+MONITOR_TTL_SECONDS = 4 * 3600  # as long as a call's own state
+
+
+class ModeWords(ConfigModel):
+    """A mode's button label and how the board says the supervisor is in it."""
+
+    label: str
+    said: str
+
+
+class MonitoringConfig(ConfigModel):
+    """config/monitoring.yaml."""
+
+    ring_seconds: int
+    modes: dict[str, ModeWords]
+    messages: dict[str, str]
+
+    @field_validator("modes")
+    @classmethod
+    def _every_mode(cls, value: dict[str, ModeWords]) -> dict[str, ModeWords]:
+        if set(value) != set(MODES):
+            raise ValueError(f"give exactly the modes {', '.join(MODES)}")
+        return value
+
+    def say(self, message: str, **parts: str) -> str:
+        """A message to the supervisor, filled in."""
+        return self.messages[message].format(**parts)
+
+
+@lru_cache(maxsize=1)
+def load_monitoring() -> MonitoringConfig:
+    """The monitoring settings and words (read once)."""
+    return load(MonitoringConfig, "monitoring.yaml")
+
+
+def participant(mode: str, adviser_leg: str) -> dict:
+    """The Participant settings that make a supervisor's leg `mode`."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    return {"muted": mode == "listen", "coaching": mode == "coach",
+            "call_sid_to_coach": adviser_leg if mode == "coach" else None}
+
+
+def _key(member: str) -> str:
+    return keys.key(keys.CALL_MONITOR, call_sid=member)
+
+
+def claim(redis: redis_lib.Redis, member: str, supervisor_id: int, **fields: str) -> str | None:
+    """Claim the call for this supervisor: None when they won, else who holds it."""
+    key = _key(member)
+    pipe = redis.pipeline()
+    pipe.hsetnx(key, "supervisor", str(supervisor_id))
+    pipe.hget(key, "supervisor")
+    pipe.expire(key, MONITOR_TTL_SECONDS)
+    won, holder, _ = pipe.execute()
+    if not won:
+        return holder
+    if fields:
+        redis.hset(key, mapping=fields)
+    return None
+
+
+def monitor_state(redis: redis_lib.Redis, member: str) -> dict[str, str]:
+    """Who is on the call and how: supervisor, leg, mode, step (ringing, joined), conference."""
+    return redis.hgetall(_key(member))
+
+
+def update(redis: redis_lib.Redis, member: str, **fields: str) -> None:
+    """Record the supervisor's leg, mode or step."""
+    redis.hset(_key(member), mapping=fields)
+
+
+def release(redis: redis_lib.Redis, member: str, leg: str | None = None) -> bool:
+    """The supervisor has gone: forget them (only if their leg is `leg`, when given)."""
+    return bool(redis.eval(_RELEASE, 1, _key(member), leg or ""))
+
+
+# Deletes the hash unless a leg is named and it is another's (a later join's).
+_RELEASE = """
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'leg') ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+"""
+
+
+class CallMonitoring(Protocol):
+    """What the phone channel does for a supervisor: each returns what it did as a dict, or
+    raises engine.desk_calls.Refused with the reason in the supervisor's words."""
+
+    def join(self, member: str, *, supervisor_id: int, endpoint: str, mode: str,
+             name: str) -> dict:
+        """Dial the supervisor's phone into the adviser's call in `mode`."""
+
+    def switch(self, member: str, *, supervisor_id: int, mode: str, name: str) -> dict:
+        """Change how the others hear the supervisor already on the call."""
+
+    def leave(self, member: str, *, supervisor_id: int, name: str) -> dict:
+        """Take the supervisor's phone out of the call; the call goes on."""
