@@ -45,7 +45,7 @@ def monitoring(adviser_id: int) -> dict | None:
             "said": words.modes[found["mode"]].said if mine else "",
             "step": found.get("step") if mine else None,
             "other": bool(found.get("supervisor")) and not mine,
-            "modes": {m: words.modes[m].label for m in MODES}}
+            "modes": [{"mode": m, "label": words.modes[m].label} for m in MODES]}
 
 
 def _adviser(user_id: int) -> str:

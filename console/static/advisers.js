@@ -62,8 +62,8 @@
       cell.appendChild(text("p", "Another supervisor is on this call.")).className = "monitoring";
       return;
     }
-    Object.keys(m.modes).forEach(function (key) {
-      if (key !== m.mode) { cell.appendChild(action(a, "monitor", m.modes[key], key)); }
+    m.modes.forEach(function (choice) {
+      if (choice.mode !== m.mode) { cell.appendChild(action(a, "monitor", choice.label, choice.mode)); }
     });
     if (m.mode) { cell.appendChild(action(a, "monitor/leave", "Leave")); }
   }

@@ -194,6 +194,12 @@ class TwilioRest:
         return self._request("POST", f"/Conferences/{conference_sid}/Participants/"
                                      f"{call_sid}.json", form)
 
+    def fetch_participant(self, conference_sid: str, call_sid: str) -> dict[str, Any]:
+        """FetchParticipant (`call_sid`: a CallSid or a Label): `muted`, `hold`, `coaching`,
+        `call_sid_to_coach` as they stand."""
+        return self._request("GET", f"/Conferences/{conference_sid}/Participants/"
+                                    f"{call_sid}.json")
+
     def remove_participant(self, conference_sid: str, call_sid: str) -> None:
         """DeleteParticipant: "Kick a participant from a given conference" (their call goes on
         with the verb after its <Dial>; ours have none, so it ends)."""

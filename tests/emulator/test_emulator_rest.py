@@ -270,9 +270,7 @@ def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
     with pytest.raises(TwilioError) as raised:  # a call not in the room cannot be coached
         rest.update_participant(room, coach.sid, coaching=True, call_sid_to_coach="CA" + "9" * 32)
     assert raised.value.status == 400
-    fetched = requests.get(f"{emulator.url}/2010-04-01/Accounts/{ACCOUNT_SID}/Conferences/{room}"
-                           f"/Participants/{coach.sid}.json", auth=(ACCOUNT_SID, TOKEN), timeout=5)
-    assert fetched.json()["coaching"] is False
+    assert rest.fetch_participant(room, coach.sid)["coaching"] is False
     rest.remove_participant(room, coach.sid)
     coach.wait_for("completed")
     caller.say("Still here")
