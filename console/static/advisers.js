@@ -62,10 +62,13 @@
       cell.appendChild(text("p", "Another supervisor is on this call.")).className = "monitoring";
       return;
     }
+    var group = document.createElement("div");
+    group.className = "monitor-actions";
     m.modes.forEach(function (choice) {
-      if (choice.mode !== m.mode) { cell.appendChild(action(a, "monitor", choice.label, choice.mode)); }
+      if (choice.mode !== m.mode) { group.appendChild(action(a, "monitor", choice.label, choice.mode)); }
     });
-    if (m.mode) { cell.appendChild(action(a, "monitor/leave", "Leave")); }
+    if (m.mode) { group.appendChild(action(a, "monitor/leave", "Leave")); }
+    cell.appendChild(group);
   }
 
   function row(a) {
