@@ -23,6 +23,10 @@ from config.files import ConfigModel, load
 from models import keys
 
 MODES = ("listen", "coach", "barge")
+# Every message the supervisor may be shown (config/monitoring.yaml `messages`).
+MESSAGES = frozenset({"ringing", "switched", "left", "no_endpoint", "not_on_call", "call_ended",
+                      "not_joined", "already_joined", "other_supervisor", "elsewhere",
+                      "not_dialled", "not_changed"})
 MONITOR_TTL_SECONDS = 4 * 3600  # as long as a call's own state
 
 
@@ -45,6 +49,20 @@ class MonitoringConfig(ConfigModel):
     def _every_mode(cls, value: dict[str, ModeWords]) -> dict[str, ModeWords]:
         if set(value) != set(MODES):
             raise ValueError(f"give exactly the modes {', '.join(MODES)}")
+        return value
+
+    @field_validator("messages")
+    @classmethod
+    def _every_message(cls, value: dict[str, str]) -> dict[str, str]:
+        if set(value) != MESSAGES:
+            raise ValueError(f"give exactly the messages {', '.join(sorted(MESSAGES))}")
+        return value
+
+    @field_validator("ring_seconds")
+    @classmethod
+    def _rings(cls, value: int) -> int:
+        if not 5 <= value <= 120:
+            raise ValueError("ring for 5 to 120 seconds")
         return value
 
     def say(self, message: str, **parts: str) -> str:

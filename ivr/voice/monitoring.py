@@ -50,6 +50,9 @@ def _mine(member: str, supervisor_id: int, name: str) -> dict[str, str]:
 class PhoneMonitoring:
     """The phone channel's side of engine.call_monitoring.CallMonitoring."""
 
+    def __init__(self) -> None:
+        load_monitoring()  # a broken config/monitoring.yaml stops the app before it serves
+
     def join(self, member: str, *, supervisor_id: int, endpoint: str, mode: str,
              name: str) -> dict:
         """Dial the supervisor's phone into the call's conference, in `mode`."""
