@@ -17,10 +17,10 @@ from flask_login import current_user
 from console.audit import audit
 from console.auth import role_required
 from console.supervisor_bp import SUPERVISORS, bp
-from engine.call_monitoring import MODES, load_monitoring, monitor_state
+from engine.call_monitoring import MODES, load_monitoring, monitor_state, monitored_by
 from engine.desk_calls import Refused
 from engine.desk_ports import desk_ports
-from engine.dispatch import get_dispatcher, get_presence
+from engine.dispatch import get_dispatcher
 from models.db import session_scope
 from models.staff import StaffUser
 
@@ -32,15 +32,25 @@ def calls_of(adviser_id: int) -> list[str]:
     return sorted(a.member for a in held if a is not None and a.channel == "call")
 
 
+def _mine() -> tuple[str | None, dict[str, str]]:
+    """The call the signed-in supervisor is on, and its monitor hash."""
+    redis = current_app.extensions["redis"]
+    member = monitored_by(redis, current_user.id)
+    return member, monitor_state(redis, member) if member else {}
+
+
 def monitoring(adviser_id: int) -> dict | None:
-    """What the board shows of the adviser's phone call for the signed-in supervisor: None
-    when they are on none; else who is on it (this supervisor's mode and step, or another)."""
-    members = calls_of(adviser_id)
-    if not members:
-        return None
-    found = monitor_state(current_app.extensions["redis"], members[0])
-    mine = found.get("supervisor") == str(current_user.id) and found.get("leg")
+    """What the board shows the signed-in supervisor of the adviser's phone call: None when
+    the adviser is on none (and the supervisor not on one the adviser has left); else this
+    supervisor's mode and step on it, or whether another supervisor is on it."""
     words = load_monitoring()
+    member, found = _mine()
+    mine = bool(member) and found.get("adviser") == str(adviser_id)
+    if not mine:
+        members = calls_of(adviser_id)
+        if not members:
+            return None
+        found = monitor_state(current_app.extensions["redis"], members[0])
     return {"mode": found.get("mode") if mine else None,
             "said": words.modes[found["mode"]].said if mine else "",
             "step": found.get("step") if mine else None,
@@ -63,17 +73,6 @@ def _call(user_id: int, name: str) -> str:
     if not members:
         raise Refused(load_monitoring().say("not_on_call", name=name))
     return members[0]
-
-
-def _elsewhere(member: str) -> bool:
-    """Whether this supervisor is already on another adviser's call."""
-    redis = current_app.extensions["redis"]
-    for view in get_presence().everyone():
-        for other in calls_of(view.user_id):
-            if other != member and monitor_state(redis, other).get("supervisor") == \
-                    str(current_user.id):
-                return True
-    return False
 
 
 def _port():
@@ -109,19 +108,18 @@ def monitor(user_id: int):
         abort(400, f"mode must be one of {', '.join(MODES)}")
     name, words = _adviser(user_id), load_monitoring()
     try:
-        member = _call(user_id, name)
-        found = monitor_state(current_app.extensions["redis"], member)
-        said = words.modes[mode].said
-        if found.get("supervisor") == str(current_user.id) and found.get("leg"):
-            done = _port().switch(member, supervisor_id=current_user.id, mode=mode, name=name)
-            audit("call_monitor_switched", target=member,
+        said, (on, found) = words.modes[mode].said, _mine()
+        if on and found.get("adviser") == str(user_id):
+            done = _port().switch(on, supervisor_id=current_user.id, mode=mode, name=name)
+            audit("call_monitor_switched", target=on,
                   detail={"adviser": user_id, "mode": mode, "from": found.get("mode")})
             return _done(done, words.say("switched", name=name, mode=said))
+        member = _call(user_id, name)
         if not current_user.endpoint:
             raise Refused(words.say("no_endpoint"))
-        if _elsewhere(member):
+        if on:
             raise Refused(words.say("elsewhere"))
-        done = _port().join(member, supervisor_id=current_user.id,
+        done = _port().join(member, supervisor_id=current_user.id, adviser_id=user_id,
                             endpoint=current_user.endpoint, mode=mode, name=name)
         audit("call_monitor_joined", target=member, detail={"adviser": user_id, "mode": mode})
         return _done(done, words.say("ringing", name=name, mode=said))
@@ -135,7 +133,9 @@ def leave(user_id: int):
     """Take the supervisor's phone out of the adviser's call; the call goes on."""
     name, words = _adviser(user_id), load_monitoring()
     try:
-        member = _call(user_id, name)
+        member, found = _mine()
+        if not member or found.get("adviser") != str(user_id):
+            raise Refused(words.say("not_joined", name=name))
         done = _port().leave(member, supervisor_id=current_user.id, name=name)
         audit("call_monitor_left", target=member,
               detail={"adviser": user_id, "mode": done.get("mode")})

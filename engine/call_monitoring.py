@@ -88,49 +88,80 @@ def _key(member: str) -> str:
     return keys.key(keys.CALL_MONITOR, call_sid=member)
 
 
+def _index(supervisor_id: int | str) -> str:
+    return keys.key(keys.SUPERVISOR_MONITORING, user_id=supervisor_id)
+
+
 def claim(redis: redis_lib.Redis, member: str, supervisor_id: int, **fields: str) -> str | None:
-    """Claim the call for this supervisor: None when they won, else who holds it."""
-    key = _key(member)
-    pipe = redis.pipeline()
-    pipe.hsetnx(key, "supervisor", str(supervisor_id))
-    pipe.hget(key, "supervisor")
-    pipe.expire(key, MONITOR_TTL_SECONDS)
-    won, holder, _ = pipe.execute()
-    if not won:
-        return holder
-    if fields:
-        redis.hset(key, mapping=fields)
-    return None
+    """Claim the call for this supervisor: None when they won; else the supervisor who holds
+    it, or "elsewhere" when this supervisor is on another call (one call, one supervisor)."""
+    flat = [part for pair in fields.items() for part in pair]
+    return redis.eval(_CLAIM, 2, _key(member), _index(supervisor_id), str(supervisor_id),
+                      member, MONITOR_TTL_SECONDS, *flat)
+
+
+# Both keys at once: the call's hash (supervisor and fields) and the supervisor's index.
+_CLAIM = """
+local holder = redis.call('HGET', KEYS[1], 'supervisor')
+if holder then return holder end
+for _, other in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if other ~= ARGV[2] then return 'elsewhere' end
+end
+redis.call('HSET', KEYS[1], 'supervisor', ARGV[1])
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], '1')
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return false
+"""
 
 
 def monitor_state(redis: redis_lib.Redis, member: str) -> dict[str, str]:
-    """Who is on the call and how: supervisor, leg, mode, step (ringing, joined), conference."""
+    """Who is on the call and how: supervisor, adviser, leg, mode, step (dialling, ringing,
+    joined), conference, the adviser's leg."""
     return redis.hgetall(_key(member))
 
 
-def update(redis: redis_lib.Redis, member: str, **fields: str) -> None:
-    """Record the supervisor's leg, mode or step."""
-    redis.hset(_key(member), mapping=fields)
+def monitored_by(redis: redis_lib.Redis, supervisor_id: int) -> str | None:
+    """The call this supervisor is on (or being dialled into), if any."""
+    calls = redis.hkeys(_index(supervisor_id))
+    return calls[0] if calls else None
+
+
+def update(redis: redis_lib.Redis, member: str, *, while_step: str = "", **fields: str) -> bool:
+    """Record the supervisor's leg, mode or step while they are on the call (and, if given,
+    while their step is still `while_step`); False when they have gone or moved on."""
+    flat = [part for pair in fields.items() for part in pair]
+    return bool(redis.eval(_UPDATE, 1, _key(member), while_step, *flat))
+
+
+# Never brings back a call's hash a status callback has released, nor undoes a later step.
+_UPDATE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+"""
 
 
 def release(redis: redis_lib.Redis, member: str, leg: str | None = None) -> bool:
     """The supervisor has gone: forget them (only if their leg is `leg`, when given)."""
-    return bool(redis.eval(_RELEASE, 1, _key(member), leg or ""))
-
-
-# Deletes the hash unless a leg is named and it is another's (a later join's).
-_RELEASE = """
-if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'leg') ~= ARGV[1] then return 0 end
-return redis.call('DEL', KEYS[1])
-"""
+    found = redis.hgetall(_key(member))
+    if not found or (leg and found.get("leg") not in (None, leg)):
+        return False
+    pipe = redis.pipeline()
+    pipe.delete(_key(member))
+    pipe.hdel(_index(found.get("supervisor", "")), member)
+    pipe.execute()
+    return True
 
 
 class CallMonitoring(Protocol):
     """What the phone channel does for a supervisor: each returns what it did as a dict, or
     raises engine.desk_calls.Refused with the reason in the supervisor's words."""
 
-    def join(self, member: str, *, supervisor_id: int, endpoint: str, mode: str,
-             name: str) -> dict:
+    def join(self, member: str, *, supervisor_id: int, adviser_id: int, endpoint: str,
+             mode: str, name: str) -> dict:
         """Dial the supervisor's phone into the adviser's call in `mode`."""
 
     def switch(self, member: str, *, supervisor_id: int, mode: str, name: str) -> dict:

@@ -53,28 +53,31 @@ class PhoneMonitoring:
     def __init__(self) -> None:
         load_monitoring()  # a broken config/monitoring.yaml stops the app before it serves
 
-    def join(self, member: str, *, supervisor_id: int, endpoint: str, mode: str,
-             name: str) -> dict:
+    def join(self, member: str, *, supervisor_id: int, adviser_id: int, endpoint: str,
+             mode: str, name: str) -> dict:
         """Dial the supervisor's phone into the call's conference, in `mode`."""
         svc, words = services(), load_monitoring()
         offer, room = _live(member, name)
         settings = participant(mode, offer["leg"])
         holder = call_monitoring.claim(svc.redis, member, supervisor_id, mode=mode,
                                        step="dialling", conference=room,
-                                       adviser_leg=offer["leg"])
+                                       adviser_leg=offer["leg"], adviser=str(adviser_id))
         if holder:
-            raise Refused(words.say("already_joined" if holder == str(supervisor_id)
-                                    else "other_supervisor", name=name))
+            said = {str(supervisor_id): "already_joined", "elsewhere": "elsewhere"}
+            raise Refused(words.say(said.get(holder, "other_supervisor"), name=name))
         try:
             leg = connections.get_twilio().add_participant(
                 room, to=endpoint, from_=svc.config.national_number, label=LABEL,
-                status_callback=f"{base_url()}/voice/desk/monitor?call={member}",
+                status_callback=f"{base_url()}/voice/desk/monitor?call={member}"
+                                f"&supervisor={supervisor_id}",
                 timeout_seconds=words.ring_seconds, end_conference_on_exit=False, **settings)
         except TwilioError as error:
             call_monitoring.release(svc.redis, member)
             log.warning("the supervisor's phone could not be dialled: Twilio %s", error.status)
             raise Refused(words.say("not_dialled")) from None
-        call_monitoring.update(svc.redis, member, leg=leg["call_sid"], step="ringing")
+        # Its status callback may have come first (answered at once): it knows the leg then.
+        call_monitoring.update(svc.redis, member, leg=leg["call_sid"])
+        call_monitoring.update(svc.redis, member, while_step="dialling", step="ringing")
         return {"mode": mode, "step": "ringing"}
 
     def switch(self, member: str, *, supervisor_id: int, mode: str, name: str) -> dict:
@@ -111,11 +114,13 @@ def desk_monitor_status():
     member, status = request.args.get("call", ""), request.form.get("CallStatus", "")
     svc = services()
     found = call_monitoring.monitor_state(svc.redis, member) if member else {}
-    leg = request.form.get("CallSid")
-    if not found or found.get("leg") != leg:
+    leg = request.form.get("CallSid", "")
+    # Theirs: the leg stored, or (before join has stored it) the supervisor the URL names.
+    if not found or found.get("leg", leg) != leg or \
+            found.get("supervisor") != request.args.get("supervisor"):
         return Response(status=204)
     if status == "in-progress":
-        call_monitoring.update(svc.redis, member, step="joined")
+        call_monitoring.update(svc.redis, member, leg=leg, step="joined")
     elif status in GONE:
         call_monitoring.release(svc.redis, member, leg)
     return Response(status=204)

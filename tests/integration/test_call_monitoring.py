@@ -193,3 +193,29 @@ def test_a_supervisor_who_hangs_up_is_forgotten_and_the_call_goes_on(live):
     again.wait_for("conference")
     customer.hang_up()
     again.wait_for("completed")
+
+
+def test_a_supervisor_is_on_one_call_at_a_time(live):
+    _sam, first, _sam_leg = on_a_call(live, "sam")
+    _kim, second, _kim_leg = on_a_call(live, "kim")
+    sue = supervisor(live.app)
+    ids = {a["name"]: a["id"] for a in sue.get("/console/api/advisers").get_json()["advisers"]}
+    assert join(sue, ids["sam"], "listen").status_code == 303
+    live.emulator.ringing("client:sue").answer()
+    busy = join(sue, ids["kim"], "listen")
+    assert busy.status_code == 409 and "already on another adviser" in busy.get_data(as_text=True)
+    assert row(sue, "kim")["monitor"]["mode"] is None
+    assert leave(sue, ids["kim"]).status_code == 409  # not on kim's call
+    assert leave(sue, ids["sam"]).status_code == 303
+    assert join(sue, ids["kim"], "coach").status_code == 303
+    phone = live.emulator.ringing("client:sue")
+    phone.answer()
+    phone.wait_for("conference")
+    assert phone.info()["conference"] == second.info()["conference"]
+    assert phone.info()["call_sid_to_coach"] == _kim_leg.sid
+    assert [t for _, t, _ in audited(live.app, "call_monitor_joined")] == [first.sid, second.sid]
+    first.hang_up()
+    second.hang_up()
+    phone.wait_for("completed")
+    assert eventually(lambda: row(sue, "kim")["monitor"] is None or
+                      row(sue, "kim")["monitor"]["mode"] is None)
