@@ -79,6 +79,9 @@ class Leg:
     # Coaching (the Participant's `coaching` and `call_sid_to_coach`): heard by that call alone.
     coaching: bool = False
     call_sid_to_coach: str | None = None
+    # A Participants API leg's `Beep`: whether the others hear it join (true, onEnter) and
+    # leave (true, onExit); a TwiML join is always heard here.
+    beep: str = "true"
     joining: str | None = None  # the room a Participants API leg joins when answered
     callback: tuple[str, str, frozenset[str]] | None = None  # url, method, events
     sequence: int = 0

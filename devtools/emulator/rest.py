@@ -317,11 +317,16 @@ def create_participant(account_sid: str, conference_sid: str):
     if not (E164.match(to) or CLIENT.match(to)):
         raise ApiError(400, 21211, f"Invalid 'To' Phone Number: {to}")
     ends = _boolean("EndConferenceOnExit") or False
+    # twilio-oai CreateParticipant `Beep`: "Can be: `true`, `false`, `onEnter`, or `onExit`.
+    # The default value is `true`."
+    beep = form.get("Beep", "true")
+    if beep not in ("true", "false", "onEnter", "onExit"):
+        raise ApiError(400, 20001, "Beep must be true, false, onEnter or onExit")
     coaching, coached = _coaching(room, None, None)
     leg = Leg(new_sid("CA"), account.sid, to=to, from_=from_, direction="outbound-api",
               patient=account.endpoint(to).mode == "manual", label=form.get("Label"),
               muted=bool(_boolean("Muted")), joining=room, coaching=coaching,
-              call_sid_to_coach=coached)
+              call_sid_to_coach=coached, beep=beep)
     if form.get("StatusCallback"):
         events = frozenset(form.getlist("StatusCallbackEvent") or ["completed"])
         leg.callback = (form["StatusCallback"], form.get("StatusCallbackMethod", "POST"), events)

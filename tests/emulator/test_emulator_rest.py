@@ -248,6 +248,8 @@ def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
     assert added["coaching"] is True and added["call_sid_to_coach"] == adviser.sid
     coach = emulator.leg(added["call_sid"])
     coach.wait_for("conference")
+    # Beep=false (CreateParticipant `Beep`): the caller heard the adviser join, not the coach.
+    assert sum("someone joins" in said for said in caller.heard) == 1
     coach.say("Ask about their last job")
     adviser.wait_heard("last job")
     caller.say("I worked in a shop")

@@ -72,7 +72,8 @@ def test_a_supervisor_listens_coaches_barges_and_leaves_the_call_going_on(live):
     assert [m["label"] for m in shown["monitor"]["modes"]] == ["Listen", "Coach", "Barge"]
     sam_id = shown["id"]
 
-    # Listen: joined muted, hearing both; neither hears the supervisor.
+    # Listen: joined muted, hearing both; neither hears the supervisor (nor a beep).
+    beeps = [said for leg in (customer, adviser_leg) for said in leg.heard if "someone" in said]
     joined = join(sue, sam_id, "listen")
     assert joined.status_code == 303 and "ringing" in joined.headers["Location"]
     assert row(sue, "sam")["monitor"]["mode"] == "listen"
@@ -123,6 +124,8 @@ def test_a_supervisor_listens_coaches_barges_and_leaves_the_call_going_on(live):
     assert customer.info()["conference"] == adviser_leg.info()["conference"] is not None
     customer.say("Are you still there")
     adviser_leg.wait_heard("still there")
+    assert [said for leg in (customer, adviser_leg) for said in leg.heard
+            if "someone" in said] == beeps  # joining and leaving without a sound
     assert row(sue, "sam")["monitor"] == {**row(sue, "sam")["monitor"], "mode": None,
                                           "other": False}
     assert [(a, t, d["mode"]) for a, t, d in audited(live.app, "call_monitor_joined")] == [
