@@ -124,8 +124,11 @@ def monitor_state(redis: redis_lib.Redis, member: str) -> dict[str, str]:
 
 def monitored_by(redis: redis_lib.Redis, supervisor_id: int) -> str | None:
     """The call this supervisor is on (or being dialled into), if any."""
-    calls = redis.hkeys(_index(supervisor_id))
-    return calls[0] if calls else None
+    for member in redis.hkeys(_index(supervisor_id)):
+        if redis.hget(_key(member), "supervisor") == str(supervisor_id):
+            return member
+        redis.hdel(_index(supervisor_id), member)  # its hash has gone (expired, erased)
+    return None
 
 
 def update(redis: redis_lib.Redis, member: str, *, while_step: str = "", **fields: str) -> bool:

@@ -44,3 +44,25 @@ def test_a_wrong_file_is_refused(tmp_path, change):
     broken.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ConfigFileError, match="monitoring.yaml"):
         load(MonitoringConfig, broken)
+
+
+def test_one_call_per_supervisor_and_one_supervisor_per_call(redis_client):
+    from engine import call_monitoring as cm
+
+    assert cm.claim(redis_client, "CA1", 7, mode="listen", step="dialling") is None
+    assert cm.claim(redis_client, "CA1", 8, mode="barge") == "7"  # another supervisor holds it
+    assert cm.claim(redis_client, "CA1", 7, mode="barge") == "7"  # already theirs
+    assert cm.claim(redis_client, "CA2", 7, mode="coach") == "elsewhere"
+    assert cm.monitored_by(redis_client, 7) == "CA1"
+    assert cm.monitor_state(redis_client, "CA1")["mode"] == "listen"
+    # The join stores its leg; a later step is never undone by an earlier one.
+    assert cm.update(redis_client, "CA1", while_step="dialling", step="joined")
+    assert not cm.update(redis_client, "CA1", while_step="dialling", step="ringing")
+    assert cm.update(redis_client, "CA1", leg="CAleg")
+    assert not cm.release(redis_client, "CA1", "CAother")  # another leg's callback
+    assert cm.release(redis_client, "CA1", "CAleg")
+    assert not cm.update(redis_client, "CA1", leg="CAleg")  # gone: not brought back
+    assert cm.monitored_by(redis_client, 7) is None and cm.monitor_state(redis_client, "CA1") == {}
+    assert cm.claim(redis_client, "CA2", 7, mode="coach") is None
+    redis_client.delete("ct:call:CA2:monitor")  # expired or erased: the index heals itself
+    assert cm.monitored_by(redis_client, 7) is None
