@@ -298,6 +298,10 @@ def _coaching(room: str, coached: str | None, leg: Leg | None) -> tuple[bool, st
             if given not in _account().conferences.get(room, []):
                 raise ApiError(400, 20001, "CallSidToCoach is not a participant of this "
                                            "conference")
+            if _account().legs[given].hold:
+                # Twilio error 16027: a participant on hold cannot be coached (the wording
+                # here is ours; https://www.twilio.com/docs/api/errors/16027).
+                raise ApiError(400, 16027, "A participant on hold cannot be coached")
         coached = given
     if coaching is None:
         coaching = given is not None or bool(leg and leg.coaching)

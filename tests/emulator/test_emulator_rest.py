@@ -237,6 +237,7 @@ def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
     caller.wait_for("conference")
     adviser.wait_for("conference")
     room = rest.conference_sid("room-abc")
+    joins = [said for leg in (caller, adviser) for said in leg.heard if "someone joins" in said]
     with pytest.raises(TwilioError) as raised:  # Coaching needs CallSidToCoach
         rest.add_participant(room, to="+441134960013", from_="+44800100900", label="coach",
                              status_callback=recorder.url + "/events", timeout_seconds=10,
@@ -248,8 +249,9 @@ def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
     assert added["coaching"] is True and added["call_sid_to_coach"] == adviser.sid
     coach = emulator.leg(added["call_sid"])
     coach.wait_for("conference")
-    # Beep=false (CreateParticipant `Beep`): the caller heard the adviser join, not the coach.
-    assert sum("someone joins" in said for said in caller.heard) == 1
+    # Beep=false (CreateParticipant `Beep`): nobody heard the coach join.
+    assert [said for leg in (caller, adviser) for said in leg.heard
+            if "someone joins" in said] == joins
     coach.say("Ask about their last job")
     adviser.wait_heard("last job")
     caller.say("I worked in a shop")
@@ -269,6 +271,11 @@ def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
     coach.say("Hello both")
     caller.wait_heard("Hello both")
     adviser.wait_heard("Hello both")
+    rest.update_participant(room, caller.sid, hold=True)
+    with pytest.raises(TwilioError) as raised:  # nor one on hold (error 16027)
+        rest.update_participant(room, coach.sid, coaching=True, call_sid_to_coach=caller.sid)
+    assert (raised.value.status, raised.value.code) == (400, 16027)
+    rest.update_participant(room, caller.sid, hold=False)
     with pytest.raises(TwilioError) as raised:  # a call not in the room cannot be coached
         rest.update_participant(room, coach.sid, coaching=True, call_sid_to_coach="CA" + "9" * 32)
     assert raised.value.status == 400
