@@ -88,4 +88,25 @@ def test_a_supervisor_listens_coaches_and_leaves_from_the_board_by_keyboard(page
     customer.say("Thank you")
     adviser_leg.wait_heard("Thank you")
     assert axe_violations(page) == []
+
+    # The call ends before the board has redrawn: Listen is refused with a reason. (The form is
+    # the button's own, sent by script so that a redraw in between cannot take it away.)
+    action = page.get_by_role("button", name="Listen sam's call").locator(
+        "xpath=ancestor::form").get_attribute("action")
     customer.hang_up()
+    page.evaluate("""action => {
+        const form = document.createElement("form");
+        form.method = "post"; form.action = action;
+        for (const [name, value] of [["csrf_token",
+            document.querySelector('meta[name="csrf-token"]').content], ["mode", "listen"]]) {
+          const input = document.createElement("input");
+          input.type = "hidden"; input.name = name; input.value = value; form.appendChild(input);
+        }
+        document.body.appendChild(form); form.submit();
+    }""", action)
+    page.wait_for_url("**/console/advisers/*/monitor")
+    expect(page.get_by_role("alert")).to_contain_text("sam")
+    assert page.locator("h1").inner_text() == "Cannot join the call"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Back to the adviser board").click()
+    page.wait_for_url(live.app_url + "/console/advisers")
