@@ -181,6 +181,11 @@ def test_a_supervisor_who_hangs_up_is_forgotten_and_the_call_goes_on(live):
     _sam, customer, adviser_leg = on_a_call(live)
     sue = supervisor(live.app)
     sam_id = row(sue, "sam")["id"]
+    # Their phone is busy: they are forgotten, and may try again.
+    live.emulator.endpoint("client:sue", "busy")
+    assert join(sue, sam_id, "listen").status_code == 303
+    assert eventually(lambda: row(sue, "sam")["monitor"]["mode"] is None)
+    live.emulator.endpoint("client:sue", "manual")
     assert join(sue, sam_id, "barge").status_code == 303
     phone = live.emulator.ringing("client:sue")
     phone.answer()
