@@ -17,6 +17,7 @@ from ivr.mailbox.replies import reply_from
 from ivr.voice.adviser_leg import add_interpreter, decline_from_desk, ring
 from ivr.voice.desk_warm import PhoneCallActions
 from ivr.voice.ending import call_status, end_unseen_call
+from ivr.voice.monitoring import PhoneMonitoring
 
 
 def dispatch_ports() -> DispatchPorts:
@@ -36,4 +37,4 @@ def desk_ports(settings: Settings) -> DeskPorts:
                      chat_store=lambda: chat_store(get_chat_config()),
                      add_interpreter=add_interpreter, decline_call=decline_from_desk,
                      send_reply=partial(reply_from, settings.mail_smtp_url, settings.mail_ca_file),
-                     call_actions=PhoneCallActions())
+                     call_actions=PhoneCallActions(), call_monitoring=PhoneMonitoring())

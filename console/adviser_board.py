@@ -7,7 +7,8 @@ Presence is read live from Redis (routing.presence) after storing any change nob
 presence_interval row (models.presence_history) and matches the supervisors' figures. Contacts
 answered today are the contact timeline's `answered` events naming the adviser since the centre's
 midnight. Times are on the app's clock, shown in the centre's time zone (figures.yaml). The page
-polls `GET /console/api/advisers` every 5 s; each action is a CSRF-protected POST, audited.
+polls `GET /console/api/advisers` every 5 s; each action is a CSRF-protected POST, audited. An
+adviser on a phone call can be listened to, coached or barged in on (console.call_monitoring).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import select
 
 from console.audit import audit
 from console.auth import passive, role_required
+from console.call_monitoring import monitoring
 from console.config import get_console_config
 from console.floor import directory
 from console.sessions import end_user_sessions
@@ -64,7 +66,8 @@ def _row(view, name: str, since: datetime | None, handled: int, at: datetime, zo
             "reason": reason, "reason_label": labels.get(reason, reason),
             "since": since.astimezone(zone).isoformat() if since else None,
             "seconds_in_state": round((at - since).total_seconds()) if since else None,
-            "contact": _contact(view.user_id, at, zone), "handled_today": handled}
+            "contact": _contact(view.user_id, at, zone), "handled_today": handled,
+            "monitor": monitoring(view.user_id)}
 
 
 def _started(db, adviser_id: int) -> datetime | None:

@@ -22,7 +22,8 @@ DEMO_ACCOUNTS = (
      "password": "Adviser-demo-1",  # nosec B105 - published demo password, loopback only
      "queues": list(QUEUE_IDS), "endpoint": "client:adviser"},
     {"username": "supervisor", "role": "supervisor",
-     "password": "Supervisor-demo-1"},  # nosec B105 - published demo password, loopback only
+     "password": "Supervisor-demo-1",  # nosec B105 - published demo password, loopback only
+     "endpoint": "client:supervisor"},  # joins advisers' calls from the adviser board
     {"username": "admin", "role": "admin",
      "password": "Admin-demo-1"},  # nosec B105 - published demo password, loopback only
     {"username": "northwest", "role": "contractor_adviser",

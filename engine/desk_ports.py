@@ -27,6 +27,8 @@ class DeskPorts:
     decline_call: Callable[[str], bool] = lambda member: False
     # Transfers, callbacks, hold and mute on a live call (engine.desk_calls.CallActions).
     call_actions: Any = None
+    # A supervisor listening, coaching or barging on a live call (engine.call_monitoring).
+    call_monitoring: Any = None
 
 
 def desk_ports() -> DeskPorts:

@@ -102,6 +102,10 @@ TRANSFERS_RINGING = PREFIX + "transfers:{contractor_id}"
 # whose "action" field is set once (HSETNX), so of two processes racing the same transfer one
 # wins; a warm transfer keeps its contractor, its leg and its step beside it.
 DESK_CALL = PREFIX + "call:{call_sid}:desk"
+# A supervisor on the call (engine.call_monitoring): who, their leg, mode and step; set once.
+CALL_MONITOR = PREFIX + "call:{call_sid}:monitor"
+# The call a supervisor is on (a hash of one field: its CallSid), so they are on one at a time.
+SUPERVISOR_MONITORING = PREFIX + "supervisor:{user_id}:monitoring"
 # Leases that let one of several worker replicas do a duty (summary, retention) at a time.
 WORKER_LEASE = PREFIX + "worker:{duty}:lease"
 # A contact the reconciler (routing.reconcile) is ending because its customer has gone unseen: set
@@ -124,6 +128,7 @@ per_contact(PREFIX + "call:{contact}")
 per_contact(PREFIX + "call:{contact}:lock")
 per_contact(PREFIX + "call:{contact}:transfer")
 per_contact(PREFIX + "call:{contact}:desk")
+per_contact(PREFIX + "call:{contact}:monitor")
 per_contact(PREFIX + "transfers:*", holds_contacts=True)
 per_contact(PREFIX + "chat:{session}")
 per_contact(PREFIX + "chat:{session}:events")
@@ -201,6 +206,7 @@ per_contact(RECONCILED.format(member="{session}"))
 per_contact(ADVISER_CONTACTS.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_WRAP_UPS.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_SET_OUTCOMES.format(user_id="*"), holds_contacts=True)
+per_contact(SUPERVISOR_MONITORING.format(user_id="*"), holds_contacts=True)
 per_contact(ADVISER_EVENTS.format(user_id="*"), holds_contacts=True)
 per_contact(CHATS_OPEN, holds_contacts=True)
 per_contact(SAFEGUARDING_ALERTS, holds_contacts=True)

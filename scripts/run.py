@@ -298,6 +298,8 @@ def print_addresses(base: str, settings, emulator: str | None = None,
         lines.append(f"  {'Phone it (simulator):':<26}{simulate}")
         lines.append(f"  {'Be the adviser:':<26}{simulate} --as-adviser +441614960002")
         lines.append(f"  {'Console adviser phone:':<26}{simulate} --as-adviser client:adviser")
+        # The demo supervisor's phone: Listen, Coach or Barge on the adviser board rings it.
+        lines.append(f"  {'Supervisor phone:':<26}{simulate} --as-adviser client:supervisor")
         # Calling a customer back: the North West demo adviser's own phone rings first, then
         # the customer's (the simulator's own number, which it phones in from by default).
         lines.append(f"  {'North West adviser phone:':<26}{simulate} --as-adviser +441614960101")

@@ -1,5 +1,6 @@
 // The adviser board: polls /console/api/advisers every 5 s, redraws the table and announces
-// only what changed (an adviser's state, reason or contact; who signed in or out).
+// only what changed (an adviser's state, reason or contact; who signed in or out; the supervisor's
+// own phone joining an adviser's call they listen to, coach or barge in on).
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -20,6 +21,9 @@
   function said(a) {
     var words = a.state + (a.reason_label ? " (" + a.reason_label + ")" : "");
     if (a.contact) { words += ", on a " + a.contact.channel + " from " + a.contact.queue_name; }
+    if (a.monitor && a.monitor.mode && a.monitor.step === "joined") {
+      words += ", you are " + a.monitor.said;
+    }
     return words;
   }
   function summary(data) {
@@ -28,16 +32,43 @@
     return out;
   }
 
-  function action(a, path, label) {
+  function action(a, path, label, mode) {
     var form = document.createElement("form");
     form.method = "post"; form.className = "inline";
     form.action = "/console/advisers/" + a.id + "/" + path;
     var token = document.createElement("input");
     token.type = "hidden"; token.name = "csrf_token"; token.value = csrf;
+    form.appendChild(token);
+    if (mode) {
+      var chosen = document.createElement("input");
+      chosen.type = "hidden"; chosen.name = "mode"; chosen.value = mode;
+      form.appendChild(chosen);
+    }
     var button = text("button", label); button.type = "submit";
-    var who = text("span", " " + a.name); who.className = "visually-hidden";
-    button.appendChild(who); form.appendChild(token); form.appendChild(button);
+    var who = text("span", " " + a.name + (path.indexOf("monitor") === 0 ? "'s call" : ""));
+    who.className = "visually-hidden";
+    button.appendChild(who); form.appendChild(button);
     return form;
+  }
+
+  // Listen, Coach, Barge on an adviser's phone call; while joined, the mode and Leave.
+  function monitoring(cell, a) {
+    var m = a.monitor;
+    if (!m) { return; }
+    if (m.mode) {
+      cell.appendChild(text("p", "You are " + m.said +
+        (m.step !== "joined" ? " (your phone is ringing)" : "") + ".")).className = "monitoring";
+    } else if (m.other) {
+      cell.appendChild(text("p", "Another supervisor is on this call.")).className = "monitoring";
+      return;
+    }
+    var group = document.createElement("div");
+    group.className = "monitor-actions";
+    m.modes.forEach(function (choice) {
+      if (choice.mode !== m.mode) { group.appendChild(action(a, "monitor", choice.label, choice.mode)); }
+    });
+    if (m.mode) { group.appendChild(action(a, "monitor/leave", "Leave")); }
+    cell.appendChild(group);
   }
 
   function row(a) {
@@ -52,6 +83,7 @@
       c.queue_name + ", " + span(c.seconds) + " (since " + clock(c.since) + ")" : "None"));
     tr.appendChild(text("td", String(a.handled_today)));
     var cell = document.createElement("td");
+    monitoring(cell, a);
     if (a.state !== "Away") { cell.appendChild(action(a, "away", "Set Away")); }
     cell.appendChild(action(a, "sign-out", "Sign out"));
     tr.appendChild(cell);
@@ -61,11 +93,16 @@
   function draw(data) {
     var active = document.activeElement;
     var focused = active && body.contains(active) && active.closest("form") ?
-      [active.closest("tr").dataset.id, active.closest("form").getAttribute("action")] : null;
+      [active.closest("tr").dataset.id, active.closest("form").getAttribute("action"),
+       active.textContent] : null;
     body.replaceChildren.apply(body, data.advisers.length ? data.advisers.map(row) : [empty()]);
     count.textContent = String(data.advisers.length);
     if (focused) {  // keep the keyboard where it was when the table is redrawn
-      var again = body.querySelector('tr[data-id="' + focused[0] + '"] form[action="' + focused[1] + '"] button') ||
+      var same = Array.prototype.filter.call(
+        body.querySelectorAll('tr[data-id="' + focused[0] + '"] form[action="' + focused[1] + '"] button'),
+        function (b) { return b.textContent === focused[2]; });
+      var again = same[0] ||
+        body.querySelector('tr[data-id="' + focused[0] + '"] form[action="' + focused[1] + '"] button') ||
         body.querySelector('tr[data-id="' + focused[0] + '"] button');
       if (again) { again.focus(); }
     }

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from devtools.emulator import dial
 from devtools.emulator.events import SETTLED, send
-from devtools.emulator.model import ANSWERED_BY, ENDPOINT_MODES, Endpoint, Leg, new_sid
+from devtools.emulator.model import ANSWERED_BY, ENDPOINT_MODES, Endpoint, Leg, audience, new_sid
 from devtools.emulator.runner import Engine
 
 bp = Blueprint("emulator_control", __name__, url_prefix="/_emulator")
@@ -49,7 +49,8 @@ def view(leg: Leg) -> dict:
             leg.waiting == "input" else "", "turn": leg.turn, "heard": list(leg.heard),
             "log": list(leg.log), "queue_sid": leg.queue_sid, "peer_sid": leg.peer_sid,
             "conference": leg.conference, "answered_by": leg.answered_by, "hold": leg.hold,
-            "muted": leg.muted, "label": leg.label}
+            "muted": leg.muted, "label": leg.label, "coaching": leg.coaching,
+            "call_sid_to_coach": leg.call_sid_to_coach}
 
 
 @bp.errorhandler(400)
@@ -234,10 +235,12 @@ def queues():
 def _to_others(leg: Leg, text: str) -> bool:
     """Words spoken on a bridged leg or in a conference reach the others; True if they did."""
     engine = _engine()
-    others = dial.conference_peers(engine, leg) if leg.waiting == "conference" else []
-    if leg.waiting == "conference" and (leg.hold or leg.muted):
-        return True  # on hold or muted: nobody in the conference hears them
-    others = [other for other in others if not other.hold]  # the held hear only hold music
+    others = []
+    if leg.waiting == "conference":
+        # On hold or muted: nobody hears them; a coach: only the participant coached.
+        others = audience(leg, dial.conference_peers(engine, leg))
+        if leg.hold or leg.muted:
+            return True
     if leg.waiting == "bridged" and leg.peer_sid:
         others = [engine.account.legs[leg.peer_sid]]
     for other in others:

@@ -207,7 +207,7 @@ def conference(engine: Engine, leg: Leg, noun: ET.Element) -> tuple[str, int]:
         account.conference_sids.setdefault(name, new_sid("CF"))
         others = [account.legs[sid] for sid in room if sid != leg.sid]
     for other in others:
-        if not other.hold:
+        if not other.hold and leg.beep in ("true", "onEnter"):
             other.hear("(someone joins the conference)")
     # A participant added by the REST API keeps the EndConferenceOnExit it was created with.
     ends = noun.get("endConferenceOnExit") == "true"
@@ -238,11 +238,11 @@ def leave_conference(engine: Engine, leg: Leg) -> None:
         if not room:
             account.conferences.pop(name, None)
             account.conference_sids.pop(name, None)
-    leg.touch(conference=None, hold=False, muted=False)
+    leg.touch(conference=None, hold=False, muted=False, coaching=False, call_sid_to_coach=None)
     for other in others:
         if leg.end_conference_on_exit:
             send(other, "conference_ended")
-        elif not other.hold:
+        elif not other.hold and leg.beep in ("true", "onExit"):
             other.hear("(someone leaves the conference)")
 
 

@@ -76,6 +76,12 @@ class Leg:
     hold: bool = False
     muted: bool = False
     label: str | None = None
+    # Coaching (the Participant's `coaching` and `call_sid_to_coach`): heard by that call alone.
+    coaching: bool = False
+    call_sid_to_coach: str | None = None
+    # A Participants API leg's `Beep`: whether the others hear it join (true, onEnter) and
+    # leave (true, onExit); a TwiML join is always heard here.
+    beep: str = "true"
     joining: str | None = None  # the room a Participants API leg joins when answered
     callback: tuple[str, str, frozenset[str]] | None = None  # url, method, events
     sequence: int = 0
@@ -219,12 +225,32 @@ def conference_resource(account: Account, name: str) -> dict[str, Any]:
 def participant_resource(account: Account, conference_sid: str, leg: Leg) -> dict[str, Any]:
     """The Participant resource (twilio-oai `api.v2010.account.conference.participant`)."""
     return {"account_sid": account.sid, "call_sid": leg.sid, "label": leg.label,
-            "call_sid_to_coach": None, "coaching": False, "conference_sid": conference_sid,
+            "call_sid_to_coach": leg.call_sid_to_coach, "coaching": leg.coaching,
+            "conference_sid": conference_sid,
             "date_created": rfc2822(leg.start_time), "date_updated": rfc2822(leg.date_updated),
             "end_conference_on_exit": leg.end_conference_on_exit, "muted": leg.muted,
             "hold": leg.hold, "start_conference_on_enter": True,
             "status": "connected" if leg.conference else "connecting", "queue_time": "0",
             "uri": f"{account.uri_base}/Conferences/{conference_sid}/Participants/{leg.sid}.json"}
+
+
+def audience(speaker: Leg, others: list[Leg]) -> list[Leg]:
+    """Who in a conference hears `speaker`'s words, of the other participants `others`.
+
+    A muted or held participant is heard by nobody; the held hear only their hold music. A
+    coach is heard by the participant they coach alone: twilio-oai spec/json/
+    twilio_api_v2010.json, CreateParticipant and UpdateParticipant, `CallSidToCoach`: "The SID
+    of the participant who is being `coached`. The participant being coached is the only
+    participant who can hear the participant who is `coaching`"
+    (https://www.twilio.com/docs/voice/api/conference-participant-resource). The coach hears
+    everyone, as any participant does.
+    """
+    if speaker.hold or speaker.muted:
+        return []
+    listeners = [other for other in others if not other.hold]
+    if speaker.coaching:
+        listeners = [other for other in listeners if other.sid == speaker.call_sid_to_coach]
+    return listeners
 
 
 @dataclass

@@ -234,7 +234,8 @@ def dequeue_member(account_sid: str, queue_sid: str, call_sid: str):
 # -- Conferences and Participants ------------------------------------------------------------------
 # twilio-oai spec/json/twilio_api_v2010.json: ListConference (FriendlyName, Status filters),
 # CreateParticipant (From and To required), FetchParticipant, UpdateParticipant (Hold, HoldUrl,
-# Muted, AnnounceUrl, EndConferenceOnExit), DeleteParticipant ("Kick a participant").
+# Muted, AnnounceUrl, EndConferenceOnExit, Coaching, CallSidToCoach), DeleteParticipant ("Kick a
+# participant").
 @bp.get("/Conferences.json")
 def list_conferences(account_sid: str):
     """Conferences in progress, by FriendlyName if given (ended ones are not kept here)."""
@@ -279,6 +280,36 @@ def _boolean(name: str) -> bool | None:
     return value == "true"
 
 
+def _coaching(room: str, coached: str | None, leg: Leg | None) -> tuple[bool, str | None]:
+    """`Coaching` and `CallSidToCoach` of a create or update: (coaching, the call coached).
+
+    twilio-oai spec/json/twilio_api_v2010.json, CreateParticipant and UpdateParticipant:
+    `CallSidToCoach` (pattern ^CA[0-9a-fA-F]{32}$) is "the SID of the participant who is being
+    `coached`"; `Coaching` "If not present, defaults to `false` unless `call_sid_to_coach` is
+    defined. If `true`, `call_sid_to_coach` must be defined"
+    (https://www.twilio.com/docs/voice/api/conference-participant-resource). The 400 with
+    error 20001 for a coach without a call to coach, or one not in the room, is our choice.
+    """
+    given, coaching = request.form.get("CallSidToCoach"), _boolean("Coaching")
+    if given is not None:
+        if not re.fullmatch(r"CA[0-9a-fA-F]{32}", given) or (leg and given == leg.sid):
+            raise ApiError(400, 20001, "CallSidToCoach must be another participant's CallSid")
+        with _account().lock:
+            if given not in _account().conferences.get(room, []):
+                raise ApiError(400, 20001, "CallSidToCoach is not a participant of this "
+                                           "conference")
+            if _account().legs[given].hold:
+                # Twilio error 16027: a participant on hold cannot be coached (the wording
+                # here is ours; https://www.twilio.com/docs/api/errors/16027).
+                raise ApiError(400, 16027, "A participant on hold cannot be coached")
+        coached = given
+    if coaching is None:
+        coaching = given is not None or bool(leg and leg.coaching)
+    if coaching and not coached:
+        raise ApiError(400, 20001, "CallSidToCoach is required when Coaching is true")
+    return coaching, coached
+
+
 @bp.post("/Conferences/<conference_sid>/Participants.json")
 def create_participant(account_sid: str, conference_sid: str):
     """Dial `To` into the conference: a new outbound leg that joins it when answered."""
@@ -290,9 +321,16 @@ def create_participant(account_sid: str, conference_sid: str):
     if not (E164.match(to) or CLIENT.match(to)):
         raise ApiError(400, 21211, f"Invalid 'To' Phone Number: {to}")
     ends = _boolean("EndConferenceOnExit") or False
+    # twilio-oai CreateParticipant `Beep`: "Can be: `true`, `false`, `onEnter`, or `onExit`.
+    # The default value is `true`."
+    beep = form.get("Beep", "true")
+    if beep not in ("true", "false", "onEnter", "onExit"):
+        raise ApiError(400, 20001, "Beep must be true, false, onEnter or onExit")
+    coaching, coached = _coaching(room, None, None)
     leg = Leg(new_sid("CA"), account.sid, to=to, from_=from_, direction="outbound-api",
               patient=account.endpoint(to).mode == "manual", label=form.get("Label"),
-              muted=bool(_boolean("Muted")), joining=room)
+              muted=bool(_boolean("Muted")), joining=room, coaching=coaching,
+              call_sid_to_coach=coached, beep=beep)
     if form.get("StatusCallback"):
         events = frozenset(form.getlist("StatusCallbackEvent") or ["completed"])
         leg.callback = (form["StatusCallback"], form.get("StatusCallbackMethod", "POST"), events)
@@ -312,12 +350,17 @@ def fetch_participant(account_sid: str, conference_sid: str, ident: str):
 
 @bp.post("/Conferences/<conference_sid>/Participants/<ident>.json")
 def update_participant(account_sid: str, conference_sid: str, ident: str):
-    """Hold (with HoldUrl's music), Muted, AnnounceUrl (to them alone), EndConferenceOnExit."""
-    leg, form = _participant(_room(conference_sid), ident), request.form
+    """Hold (with HoldUrl's music), Muted, AnnounceUrl (to them alone), EndConferenceOnExit,
+    Coaching with CallSidToCoach (heard by that participant alone)."""
+    room, form = _room(conference_sid), request.form
+    leg = _participant(room, ident)
     hold, muted, ends = _boolean("Hold"), _boolean("Muted"), _boolean("EndConferenceOnExit")
     changes = {name: value for name, value in (("hold", hold), ("muted", muted),
                                                ("end_conference_on_exit", ends))
                if value is not None}
+    if "Coaching" in form or "CallSidToCoach" in form:
+        changes["coaching"], changes["call_sid_to_coach"] = _coaching(
+            room, leg.call_sid_to_coach, leg)
     leg.touch(**changes)
     for url, method in ((form.get("HoldUrl") if hold else None, form.get("HoldMethod", "GET")),
                         (form.get("AnnounceUrl"), form.get("AnnounceMethod", "POST"))):

@@ -43,6 +43,7 @@ def _set_up(setup: BlueprintSetupState) -> None:
 from ivr.voice import (  # noqa: E402,F401  (the webhooks on bp)
     click_to_call,
     desk_warm,
+    monitoring,
     views,
     warm_offer,
 )

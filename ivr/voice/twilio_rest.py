@@ -157,33 +157,48 @@ class TwilioRest:
 
     def add_participant(self, conference_sid: str, *, to: str, from_: str, label: str,
                         status_callback: str, timeout_seconds: int,
-                        end_conference_on_exit: bool = False) -> dict[str, Any]:
+                        end_conference_on_exit: bool = False, muted: bool | None = None,
+                        coaching: bool | None = None,
+                        call_sid_to_coach: str | None = None) -> dict[str, Any]:
         """Dial `to` into the conference (CreateParticipant: `From` and `To` required; `Label`
         names the participant for later updates; `StatusCallbackEvent` initiated ringing
-        answered completed on its call; `EarlyMedia` lets the others hear it ring)."""
+        answered completed on its call; `EarlyMedia` lets the others hear it ring; `Muted`
+        joins them unheard; `Coaching` with `CallSidToCoach` joins them heard by that call
+        alone)."""
         form = [("To", to), ("From", from_), ("Label", label), ("Beep", "false"),
                 ("EarlyMedia", "true"), ("Timeout", str(timeout_seconds)),
                 ("EndConferenceOnExit", _flag(end_conference_on_exit)),
                 ("StatusCallback", status_callback), ("StatusCallbackMethod", "POST")]
+        form += _coaching(muted, coaching, call_sid_to_coach)
         form += [("StatusCallbackEvent", event) for event in CALL_EVENTS]
         return self._request("POST", f"/Conferences/{conference_sid}/Participants.json", form)
 
     def update_participant(self, conference_sid: str, call_sid: str, *,
                            hold: bool | None = None, hold_url: str | None = None,
                            muted: bool | None = None, announce_url: str | None = None,
-                           end_conference_on_exit: bool | None = None) -> dict[str, Any]:
+                           end_conference_on_exit: bool | None = None,
+                           coaching: bool | None = None,
+                           call_sid_to_coach: str | None = None) -> dict[str, Any]:
         """UpdateParticipant (`call_sid`: a CallSid or a Label): `Hold` puts them on hold with
         `HoldUrl`'s music (TwiML of Play, Say, Pause or Redirect); `Muted` stops the others
         hearing them; `AnnounceUrl` plays TwiML (Say, Play) to them alone;
-        `EndConferenceOnExit` decides whether their leaving ends it for everyone."""
+        `EndConferenceOnExit` decides whether their leaving ends it for everyone; `Coaching`
+        with `CallSidToCoach` lets only that call hear them (false: everyone does)."""
         form = [(name, value) for name, value in (
             ("Hold", _flag(hold)), ("HoldUrl", hold_url), ("HoldMethod", "POST" if hold_url
                                                             else None),
-            ("Muted", _flag(muted)), ("AnnounceUrl", announce_url),
+            ("AnnounceUrl", announce_url),
             ("AnnounceMethod", "POST" if announce_url else None),
             ("EndConferenceOnExit", _flag(end_conference_on_exit))) if value is not None]
+        form += _coaching(muted, coaching, call_sid_to_coach)
         return self._request("POST", f"/Conferences/{conference_sid}/Participants/"
                                      f"{call_sid}.json", form)
+
+    def fetch_participant(self, conference_sid: str, call_sid: str) -> dict[str, Any]:
+        """FetchParticipant (`call_sid`: a CallSid or a Label): `muted`, `hold`, `coaching`,
+        `call_sid_to_coach` as they stand."""
+        return self._request("GET", f"/Conferences/{conference_sid}/Participants/"
+                                    f"{call_sid}.json")
 
     def remove_participant(self, conference_sid: str, call_sid: str) -> None:
         """DeleteParticipant: "Kick a participant from a given conference" (their call goes on
@@ -211,3 +226,14 @@ class TwilioRest:
 def _flag(value: bool | None) -> str | None:
     """Twilio's booleans are the words true and false."""
     return None if value is None else ("true" if value else "false")
+
+
+def _coaching(muted: bool | None, coaching: bool | None,
+              call_sid_to_coach: str | None) -> list[tuple[str, str]]:
+    """`Muted`, `Coaching` and `CallSidToCoach` of a participant, as given (twilio-oai
+    spec/json/twilio_api_v2010.json, CreateParticipant and UpdateParticipant: `Coaching` "If
+    true, call_sid_to_coach must be defined";
+    https://www.twilio.com/docs/voice/api/conference-participant-resource)."""
+    return [(name, value) for name, value in (
+        ("Muted", _flag(muted)), ("Coaching", _flag(coaching)),
+        ("CallSidToCoach", call_sid_to_coach)) if value is not None]

@@ -220,3 +220,67 @@ def test_conference_participants_are_added_held_muted_announced_and_removed(emul
     with pytest.raises(TwilioError) as raised:
         rest.update_participant(room, b.sid, hold=True)
     assert raised.value.status == 404
+
+
+def test_a_coach_is_heard_by_the_participant_coached_alone(emulator, recorder):
+    # twilio-oai spec/json/twilio_api_v2010.json: CreateParticipant and UpdateParticipant
+    # `Coaching`, `CallSidToCoach` ("the only participant who can hear the participant who is
+    # coaching"); https://www.twilio.com/docs/voice/api/conference-participant-resource
+    rest = emulator.rest()
+    for number in ("+441134960011", "+441134960012", "+441134960013"):
+        emulator.endpoint(number, "answer")
+    recorder.answer("/room", ROOM)
+    caller = emulator.leg(rest.create_call(to="+441134960011", from_="+44800100900",
+                                           url=recorder.url + "/room")["sid"])
+    adviser = emulator.leg(rest.create_call(to="+441134960012", from_="+44800100900",
+                                            url=recorder.url + "/room")["sid"])
+    caller.wait_for("conference")
+    adviser.wait_for("conference")
+    room = rest.conference_sid("room-abc")
+    joins = [said for leg in (caller, adviser) for said in leg.heard if "someone joins" in said]
+    with pytest.raises(TwilioError) as raised:  # Coaching needs CallSidToCoach
+        rest.add_participant(room, to="+441134960013", from_="+44800100900", label="coach",
+                             status_callback=recorder.url + "/events", timeout_seconds=10,
+                             coaching=True)
+    assert (raised.value.status, raised.value.code) == (400, 20001)
+    added = rest.add_participant(room, to="+441134960013", from_="+44800100900", label="coach",
+                                 status_callback=recorder.url + "/events", timeout_seconds=10,
+                                 coaching=True, call_sid_to_coach=adviser.sid)
+    assert added["coaching"] is True and added["call_sid_to_coach"] == adviser.sid
+    coach = emulator.leg(added["call_sid"])
+    coach.wait_for("conference")
+    # Beep=false (CreateParticipant `Beep`): nobody heard the coach join.
+    assert [said for leg in (caller, adviser) for said in leg.heard
+            if "someone joins" in said] == joins
+    coach.say("Ask about their last job")
+    adviser.wait_heard("last job")
+    caller.say("I worked in a shop")
+    coach.wait_heard("worked in a shop")
+    adviser.wait_heard("worked in a shop")
+    assert not any("last job" in said for said in caller.heard)
+    assert coach.info()["coaching"] is True
+    assert coach.info()["call_sid_to_coach"] == adviser.sid
+    # Muted: heard by nobody; no longer coaching: heard by both.
+    assert rest.update_participant(room, "coach", muted=True)["muted"] is True
+    coach.say("Quietly now")
+    adviser.say("Tell me more")
+    coach.wait_heard("Tell me more")
+    assert not any("Quietly" in said for said in adviser.heard + caller.heard)
+    barged = rest.update_participant(room, coach.sid, muted=False, coaching=False)
+    assert barged["coaching"] is False and barged["muted"] is False
+    coach.say("Hello both")
+    caller.wait_heard("Hello both")
+    adviser.wait_heard("Hello both")
+    rest.update_participant(room, caller.sid, hold=True)
+    with pytest.raises(TwilioError) as raised:  # nor one on hold (error 16027)
+        rest.update_participant(room, coach.sid, coaching=True, call_sid_to_coach=caller.sid)
+    assert (raised.value.status, raised.value.code) == (400, 16027)
+    rest.update_participant(room, caller.sid, hold=False)
+    with pytest.raises(TwilioError) as raised:  # a call not in the room cannot be coached
+        rest.update_participant(room, coach.sid, coaching=True, call_sid_to_coach="CA" + "9" * 32)
+    assert raised.value.status == 400
+    assert rest.fetch_participant(room, coach.sid)["coaching"] is False
+    rest.remove_participant(room, coach.sid)
+    coach.wait_for("completed")
+    caller.say("Still here")
+    adviser.wait_heard("Still here")
