@@ -7,5 +7,6 @@ import models.opt_outs  # noqa: F401
 import models.presence_history  # noqa: F401
 import models.records  # noqa: F401
 import models.safeguarding_cases  # noqa: F401
+import models.satisfaction  # noqa: F401
 import models.service_state  # noqa: F401
 import models.staff  # noqa: F401
