@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from pydantic import Field, field_validator
@@ -21,11 +23,18 @@ from sqlalchemy.engine import Engine
 from config.files import ConfigModel, labels_by_code, load
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
-from models.satisfaction import Answers, record_response
+from models.satisfaction import DIMENSIONS, Answers, record_response, tallies
 from triage.tables import DESTINATIONS
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = "satisfaction.yaml"
+# The report's sections, one per dimension; a row names its value under these keys (the CSV's
+# dimension_1 is the route's "destination", as in the other sections).
+SECTIONS = {"channel": ("satisfaction_channels", "channel"),
+            "route": ("satisfaction_routes", "destination"),
+            "queue": ("satisfaction_queues", "queue"),
+            "contractor": ("satisfaction_contractors", "contractor")}
+SATISFIED_FORMULA = "satisfied = responses scoring {scores} ÷ responses with a score"
 
 
 class PhoneWords(ConfigModel):
@@ -144,3 +153,30 @@ def store(engine: Engine, answers: Answers, *, at: datetime) -> bool:
     log.info("satisfaction survey %s on %s", "skipped" if answers.skipped else "answered",
              answers.channel)
     return True
+
+
+def report_sections(engine: Engine, config: SatisfactionConfig, *, first: date, last: date,
+                    label: str, timezone: ZoneInfo) -> dict[str, list[dict[str, Any]]]:
+    """The survey's figures for local days `first` to `last`, one section per dimension.
+
+    Each row: responses (skips included), scored, satisfied, satisfied_rate (satisfied ÷ scored,
+    None without a score), the target as a rate, and got_what_they_needed yes of those answering.
+    """
+    start = datetime.combine(first, time(), timezone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), timezone).astimezone(UTC)
+    with session_scope(engine) as session:
+        found = tallies(session=session, start=start, end=end,
+                        satisfied_scores=config.satisfied_scores)
+    formula = SATISFIED_FORMULA.format(scores=" or ".join(map(str, sorted(
+        config.satisfied_scores))))
+    sections: dict[str, list[dict[str, Any]]] = {SECTIONS[d][0]: [] for d in DIMENSIONS}
+    for tally in found:
+        section, key = SECTIONS[tally.dimension]
+        rate = tally.satisfied / tally.scored if tally.scored else None
+        sections[section].append({
+            "period": label, key: tally.value, "responses": tally.responses,
+            "scored": tally.scored, "satisfied": tally.satisfied, "satisfied_rate": rate,
+            "target_rate": config.target_percent / 100,
+            "needed_yes": tally.needed_yes, "needed_answered": tally.needed_answered,
+            "formula": formula})
+    return sections
