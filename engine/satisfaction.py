@@ -16,11 +16,12 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from pydantic import Field, field_validator
 from sqlalchemy.engine import Engine
 
 from config.files import ConfigModel, labels_by_code, load
+from engine import figures
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
 from models.satisfaction import DIMENSIONS, Answers, record_response, tallies
@@ -128,6 +129,11 @@ def get_config() -> SatisfactionConfig:
     return current_app.extensions.get("satisfaction_config") or _default_config()
 
 
+def _config_of() -> SatisfactionConfig:
+    """The app's configuration inside a request, the file's outside one (a script, a test)."""
+    return get_config() if has_app_context() else _default_config()
+
+
 def draw(contact_key: str) -> float:
     """Where the contact falls in [0, 1): a hash of its key, the same every time."""
     digest = hashlib.sha256(f"satisfaction:{contact_key}".encode()).digest()
@@ -142,14 +148,16 @@ def is_sampled(config: SatisfactionConfig, contact_key: str, route: str | None) 
 def store(engine: Engine, answers: Answers, *, at: datetime) -> bool:
     """The answers, and the timeline's `satisfaction` event, in one transaction; False when the
     contact's answers were already stored (the first stand; no second event)."""
-    detail = {"channel": answers.channel, "score": answers.score,
+    satisfied = None if answers.score is None else answers.score in _config_of().satisfied_scores
+    detail = {"channel": answers.channel, "score": answers.score, "satisfied": satisfied,
               "got_what_they_needed": answers.got_what_they_needed, "skipped": answers.skipped}
+    event = NewEvent(kind=EventKind.SATISFACTION, at=at,
+                     event_id=f"{answers.contact_key}:satisfaction", detail=detail)
     with session_scope(engine) as session:
         if not record_response(session=session, answers=answers, at=at):
             return False
-        record_events(session=session, contact_key=answers.contact_key, events=[NewEvent(
-            kind=EventKind.SATISFACTION, at=at, event_id=f"{answers.contact_key}:satisfaction",
-            detail=detail)])
+        record_events(session=session, contact_key=answers.contact_key, events=[event])
+    figures.observe(answers.channel, answers.contact_key, [event])  # /metrics, by result
     log.info("satisfaction survey %s on %s", "skipped" if answers.skipped else "answered",
              answers.channel)
     return True

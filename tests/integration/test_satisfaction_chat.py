@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from config.settings import Settings
@@ -72,8 +73,8 @@ def test_an_ended_sampled_chat_is_offered_the_survey_and_answers_once(pg_setting
     with session_scope(app.extensions["engine"]) as session:
         [event] = [e for e in timeline(session=session, contact_key=key)
                    if e.kind == "satisfaction"]
-    assert event.detail == {"channel": "webchat", "score": 5, "got_what_they_needed": True,
-                            "skipped": False}
+    assert event.detail == {"channel": "webchat", "score": 5, "satisfied": True,
+                            "got_what_they_needed": True, "skipped": False}
 
 
 def test_skipping_stores_a_skip_never_a_score(pg_settings):
@@ -122,6 +123,26 @@ def test_bad_input_answers_400_with_a_reason(pg_settings, body, reason):
     broken = client.post(url(session_id), data="{", content_type="application/json")
     assert broken.status_code == 400
     assert rows(app) == []
+
+
+def test_metrics_count_responses_by_channel_and_result_without_personal_data(pg_settings):
+    settings = pg_settings.model_copy(update={"clock_start": WEEKDAY_MORNING})
+    app = create_app(settings, chat_clock=moving_clock(WEEKDAY_MORNING),
+                     satisfaction_config=config_with(1.0))
+    client = app.test_client()
+    answers = [{"score": 5, "got_what_they_needed": True}, {"score": 4},
+               {"score": 2, "got_what_they_needed": False}, {"score": None}]
+    for body in answers:
+        session_id = ended_information_chat(client)
+        assert client.post(url(session_id), json=body).status_code == 201
+    metrics = client.get("/metrics").get_data(as_text=True)
+    samples = {tuple(sorted(s.labels.items())): s.value
+               for family in text_string_to_metric_families(metrics) for s in family.samples
+               if s.name == "contact_centre_satisfaction_responses_total"}
+    assert samples == {(("channel", "webchat"), ("result", "satisfied")): 2.0,
+                       (("channel", "webchat"), ("result", "not_satisfied")): 1.0,
+                       (("channel", "webchat"), ("result", "skipped")): 1.0}
+    assert session_id not in metrics
 
 
 def test_an_unknown_session_answers_404(pg_settings):

@@ -79,8 +79,8 @@ def test_a_sampled_caller_answers_the_survey_after_the_adviser_leaves(pg_setting
                 row.got_what_they_needed) == (customer.sid, "phone", "young_people_service",
                                               "young_people", 4, True)
         [event] = events(live, customer.sid, "satisfaction")
-        assert event.detail == {"channel": "phone", "score": 4, "got_what_they_needed": True,
-                                "skipped": False}
+        assert event.detail == {"channel": "phone", "score": 4, "satisfied": True,
+                                "got_what_they_needed": True, "skipped": False}
         assert eventually(lambda: events(live, customer.sid, "ended"))
 
 
