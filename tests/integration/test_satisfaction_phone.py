@@ -2,10 +2,13 @@
 
 A young person waits, an adviser takes the call, and the adviser leaves the conference: the
 caller is still on the line, and a sampled caller hears the two questions in the same call
-(000:L80). Sampling is set through the configuration: a share of 1.0 asks everyone, 0.0 no one.
+(000:L80). So does a caller the assistant answered (information, 001:5.5) when they say goodbye.
+Sampling is set through the configuration: a share of 1.0 asks everyone, 0.0 no one.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 import sqlalchemy as sa
@@ -136,3 +139,49 @@ def test_an_unsampled_caller_is_not_asked(pg_settings):
         assert eventually(lambda: events(live, customer.sid, "ended"))
         assert responses(live) == []
         assert events(live, customer.sid, "satisfaction") == []
+
+
+class InformationAssistant:
+    """A scripted assistant: it answers an information request, then says goodbye."""
+
+    def send(self, sender, text, metadata=None, timeout=None):
+        if "course" in text:
+            return [{"text": "You can search for courses on the National Careers Service "
+                             "website."},
+                    {"custom": {"triage": {"decision": {"destination": "adult_information"},
+                                           "facts": {"age": 30, "need": "information"}}}}]
+        return [{"text": "Thank you for calling. Goodbye."}, {"custom": {"end_conversation": True}}]
+
+
+def with_assistant(live):
+    voice = live.app.extensions["voice"]
+    live.app.extensions["voice"] = dataclasses.replace(voice, rasa=InformationAssistant())
+
+
+def test_a_caller_the_assistant_answered_is_asked_when_they_are_done(pg_settings):
+    with live_app(pg_settings, 1.0) as live:
+        with_assistant(live)
+        customer = live.emulator.phone()
+        customer.settle()
+        customer.say("where can I find a course in welding")
+        heard = customer.say("no thanks, that is all")
+        assert heard[-1] == WORDS.consent  # instead of the goodbye and hanging up
+        customer.wait_for("input")
+        customer.press("1")
+        customer.press("3")
+        assert customer.press("2")[-1] == WORDS.thanks
+        [row] = eventually(lambda: responses(live))
+        assert (row.route, row.queue, row.score, row.got_what_they_needed) == (
+            "adult_information", None, 3, False)
+
+
+def test_an_unsampled_caller_the_assistant_answered_hears_only_goodbye(pg_settings):
+    with live_app(pg_settings, 0.0) as live:
+        with_assistant(live)
+        customer = live.emulator.phone()
+        customer.settle()
+        customer.say("where can I find a course in welding")
+        customer.say("no thanks, that is all")
+        customer.wait_for("completed")
+        assert not any(WORDS.consent in said for said in customer.heard)
+        assert responses(live) == []
