@@ -62,7 +62,7 @@ def reports_page():
     query = request.query_string.decode()
     return render_template("console/reports.html", period=period, sections=_sections(period),
                            query=query, charts=CHARTS,
-                           definitions=load_definitions())
+                           definitions=load_definitions(), survey=satisfaction.get_config())
 
 
 @bp.get("/reports.csv")

@@ -4,16 +4,19 @@ keyboard can answer, no serious or critical axe-core findings, and the answers s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app import create_app
 from config.settings import Settings
-from engine.satisfaction import load_satisfaction_config
+from engine.satisfaction import load_satisfaction_config, store
 from ivr.chat.config import load_chat_config
+from models.contacts import open_contact
 from models.db import make_engine, session_scope
-from models.satisfaction import SatisfactionResponse
+from models.satisfaction import Answers, SatisfactionResponse
 from tests.e2e.test_webchat_browser import expect_line, open_chat, reply, type_message
 from tests.support.browser import (
     BROWSER_TEST,
@@ -24,6 +27,7 @@ from tests.support.browser import (
     moving_clock,
     screenshot,
 )
+from tests.support.console import PASSWORD, make_user
 from tests.support.databases import TEST_REDIS_URL, truncate_all
 
 pytestmark = BROWSER_TEST
@@ -100,3 +104,27 @@ def test_the_rating_has_no_serious_or_critical_accessibility_violations(page):
     assert axe_script().exists(), "axe-core is not in the cache: run scripts/browser.sh"
     end_an_information_chat(page)
     assert axe_violations(page) == []
+
+
+def test_the_reports_satisfaction_table_has_no_serious_or_critical_violations(pages, app):
+    assert axe_script().exists(), "axe-core is not in the cache: run scripts/browser.sh"
+    engine, at = app.extensions["engine"], datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    for key, score in (("CA1", 5), ("CA2", 2), ("CA3", None)):
+        with session_scope(engine) as session:
+            open_contact(session=session, key=key, channel="phone", at=at)
+        store(engine, Answers(key, "phone", "prime_contractor_advice", "adult_advice",
+                              "north_west", score, None if score is None else score > 3), at=at)
+    make_user(app, "sue", "supervisor")
+    with live_server(app) as url:
+        page = pages(url + "/console/login", width=1400, height=1000)
+        page.fill("#username", "sue")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(url + "/console/")
+        page.goto(url + "/console/reports?date=2026-12-01")
+        table = page.get_by_role("region", name="Satisfaction figures, scrolls sideways")
+        expect(table).to_contain_text("below the 95.0% target")
+        expect(table).to_contain_text("north_west")
+        assert axe_violations(page) == []
+        table.scroll_into_view_if_needed()
+        screenshot(page, "reports-satisfaction")

@@ -94,6 +94,7 @@ def test_the_reports_page_and_csv_show_satisfaction_against_the_target(engine, p
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Satisfaction after the contact" in html
+    assert "against the 95% target" in html and "a score of 4 or 5 of 5" in html
     assert "75.0%" in html and "below the 95.0% target" in html
     assert "meets the 95.0% target" in html  # young_people_service: 2 of 2
     text = supervisor.get("/console/reports.csv?date=2026-12-01").get_data(as_text=True)
