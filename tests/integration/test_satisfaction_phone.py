@@ -117,6 +117,18 @@ def test_silence_at_the_consent_stores_a_skip_never_a_score(pg_settings):
         assert event.detail["skipped"] is True and event.detail["score"] is None
 
 
+def test_the_hash_key_skips_the_question_left_and_keeps_the_score_given(pg_settings):
+    with live_app(pg_settings, 1.0) as live:
+        ringing, customer = through_to_adviser(live)
+        ringing.hang_up()
+        customer.wait_heard(WORDS.consent)
+        customer.wait_for("input")
+        customer.press("1")
+        assert customer.press("#")[-1] == WORDS.skipped  # # at the score: nothing scored
+        [row] = eventually(lambda: responses(live))
+        assert (row.score, row.got_what_they_needed) == (None, None)
+
+
 def test_hanging_up_during_the_survey_keeps_what_was_answered(pg_settings):
     with live_app(pg_settings, 1.0) as live:
         ringing, customer = through_to_adviser(live)
