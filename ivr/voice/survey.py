@@ -1,7 +1,8 @@
 """The satisfaction survey on the phone, in the same call, once the contact is over.
 
 Offered to a sampled caller still on the line (engine.satisfaction decides who): when the adviser
-leaves the call's conference (the caller's <Dial><Conference> action, `after_adviser`), and when
+leaves the call's conference (the caller's <Dial><Conference> action, `after_adviser`), when the
+prime contractor's adviser ends a warm transfer (its <Dial> action, ivr.voice.transfer), and when
 the assistant has answered an information request and the customer is done (`offer_or_finish`).
 Consent first ("press 1 ... or hang up"), then a key from 1 to 5, then 1 yes / 2 no. A wrong key
 is asked again once; # or silence ends the survey politely and stores it as skipped (a score the
@@ -43,12 +44,16 @@ def _wanted(call: Call) -> bool:
 
 def after_adviser(call: Call) -> str:
     """The Dial action of the caller's conference: the adviser has left, or the caller has."""
-    if call.form.get("CallStatus") in CALLER_GONE:
-        return twiml.hangup([], call.config.speech)  # the call's status callback closes it
     if not ((call.state.plan or {}).get("adviser") or {}).get("accepted"):
         return twiml.hangup([], call.config.speech)
-    if not _wanted(call):
-        return twiml.hangup([], call.config.speech)  # as before: the call ends with the advice
+    return after_contact(call)
+
+
+def after_contact(call: Call) -> str:
+    """A person's part of the call is over (the adviser or the contractor left): the survey
+    for a sampled caller still on the line, else the call ends as it always did."""
+    if call.form.get("CallStatus") in CALLER_GONE or not _wanted(call):
+        return twiml.hangup([], call.config.speech)  # a gone caller's status callback closes it
     return _begin(call, [])
 
 

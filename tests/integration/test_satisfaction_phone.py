@@ -22,6 +22,7 @@ from tests.integration.test_console_calls_emulator import adviser
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
 from tests.support.databases import TEST_REDIS_URL, truncate_all
 from tests.support.emulator import eventually, live_voice_app, queued_young_person
+from tests.support.twilio import set_facts
 
 WORDS = load_satisfaction_config().phone
 
@@ -85,6 +86,28 @@ def test_a_sampled_caller_answers_the_survey_after_the_adviser_leaves(pg_setting
         assert event.detail == {"channel": "phone", "score": 4, "satisfied": True,
                                 "got_what_they_needed": True, "skipped": False}
         assert eventually(lambda: events(live, customer.sid, "ended"))
+
+
+def test_a_sampled_caller_is_asked_when_the_prime_contractor_ends_a_warm_transfer(pg_settings):
+    with live_app(pg_settings, 1.0) as live:
+        customer = live.emulator.phone()
+        customer.settle()
+        set_facts(live.app, customer.sid, postcode="M1 1AE")  # as the assistant would have learnt
+        customer.press("45")
+        customer.press("2")  # adult advice on the phone: the local prime contractor (001:5.3)
+        contractor = live.emulator.ringing("+441614960002")  # the North West's transfer number
+        contractor.answer()
+        contractor.press("1")
+        customer.wait_for("bridged")
+        contractor.hang_up()
+        customer.wait_heard(WORDS.consent)
+        customer.wait_for("input")
+        customer.press("1")
+        customer.press("5")
+        assert customer.press("1")[-1] == WORDS.thanks
+        [row] = eventually(lambda: responses(live))
+        assert (row.route, row.contractor, row.score, row.got_what_they_needed) == (
+            "prime_contractor_advice", "north-west", 5, True)
 
 
 def test_a_wrong_key_is_asked_again_once(pg_settings):
