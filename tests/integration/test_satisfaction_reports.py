@@ -9,12 +9,14 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
 from config.settings import Settings
 from engine.satisfaction import load_satisfaction_config, report_sections, store
 from models.contacts import open_contact
 from models.db import make_engine, session_scope
+from models.erasure import erase_contacts
 from models.satisfaction import Answers
 from routing.figure_definitions import load_definitions
 from tests.support.console import signed_in
@@ -109,3 +111,14 @@ def test_the_reports_page_and_csv_show_satisfaction_against_the_target(engine, p
     assert not any(key in text for key, *_ in SCRIPT)  # no contact keys in the figures
     adviser = signed_in(app, "amy", "adviser")[0]
     assert adviser.get("/console/reports?date=2026-12-01").status_code == 403
+
+
+def test_erasing_a_contact_erases_its_answers(engine, redis_client):
+    with session_scope(engine) as session:
+        receipt = erase_contacts(session=session, contact_keys=["CA3"], redis=redis_client,
+                                 tracker_redis=redis_client, at=DAY)
+    assert receipt.counts["satisfaction_responses"] == 1
+    with engine.connect() as connection:
+        keys = {k for (k,) in connection.execute(sa.text(
+            "SELECT contact_key FROM satisfaction_response"))}
+    assert "CA3" not in keys and len(keys) == len(SCRIPT) - 1
