@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from flask import abort, jsonify, request
+from flask.blueprints import BlueprintSetupState
 
 from engine import satisfaction
 from ivr.chat import bp
@@ -27,6 +28,14 @@ from models.db import session_scope
 from models.satisfaction import Answers, has_response
 
 CHANNEL = "webchat"
+
+
+@bp.record_once
+def _check_the_file(setup: BlueprintSetupState) -> None:
+    """config/satisfaction.yaml is read when the app is built: a wrong entry stops it with the
+    entry's name before any customer is served (both channels use the file)."""
+    if "satisfaction_config" not in setup.app.extensions:
+        satisfaction.load_satisfaction_config()
 
 
 def _session(session_id: str) -> ChatSession:
