@@ -148,7 +148,7 @@ def is_sampled(config: SatisfactionConfig, contact_key: str, route: str | None) 
 def store(engine: Engine, answers: Answers, *, at: datetime) -> bool:
     """The answers, and the timeline's `satisfaction` event, in one transaction; False when the
     contact's answers were already stored (the first stand; no second event)."""
-    satisfied = None if answers.score is None else answers.score in _config_of().satisfied_scores
+    satisfied = None if answers.score is None else _config_of().is_satisfied(answers.score)
     detail = {"channel": answers.channel, "score": answers.score, "satisfied": satisfied,
               "got_what_they_needed": answers.got_what_they_needed, "skipped": answers.skipped}
     event = NewEvent(kind=EventKind.SATISFACTION, at=at,

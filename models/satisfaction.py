@@ -89,10 +89,6 @@ class Tally:
     needed_yes: int
     needed_answered: int
 
-    def percent_satisfied(self) -> float | None:
-        """Satisfied ÷ scored × 100, or None with no score."""
-        return round(100 * self.satisfied / self.scored, 1) if self.scored else None
-
 
 def tallies(*, session: Session, start: datetime, end: datetime,
             satisfied_scores: frozenset[int]) -> list[Tally]:
