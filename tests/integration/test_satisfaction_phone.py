@@ -18,6 +18,7 @@ from engine.satisfaction import load_satisfaction_config
 from models.contacts import timeline
 from models.db import make_engine, session_scope
 from models.satisfaction import SatisfactionResponse
+from routing.safeguarding_alerts import SafeguardingAlerts
 from tests.integration.test_console_calls_emulator import adviser
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
 from tests.support.databases import TEST_REDIS_URL, truncate_all
@@ -150,6 +151,22 @@ def test_the_hash_key_skips_the_question_left_and_keeps_the_score_given(pg_setti
         assert customer.press("#")[-1] == WORDS.skipped  # # at the score: nothing scored
         [row] = eventually(lambda: responses(live))
         assert (row.score, row.got_what_they_needed) == (None, None)
+
+
+def test_a_concern_said_during_the_survey_reaches_a_person(pg_settings, redis_client):
+    with live_app(pg_settings, 1.0) as live:
+        ringing, customer = through_to_adviser(live)
+        ringing.hang_up()
+        customer.wait_heard(WORDS.consent)
+        customer.wait_for("input")
+        heard = customer.say("i want to kill myself")  # screened as at any question (003:L211)
+        assert any("putting you through to a member of our team" in text for text in heard)
+        assert eventually(lambda: customer.info()["queue_sid"])  # waiting for a person now
+        [alert] = SafeguardingAlerts(redis_client).recent()
+        assert alert["where"] == "survey"
+        [row] = eventually(lambda: responses(live))
+        assert (row.score, row.got_what_they_needed) == (None, None)  # the survey stopped
+        customer.hang_up()
 
 
 def test_hanging_up_during_the_survey_keeps_what_was_answered(pg_settings):
