@@ -3,13 +3,18 @@ chat has ended, one response per chat, bad input refused with a reason, never a 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from config.settings import Settings
 from engine.satisfaction import load_satisfaction_config
+from ivr.chat.config import Limit, load_chat_config
 from models.contacts import timeline
 from models.db import make_engine, session_scope
 from models.satisfaction import SatisfactionResponse
@@ -149,3 +154,34 @@ def test_an_unknown_session_answers_404(pg_settings):
     client = make_app(pg_settings, 1.0).test_client()
     assert client.get(url("x" * 43)).status_code == 404
     assert client.post(url("x" * 43), json={"score": 4}).status_code == 404
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=25), inner,
+                                                                   max_size=3), max_leaves=8)
+answer_bodies = st.one_of(
+    st.builds(lambda s, n: json.dumps({"score": s, "got_what_they_needed": n}).encode(),
+              json_values, json_values),
+    st.builds(lambda value: json.dumps(value).encode(), json_values),
+    st.binary(max_size=100))
+
+
+@pytest.fixture
+def ended_chat(pg_settings):
+    config = load_chat_config().model_copy(update={"session_messages": Limit(10**9, 60)})
+    app = create_app(pg_settings, chat_clock=moving_clock(WEEKDAY_MORNING), chat_config=config,
+                     satisfaction_config=config_with(1.0))
+    client = app.test_client()
+    return client, ended_information_chat(client)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=answer_bodies, content_type=st.sampled_from(["application/json", "text/plain", ""]))
+def test_no_answer_makes_the_survey_api_fail(ended_chat, body, content_type):
+    client, session_id = ended_chat
+    response = client.post(url(session_id), data=body, content_type=content_type)
+    assert response.status_code in (201, 400, 409), (response.status_code, body)
+    if response.status_code != 201:
+        assert response.get_json()["error"]
