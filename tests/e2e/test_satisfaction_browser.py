@@ -73,7 +73,10 @@ def test_the_rating_is_answered_with_the_keyboard_alone_and_stored(page, app):
     scores = page.get_by_role("group", name=WORDS.score_question)
     assert scores.get_by_role("radio").count() == 5
     expect(scores.get_by_role("radio", name=WORDS.score_labels["4"])).to_be_visible()
-    scores.get_by_role("radio").first.focus()
+    # The End button is disabled once the chat ends: the keyboard goes on at the survey.
+    expect(page.get_by_role("heading", name=WORDS.heading)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(scores.get_by_role("radio", name=WORDS.score_labels["1"])).to_be_focused()
     for _ in range(3):
         page.keyboard.press("ArrowDown")  # 1 -> 4, as a keyboard moves through a radio group
     expect(scores.get_by_role("radio", name=WORDS.score_labels["4"])).to_be_checked()

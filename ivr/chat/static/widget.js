@@ -238,7 +238,8 @@
   function showSurvey(words) {
     hideSurvey();
     var rating = el("form", { "class": "ncs-chat-survey-form", "aria-labelledby": "ncs-survey-heading" });
-    rating.append(el("h3", { id: "ncs-survey-heading", "class": "ncs-chat-survey-heading" }, words.heading),
+    var heading = el("h3", { id: "ncs-survey-heading", "class": "ncs-chat-survey-heading", tabindex: "-1" }, words.heading);
+    rating.append(heading,
                   el("p", { "class": "ncs-chat-hint" }, words.intro),
                   choices("score", "ncs-survey-score", words.score_question, words.score_labels),
                   choices("needed", "ncs-survey-needed", words.needed_question,
@@ -272,7 +273,11 @@
       answer(score === null ? null : Number(score), needed === null ? null : needed === "yes");
     });
     skip.addEventListener("click", function () { answer(null, null); });
-    rating.querySelector("legend").scrollIntoView({ block: "nearest" });
+    // Ending the chat disabled the button that had the focus: the keyboard goes on at the survey,
+    // unless the customer is elsewhere on the host page.
+    var active = document.activeElement;
+    if (!active || active === document.body || panel.contains(active)) heading.focus();
+    else heading.scrollIntoView({ block: "nearest" });
   }
 
   function setEnded(value) {
