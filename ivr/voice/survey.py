@@ -39,6 +39,10 @@ def _wanted(call: Call) -> bool:
     state = call.state
     if (state.plan or {}).get("survey") is not None or state.facts.get("safeguarding_concern"):
         return False  # asked once a call; never after a concern (config/satisfaction.yaml)
+    if state.language_line or state.facts.get("language"):
+        # The survey's words are English only: a customer served in another language is not
+        # asked in English after the fact (a choice made here, until the words are translated).
+        return False
     return satisfaction.is_sampled(satisfaction.get_config(), state.call_sid, _route(state))
 
 

@@ -193,6 +193,16 @@ def test_an_unsampled_caller_is_not_asked(pg_settings):
         assert events(live, customer.sid, "satisfaction") == []
 
 
+def test_a_caller_served_in_another_language_is_not_asked_in_english(pg_settings):
+    with live_app(pg_settings, 1.0) as live:
+        ringing, customer = through_to_adviser(live)
+        set_facts(live.app, customer.sid, language="Polish")  # as a language line would have it
+        ringing.hang_up()
+        customer.wait_for("completed")
+        assert not any(WORDS.consent in said for said in customer.heard)
+        assert responses(live) == []
+
+
 class InformationAssistant:
     """A scripted assistant: it answers an information request, then says goodbye."""
 
