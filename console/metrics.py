@@ -117,11 +117,16 @@ class FiguresCollector:
         routes = CounterMetricFamily("contact_centre_routes_by_line",
                                      "Contacts triaged today by line and route.",
                                      labels=["line", "route"])
+        satisfaction = CounterMetricFamily(
+            "contact_centre_satisfaction_responses",
+            "Satisfaction surveys after a contact today, by channel and result (satisfied, "
+            "not_satisfied, skipped).", labels=["channel", "result"])
         for (measure, line, second), value in sorted(snap.counters.items()):
-            family = {"line_started": lines, "line_route": routes}.get(measure)
+            family = {"line_started": lines, "line_route": routes,
+                      "satisfaction": satisfaction}.get(measure)
             if family is not None:
                 family.add_metric([line, second], value, created=self.created)
-        yield from (transfers, assistant, lines, routes)
+        yield from (transfers, assistant, lines, routes, satisfaction)
 
 
 def exposition(snap: Snapshot, midnight: datetime,

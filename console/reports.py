@@ -17,6 +17,7 @@ from console.audit import audit
 from console.auth import role_required
 from console.floor import now
 from console.supervisor_bp import SUPERVISORS, bp
+from engine import satisfaction
 from routing import reports
 from routing.figure_definitions import describe, load_definitions
 from routing.reports import Period
@@ -44,9 +45,13 @@ def period_from_args() -> Period:
 
 
 def _sections(period: Period) -> dict:
-    return reports.report(engine=current_app.extensions["engine"],
-                          redis_client=current_app.extensions["redis"], period=period,
-                          definitions=load_definitions(), now=now())
+    definitions, engine = load_definitions(), current_app.extensions["engine"]
+    found = reports.report(engine=engine, redis_client=current_app.extensions["redis"],
+                           period=period, definitions=definitions, now=now())
+    # The satisfaction survey's answers, from their own table (engine/satisfaction.py).
+    return {**found, **satisfaction.report_sections(
+        engine, satisfaction.get_config(), first=period.start, last=period.end,
+        label=period.label(period.start), timezone=definitions.timezone)}
 
 
 @bp.get("/reports")
@@ -57,7 +62,7 @@ def reports_page():
     query = request.query_string.decode()
     return render_template("console/reports.html", period=period, sections=_sections(period),
                            query=query, charts=CHARTS,
-                           definitions=load_definitions())
+                           definitions=load_definitions(), survey=satisfaction.get_config())
 
 
 @bp.get("/reports.csv")

@@ -9,5 +9,6 @@ import models.quality  # noqa: F401
 import models.records  # noqa: F401
 import models.rights_requests  # noqa: F401
 import models.safeguarding_cases  # noqa: F401
+import models.satisfaction  # noqa: F401
 import models.service_state  # noqa: F401
 import models.staff  # noqa: F401

@@ -83,6 +83,8 @@ class EventKind(StrEnum):
     LEFT_QUEUE = "left_queue"
     WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
     INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
+    # the satisfaction survey after the contact: its score and yes/no, or that it was skipped
+    SATISFACTION = "satisfaction"
     ENDED = "ended"
 
 

@@ -27,6 +27,7 @@ from models.callbacks import Callback, CallbackAttempt
 from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.safeguarding_cases import ERASED_CONTACT, SafeguardingCase
+from models.satisfaction import SatisfactionResponse
 from models.timestamps import require_utc
 from models.written_records import erase_written
 
@@ -152,6 +153,9 @@ def _erase_rows(
             session, sa.delete(ContactEvent).where(ContactEvent.contact_id.in_(contact_ids))
         ),
         "contacts": _delete(session, sa.delete(Contact).where(Contact.id.in_(contact_ids))),
+        # The survey's answers go with the contact they were about (001:7.4).
+        "satisfaction_responses": _delete(session, sa.delete(SatisfactionResponse).where(
+            SatisfactionResponse.contact_key.in_(contact_keys))),
     }
     # A safeguarding case keeps what supervisors did (the duty of care outlives the contact) but
     # no longer says whose contact it was.

@@ -44,6 +44,8 @@ MEASURES = {
     "destination": ("channel", "destination"), "priority_group": ("channel", "group"),
     # By number dialled and by route (000:L113): line names only, never a number.
     "line_started": ("line", "channel"), "line_route": ("line", "destination"),
+    # The survey after the contact: satisfied, not_satisfied or skipped (no score), by channel.
+    "satisfaction": ("channel", "result"),
 }
 OTHER_LINE = "other"
 
@@ -270,6 +272,15 @@ class Figures:
         joined = SimpleNamespace(at=event.at, event_id=f"moved:{event.at.timestamp()}")
         return self._enqueued(channel, key, joined, {"queue": base_queue(detail.get("to"))})
 
+    def _satisfaction(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
+        """A survey answered or skipped; whether the score counts as satisfied is in the event
+        (the survey's configuration decides it, engine.satisfaction)."""
+        result = ("skipped" if detail.get("score") is None else
+                  "satisfied" if detail.get("satisfied") else "not_satisfied")
+        count = _Count(self, event.at)
+        count.add("satisfaction", channel, result)
+        return self._run(count, key, "satisfaction")
+
     def _ended(self, channel: str, key: str, event: Any, detail: Mapping) -> int:
         count = _Count(self, event.at)
         count.add("contained", channel, None)
@@ -359,5 +370,5 @@ _HANDLERS = {
     "transfer_attempted": Figures._transfer("warm_attempted"),
     "transferred": Figures._transfer("warm"), "transfer_failed": Figures._transfer("failed_warm"),
     "callback_created": Figures._callback_created, "ended": Figures._ended,
-    "queue_changed": Figures._queue_changed,
+    "queue_changed": Figures._queue_changed, "satisfaction": Figures._satisfaction,
 }

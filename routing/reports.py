@@ -145,7 +145,8 @@ def long_rows(sections: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, A
                        "dimension_1": row.get(dims[1], "") if len(dims) > 1 else "",
                        "dimension_2": row.get(dims[2], "") if len(dims) > 2 else "",
                        "figure": name, "value": value,
-                       "definition": row.get("formula", "") if name == "service_level" else ""}
+                       "definition": row.get("formula", "") if name in (
+                           "service_level", "satisfied_rate") else ""}
 
 
 def _summed(found: dict[tuple, float]) -> dict[tuple, float]:

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 
 from app import create_app
 from config.settings import Settings
+from engine import satisfaction
 from models import migrate
 from models.db import make_engine
 from tests.support.clock import restore_suite_clock, set_suite_clock
@@ -43,6 +44,16 @@ hypothesis_settings.load_profile("ci")
 
 # The browser tests' shared Chromium (`browser`) lives with the rest of their support code.
 pytest_plugins = ["tests.support.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _no_satisfaction_survey_by_chance(monkeypatch):
+    """The satisfaction survey is offered to a share of contacts by a hash of their random ids:
+    in tests of other parts no one is asked, so none hears it by chance. A test of the survey
+    passes its own configuration (create_app(..., satisfaction_config=...))."""
+    config = satisfaction.load_satisfaction_config()
+    monkeypatch.setattr(satisfaction, "_default_config", lambda: config.model_copy(
+        update={"share_by_route": dict.fromkeys(config.share_by_route, 0.0)}))
 
 
 @pytest.fixture(autouse=True)

@@ -14,4 +14,4 @@ bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/chat/
 bp.record_once(lambda _state: threading.Thread(target=warm_up, name="redaction-warm-up",
                                                daemon=True).start())
 
-from ivr.chat import api, pages  # noqa: E402,F401  (register their routes on bp)
+from ivr.chat import api, pages, satisfaction  # noqa: E402,F401  (register their routes on bp)

@@ -207,10 +207,14 @@ def adviser_connect():
 
 
 def connect_twiml(state: CallState, offer: dict) -> str:
-    """The caller's TwiML to join the adviser (also the Enqueue action's answer once bridged)."""
+    """The caller's TwiML to join the adviser (also the Enqueue action's answer once bridged).
+
+    When the adviser leaves, the caller is still on the line: the Dial's action
+    (/voice/survey/after) may offer the satisfaction survey before the call ends.
+    """
     svc = _services()
     return twiml.conference(["You are now through to an adviser."], offer["room"],
-                            speech=svc.config.speech)
+                            speech=svc.config.speech, action=f"{_base()}/voice/survey/after")
 
 
 @bp.post("/adviser/status")

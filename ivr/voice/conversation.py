@@ -11,7 +11,7 @@ from typing import Any
 from engine import figures, handover
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
-from ivr.voice import keypad, opening, routes
+from ivr.voice import keypad, opening, routes, survey
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.asking import MIN_ASSISTANT_SECONDS, metadata
 from ivr.voice.call import Call
@@ -83,7 +83,8 @@ def _ask_assistant(call: Call, said: str) -> str:
     if reply.facts:
         state.facts.update({k: v for k, v in reply.facts.items() if k != "channel"})
     if reply.ends_conversation and not reply.triaged:
-        return call.finish([])  # a closing: say goodbye and hang up
+        # A closing: say goodbye and hang up (after the survey, for a sampled answered caller).
+        return survey.offer_or_finish(call, [])
     if reply.triaged:
         state.misunderstood = 0
         return _after_decision(call, reply, messages)
@@ -128,7 +129,7 @@ def _silence(call: Call) -> str:
     """Silence gets one reprompt, then the keypad."""
     call.state.silences += 1
     if call.state.silences >= 2 and call.state.outcome == "self_served":
-        return call.finish([])  # answered already: silence now means they are done
+        return survey.offer_or_finish(call, [])  # answered already: silence means they are done
     if call.state.silences >= 2:
         return keypad.start(call, [call.prompt("offer_keypad")])
     return call.listen([call.prompt("reprompt")], repeatable=call.state.last_prompt)

@@ -12,6 +12,7 @@ import logging
 from flask import current_app
 
 from ivr import connections
+from ivr.voice import survey
 from ivr.voice.adviser_leg import caller_gone
 from ivr.voice.call import Services
 from ivr.voice.state import CALLBACK, ENDED, IDENTITY, QUEUE, TRANSFER, CallState
@@ -25,6 +26,8 @@ def close_call(state: CallState, timeline: Timeline, *, status: str | None,
                duration: str | None, queue: str | None = None) -> None:
     """The call has ended: free its adviser, record an abandonment if unserved, close it."""
     caller_gone(state.call_sid)
+    # Hung up during the satisfaction survey: what was answered is kept, the rest skipped.
+    survey.hung_up(state, current_app.extensions["voice"].clock())
     if state.outcome not in NOT_ABANDONED and not state.transfer_accepted:
         where = {QUEUE: "queue", TRANSFER: "transfer", IDENTITY: "identity"}.get(
             state.phase, "assistant")

@@ -22,6 +22,7 @@ from models.minimise import for_storage, from_storage
 ASSISTANT, KEYPAD, QUEUE, TRANSFER, CALLBACK, FINISHING, ENDED, IDENTITY = (
     "assistant", "keypad", "queue", "transfer", "callback", "finishing", "ended", "identity",
 )
+SURVEY = "survey"  # the satisfaction survey after the contact (ivr/voice/survey.py)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from engine.summary import summary_sentence
-from ivr.voice import callback, twiml, warm_offer
+from ivr.voice import callback, survey, twiml, warm_offer
 from ivr.voice.call import Call
 from ivr.voice.state import TRANSFER
 from routing import hours
@@ -96,7 +96,8 @@ def done(call: Call) -> str:
     if state.transfer_accepted:
         state.outcome = "transferred"
         warm_offer.finish(redis, state.call_sid, contractor_id)
-        return twiml.hangup([], call.config.speech)
+        # The contractor's adviser hung up first: a sampled customer is asked how it went.
+        return survey.after_contact(call)
     if form.get("CallStatus") in CUSTOMER_GONE:
         return _abandoned(call, contractor_id)
     taker = warm_offer.taken_by(redis, state.call_sid) or {}

@@ -150,15 +150,18 @@ def say_only(texts: Iterable[Spoken], speech: Speech) -> str:
 
 
 def conference(texts: Iterable[Spoken], room: str, *, speech: Speech, beep: bool = False,
-               end_on_exit: bool = True) -> str:
+               end_on_exit: bool = True, action: str | None = None) -> str:
     """Say `texts`, then join conference `room` (a name that says nothing about anyone).
 
     Customer and adviser each join the contact's room; an interpreter joins it too for advice
     in another language (000:L47). Either party leaving ends it unless `end_on_exit` is off.
+    With `action`, Twilio requests it when the conference ends for this leg and the call goes
+    on with its answer (https://www.twilio.com/docs/voice/twiml/dial#action); without, the leg
+    ends with the document.
     """
     response = VoiceResponse()
     _say(response, texts, speech)
-    dial = response.dial()
+    dial = response.dial(action=action, method="POST") if action else response.dial()
     dial.conference(room, beep=beep, start_conference_on_enter=True,
                     end_conference_on_exit=end_on_exit)
     return str(response)

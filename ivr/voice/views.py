@@ -24,13 +24,23 @@ from ivr.voice import (
     queueing,
     routes,
     signature,
+    survey,
     transfer,
     twiml,
 )
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.call import Call, Services, build_call
 from ivr.voice.ending import close_call
-from ivr.voice.state import ASSISTANT, ENDED, IDENTITY, KEYPAD, QUEUE, TRANSFER, CallState
+from ivr.voice.state import (
+    ASSISTANT,
+    ENDED,
+    IDENTITY,
+    KEYPAD,
+    QUEUE,
+    SURVEY,
+    TRANSFER,
+    CallState,
+)
 from live import arrival
 
 log = logging.getLogger(__name__)
@@ -283,6 +293,18 @@ def transfer_joined():
 def transfer_done():
     """The Dial action of a warm transfer (DialCallStatus)."""
     return _answer(request.form.get("CallSid"), transfer.done, phase=TRANSFER)
+
+
+@bp.post("/survey/after")
+def survey_after():
+    """The Dial action of the caller's conference: the adviser left (or the caller did)."""
+    return _answer(request.form.get("CallSid"), survey.after_adviser)
+
+
+@bp.post("/survey")
+def survey_answer():
+    """A key (or silence) in answer to the satisfaction survey."""
+    return _answer(request.form.get("CallSid"), survey.answer, step=True, phase=SURVEY)
 
 
 @bp.post("/status")

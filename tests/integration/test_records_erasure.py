@@ -146,6 +146,7 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "callbacks",
         "events",
         "contacts",
+        "satisfaction_responses",
         "written_messages",
         "written_enquiries",
         "safeguarding_cases",

@@ -61,7 +61,9 @@
   var end = el("button", { type: "button", "class": "ncs-chat-secondary" }, "End the chat");
   var restart = el("button", { type: "button", "class": "ncs-chat-secondary", hidden: "" }, "Start a new chat");
   actions.append(download, end, restart);
-  panel.append(header, intro, notices, status, log, replies, form, error, actions);
+  // The satisfaction survey, shown once a sampled chat has ended (words from the server).
+  var survey = el("div", { "class": "ncs-chat-survey", hidden: "" });
+  panel.append(header, intro, notices, status, log, replies, form, error, survey, actions);
   root.append(launcher, panel);
   document.body.appendChild(root);
 
@@ -196,7 +198,7 @@
 
   function onStatus(data) {
     if (data.state === "adviser") status.textContent = data.name ? "An adviser, " + data.name + ", is with you." : "An adviser is with you.";
-    else if (data.state === "ended") { status.textContent = "The chat has ended."; setEnded(true); }
+    else if (data.state === "ended") { status.textContent = "The chat has ended."; setEnded(true); offerSurvey(); }
     else if (data.state !== "queued") status.textContent = "";
   }
 
@@ -204,6 +206,78 @@
     var minutes = data.estimated_wait_minutes;
     var wait = minutes <= 1 ? "about a minute" : "about " + minutes + " minutes";
     status.textContent = "You are number " + data.position + " in the queue. Estimated wait: " + wait + ".";
+  }
+
+  function surveyUrl() {
+    return "/" + encodeURIComponent(sessionId) + "/satisfaction";
+  }
+
+  function hideSurvey() { survey.textContent = ""; survey.hidden = true; }
+
+  function offerSurvey() {
+    // Asked of the server: only a sampled chat is offered it, and only until it is answered.
+    if (!sessionId) return;
+    api("GET", surveyUrl(), null).then(function (data) {
+      if (data.offered && !data.answered) showSurvey(data.words);
+    }).catch(function () { /* the chat is over either way; the survey is optional */ });
+  }
+
+  function choices(name, legendId, legendText, options) {
+    var set = el("fieldset", { "class": "ncs-chat-choices" });
+    set.appendChild(el("legend", { id: legendId }, legendText));
+    options.forEach(function (option, i) {
+      var id = "ncs-survey-" + name + "-" + i;
+      var row = el("div", { "class": "ncs-chat-choice" });
+      row.append(el("input", { type: "radio", id: id, name: name, value: String(option.value) }),
+                 el("label", { "for": id }, option.label));
+      set.appendChild(row);
+    });
+    return set;
+  }
+
+  function showSurvey(words) {
+    hideSurvey();
+    var rating = el("form", { "class": "ncs-chat-survey-form", "aria-labelledby": "ncs-survey-heading" });
+    var heading = el("h3", { id: "ncs-survey-heading", "class": "ncs-chat-survey-heading", tabindex: "-1" }, words.heading);
+    rating.append(heading,
+                  el("p", { "class": "ncs-chat-hint" }, words.intro),
+                  choices("score", "ncs-survey-score", words.score_question, words.score_labels),
+                  choices("needed", "ncs-survey-needed", words.needed_question,
+                          [{ value: "yes", label: words.yes }, { value: "no", label: words.no }]));
+    var buttons = el("div", { "class": "ncs-chat-actions" });
+    var submitAnswers = el("button", { type: "submit", "class": "ncs-chat-send" }, words.submit);
+    var skip = el("button", { type: "button", "class": "ncs-chat-secondary" }, words.skip);
+    buttons.append(submitAnswers, skip);
+    rating.appendChild(buttons);
+    survey.appendChild(rating);
+    survey.hidden = false;
+    function picked(name) {
+      var chosen = rating.querySelector("input[name=" + name + "]:checked");
+      return chosen ? chosen.value : null;
+    }
+    function answer(score, needed) {
+      submitAnswers.disabled = skip.disabled = true;
+      api("POST", surveyUrl(), { score: score, got_what_they_needed: needed }).then(function (data) {
+        hideSurvey();
+        status.textContent = data.text;  // said by the polite status region
+        status.setAttribute("tabindex", "-1");
+        status.focus();
+      }).catch(function (failure) {
+        submitAnswers.disabled = skip.disabled = false;
+        showError(failure.message);
+      });
+    }
+    rating.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var score = picked("score"), needed = picked("needed");
+      answer(score === null ? null : Number(score), needed === null ? null : needed === "yes");
+    });
+    skip.addEventListener("click", function () { answer(null, null); });
+    // Ending the chat disabled the button that had the focus: the keyboard goes on at the survey,
+    // unless the customer is elsewhere on the host page.
+    var active = document.activeElement;
+    if (!active || active === document.body || panel.contains(active)) heading.focus();
+    else heading.scrollIntoView({ block: "nearest" });
   }
 
   function setEnded(value) {
@@ -259,6 +333,7 @@
     sessionId = null;
     starting = null;
     status.textContent = "";
+    hideSurvey();
     setEnded(false);
     log.textContent = "";
     start();

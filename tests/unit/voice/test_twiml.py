@@ -99,3 +99,11 @@ def test_a_phrase_is_said_in_its_own_language_and_voice_the_rest_in_the_channels
     assert said == [("Po polsku, naciśnij 6.", "pl-PL", "Polly.Ewa"),
                     ("For Somali, press 8.", "en-GB", SPEECH.voice),
                     ("Hello.", "en-GB", SPEECH.voice)]
+
+
+def test_a_conference_with_an_action_goes_on_there_when_it_ends():
+    dial = _root(twiml.conference([], "room-1", speech=SPEECH, action="https://x/voice/survey/after")
+                 ).find("Dial")
+    assert (dial.get("action"), dial.get("method")) == ("https://x/voice/survey/after", "POST")
+    assert dial.find("Conference").text == "room-1"
+    assert _root(twiml.conference([], "room-1", speech=SPEECH)).find("Dial").get("action") is None
