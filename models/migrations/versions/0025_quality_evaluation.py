@@ -1,14 +1,14 @@
 """Quality evaluations: a supervisor's weighted scores for an adviser's handling of a contact.
 
 Revision ID: 0025_quality_evaluation
-Revises: 0021_callback_owner_adviser
+Revises: 0024_satisfaction_response
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_quality_evaluation"
-down_revision = "0021_callback_owner_adviser"
+down_revision = "0024_satisfaction_response"
 branch_labels = None
 depends_on = None
 
