@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     voice_enabled: bool = True
     # Ask a customer going to an adviser for the details their record is matched on (000:L61).
     identity_checks: bool = True
+    # Offer the satisfaction survey to the share of customers config/satisfaction.yaml names;
+    # false asks nobody (the test suite's apps, subprocesses included, so no scripted call hears
+    # the survey by the chance of its random id).
+    satisfaction_surveys: bool = True
     public_base_url: str = ""
     secret_key: str = ""
     # Keys that seal live state between turns (models.sealed), apart from SECRET_KEY: one or more

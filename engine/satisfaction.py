@@ -125,8 +125,21 @@ def _default_config() -> SatisfactionConfig:
 
 
 def get_config() -> SatisfactionConfig:
-    """The current app's survey configuration (a test may pass satisfaction_config=)."""
-    return current_app.extensions.get("satisfaction_config") or _default_config()
+    """The current app's survey configuration (a test may pass satisfaction_config=); nobody is
+    asked when the settings turn the survey off (SATISFACTION_SURVEYS=false)."""
+    configured = current_app.extensions.get("satisfaction_config")
+    if configured is not None:
+        return configured
+    settings = current_app.config.get("SETTINGS")
+    if settings is not None and not settings.satisfaction_surveys:
+        return _nobody_asked()
+    return _default_config()
+
+
+@lru_cache(maxsize=1)
+def _nobody_asked() -> SatisfactionConfig:
+    config = _default_config()
+    return config.model_copy(update={"share_by_route": {r: 0.0 for r in config.share_by_route}})
 
 
 def _config_of() -> SatisfactionConfig:

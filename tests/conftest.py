@@ -23,6 +23,12 @@ from tests.support.rasa import assistant_token
 # (Settings(identity_checks=True)), as tests/integration/test_identity_channels.py does.
 os.environ.setdefault("IDENTITY_CHECKS", "false")
 
+# The satisfaction survey asks a share of customers, chosen by a hash of their random contact id.
+# Tests of other parts would hear it by chance, so it is off in every app the suite starts,
+# subprocesses (make run, gunicorn) included, unless a test passes its own survey configuration
+# (create_app(..., satisfaction_config=...)), as the survey's own tests do.
+os.environ.setdefault("SATISFACTION_SURVEYS", "false")
+
 # Supervisors and admins sign in with a TOTP code in the product (CONSOLE_MFA_ROLES). Tests of
 # other console pages sign them in with a password alone, so no role needs a code unless a test
 # turns it on (Settings(console_mfa_roles=...)), as tests/integration/test_console_mfa.py does.

@@ -48,3 +48,23 @@ def test_a_wrong_entry_stops_the_app_with_its_name(tmp_path, change, message):
     with pytest.raises(ConfigFileError, match="satisfaction.yaml") as raised:
         load_satisfaction_config(str(path))
     assert message in str(raised.value)
+
+
+def test_the_setting_turns_the_survey_off_for_every_route_and_a_passed_config_wins():
+    from flask import Flask
+
+    from config.settings import Settings
+    from engine import satisfaction
+
+    app = Flask(__name__)
+    app.config["SETTINGS"] = Settings(app_env="test", satisfaction_surveys=False, _env_file=None)
+    with app.app_context():
+        assert all(satisfaction.get_config().share(r) == 0.0 for r in DESTINATIONS)
+        everyone = load_satisfaction_config().model_copy(
+            update={"share_by_route": {k: 1.0 for k in DESTINATIONS}})
+        app.extensions["satisfaction_config"] = everyone
+        assert satisfaction.get_config().share("adult_information") == 1.0
+    app.config["SETTINGS"] = Settings(app_env="test", satisfaction_surveys=True, _env_file=None)
+    with app.app_context():
+        app.extensions.pop("satisfaction_config")
+        assert satisfaction.get_config() is not satisfaction._nobody_asked()
