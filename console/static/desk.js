@@ -168,6 +168,9 @@
   function follow(member) {
     if (streams[member]) return;
     lines[member] = []; unread[member] = 0;
+    // What the customer said before the chat reached this desk arrives at once when the stream
+    // opens: it is counted, but not announced over the new chat's own announcement.
+    const opened = Date.now();
     const stream = new EventSource("/console/api/chats/" + encodeURIComponent(member) + "/events?after=0");
     stream.addEventListener("message", (e) => {
       const d = JSON.parse(e.data);
@@ -176,6 +179,7 @@
       if (d.from !== "customer") return;
       unread[member] += 1;
       showUnread(member);
+      if (Date.now() - opened < 2000) return;
       const li = $("contacts").querySelector('li[data-member="' + CSS.escape(member) + '"]');
       $("contacts-news").textContent = "New message in " + (li ? li.dataset.label : "a chat") + ".";
     });

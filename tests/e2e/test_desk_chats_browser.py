@@ -71,6 +71,7 @@ def test_two_chats_unread_counts_enter_to_send_and_canned_by_slash(pages, live):
 
     # The chat not on screen counts what its customer says, from its first words.
     expect(shown.locator(".unread")).to_have_text("1 unread")
+    time.sleep(2.2)  # what the customer says later is announced too (their first words are not)
     other.post(f"/api/chat/sessions/{other_id}/messages", json={"text": "are you still there?"})
     other.post(f"/api/chat/sessions/{other_id}/messages", json={"text": "hello?"})
     expect(shown.locator(".unread")).to_have_text("3 unread")
