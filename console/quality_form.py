@@ -16,7 +16,8 @@ class Answer(ConfigModel):
 
     code: str = Field(pattern=r"^[a-z_]+$")
     label: str = Field(min_length=1)
-    value: float | None = Field(ge=0, le=1)
+    # Absent for an answer that takes the question out of the score ("not applicable").
+    value: float | None = Field(default=None, ge=0, le=1)
 
 
 class Question(ConfigModel):

@@ -122,7 +122,7 @@ def _confirmed_customer(session: Session, row: RightsRequest):
     if row.closed_at:
         abort(409, description="that request is closed")
     if not row.identity_confirmed_by:
-        abort(409, description="confirm the customer's identity first (001:34.3)")
+        abort(409, description="confirm the customer's identity first")
     customer = find_customer(session=session, identity=identity_of(row))
     if customer is None:
         abort(404, description="no customer record matches all four facts: close the request "

@@ -61,6 +61,8 @@ def test_a_customer_asks_on_the_website_and_gets_a_reference_with_the_answer_dat
     assert row.reference == reference and row.channel == "web" and row.logged_by == "customer"
     assert row.funder_due == date(2026, 12, 8)  # five working days
     assert row.surname == "lovelace" and row.postcode == "M11AE"
+    # The form says a termination closes the online learning account too (001:7.4).
+    assert "Lifelong Learning Account" in app.test_client().get("/privacy").get_data(as_text=True)
 
 
 def test_a_bad_request_is_refused_with_reasons_and_a_robot_stores_nothing(app):
