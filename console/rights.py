@@ -14,7 +14,7 @@ import json
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from config import clock as centre_clock
 from console.audit import audit
@@ -23,9 +23,11 @@ from console.floor import directory, now
 from console.supervisor_bp import SUPERVISORS, bp
 from engine.rights import RequestError, identity_of, receive, rights_config
 from models import redis as redis_connection
+from models.contacts import remove_indicator
 from models.customers import find_customer
 from models.db import session_scope
 from models.erasure import erase_customer
+from models.records import Contact
 from models.rights_requests import RightsRequest, close, get_request, requests
 from models.subject_access import export_customer
 from routing.figure_definitions import load_definitions
@@ -169,12 +171,32 @@ def rights_erase(reference: str):
     return _back(f"Request {reference}: records erased (receipt {receipt.reference}).")
 
 
+@bp.post("/rights/<reference>/remove-indicator")
+@role_required("admin")
+def rights_remove_indicator(reference: str):
+    """Remove the neutral priority-group indicator from every contact of the customer, as they
+    asked (001:20.3), then close the request."""
+    with session_scope(_engine()) as session:
+        row = _row(session, reference)
+        if row.kind != "indicator":
+            return _page(errors={"form": "only an indicator request removes the indicator"},
+                         status=409)
+        customer = _confirmed_customer(session, row)
+        keys = session.exec(select(Contact.key).where(Contact.customer_id == customer.id)).all()
+        for key in keys:
+            remove_indicator(session=session, contact_key=key)
+        close(session=session, row=row, outcome="indicator_removed", at=now())
+    audit("rights_indicator_removed", target=reference, detail={"contacts": len(keys)})
+    return _back(f"Request {reference}: the indicator is removed from {len(keys)} contact"
+                 f"{'' if len(keys) == 1 else 's'}.")
+
+
 @bp.post("/rights/<reference>/close")
 @role_required("admin")
 def rights_close(reference: str):
     """Close the request with an outcome; its customer details are forgotten."""
     outcome = request.form.get("outcome", "")
-    if outcome not in rights_config().outcomes or outcome == "erased":
+    if outcome not in rights_config().outcomes or outcome in ("erased", "indicator_removed"):
         return _page(errors={"form": "choose how the request ended"}, status=400)
     with session_scope(_engine()) as session:
         row = _row(session, reference)

@@ -61,7 +61,9 @@ def clocks(kind: str, received: datetime, directory: Directory,
     if kind == "access":
         return (hours.add_working_days(day, config.funder_working_days, directory.bank_holidays),
                 day + timedelta(days=config.answer_days))
-    return None, day + timedelta(days=config.termination_days)
+    if kind == "termination":
+        return None, day + timedelta(days=config.termination_days)
+    return None, day + timedelta(days=config.answer_days)
 
 
 def receive(*, session: Session, kind: str, channel: str, logged_by: str, at: datetime,
@@ -70,7 +72,7 @@ def receive(*, session: Session, kind: str, channel: str, logged_by: str, at: da
     """Check and store a request with its clocks; RequestError names each field at fault."""
     errors: dict[str, str] = {}
     if kind not in KINDS:
-        errors["kind"] = "Choose whether you want a copy of your data or your records removed."
+        errors["kind"] = "Choose what you would like us to do."
     if channel not in CHANNELS:
         errors["channel"] = "Say how the request arrived."
     identity = None

@@ -14,7 +14,9 @@ from sqlmodel import Column, Field, Session, SQLModel, select
 
 from models.timestamps import UTCDateTime, require_utc
 
-KINDS = ("access", "termination")
+# access: a copy of their data; termination: all records removed; indicator: the neutral
+# priority-group indicator removed from their contacts (001:20.3).
+KINDS = ("access", "termination", "indicator")
 CHANNELS = ("web", "phone", "webchat", "email")
 
 

@@ -159,3 +159,35 @@ def test_late_clocks_alert_the_supervisors(app, clock):
     body = sup.get("/console/api/dashboard").get_json()
     assert body["rights"]["answer_overdue"] == 1
     assert "Lovelace" not in json.dumps(body)
+
+
+def test_an_admin_removes_the_priority_group_indicator_from_every_contact_on_request(app):
+    from models.contacts import open_contact, record_self_declared_priority_group
+    from models.customers import link_contact
+    from models.records import Contact
+
+    customer_id = _customer(app)
+    with Session(app.extensions["engine"]) as session:
+        for key in ("CA-i1", "CA-i2"):
+            open_contact(session=session, key=key, channel="phone", at=NOW)
+            link_contact(session=session, contact_key=key, customer_id=customer_id)
+            record_self_declared_priority_group(session=session, contact_key=key)
+        session.commit()
+    sup, _ = signed_in(app, "sue", "supervisor")
+    page = "/console/rights"
+    sup.post(page, data={"csrf_token": csrf_token(sup, page), "kind": "indicator",
+                         "channel": "phone", **ADA})
+    ref = _rows(app)[0].reference
+    assert sup.post(f"{page}/{ref}/remove-indicator",
+                    headers={"X-CSRFToken": csrf_token(sup, page)}).status_code == 403
+    admin, _ = signed_in(app, "root", "admin")
+    token = csrf_token(admin, page)
+    assert admin.post(f"{page}/{ref}/remove-indicator",
+                      data={"csrf_token": token}).status_code == 409  # identity first
+    admin.post(f"{page}/{ref}/identity", data={"csrf_token": token})
+    done = admin.post(f"{page}/{ref}/remove-indicator", data={"csrf_token": token})
+    assert done.status_code == 303 and "2 contacts" in done.headers["Location"].replace("+", " ")
+    with Session(app.extensions["engine"]) as session:
+        assert [c.indicator for c in session.exec(select(Contact))] == [None, None]
+    (row,) = _rows(app)
+    assert row.outcome == "indicator_removed" and row.surname is None
