@@ -71,6 +71,6 @@ def register(app: Flask, blueprint: Blueprint) -> None:
 
 
 from console import (  # noqa: E402,F401,I001  (importing them adds their routes to bp)
-    admin_accounts, desk, desk_alerts, knowledge, mfa, phone, phone_relay, views,
+    admin_accounts, desk, desk_alerts, desk_notes, knowledge, mfa, phone, phone_relay, views,
     wallboard_admin, written,
 )

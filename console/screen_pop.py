@@ -27,15 +27,17 @@ def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -
         facts, decision, contact_key, transcript, queue, concern = _chat(member)
     else:
         facts, decision, contact_key, transcript, queue, concern = _call(member)
-    dialled = None
+    dialled, notes = None, []
     with Session(current_app.extensions["engine"]) as db:
         try:
             contact = get_contact(session=db, key=contact_key)
             dialled = contact.dialled
+            events = timeline(session=db, contact_key=contact_key)
             if channel == "call":
                 transcript = [{"from": _SPOKEN[e.kind], "text": _words(e)}
-                              for e in timeline(session=db, contact_key=contact_key)
-                              if e.kind in _SPOKEN and _words(e)]
+                              for e in events if e.kind in _SPOKEN and _words(e)]
+            notes = [{"at": e.at.isoformat(), "by": (e.detail or {}).get("by"), "text": e.text}
+                     for e in events if e.kind == "adviser_note"]
         except UnknownContact:
             pass
     decision = decision or {}
@@ -49,6 +51,7 @@ def screen_pop(member: str, channel: str, held: Assignment | None, now: float) -
         "priority_groups": groups, "offer_face_to_face": bool(decision.get("offer_face_to_face")),
         "facts": {k: v for k, v in (facts or {}).items() if k not in _HIDDEN_FACTS},
         "transcript": transcript,
+        "notes": notes,  # staff's private notes on the contact, oldest first
         # Why a safeguarding contact was escalated, though its stored words stay redacted
         # (001:20.4): the kind, whether it was said outright, and whether it is about someone else.
         "concern": concern,

@@ -82,6 +82,8 @@ class EventKind(StrEnum):
     # to a route with no queue (information now, a callback, a signpost)
     LEFT_QUEUE = "left_queue"
     WRAPPED_UP = "wrapped_up"  # the adviser's outcome code (and redacted note)
+    # Staff's private note on the contact (redacted), for colleagues; never shown to the customer.
+    ADVISER_NOTE = "adviser_note"
     INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     # the satisfaction survey after the contact: its score and yes/no, or that it was skipped
     SATISFACTION = "satisfaction"

@@ -222,6 +222,8 @@
     $("pop-f2f").textContent = pop.offer_face_to_face ? "Yes: offer local face-to-face support" : "No";
     $("pop-facts").textContent = Object.entries(pop.facts).map(([k, v]) => k.replace(/_/g, " ") + ": " + v).join("; ") || "—";
     showRecord(pop.record || {linked: false});
+    $("pop-notes").replaceChildren();
+    for (const n of pop.notes || []) showNote(n);
     $("pop-transcript").replaceChildren();
     $("chat-tools").hidden = channel !== "chat";
     $("call-tools").hidden = channel !== "call" || !pop.facts.language;
@@ -267,6 +269,22 @@
     if (!done) return;
     say(done.result === "authenticated" ? "" : done.result === "locked" ? "Too many wrong numbers: the record is locked for 15 minutes." : "That memorable number is not right.");
     showRecord(done.pop.record);
+  });
+
+  function showNote(n) {
+    const li = document.createElement("li");
+    li.textContent = new Date(n.at).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"}) + ", " + (n.by || "an adviser") + ": " + n.text;
+    $("pop-notes").append(li);
+  }
+  $("note-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = $("private-note").value.trim();
+    if (!text || !current) return;
+    const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(current) + "/notes", {text});
+    if (!done) return;
+    $("private-note").value = "";
+    showNote(done.note);
+    say(done.restricted_removed ? "Note saved. Restricted words were removed from it before it was stored." : "");
   });
 
   function closePop() { current = null; $("pop").hidden = true; }

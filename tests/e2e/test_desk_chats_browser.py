@@ -111,3 +111,12 @@ def test_two_chats_unread_counts_enter_to_send_and_canned_by_slash(pages, live):
     assert not any("nationalcareers" in t for t in _heard(app, other_id))
     reply.press("Enter")
     expect(reply).to_have_value("")
+
+    # A private note: kept on the contact for colleagues, never sent to the customer.
+    desk.get_by_label("Add a private note").fill("Prefers a callback after 4pm.")
+    desk.get_by_role("button", name="Save the note").click()
+    notes = desk.get_by_role("list", name=re.compile("Private notes"))
+    expect(notes).to_contain_text("Prefers a callback after 4pm.")
+    if axe_script().exists():
+        assert axe_violations(desk) == []
+    assert not any("4pm" in t for t in _heard(app, other_id))

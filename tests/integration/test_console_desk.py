@@ -370,3 +370,28 @@ def test_a_safeguarding_chats_pop_says_why_though_its_words_stay_redacted(app):
     pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
     assert pop["concern"] == {"kind": "self_harm", "explicit": True, "about": "other"}
     assert pop["queue"] == "safeguarding"
+
+
+def test_a_private_note_is_kept_redacted_on_the_contact_and_never_reaches_the_customer(app, clock):
+    sam, _ = adviser(app, "sam", queues=("adult_digital_advice",))
+    ada, _ = adviser(app, "ada", queues=("complaints",))
+    _customer, session_id = chat_to_queue(app)
+    path = f"/console/api/contacts/{session_id}/notes"
+    done = sam.post(path, json={"text": "Wants a callback after 4pm; says she was in prison "
+                                        "last year"}, headers=sam.headers)
+    assert done.status_code == 201
+    note = done.get_json()
+    assert note["note"]["by"] == "sam" and "callback after 4pm" in note["note"]["text"]
+    assert "prison" not in note["note"]["text"] and note["restricted_removed"] is True
+    for bad in ({"text": ""}, {"text": "x" * 1001}, {"text": 3}, {}):
+        assert sam.post(path, json=bad, headers=sam.headers).status_code == 400
+    assert ada.post(path, json={"text": "mine"}, headers=ada.headers).status_code == 403
+
+    pop = sam.get(f"/console/api/contacts/{session_id}").get_json()
+    assert [n["text"] for n in pop["notes"]] == [note["note"]["text"]]
+    assert not any("4pm" in text for _who, text in chat_lines(app, session_id))
+    contact_key = ChatStore(app.extensions["redis"], ttl_seconds=60,
+                            max_lines=100).load(session_id).contact_key
+    with Session(app.extensions["engine"]) as session:
+        kinds = [e.kind for e in timeline(session=session, contact_key=contact_key)]
+    assert "adviser_note" in kinds
