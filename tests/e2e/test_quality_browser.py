@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app import create_app
 from console.quality_form import quality_config
 from models.contacts import NewEvent, open_contact, record_events
-from tests.support.browser import BROWSER_TEST, axe_script, axe_violations, live_server
+from tests.support.browser import BROWSER_TEST, axe_violations, live_server
 from tests.support.console import PASSWORD, make_user
 
 pytestmark = BROWSER_TEST
@@ -50,12 +50,10 @@ def test_a_supervisor_scores_a_contact_and_the_adviser_reads_it(app, pages):
         page.get_by_role("link", name="Quality").click()
         page.goto(url + "/console/quality?week=2026-W49")
         expect(page.get_by_role("heading", name="sam")).to_be_visible()
-        if axe_script().exists():
-            assert axe_violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("link", name="Score contact").first.click()
         expect(page.get_by_role("heading", name="What happened (redacted)")).to_be_visible()
-        if axe_script().exists():
-            assert axe_violations(page) == []
+        assert axe_violations(page) == []
         for question in quality_config().form:
             page.get_by_role("group", name=question.question).get_by_label("Yes").check()
         page.get_by_label("Comment for the adviser").fill("A clear, kind call.")
@@ -63,14 +61,12 @@ def test_a_supervisor_scores_a_contact_and_the_adviser_reads_it(app, pages):
         expect(page.get_by_role("status")).to_contain_text("Scored 100%")
         page.get_by_role("link", name="Adviser figures").click()  # the day's figures, too
         expect(page.locator("#adviser-figures")).to_contain_text("Team")
-        if axe_script().exists():
-            assert axe_violations(page) == []
+        assert axe_violations(page) == []
 
         adviser = pages(url + "/console/login")
         adviser.context.clear_cookies()
         _sign_in(adviser, url, "sam")
         adviser.get_by_role("link", name="My quality scores").click()
         expect(adviser.locator("#my-quality")).to_contain_text("A clear, kind call.")
-        if axe_script().exists():
-            assert axe_violations(adviser) == []
+        assert axe_violations(adviser) == []
         assert refused == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.support.browser import BROWSER_TEST, axe_script, axe_violations, live_server
+from tests.support.browser import BROWSER_TEST, axe_violations, live_server
 from tests.support.console import PASSWORD, make_user
 
 pytestmark = BROWSER_TEST
@@ -36,8 +36,7 @@ def test_an_admin_adds_a_wall_screen_and_the_screen_shows_the_floor(app, pages):
         address = page.get_by_label("The screen's address").input_value()
         assert "#token=" in address
         expect(page.get_by_role("button", name="Revoke Floor 2")).to_be_visible()
-        if axe_script().exists():
-            assert axe_violations(page) == []
+        assert axe_violations(page) == []
 
         wall = pages(address)
         wall.on("console", lambda m: refused.append(m.text)
@@ -45,8 +44,7 @@ def test_an_admin_adds_a_wall_screen_and_the_screen_shows_the_floor(app, pages):
         expect(wall.get_by_role("row", name="Safeguarding")).to_be_visible()
         expect(wall.locator("#wall-waiting")).to_have_text("0")
         assert "#" not in wall.url  # the token left the address bar for local storage
-        if axe_script().exists():
-            assert axe_violations(wall) == []
+        assert axe_violations(wall) == []
         wall.reload()  # the screen keeps its token across a restart of the page
         expect(wall.get_by_role("row", name="Safeguarding")).to_be_visible()
 
