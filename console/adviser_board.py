@@ -28,7 +28,7 @@ from console.sessions import end_user_sessions
 from console.supervisor_bp import SUPERVISORS, bp
 from engine.dispatch import get_dispatcher, get_presence, now
 from models import keys
-from models.contacts import EventKind
+from models.contacts import EventKind, adviser_of
 from models.db import session_scope
 from models.presence_history import open_interval
 from models.records import ContactEvent
@@ -83,9 +83,9 @@ def _answered_today(db, at: datetime, zone) -> Counter:
         ContactEvent.kind == EventKind.ANSWERED.value, ContactEvent.at >= midnight,
         ContactEvent.at <= at.astimezone(UTC)))
     for detail in details:
-        adviser = (detail or {}).get("adviser")
-        if isinstance(adviser, int) or (isinstance(adviser, str) and adviser.isdigit()):
-            found[int(adviser)] += 1
+        adviser = adviser_of(detail)
+        if adviser is not None:
+            found[adviser] += 1
     return found
 
 

@@ -22,7 +22,7 @@ from console.floor import now
 from console.quality_form import iso_week, quality_config, week_bounds
 from console.supervisor_bp import SUPERVISORS, bp
 from models import quality
-from models.contacts import EventKind, UnknownContact, timeline
+from models.contacts import EventKind, UnknownContact, adviser_of, timeline
 from models.db import session_scope
 from models.redaction import redact
 from models.staff import StaffUser
@@ -114,10 +114,9 @@ def _contact(session: Session, key: str) -> tuple[list, int]:
     except UnknownContact:
         abort(404, description="there is no such contact")
     for event in events:
-        adviser = (event.detail or {}).get("adviser") if event.kind == EventKind.ANSWERED.value \
-            else None
-        if isinstance(adviser, int) or (isinstance(adviser, str) and adviser.isdigit()):
-            return events, int(adviser)
+        adviser = adviser_of(event.detail) if event.kind == EventKind.ANSWERED.value else None
+        if adviser is not None:
+            return events, adviser
     abort(404, description="no adviser answered this contact, so there is nothing to evaluate")
 
 

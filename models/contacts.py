@@ -243,6 +243,15 @@ def timeline(*, session: Session, contact_key: str) -> list[ContactEvent]:
     return list(session.exec(query.order_by(ContactEvent.seq)).all())
 
 
+def adviser_of(detail: dict[str, Any] | None) -> int | None:
+    """The staff id an event's detail names as its adviser (an `answered` or `wrapped_up`
+    event), or None: older events hold it as text, and a bool is never an id."""
+    value = (detail or {}).get("adviser")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
 def record_self_declared_priority_group(*, session: Session, contact_key: str) -> None:
     """Note, neutrally, that the customer volunteered the offender priority group (001:20.3)."""
     _set_indicator(session, get_contact(session=session, key=contact_key).id, NEUTRAL_INDICATOR)

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Column, Field, Session, SQLModel, select
 
-from models.contacts import EventKind
+from models.contacts import EventKind, adviser_of
 from models.records import Contact, ContactEvent
 from models.timestamps import UTCDateTime, require_utc
 
@@ -43,9 +43,9 @@ def answered_by(*, session: Session, start: datetime, end: datetime) -> dict[int
         ContactEvent.at >= require_utc(start), ContactEvent.at < require_utc(end)))
     found: dict[int, list[str]] = {}
     for key, detail in rows:
-        adviser = (detail or {}).get("adviser")
-        if isinstance(adviser, int) or (isinstance(adviser, str) and adviser.isdigit()):
-            keys = found.setdefault(int(adviser), [])
+        adviser = adviser_of(detail)
+        if adviser is not None:
+            keys = found.setdefault(adviser, [])
             if key not in keys:
                 keys.append(key)
     return found

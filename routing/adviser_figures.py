@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from models.contacts import adviser_of
+
 ON_DUTY = ("available", "busy", "wrap_up")
 
 
@@ -53,7 +55,7 @@ def day_figures(*, intervals: Iterable, events: Iterable[tuple[str, dict | None]
         if overlap > 0:
             days[row.adviser_id].seconds[row.state] += overlap
     for kind, detail in events:
-        adviser = _adviser((detail or {}).get("adviser"))
+        adviser = adviser_of(detail)
         if adviser is None:
             continue
         if kind == "answered":
@@ -69,9 +71,3 @@ def day_figures(*, intervals: Iterable, events: Iterable[tuple[str, dict | None]
         team.queues.update(day.queues)
         team.outcomes.update(day.outcomes)
     return {**{adviser: day.figures() for adviser, day in days.items()}, "team": team.figures()}
-
-
-def _adviser(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
