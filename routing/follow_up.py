@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from models.callbacks import Callback, CallbackPublic
@@ -37,7 +38,7 @@ from models.safeguarding_cases import SafeguardingCase
 from models.statements import insert_ignoring
 from routing import callback_work, callbacks
 from routing.callback_config import CallbackRules
-from routing.follow_up_rules import FollowUpRules, due_at, service_of
+from routing.follow_up_rules import FollowUpRules, due_at, second_due, service_of
 
 log = logging.getLogger(__name__)
 STAGE_WORDS = {1: "one month", 2: "three months"}
@@ -71,8 +72,8 @@ def _not_excluded(customer_id: Any) -> list[Any]:
 
 
 def _flagged(stage: int, key: Any) -> Any:
-    return sa.exists(sa.select(FollowUp.id).where(FollowUp.contact_key == key,
-                                                  FollowUp.stage == stage))
+    other = aliased(FollowUp)  # never correlated with an outer follow_up
+    return sa.exists(sa.select(other.id).where(other.contact_key == key, other.stage == stage))
 
 
 def flag_due(*, session: Session, now: datetime, rules: FollowUpRules) -> dict[str, int]:
@@ -91,7 +92,7 @@ def flag_due(*, session: Session, now: datetime, rules: FollowUpRules) -> dict[s
         service = service_of(destinations.get(row.key), rules)
         made = _flag(session, row.customer_id, row.key, row.channel, service, 1,
                      due_at(row.last_at, 1, rules), now,
-                     next_due=due_at(row.last_at, 2, rules) if service else None)
+                     next_due=second_due(row.last_at, now, rules) if service else None)
         counts["flagged" if service else "not_followed"] += made
     second = session.execute(
         sa.select(FollowUp).join(latest, latest.c.key == FollowUp.contact_key)
@@ -113,10 +114,10 @@ def _flag(session: Session, customer_id: int, key: str, channel: str, service: s
            "service": service, "stage": stage, "due_at": due, "flagged_at": now,
            "next_due_at": next_due, "status": "open" if service else "not_followed"}
     made = session.execute(insert_ignoring(session, FollowUp, row, ["contact_key", "stage"])
-                           ).rowcount or 0
+                           .returning(FollowUp.__table__.c.id)).first() is not None
     if made and service:
         _note(session, key, f"flagged-{stage}", now, step="flagged", stage=stage)
-    return int(made > 0)
+    return int(made)
 
 
 def _cancel_superseded(session: Session, latest: Any, now: datetime) -> int:
@@ -264,9 +265,9 @@ def _open(session: Session, follow_up_id: int) -> FollowUp:
     return found
 
 
-def _note(session: Session, key: str, step: str, at: datetime, **detail: Any) -> None:
+def _note(session: Session, key: str, event: str, at: datetime, **detail: Any) -> None:
     try:
         record_event(session=session, contact_key=key, kind=EventKind.FOLLOW_UP, at=at,
-                     event_id=f"follow-up:{step}", detail=detail)
+                     event_id=f"follow-up:{event}", detail=detail)
     except UnknownContact:
         pass  # the contact was erased since: the follow-up stands without its timeline line

@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, PositiveInt, field_validator, model_valid
 from config.files import ConfigModel, load
 
 Service = Literal["information", "advice"]
-STAGES = (1, 2)
 
 
 class Outcome(ConfigModel):
@@ -102,21 +101,12 @@ def due_at(last_contact_at: datetime, stage: int, rules: FollowUpRules) -> datet
     raise ValueError("a follow-up stage is 1 or 2")
 
 
-def stage_due(last_contact_at: datetime, flagged: Iterable[int], now: datetime,
-              rules: FollowUpRules) -> int | None:
-    """The stage to flag now for this last contact, given the stages already flagged, or None.
-
-    Stage 2 follows stage 1 only: a customer never flagged at one month (they declined, or were
-    under a safeguarding hold then) is not picked up cold at three months.
-    """
-    done = set(flagged)
-    for stage in STAGES:
-        if stage in done:
-            continue
-        if stage == 2 and 1 not in done:
-            return None
-        return stage if due_at(last_contact_at, stage, rules) <= now else None
-    return None
+def second_due(last_contact_at: datetime, flagged_at: datetime, rules: FollowUpRules) -> datetime:
+    """When stage 2 falls due: two months after stage 1 fell due, or after it was flagged when
+    that was later (a worker that was stopped, a first run over old records), so one round
+    never flags both follow-ups of a customer at once."""
+    return add_months(max(due_at(last_contact_at, 1, rules), flagged_at),
+                      rules.second_after_months)
 
 
 def service_of(destination: str | None, rules: FollowUpRules) -> Service | None:

@@ -10,7 +10,8 @@ from alembic import op
 revision = "0027_follow_up"
 down_revision = "0026_rights_request"
 branch_labels = None
-depends_on = None
+# The customer table it refers to is made on the other branch (0002_contacts).
+depends_on = "0002_contacts"
 
 
 def upgrade() -> None:
