@@ -12,6 +12,7 @@ the round and the work in routing.follow_up.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint
@@ -45,6 +46,7 @@ class FollowUp(SQLModel, table=True):
         sa.Integer, sa.ForeignKey("customer.id", ondelete="CASCADE"), nullable=False,
         index=True))
     contact_key: str = Field(max_length=64)  # the customer's last contact when it was flagged
+    last_contact_at: datetime = Field(sa_type=UTCDateTime)  # when it was: a later one supersedes
     channel: str = Field(max_length=16)  # that contact's channel: how to reach them
     service: str | None = Field(default=None, max_length=16)  # "information" or "advice"
     stage: int
@@ -69,6 +71,20 @@ class FollowUpOptOut(SQLModel, table=True):
         sa.Integer, sa.ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
     channel: str = Field(max_length=16)
     declined_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def programme_running(customer_id: Any) -> sa.ColumnElement[bool]:
+    """Whether a customer's follow-up programme still needs their record: a follow-up open, or
+    the second not yet flagged (retention keeps the record until then; models.retention)."""
+    second = sa.select(FollowUp.id).where(FollowUp.customer_id == customer_id,
+                                          FollowUp.stage == 2)
+    waiting = sa.select(FollowUp.id).where(
+        FollowUp.customer_id == customer_id,
+        sa.or_(FollowUp.status == "open",
+               sa.and_(FollowUp.stage == 1, FollowUp.next_due_at.is_not(None),
+                       FollowUp.status.in_(("open", "completed", "unreachable")),
+                       ~sa.exists(second))))
+    return sa.exists(waiting)
 
 
 def callback_key(follow_up_id: int) -> str:

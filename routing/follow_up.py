@@ -85,32 +85,35 @@ def flag_due(*, session: Session, now: datetime, rules: FollowUpRules) -> dict[s
                                 ~_flagged(1, latest.c.key),
                                 *_not_excluded(latest.c.customer_id))
         .order_by(latest.c.last_at).limit(rules.batch_size)).all()
-    counts = {"flagged": 0, "not_followed": 0, "second": 0, "cancelled": _cancel_superseded(
-        session, latest, now)}
+    counts = {"flagged": 0, "not_followed": 0, "second": 0,
+              "cancelled": _cancel_superseded(session, now)}
     destinations = _destinations(session, [row.key for row in first])
     for row in first:
         service = service_of(destinations.get(row.key), rules)
-        made = _flag(session, row.customer_id, row.key, row.channel, service, 1,
-                     due_at(row.last_at, 1, rules), now,
+        made = _flag(session, row, service, 1, due_at(row.last_at, 1, rules), now,
                      next_due=second_due(row.last_at, now, rules) if service else None)
         counts["flagged" if service else "not_followed"] += made
     second = session.execute(
-        sa.select(FollowUp).join(latest, latest.c.key == FollowUp.contact_key)
+        sa.select(FollowUp)
         .where(FollowUp.stage == 1, FollowUp.next_due_at <= now, ~_flagged(2, FollowUp.contact_key),
+               FollowUp.status.in_(("open", "completed", "unreachable")), ~_superseded(),
                *_not_excluded(FollowUp.customer_id))
         .order_by(FollowUp.next_due_at).limit(rules.batch_size)).scalars().all()
     for done in second:
-        counts["second"] += _flag(session, done.customer_id, done.contact_key, done.channel,
-                                  done.service, 2, done.next_due_at, now, next_due=None)
+        counts["second"] += _flag(session, done, done.service, 2, done.next_due_at, now,
+                                  next_due=None)
     session.commit()
     if counts["flagged"] or counts["second"]:
         log.info("follow-ups flagged: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
 
 
-def _flag(session: Session, customer_id: int, key: str, channel: str, service: str | None,
-          stage: int, due: datetime, now: datetime, *, next_due: datetime | None) -> int:
-    row = {"customer_id": customer_id, "contact_key": key, "channel": channel,
+def _flag(session: Session, last: Any, service: str | None, stage: int, due: datetime,
+          now: datetime, *, next_due: datetime | None) -> int:
+    """Flag `stage` for the last contact `last` (a row of the latest contacts, or stage 1)."""
+    key = getattr(last, "key", None) or last.contact_key
+    row = {"customer_id": last.customer_id, "contact_key": key, "channel": last.channel,
+           "last_contact_at": getattr(last, "last_at", None) or last.last_contact_at,
            "service": service, "stage": stage, "due_at": due, "flagged_at": now,
            "next_due_at": next_due, "status": "open" if service else "not_followed"}
     made = session.execute(insert_ignoring(session, FollowUp, row, ["contact_key", "stage"])
@@ -120,13 +123,20 @@ def _flag(session: Session, customer_id: int, key: str, channel: str, service: s
     return int(made)
 
 
-def _cancel_superseded(session: Session, latest: Any, now: datetime) -> int:
-    """Open follow-ups of a contact that is no longer the customer's last: a newer contact
-    starts the programme again from itself."""
-    current = sa.select(latest.c.key).where(latest.c.customer_id == FollowUp.customer_id)
-    result = session.execute(sa.update(FollowUp).where(
-        FollowUp.status == "open", FollowUp.contact_key.not_in(current.scalar_subquery()))
-        .values(status="cancelled", finished_at=now).execution_options(synchronize_session=False))
+def _superseded() -> Any:
+    """A follow-up whose customer has been in contact since: a newer contact starts the
+    programme again from itself (read on the customer's linked contacts, so a contact that
+    retention has since unlinked still counts as theirs through the follow-up)."""
+    newer = sa.select(Contact.id).where(
+        Contact.customer_id == FollowUp.customer_id,
+        sa.func.coalesce(Contact.ended_at, Contact.started_at) > FollowUp.last_contact_at)
+    return sa.exists(newer)
+
+
+def _cancel_superseded(session: Session, now: datetime) -> int:
+    result = session.execute(sa.update(FollowUp).where(FollowUp.status == "open", _superseded())
+                             .values(status="cancelled", finished_at=now)
+                             .execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 
@@ -144,11 +154,15 @@ def _destinations(session: Session, keys: list[str]) -> dict[str, str]:
 
 def held_address(*, session: Session, follow_up: FollowUp) -> tuple[str | None, str | None]:
     """A phone number or e-mail address the service already holds for the customer (their
-    latest callback's, or a written enquiry's reply address), looked up when it is needed."""
+    latest callback's, an earlier follow-up's included, or a written enquiry's reply address),
+    looked up when it is needed."""
     keys = select(Contact.key).where(Contact.customer_id == follow_up.customer_id)
+    earlier = select(FollowUp.callback_id).where(FollowUp.customer_id == follow_up.customer_id,
+                                                 FollowUp.callback_id.is_not(None))
     called = session.execute(
         sa.select(Callback.phone, Callback.email).where(
-            Callback.contact_key.in_(keys), Callback.source != "follow_up")
+            sa.or_(Callback.contact_key.in_(keys), Callback.id.in_(earlier)),
+            sa.or_(Callback.phone.is_not(None), Callback.email.is_not(None)))
         .order_by(Callback.created_at.desc()).limit(1)).first()
     if follow_up.channel in ("webform", "email"):
         written = session.execute(sa.select(WrittenEnquiry.reply_to).where(

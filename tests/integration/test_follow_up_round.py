@@ -13,6 +13,8 @@ from models.customers import link_contact
 from models.db import session_scope
 from models.erasure import erase_customer
 from models.follow_ups import FollowUp, has_declined
+from models.records import Customer
+from models.retention import purge_expired
 from models.safeguarding_cases import SafeguardingCase
 from routing import follow_up
 from routing.follow_up_rules import load_rules
@@ -128,3 +130,16 @@ def test_declining_closes_open_follow_ups_and_erasure_removes_them(engine, redis
         session.commit()
     assert receipt.counts["follow_ups"] == 2
     assert not [r for r in _rows(engine) if r[0] == "CA-info"]
+
+
+def test_the_three_month_follow_up_outlives_the_retention_purge(engine, people):
+    _flag(engine, DUE)
+    later = datetime(2026, 4, 12, 15, 0, tzinfo=UTC)  # past 90 days: the contacts are purged
+    with session_scope(engine) as session:
+        purge_expired(session=session, now=later, retention_days=90)
+        session.commit()
+        kept = set(session.exec(select(Customer.id)))
+    assert {people["info"], people["advice"]} <= kept  # their programme is still running
+    assert people["complaint"] not in kept and people["declined"] not in kept
+    assert _flag(engine, later)["second"] == 2
+    assert {r[:2] for r in _rows(engine) if r[1] == 2} == {("CA-info", 2), ("chat-advice", 2)}

@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer,
                   sa.ForeignKey("customer.id", ondelete="CASCADE"), nullable=False),
         sa.Column("contact_key", sa.String(64), nullable=False),
+        sa.Column("last_contact_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("service", sa.String(16), nullable=True),
         sa.Column("stage", sa.Integer, nullable=False),
