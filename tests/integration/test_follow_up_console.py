@@ -19,8 +19,7 @@ from models.follow_ups import FollowUp
 from routing import worker
 from tests.support.console import csrf_token, signed_in
 from tests.support.databases import TEST_REDIS_URL, truncate_all
-from tests.support.follow_ups import customer_with_contact
-from tests.support.recording_twilio import FakeTwilio
+from tests.support.follow_ups import TwilioWithRecords, customer_with_contact
 from tests.support.twilio import BASE_URL, sign
 
 LAST = datetime(2026, 2, 2, 10, 0, tzinfo=UTC)  # a Monday morning
@@ -28,17 +27,9 @@ FLAG_DAY = LAST + timedelta(days=31)  # Thursday 5 March, 10:00
 CUSTOMER = "+441614960456"
 
 
-class TwilioWithRecords(FakeTwilio):
-    """The stand-in, also answering "fetch a call" with the caller's number, as Twilio does."""
-
-    def fetch_call(self, call_sid: str) -> dict:
-        """The past call's resource: who called."""
-        return {"sid": call_sid, "status": "completed", "from": CUSTOMER}
-
-
 @pytest.fixture
 def twilio():
-    return TwilioWithRecords()
+    return TwilioWithRecords(CUSTOMER)
 
 
 @pytest.fixture

@@ -7,6 +7,19 @@ from datetime import datetime
 from models.contacts import EventKind, close_contact, open_contact, record_event
 from models.customers import Identity, link_contact, match_or_create_customer
 from models.db import session_scope
+from tests.support.recording_twilio import FakeTwilio
+
+
+class TwilioWithRecords(FakeTwilio):
+    """The stand-in, also answering "fetch a call" with the caller's number, as Twilio does."""
+
+    def __init__(self, caller: str) -> None:
+        super().__init__()
+        self.caller = caller
+
+    def fetch_call(self, call_sid: str) -> dict:
+        """The past call's resource: who called."""
+        return {"sid": call_sid, "status": "completed", "from": self.caller}
 
 
 def customer_with_contact(engine, name: str, key: str, *, at: datetime,
