@@ -131,3 +131,18 @@ def finished_between(*, session: Session, start: datetime, end: datetime) -> lis
                                    FollowUp.finished_at >= require_utc(start),
                                    FollowUp.finished_at < require_utc(end))
     return list(session.exec(query))
+
+
+def follow_ups_for(*, session: Session, customer_id: int) -> dict[str, Any]:
+    """What the follow-up programme holds about a customer, for a subject access request."""
+    rows = session.exec(select(FollowUp).where(FollowUp.customer_id == customer_id)
+                        .order_by(FollowUp.id)).all()
+    declined = session.get(FollowUpOptOut, customer_id)
+    return {
+        "declined": None if declined is None else {
+            "channel": declined.channel, "at": declined.declined_at.isoformat()},
+        "follow_ups": [{"stage": f.stage, "due_at": f.due_at.isoformat(), "status": f.status,
+                        "service": f.service, "outcome": f.outcome,
+                        "finished_at": f.finished_at.isoformat() if f.finished_at else None}
+                       for f in rows if f.status != "not_followed"],
+    }

@@ -16,6 +16,7 @@ from models.follow_ups import FollowUp, has_declined
 from models.records import Customer
 from models.retention import purge_expired
 from models.safeguarding_cases import SafeguardingCase
+from models.subject_access import export_customer
 from routing import follow_up
 from routing.follow_up_rules import load_rules
 from tests.support.follow_ups import customer_with_contact
@@ -122,6 +123,10 @@ def test_declining_closes_open_follow_ups_and_erasure_removes_them(engine, redis
             follow_up.decline(session=session, contact_key="CA-nobody", channel="phone",
                               rules=RULES, now=DUE)
     assert ("chat-advice", 1, "declined", "advice") in _rows(engine)
+    with session_scope(engine) as session:  # a subject access request shows both
+        held = export_customer(session=session, customer_id=people["advice"], at=DUE)
+    assert held["follow_ups"]["declined"]["channel"] == "webchat"
+    assert [f["status"] for f in held["follow_ups"]["follow_ups"]] == ["declined"]
     # CA-info and "recent" (flagged on this round too); never the advice customer who declined
     assert _flag(engine, datetime(2026, 5, 1, tzinfo=UTC))["second"] == 1
     with session_scope(engine) as session:
