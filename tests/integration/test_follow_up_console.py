@@ -15,6 +15,7 @@ from config.settings import Settings
 from models.callbacks import Callback
 from models.contacts import EventKind, timeline
 from models.db import make_engine, session_scope
+from models.enquiries import WrittenEnquiry
 from models.follow_ups import FollowUp
 from routing import worker
 from tests.support.console import csrf_token, signed_in
@@ -144,3 +145,30 @@ def test_a_refusal_on_another_channel_is_honoured_and_bad_input_refused(app, red
     assert other.get("/console/follow-ups/1").status_code == 404  # not their queue
     assert signed_in(app, "nw", "contractor_adviser", contractor="north-west")[0].get(
         "/console/follow-ups").status_code == 403
+
+
+def test_a_customer_who_wrote_is_followed_up_by_e_mail(app, redis_client):
+    engine = app.extensions["engine"]
+    customer_with_contact(engine, "Writer", "email-1", at=LAST, channel="email",
+                          route="adult_digital_advice")
+    with session_scope(engine) as session:
+        session.add(WrittenEnquiry(
+            contact_key="email-1", channel="email", queue_id="adult_digital_advice",
+            destination="adult_digital_advice", kind="enquiry", reply_to="writer@example.org",
+            received_at=LAST, first_response_due=LAST + timedelta(days=1)))
+        session.commit()
+    clock.start(FLAG_DAY + timedelta(minutes=1))
+    _round(app, redis_client)
+    adviser = signed_in(app, "ann", "adviser", queues=["adult_information"])[0]
+    (listed,) = adviser.get("/console/follow-ups/list.json").get_json()["follow_ups"]
+    assert (listed["channel"], listed["service"]) == ("email", "Advice")
+    page = adviser.get(f"/console/follow-ups/{listed['id']}").get_data(as_text=True)
+    assert "mailto:writer@example.org" in page and "Call the customer" not in page
+    assert 'value="no_answer"' not in page and 'value="wrong_number"' in page
+    headers = {"X-CSRFToken": csrf_token(adviser, f"/console/follow-ups/{listed['id']}")}
+    done = adviser.post(f"/console/follow-ups/{listed['id']}/outcome", headers=headers,
+                        data={"result": "still_looking"})
+    assert done.status_code == 303
+    with session_scope(engine) as session:
+        found = session.get(FollowUp, listed["id"])
+        assert (found.status, found.positive) == ("completed", False)
