@@ -99,13 +99,16 @@ def _row(item: FollowUp, now: datetime) -> dict:
 @role_required(*VIEWERS)
 def list_page():
     """Open follow-ups, soonest due first, and a form to record a refusal from any channel."""
-    now = _now()
+    return render_template("console/follow_ups.html", **_listing())
+
+
+def _listing(error: str | None = None) -> dict:
+    now, may_work = _now(), _may_work_queue()
     rows = []
-    if _may_work_queue():
+    if may_work:
         with session_scope(_engine()) as session:
             rows = [_row(f, now) for f in open_follow_ups(session=session)]
-    return render_template("console/follow_ups.html", rows=rows, rules=_rules(),
-                           may_work=_may_work_queue())
+    return {"rows": rows, "rules": _rules(), "may_work": may_work, "error": error}
 
 
 @bp.get("/list.json")
@@ -210,8 +213,7 @@ def decline():
     except follow_up.FollowUpError as error:
         if wants_json:
             return jsonify(error=str(error)), 400
-        return render_template("console/follow_ups.html", rows=[], rules=_rules(),
-                               may_work=False, error=str(error)), 400
+        return render_template("console/follow_ups.html", **_listing(str(error))), 400
     audit("follow_up_declined", target=f"contact:{key}", detail={"channel": channel})
     if wants_json:
         return jsonify(recorded=True, already=not first)

@@ -50,6 +50,7 @@ from routing.rollup import rollup
 
 log = logging.getLogger("routing.worker")
 RETENTION_EVERY = timedelta(days=1)
+FOLLOW_UP_EVERY_SECONDS = 300
 # Longer than any purge takes; a replica that dies mid-purge delays the next one by this much.
 RETENTION_LEASE_SECONDS = 3600
 # Deletes the lease only if it is still ours (it may have lapsed and been taken by another).
@@ -123,9 +124,10 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
         summarise_callbacks(engine=engine, redis=redis, now=now)
         rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
     watch(engine=engine, redis=redis, now=now, due_soon_minutes=load_rules().due_soon_minutes)
-    # Follow-ups are flagged once per (contact, stage) whichever replica runs it; the lease only
-    # spares the others the query (left to lapse like the summary's).
-    if leases is None or leases.take("follow_up", interval * 0.8):
+    # Follow-ups are flagged once per (contact, stage) whichever replica runs it; the lease, left
+    # to lapse, spares the others the query and runs it about every FOLLOW_UP_EVERY_SECONDS:
+    # flags are days apart, so minutes late is nothing, and the scan of linked contacts is not.
+    if leases is None or leases.take("follow_up", max(FOLLOW_UP_EVERY_SECONDS, interval * 0.8)):
         with session_scope(engine) as session:
             flag_due(session=session, now=now, rules=load_follow_up_rules())
     if not retention_due(engine=engine, now=now):

@@ -134,6 +134,9 @@ def test_a_refusal_on_another_channel_is_honoured_and_bad_input_refused(app, red
     odd = adviser.post("/console/follow-ups/decline", headers=headers,
                        data={"contact_key": "chat-said-no", "channel": "pigeon"})
     assert odd.status_code == 400 and odd.get_json()["error"] == "unknown channel"
+    empty = adviser.post("/console/follow-ups/decline", data={"channel": "phone"},
+                         headers={"X-CSRFToken": headers["X-CSRFToken"]})
+    assert empty.status_code == 400 and "give the reference" in empty.get_data(as_text=True)
     said = adviser.post("/console/follow-ups/decline", headers=headers,
                         data={"contact_key": "chat-said-no", "channel": "webchat"})
     assert said.get_json() == {"recorded": True, "already": False}
