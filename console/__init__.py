@@ -56,11 +56,12 @@ def init_app(app: Flask) -> None:
     register(app, bp)
     # The wall screens' view is not a console page: its own token guards it (console.wallboard).
     app.register_blueprint(wallboard.bp)
-    from console import call_transfers, warm_transfers, worklist
+    from console import call_transfers, follow_ups, warm_transfers, worklist
 
     worklist.init_app(app)
     warm_transfers.init_app(app)
     call_transfers.init_app(app)
+    follow_ups.init_app(app)
 
 
 def register(app: Flask, blueprint: Blueprint) -> None:

@@ -18,8 +18,9 @@ from console.auth import role_required
 from console.floor import now
 from console.supervisor_bp import SUPERVISORS, bp
 from engine import satisfaction
-from routing import reports
+from routing import follow_up_report, reports
 from routing.figure_definitions import describe, load_definitions
+from routing.follow_up_rules import load_rules as load_follow_up_rules
 from routing.reports import Period
 
 CSV_COLUMNS = ("section", "period", "dimension_1", "dimension_2", "figure", "value",
@@ -48,10 +49,11 @@ def _sections(period: Period) -> dict:
     definitions, engine = load_definitions(), current_app.extensions["engine"]
     found = reports.report(engine=engine, redis_client=current_app.extensions["redis"],
                            period=period, definitions=definitions, now=now())
-    # The satisfaction survey's answers, from their own table (engine/satisfaction.py).
-    return {**found, **satisfaction.report_sections(
-        engine, satisfaction.get_config(), first=period.start, last=period.end,
-        label=period.label(period.start), timezone=definitions.timezone)}
+    # The satisfaction survey's answers and the follow-up outcomes, from their own tables.
+    span = {"first": period.start, "last": period.end, "label": period.label(period.start),
+            "timezone": definitions.timezone}
+    return {**found, **satisfaction.report_sections(engine, satisfaction.get_config(), **span),
+            **follow_up_report.report_sections(engine, load_follow_up_rules(), **span)}
 
 
 @bp.get("/reports")

@@ -17,7 +17,8 @@ OUTCOME_WORDS = {"reached": "Reached", "no_answer": "No answer", "busy": "Busy",
 SOURCE_WORDS = {"cold_transfer": "Prime contractor closed (cold transfer)",
                 "customer_request": "Customer asked for a callback",
                 "out_of_hours": "Out of hours",
-                "research": "Adviser to call back after research"}
+                "research": "Adviser to call back after research",
+                "follow_up": "Follow-up after the last contact"}
 CSV_COLUMNS = ("id", "status", "due_at", "owner", "source", "reason", "destination",
                "priority_groups", "reasons", "attempts", "claimed_by")
 

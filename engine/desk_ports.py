@@ -29,6 +29,9 @@ class DeskPorts:
     call_actions: Any = None
     # A supervisor listening, coaching or barging on a live call (engine.call_monitoring).
     call_monitoring: Any = None
+    # The customer's number from the phone system's record of a past call (its CallSid), for a
+    # follow-up when no number is held; None when there is none.
+    caller_number: Callable[[str], str | None] = lambda contact_key: None
 
 
 def desk_ports() -> DeskPorts:

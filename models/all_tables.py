@@ -2,6 +2,7 @@
 import models.callbacks  # noqa: F401
 import models.enquiries  # noqa: F401
 import models.figures  # noqa: F401
+import models.follow_ups  # noqa: F401
 import models.identity  # noqa: F401
 import models.opt_outs  # noqa: F401
 import models.presence_history  # noqa: F401

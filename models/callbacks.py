@@ -23,7 +23,8 @@ from models.timestamps import UTCDateTime
 STATUSES = ("pending", "claimed", "completed", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "claimed")
 # research: an adviser promised to ring back after looking into the customer's question (000:L115).
-SOURCES = ("cold_transfer", "customer_request", "out_of_hours", "research")
+# follow_up: the follow-up programme's call or e-mail after the last contact (000:L110).
+SOURCES = ("cold_transfer", "customer_request", "out_of_hours", "research", "follow_up")
 OUTCOMES = ("reached", "no_answer", "busy", "voicemail", "wrong_number", "failed")
 # Unsuccessful outcomes that leave the callback open for another try (up to MAX_ATTEMPTS).
 RETRY_OUTCOMES = ("no_answer", "busy", "voicemail", "failed")

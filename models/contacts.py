@@ -87,6 +87,9 @@ class EventKind(StrEnum):
     INTERPRETER_ADDED = "interpreter_added"  # a three-way call for advice in another language
     # the satisfaction survey after the contact: its score and yes/no, or that it was skipped
     SATISFACTION = "satisfaction"
+    # the follow-up programme on the last contact: flagged, declined, completed (stage, outcome
+    # code), never the customer's words
+    FOLLOW_UP = "follow_up"
     ENDED = "ended"
 
 

@@ -1,10 +1,11 @@
 """Termination of service (001:7.4): erase a customer and everything linked to them, everywhere.
 
 Linked means: their contacts and those contacts' events (transcripts), the callbacks made for those
-contacts (with their attempts), the live call and chat state in Redis, queue entries, callback
-leases, and the assistant's tracker and lock in Rasa's Redis database. The erasure itself is
-recorded in `erasure_record` with counts only, so an auditor can see it happened without learning
-who it was. A later contact from the same person makes a new customer record (001:7.4).
+contacts (with their attempts), their follow-ups and any refusal of follow-up, the live call and
+chat state in Redis, queue entries, callback leases, and the assistant's tracker and lock in Rasa's
+Redis database. The erasure itself is recorded in `erasure_record` with counts only, so an auditor
+can see it happened without learning who it was. A later contact from the same person makes a new
+customer record (001:7.4).
 
 Redis is cleared before the caller commits the database deletions: if the commit then fails, the
 database still holds the customer and the erasure can simply be run again.
@@ -24,6 +25,7 @@ from sqlmodel import Session, select
 
 from models import keys
 from models.callbacks import Callback, CallbackAttempt
+from models.follow_ups import FollowUp, FollowUpOptOut, callback_key
 from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.safeguarding_cases import ERASED_CONTACT, SafeguardingCase
@@ -99,6 +101,8 @@ def erase_customer(
     counts = _erase(session, [contact_ids(k, redis) for k in contact_keys], redis, tracker_redis)
     counts["identity_checks"] = forget_checks(session=session, customer_id=customer_id,
                                               contact_keys=contact_keys)
+    # Declining follow-up goes with the record: a later contact is a new customer (001:7.4).
+    session.execute(sa.delete(FollowUpOptOut).where(FollowUpOptOut.customer_id == customer_id))
     session.execute(sa.delete(Customer).where(Customer.id == customer_id))
     counts["customers"] = 1
     return _receipt(session, counts, at)
@@ -149,6 +153,8 @@ def _erase_rows(
             session, sa.delete(CallbackAttempt).where(CallbackAttempt.callback_id.in_(callback_ids))
         ),
         "callbacks": _delete(session, sa.delete(Callback).where(Callback.id.in_(callback_ids))),
+        "follow_ups": _delete(session, sa.delete(FollowUp).where(
+            FollowUp.contact_key.in_(contact_keys))),
         "events": _delete(
             session, sa.delete(ContactEvent).where(ContactEvent.contact_id.in_(contact_ids))
         ),
@@ -230,7 +236,11 @@ def _remove_members(redis: redis_lib.Redis, collection: str, members: list[str],
 def _callback_ids(session: Session, contact_keys: list[str]) -> list[int]:
     if not contact_keys:
         return []
-    return list(session.exec(select(Callback.id).where(Callback.contact_key.in_(contact_keys))))
+    # A follow-up's callback is keyed by the follow-up, which names the contact it follows.
+    follow_ups = [callback_key(i) for i in session.exec(
+        select(FollowUp.id).where(FollowUp.contact_key.in_(contact_keys)))]
+    return list(session.exec(select(Callback.id).where(
+        Callback.contact_key.in_(contact_keys + follow_ups))))
 
 
 def _delete(session: Session, statement: sa.Delete) -> int:

@@ -6,8 +6,9 @@ What goes, for each contact that started more than `retention_days` before `now`
 - the phone number, email address, reason and summary of its finished callbacks;
 - its assistant tracker and lock in Rasa's Redis database, when that connection is given;
 - its live Redis keys (every pattern registered in models.keys), when that connection is given;
-and every customer record with no contact inside the period, and, when a log directory is given,
-every log line (and log file) older than the period.
+and every customer record with no contact inside the period and no follow-up programme still
+running (models.follow_ups), and the details of finished follow-up callbacks; and, when a log
+directory is given, every log line (and log file) older than the period.
 
 What stays: each contact's channel, number dialled and times, and its events' kinds, times and
 details (which carry no personal data), so the figures built from them still add up.
@@ -27,6 +28,7 @@ from sqlmodel import Session, select
 from models import keys
 from models.callbacks import OPEN_STATUSES, Callback
 from models.erasure import ContactIds, erase_redis
+from models.follow_ups import programme_running
 from models.records import Contact, ContactEvent, Customer
 from models.service_state import set_state
 from models.timestamps import require_utc
@@ -67,9 +69,19 @@ def purge_expired(
         if redis is not None:
             ids = [ContactIds(row[1]) for row in chunk]
             counts["redis_keys"] += erase_redis(redis, ids, [], store="live")
+    # A follow-up's callback names no contact (models.follow_ups): its details go by its own age.
+    counts["callbacks"] += _rowcount(
+        session,
+        sa.update(Callback)
+        .where(Callback.source == "follow_up", Callback.status.not_in(OPEN_STATUSES),
+               Callback.finished_at < cutoff, Callback.reason != PURGED)
+        .values(phone=None, email=None, reason=PURGED, summary={}),
+    )
+    # The record stays while its follow-up programme runs (three months, 000:L110).
     counts["customers"] = _rowcount(
         session,
-        sa.delete(Customer).where(Customer.last_contact_at < cutoff, ~_has_recent_contact(cutoff)),
+        sa.delete(Customer).where(Customer.last_contact_at < cutoff, ~_has_recent_contact(cutoff),
+                                  ~programme_running(Customer.id)),
     )
     if log_dir is not None:
         counts["log_lines"] = purge_logs(log_dir, cutoff)

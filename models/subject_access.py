@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from models.callbacks import Callback, CallbackAttempt
 from models.customers import customer_details
+from models.follow_ups import follow_ups_for
 from models.identity import checks_for
 from models.records import Contact, ContactEvent, Customer
 from models.written_records import written_for
@@ -23,7 +24,8 @@ RESPONSE_DAYS = 40  # calendar days to respond (001:34.2)
 def export_customer(
     *, session: Session, customer_id: int, at: datetime, requested_on: date | None = None
 ) -> dict[str, Any]:
-    """The customer's record, contacts with timelines, and callbacks; LookupError if unknown."""
+    """The customer's record, contacts with timelines, callbacks and follow-ups; LookupError if
+    unknown."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise LookupError(f"no customer {customer_id}")
@@ -38,6 +40,7 @@ def export_customer(
         "written_enquiries": written_for(session=session,
                                          contact_keys=[contact.key for contact in contacts]),
         "identity_checks": checks_for(session=session, customer_id=customer_id),
+        "follow_ups": follow_ups_for(session=session, customer_id=customer_id),
     }
     if requested_on is not None:
         export["requested_on"] = requested_on.isoformat()

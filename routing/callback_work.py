@@ -7,6 +7,7 @@ a person's actions map onto them, for the console and anything else that works c
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,15 +74,17 @@ def leave(*, session: Session, callback_id: int, staff_id: str, now: datetime) -
 
 def record_outcome(*, session: Session, callback_id: int, staff_id: str, outcome: str,
                    outcome_code: str | None, rules: CallbackRules,
-                   now: datetime) -> CallbackPublic:
-    """Record what the adviser says happened; "reached" needs one of the configured codes."""
+                   now: datetime, codes: Collection[str] | None = None) -> CallbackPublic:
+    """Record what the adviser says happened; "reached" needs one of the configured codes
+    (`codes`: another list's, as the follow-up programme's progression outcomes)."""
     current = callbacks.get_callback(session=session, callback_id=callback_id)
     if current is None:
         raise CallbackError(f"no callback {callback_id}")
     allowed = PHONE_OUTCOMES if current.phone else EMAIL_OUTCOMES
     if outcome not in allowed:
         raise CallbackError(f"outcome must be one of {', '.join(allowed)}")
-    if outcome == "reached" and outcome_code not in rules.outcome_labels:
+    if outcome == "reached" and outcome_code not in (rules.outcome_labels if codes is None
+                                                     else codes):
         raise CallbackError("choose what the call achieved (outcome code)")
     dial = callback_dials.latest_dial(session=session, callback_id=callback_id)
     tied = None

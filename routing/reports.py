@@ -137,7 +137,7 @@ def long_rows(sections: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, A
     for section, rows in sections.items():
         for row in rows:
             dims = [k for k in row if k in ("period", "line", "channel", "queue", "contractor",
-                                           "destination", "group", "owner", "status")]
+                                           "destination", "group", "owner", "status", "service")]
             for name, value in row.items():
                 if name in dims or name in ("threshold_seconds", "formula"):
                     continue
@@ -146,7 +146,7 @@ def long_rows(sections: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, A
                        "dimension_2": row.get(dims[2], "") if len(dims) > 2 else "",
                        "figure": name, "value": value,
                        "definition": row.get("formula", "") if name in (
-                           "service_level", "satisfied_rate") else ""}
+                           "service_level", "satisfied_rate", "positive_rate") else ""}
 
 
 def _summed(found: dict[tuple, float]) -> dict[tuple, float]:

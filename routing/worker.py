@@ -1,11 +1,12 @@
 """The worker: keeps an eye on callback due times and purges expired personal data.
 
-Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis
-for the live pages and warns when any are overdue, and raises each callback once when it falls
-due within the hour and once when it is overdue (routing.callback_watch), so a promised callback
-is never forgotten (004:L912); it rolls the figure counters up into the management-information
-table. Once a day it runs the retention purge (001:29.1). Given the app's rounds (app.worker) it
-also ends contacts whose customer has gone unseen (engine.reconcile, every
+Every tick it counts open callbacks (pending, overdue, claimed with a lapsed lease) into Redis for
+the live pages and warns when any are overdue, and raises each callback once when it falls due
+within the hour and once when it is overdue (routing.callback_watch), so a promised callback is
+never forgotten (004:L912); it rolls the figure counters up into the management-information table,
+and flags customers for follow-up 31 days after their last contact and two months later
+(routing.follow_up, 000:L110). Once a day it runs the retention purge (001:29.1). Given the app's
+rounds (app.worker) it also ends contacts whose customer has gone unseen (engine.reconcile, every
 RECONCILE_INTERVAL_SECONDS) and then dispatches. It writes counts to the log, never personal data.
 `python -m app.worker [--once] [--heartbeat-file PATH]`.
 
@@ -43,10 +44,13 @@ from models.service_state import get_state
 from routing.callback_config import load_rules
 from routing.callback_watch import watch
 from routing.figure_definitions import load_definitions
+from routing.follow_up import flag_due
+from routing.follow_up_rules import load_rules as load_follow_up_rules
 from routing.rollup import rollup
 
 log = logging.getLogger("routing.worker")
 RETENTION_EVERY = timedelta(days=1)
+FOLLOW_UP_EVERY_SECONDS = 300
 # Longer than any purge takes; a replica that dies mid-purge delays the next one by this much.
 RETENTION_LEASE_SECONDS = 3600
 # Deletes the lease only if it is still ours (it may have lapsed and been taken by another).
@@ -120,6 +124,12 @@ def tick(*, engine: Engine, redis: redis_lib.Redis, trackers: redis_lib.Redis | 
         summarise_callbacks(engine=engine, redis=redis, now=now)
         rollup(engine=engine, redis_client=redis, definitions=load_definitions(), now=now)
     watch(engine=engine, redis=redis, now=now, due_soon_minutes=load_rules().due_soon_minutes)
+    # Follow-ups are flagged once per (contact, stage) whichever replica runs it; the lease, left
+    # to lapse, spares the others the query and runs it about every FOLLOW_UP_EVERY_SECONDS:
+    # flags are days apart, so minutes late is nothing, and the scan of linked contacts is not.
+    if leases is None or leases.take("follow_up", max(FOLLOW_UP_EVERY_SECONDS, interval * 0.8)):
+        with session_scope(engine) as session:
+            flag_due(session=session, now=now, rules=load_follow_up_rules())
     if not retention_due(engine=engine, now=now):
         return
     token = leases.take("retention", RETENTION_LEASE_SECONDS) if leases else ""

@@ -95,8 +95,9 @@ def list_callbacks(*, session: Session, scope: Scope, now: datetime, status: str
     if due not in DUE_FILTERS:
         raise ValueError(f"due must be one of {', '.join(DUE_FILTERS)}")
     table = Callback.__table__
+    # A follow-up's callback is worked from the follow-up list, where its outcome is recorded.
     where = [*_scope_filters(table, scope), *_status_filters(table, status),
-             *_due_filters(table, due, now, due_soon_minutes)]
+             *_due_filters(table, due, now, due_soon_minutes), table.c.source != "follow_up"]
     if owner:
         where.append(sa.or_(table.c.contractor_id == owner, table.c.queue_id == owner))
     columns = [table.c[name] for name in LISTED_COLUMNS]
