@@ -147,6 +147,7 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "events",
         "contacts",
         "satisfaction_responses",
+        "information_confirmations",
         "written_messages",
         "written_enquiries",
         "safeguarding_cases",
