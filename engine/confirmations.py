@@ -135,16 +135,6 @@ def articles_given(texts: Iterable[str], knowledge: KnowledgeBase | None = None)
     return found
 
 
-def record_given(*, session: Session, contact_key: str, texts: Iterable[str], at: datetime,
-                 event_id: str | None = None) -> list[str]:
-    """Put an `information_given` event on the timeline when the assistant gave an article."""
-    given = articles_given(texts)
-    if given:
-        record_event(session=session, contact_key=contact_key, kind=EventKind.INFORMATION_GIVEN,
-                     at=at, event_id=event_id, detail={"articles": given})
-    return given
-
-
 def arrange_confirmation(*, session: Session, contact_key: str, articles: list[Article],
                          notify: str, to: str, at: datetime, bank_holidays: BankHolidays,
                          tz: ZoneInfo, adviser: str | None = None) -> InformationConfirmation:
