@@ -14,7 +14,7 @@ import requests
 from sqlmodel import Session, select
 
 from ivr.messaging.confirmations import send_due
-from models.confirmations import InformationConfirmation
+from models.confirmations import InformationConfirmation, arrange, claim_due, settle
 from models.contacts import timeline
 from models.db import make_engine
 from tests.support.browser import WEEKDAY_MORNING, moving_clock
@@ -181,3 +181,26 @@ def test_the_dashboard_raises_confirmations_past_their_working_days(live):
     body = supervisor.get("/console/api/dashboard").get_json()
     assert body["confirmations"] == {"pending": 1, "overdue": 1}
     assert {"figure": "confirmations_overdue", "value": 1, "target": 0} in body["alerts"]
+
+
+def test_each_attempt_is_claimed_once_and_a_lapsed_lease_is_taken_again(pg_engine):
+    at = WEEKDAY_MORNING
+    with Session(pg_engine) as session:
+        ids = {arrange(session=session, contact_key=f"CA{n}", articles=["courses"], notify="sms",
+                       to=MOBILE_E164, at=at, due_at=at + timedelta(days=7)).id
+               for n in range(3)}
+    with Session(pg_engine) as one, Session(pg_engine) as two:
+        first = claim_due(session=one, now=at, lease_seconds=120)
+        second = claim_due(session=two, now=at, lease_seconds=120)
+    assert {r.id for r in first} == ids and second == []  # never two senders at once
+    with Session(pg_engine) as session:
+        # The first is settled; the others' sender stopped mid-send: their lease lapses.
+        assert settle(session=session, confirmation_id=first[0].id, attempt=1, status="sent",
+                      sent_at=at)
+        assert claim_due(session=session, now=at + timedelta(seconds=119), lease_seconds=120) == []
+        again = claim_due(session=session, now=at + timedelta(seconds=120), lease_seconds=120)
+        assert {r.id for r in again} == ids - {first[0].id}
+        assert {r.attempts for r in again} == {2}
+        # The stopped sender's late answer no longer counts: the second attempt owns it.
+        assert not settle(session=session, confirmation_id=again[0].id, attempt=1,
+                          status="not_sent", reason="opted_out")
