@@ -14,6 +14,7 @@ from config import clock
 from config.settings import Settings
 from engine.dispatch import dispatch, observe_presence
 from engine.reconcile import reconcile
+from ivr.messaging.confirmations import send_due
 from ivr.messaging.sender import remind_due
 from routing import worker
 
@@ -54,13 +55,15 @@ def reconcile_round(settings: Settings) -> Callable[[], int]:
 
 
 def reminder_round(settings: Settings) -> Callable[[], int]:
-    """One round of callback reminders on an app built from `settings`: each callback due within
-    the hour whose customer asked for texts or e-mails is reminded once (config/messages.yaml)."""
+    """One round of written messages on an app built from `settings`: each callback due within
+    the hour whose customer asked for texts or e-mails is reminded once, and the information
+    confirmations whose attempt is due are sent (config/messages.yaml); how many went."""
     app = _app(settings)
 
     def round_() -> int:
         with app.app_context():
-            return remind_due(clock.now())
+            now = clock.now()
+            return remind_due(now) + send_due(now)
 
     return round_
 

@@ -1,5 +1,6 @@
 """The adviser's desk: presence, the contacts the dispatcher gives them, the screen pop, chats
-(reply, canned answers, transfer, close) and wrap-up with an outcome code.
+(reply, canned answers, transfer, close) and wrap-up with an outcome code (and, if the customer
+agreed, knowledge articles to confirm in writing: console.desk_confirm).
 
 Every state change is a POST carrying the CSRF token (X-CSRFToken) and is written to the audit
 log; an adviser can act only on contacts the dispatcher gave them.
@@ -11,7 +12,7 @@ from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from console import bp
+from console import bp, desk_confirm
 from console.audit import audit
 from console.auth import ConsoleUser, passive, role_required
 from console.config import get_console_config
@@ -107,7 +108,7 @@ def desk_page():
     canned = [{"id": k, "title": t} for k, (t, _) in config.canned.items()]
     return render_template("console/desk.html", config=config, canned=canned,
                            outcomes=config.outcomes, queues=queue_ids(),
-                           phone=phone_panel(current_user))
+                           phone=phone_panel(current_user), articles=desk_confirm.articles())
 
 
 @bp.get("/api/desk")
@@ -315,18 +316,21 @@ def wrap_up(member: str):
         abort(400, "choose an outcome code")
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         abort(400, f"the note must be text of at most {MAX_NOTE} characters")
+    confirm = desk_confirm.requested(body)  # checked before anything is recorded
     stored = redact(note.strip()) if note.strip() else None
     removed = bool(stored and RESTRICTED in stored and RESTRICTED not in note)
     contact_key = _contact_key(member, channel)
     _record(contact_key, EventKind.WRAPPED_UP, {"outcome": outcome, "adviser": current_user.id},
             text=stored)
+    confirmed = desk_confirm.arrange(confirm, contact_key, current_user.id) if confirm else None
     _redis().hdel(wraps, member)
     desk_calls.outcome_recorded(_redis(), current_user.id, member)
     if not _redis().hlen(wraps) and not get_dispatcher().contacts_of(current_user.id):
         get_presence().end_wrap_up(current_user.id)
         dispatch()
     audit("wrapped_up", target=member, detail={"outcome": outcome})
-    return jsonify(wrapped_up=True, note=stored, restricted_removed=removed, **_state())
+    return jsonify(wrapped_up=True, note=stored, restricted_removed=removed,
+                   confirmation=confirmed, **_state())
 
 
 def _contact_key(member: str, channel: str) -> str:

@@ -37,6 +37,7 @@ from console.auth import passive, role_required
 from console.floor import closures, directory, live_snapshot, now
 from console.supervisor_bp import SUPERVISORS, bp
 from engine.dispatch import get_presence
+from models.confirmations import counts as confirmation_counts
 from models.db import session_scope
 from routing.directory import CONTACT_CENTRE_ID, Directory
 from routing.figure_definitions import load_definitions
@@ -68,8 +69,13 @@ def body() -> dict:
     found["written"] = written_clocks()
     with session_scope(current_app.extensions["engine"]) as db:
         found["rights"] = rights.clocks_body(db)
+        # Information owed in writing within 5 working days (000:L21): open, and past due.
+        found["confirmations"] = confirmation_counts(session=db, now=now())
     found["alerts"] += [{"figure": f"rights_{name}", "value": found["rights"][name], "target": 0}
                         for name in ("funder_overdue", "answer_overdue") if found["rights"][name]]
+    if found["confirmations"]["overdue"]:
+        found["alerts"].append({"figure": "confirmations_overdue", "target": 0,
+                                "value": found["confirmations"]["overdue"]})
     return found
 
 

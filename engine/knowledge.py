@@ -141,6 +141,13 @@ class Article:
     summary: str | None  # customer-facing words the desk can insert into a reply
     regions: tuple[str, ...]
     body: str
+    assistant_answer: str | None = None  # the response in bot/domain.yml the assistant gives
+
+    @property
+    def confirmable(self) -> bool:
+        """Whether it may be confirmed to a customer in writing: it has a public link and
+        customer-facing words (an article without a summary is for staff only)."""
+        return bool(self.link and self.summary)
 
     def blocks(self) -> list[dict[str, Any]]:
         """The body as headings, paragraphs and lists, for a page to show as plain text."""
@@ -182,11 +189,12 @@ def load_knowledge(directory: Path | None = None, config: Path | None = None, *,
         summary = header.summary
         if header.assistant_answer:
             if answers is None:
-                answers = load(_Responses, domain, section="responses").root
+                answers = assistant_responses(domain)
             summary = _assistant_text(answers, header.assistant_answer, path.name)
         article = Article(id=path.stem, title=header.title, topic=header.topic,
                           tags=header.tags, review=header.review, link=header.link,
-                          summary=summary, regions=header.regions, body=body)
+                          summary=summary, regions=header.regions, body=body,
+                          assistant_answer=header.assistant_answer)
         _check_numbers(article, path.name, settings.published_numbers)
         articles.append(article)
     return KnowledgeBase(articles=tuple(articles), topics=dict(settings.topics))
@@ -196,6 +204,11 @@ def load_knowledge(directory: Path | None = None, config: Path | None = None, *,
 def default_knowledge() -> KnowledgeBase:
     """config/knowledge/, read once per process."""
     return load_knowledge()
+
+
+def assistant_responses(domain: Path = BOT_DOMAIN) -> dict[str, list[dict[str, Any]]]:
+    """bot/domain.yml's responses: name -> its variants (spoken and written)."""
+    return load(_Responses, domain, section="responses").root
 
 
 def body_blocks(body: str) -> list[dict[str, Any]]:

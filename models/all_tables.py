@@ -1,5 +1,6 @@
 """Import every table module so SQLModel.metadata (and Alembic) sees the whole schema."""
 import models.callbacks  # noqa: F401
+import models.confirmations  # noqa: F401
 import models.enquiries  # noqa: F401
 import models.figures  # noqa: F401
 import models.follow_ups  # noqa: F401

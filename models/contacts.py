@@ -71,6 +71,10 @@ class EventKind(StrEnum):
     MESSAGE_NOT_SENT = "message_not_sent"  # opted out, refused by the check, or no sender
     TEXTS_OPTED_OUT = "texts_opted_out"  # the customer replied STOP
     TEXTS_OPTED_IN = "texts_opted_in"  # the customer replied START
+    # the assistant answered with a knowledge article's words (detail: the articles' ids)
+    INFORMATION_GIVEN = "information_given"
+    # an adviser chose articles to confirm in writing (ids, channel, due time; never the address)
+    CONFIRMATION_ARRANGED = "confirmation_arranged"
     STAFF_NOTE = "staff_note"
     IDENTITY = "identity"  # the identity step's progress (asked, given, outcome), never a detail
     OFFERED = "offered"  # the dispatcher gave the contact to an adviser (console)

@@ -1,11 +1,11 @@
 """Termination of service (001:7.4): erase a customer and everything linked to them, everywhere.
 
 Linked means: their contacts and those contacts' events (transcripts), the callbacks made for those
-contacts (with their attempts), their follow-ups and any refusal of follow-up, the live call and
-chat state in Redis, queue entries, callback leases, and the assistant's tracker and lock in Rasa's
-Redis database. The erasure itself is recorded in `erasure_record` with counts only, so an auditor
-can see it happened without learning who it was. A later contact from the same person makes a new
-customer record (001:7.4).
+contacts (with their attempts), their follow-ups and any refusal of follow-up, the written
+confirmations owed to them, the live call and chat state in Redis, queue entries, callback leases,
+and the assistant's tracker and lock in Rasa's Redis database. The erasure itself is recorded in
+`erasure_record` with counts only, so an auditor can see it happened without learning who it was.
+A later contact from the same person makes a new customer record (001:7.4).
 
 Redis is cleared before the caller commits the database deletions: if the commit then fails, the
 database still holds the customer and the erasure can simply be run again.
@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from models import keys
 from models.callbacks import Callback, CallbackAttempt
+from models.confirmations import InformationConfirmation
 from models.follow_ups import FollowUp, FollowUpOptOut, callback_key
 from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
@@ -159,6 +160,9 @@ def _erase_rows(
             session, sa.delete(ContactEvent).where(ContactEvent.contact_id.in_(contact_ids))
         ),
         "contacts": _delete(session, sa.delete(Contact).where(Contact.id.in_(contact_ids))),
+        # A confirmation still owed holds where to send it: it goes too (001:7.4).
+        "information_confirmations": _delete(session, sa.delete(InformationConfirmation).where(
+            InformationConfirmation.contact_key.in_(contact_keys))),
         # The survey's answers go with the contact they were about (001:7.4).
         "satisfaction_responses": _delete(session, sa.delete(SatisfactionResponse).where(
             SatisfactionResponse.contact_key.in_(contact_keys))),

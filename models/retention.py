@@ -4,6 +4,7 @@ What goes, for each contact that started more than `retention_days` before `now`
 - the text of its events (the transcript and staff notes);
 - its link to a customer record, and its neutral indicator;
 - the phone number, email address, reason and summary of its finished callbacks;
+- its written confirmations of information already sent or ended (the timeline keeps their steps);
 - its assistant tracker and lock in Rasa's Redis database, when that connection is given;
 - its live Redis keys (every pattern registered in models.keys), when that connection is given;
 and every customer record with no contact inside the period and no follow-up programme still
@@ -27,6 +28,8 @@ from sqlmodel import Session, select
 
 from models import keys
 from models.callbacks import OPEN_STATUSES, Callback
+from models.confirmations import OPEN as OPEN_CONFIRMATIONS
+from models.confirmations import InformationConfirmation
 from models.erasure import ContactIds, erase_redis
 from models.follow_ups import programme_running
 from models.records import Contact, ContactEvent, Customer
@@ -53,8 +56,8 @@ def purge_expired(
         raise ValueError("retention_days must be at least 1")
     now = require_utc(now)
     cutoff = now - timedelta(days=retention_days)
-    counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "written", "customers",
-                            "trackers"), 0)
+    counts = dict.fromkeys(("contacts", "transcripts", "callbacks", "confirmations", "written",
+                            "customers", "trackers"), 0)
     if redis is not None:
         counts["redis_keys"] = 0
     due = session.execute(
@@ -144,6 +147,12 @@ def _purge_contacts(
                 Callback.reason != PURGED,
             )
             .values(phone=None, email=None, reason=PURGED, summary={}),
+        ),
+        "confirmations": _rowcount(
+            session,
+            sa.delete(InformationConfirmation).where(
+                InformationConfirmation.contact_key.in_(contact_keys),
+                InformationConfirmation.status.not_in(OPEN_CONFIRMATIONS)),
         ),
         "contacts": _rowcount(
             session,

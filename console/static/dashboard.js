@@ -130,6 +130,8 @@
       " not yet reported to the funder within 5 working days";
     if (a.figure === "rights_answer_overdue") return a.value + " data request" + (a.value === 1 ? "" : "s") +
       " past the 40-day answer date";
+    if (a.figure === "confirmations_overdue") return a.value + " written confirmation" + (a.value === 1 ? "" : "s") +
+      " of information past the 5 working days: check the sender and the mail server";
     if (a.figure === "longest_wait") return name(a.queue) + ": the longest wait is " +
       Math.round(a.value) + " s, over the " + a.target + " s threshold";
     var what = a.figure === "service_level" ? "service level " + pct(a.value) + " is below " + pct(a.target)

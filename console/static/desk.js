@@ -106,6 +106,7 @@
       wraps.replaceChildren(...wrapUps.map((w) => Object.assign(document.createElement("option"), {
         value: w.member, textContent: contactName(w, w.waited_seconds)})));
       if (wrapUps.some((w) => w.member === chosen)) wraps.value = chosen;
+      if (wraps.value !== chosen) tickGiven();  // another contact to wrap up: its own articles
     }
     $("wrap").hidden = wrapUps.length === 0;
   }
@@ -395,13 +396,41 @@
     e.preventDefault();
     const member = $("wrap-contact").value;
     if (!member) return;
-    const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(member) + "/wrap-up", {outcome: $("outcome").value, note: $("note").value});
+    const wrap = {outcome: $("outcome").value, note: $("note").value};
+    const confirm = confirmChoice();
+    if (confirm) wrap.confirm = confirm;
+    const done = await call("POST", "/console/api/contacts/" + encodeURIComponent(member) + "/wrap-up", wrap);
     if (!done) return;
     $("note").value = "";
     $("outcome").value = "";  // the next contact's outcome is chosen afresh, never carried over
-    say(done.restricted_removed ? "Wrap-up saved. Restricted words were removed from your note before it was stored." : "");
+    clearConfirm();
+    say((done.restricted_removed ? "Wrap-up saved. Restricted words were removed from your note before it was stored. " : "") +
+      (done.confirmation ? "The information will be confirmed by " + (done.confirmation.by === "sms" ? "text" : "e-mail") + " now." : ""));
     render(done);
   });
+
+  // The written confirmation of the information given (console/desk_confirm.py): articles the
+  // assistant gave are ticked when a contact is chosen for wrap-up; nothing goes unless chosen.
+  function confirmChoice() {
+    if (!$("confirm")) return null;
+    const articles = [...document.querySelectorAll("input[name=confirm-article]:checked")].map((i) => i.value);
+    if (!articles.length) return null;
+    const by = document.querySelector("input[name=confirm-by]:checked");
+    return {articles, by: by ? by.value : "sms", to: $("confirm-to").value, agreed: $("confirm-agreed").checked};
+  }
+  function clearConfirm() {
+    if (!$("confirm")) return;
+    for (const box of document.querySelectorAll("input[name=confirm-article]")) box.checked = false;
+    $("confirm-to").value = "";
+    $("confirm-agreed").checked = false;
+  }
+  async function tickGiven() {
+    const member = $("wrap-contact").value;
+    if (!$("confirm") || !member) return;
+    const given = await call("GET", "/console/api/contacts/" + encodeURIComponent(member) + "/information-given");
+    for (const box of document.querySelectorAll("input[name=confirm-article]")) box.checked = !!given && given.articles.includes(box.value);
+  }
+  $("wrap-contact").addEventListener("change", tickGiven);
 
   const events = new EventSource("/console/api/events");
   for (const name of ["contact", "ended", "declined", "gone"]) events.addEventListener(name, refresh);

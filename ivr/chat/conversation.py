@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from config import clock as centre_clock
 from engine import figures, handover
+from engine.confirmations import articles_given
 from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
@@ -231,6 +232,8 @@ class ChatService:
                 if decision is not None and decision.destination == "safeguarding":
                     chat_safeguarding.assistant_found(self, turn, channel=CHANNEL)
                 self._say_all(turn, reply.texts, [b.__dict__ for b in reply.buttons])
+                if given := articles_given(reply.texts):  # to confirm in writing at wrap-up
+                    turn.record(EventKind.INFORMATION_GIVEN, detail={"articles": given})
                 if reply.ends_conversation and not reply.triaged:
                     # A closing: the chat ends politely, as the phone hangs up.
                     session.state, turn.close = "ended", True

@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from pydantic import AliasPath, Field
 
 from config.files import ConfigModel, config_file, load
+from engine.confirmations import ConfirmationConfig
 
 MESSAGES_CONFIG_FILE = config_file("messages.yaml")
 
@@ -24,6 +25,7 @@ class MessagesConfig(ConfigModel):
     consent_label: str = Field(validation_alias=AliasPath("consent", "label"))
     consent_hint: str = Field(validation_alias=AliasPath("consent", "hint"))
     consent_not_mobile: str = Field(validation_alias=AliasPath("consent", "not_mobile"))
+    information: ConfirmationConfig  # confirming the information given (engine.confirmations)
 
     def keyword(self, body: str) -> str | None:
         """"opt_out", "opt_in" or None for a reply's whole text, in any case and spacing."""

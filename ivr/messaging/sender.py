@@ -11,6 +11,7 @@ number; the log says the same with the callback's id. A number that replied STOP
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -100,65 +101,95 @@ def _words(callback: CallbackPublic, now: datetime) -> dict[str, str]:
             "when": by_when(callback.due_at, now, directory.timezone)}
 
 
-def _text(callback: CallbackPublic, purpose: str, now: datetime, body: str) -> str:
+@dataclass(frozen=True)
+class Sent:
+    """What became of one message: queued, sent, failed or not_sent, why, and Twilio's sid."""
+
+    outcome: str
+    reason: str | None = None
+    sid: str | None = None
+    status: str | None = None
+
+
+def send_text(number: str, body: str, status_callback: str, now: datetime) -> Sent:
+    """One text through Twilio, unless the number opted out, the words fail the outbound check
+    or there is no sender; a number Twilio says replied STOP is recorded as opted out."""
     settings = current_app.config["SETTINGS"]
-    key, number = settings.effective_secret_key, callback.phone or ""
+    key = settings.effective_secret_key
     with Session(get_engine()) as session:
         stopped = opted_out(session=session, number=number, key=key)
     if stopped:
-        return _not_sent(callback, purpose, now, "sms", "opted_out")
+        return Sent("not_sent", "opted_out")
     reason = refusal(body)
     if reason:
-        return _not_sent(callback, purpose, now, "sms", reason)
+        return Sent("not_sent", reason)
     service = settings.twilio_messaging_service_sid
     if not (service or settings.effective_sms_from):
-        return _not_sent(callback, purpose, now, "sms", "no_sender")
+        return Sent("not_sent", "no_sender")
     try:
         answer = get_twilio().create_message(
             to=number, body=body, messaging_service_sid=service or None,
             from_=None if service else settings.effective_sms_from,
-            status_callback=status_url(callback.id, purpose))
+            status_callback=status_callback)
     except TwilioError as error:
         if error.code == UNSUBSCRIBED:
             with session_scope(get_engine()) as session:
                 opt_out(session=session, number=number, key=key, at=now)
-            return _not_sent(callback, purpose, now, "sms", "opted_out")
-        problem = f"twilio_{error.code or error.status}"
-        log.warning("%s text for callback %s failed: %s", purpose, callback.id, problem)
-        record(callback.id, callback.contact_key, EventKind.MESSAGE_FAILED, f"{purpose}-failed",
-               now, purpose=purpose, channel="sms", reason=problem)
-        return "failed"
-    record(callback.id, callback.contact_key, EventKind.MESSAGE_QUEUED, f"{purpose}-queued", now,
-           purpose=purpose, channel="sms", sid=answer.get("sid"),
-           status=answer.get("status") or "queued")
-    log.info("%s text for callback %s queued", purpose, callback.id)
-    return "queued"
+            return Sent("not_sent", "opted_out")
+        return Sent("failed", f"twilio_{error.code or error.status}")
+    return Sent("queued", sid=answer.get("sid"), status=answer.get("status") or "queued")
 
 
-def _email(callback: CallbackPublic, purpose: str, now: datetime, subject: str,
-           body: str) -> str:
+def send_email(address: str, subject: str, body: str) -> Sent:
+    """One e-mail from the service's own address, unless the words fail the outbound check or
+    there is no mail server."""
     reason = refusal(f"{subject}\n{body}")
     if reason:
-        return _not_sent(callback, purpose, now, "email", reason)
+        return Sent("not_sent", reason)
     settings = current_app.config["SETTINGS"]
     if not settings.mail_smtp_url:
-        return _not_sent(callback, purpose, now, "email", "no_mail_server")
+        return Sent("not_sent", "no_mail_server")
     written = load_written_config()
     message = EmailMessage()
     message["From"] = formataddr((written.service_name, written.service_address))
-    message["To"], message["Subject"] = callback.email, subject
+    message["To"], message["Subject"] = address, subject
     message.set_content(body)
     try:
         Outbox.from_url(settings.mail_smtp_url, written.service_address, written.service_name,
                         ca_file=settings.mail_ca_file).send(message)
     except (OSError, ValueError) as error:
-        log.warning("%s e-mail for callback %s failed: %s", purpose, callback.id,
-                    type(error).__name__)
+        return Sent("failed", type(error).__name__)
+    return Sent("sent")
+
+
+def _text(callback: CallbackPublic, purpose: str, now: datetime, body: str) -> str:
+    sent = send_text(callback.phone or "", body, status_url(callback.id, purpose), now)
+    return _recorded(callback, purpose, now, "sms", sent)
+
+
+def _email(callback: CallbackPublic, purpose: str, now: datetime, subject: str,
+           body: str) -> str:
+    return _recorded(callback, purpose, now, "email",
+                     send_email(callback.email or "", subject, body))
+
+
+def _recorded(callback: CallbackPublic, purpose: str, now: datetime, channel: str,
+              sent: Sent) -> str:
+    if sent.outcome == "not_sent":
+        return _not_sent(callback, purpose, now, channel, sent.reason or "")
+    if sent.outcome == "failed":
+        log.warning("%s %s for callback %s failed: %s", purpose,
+                    "text" if channel == "sms" else "e-mail", callback.id, sent.reason)
         record(callback.id, callback.contact_key, EventKind.MESSAGE_FAILED, f"{purpose}-failed",
-               now, purpose=purpose, channel="email", reason=type(error).__name__)
+               now, purpose=purpose, channel=channel, reason=sent.reason)
         return "failed"
+    if sent.outcome == "queued":
+        record(callback.id, callback.contact_key, EventKind.MESSAGE_QUEUED, f"{purpose}-queued",
+               now, purpose=purpose, channel="sms", sid=sent.sid, status=sent.status)
+        log.info("%s text for callback %s queued", purpose, callback.id)
+        return "queued"
     record(callback.id, callback.contact_key, EventKind.MESSAGE_SENT, f"{purpose}-sent", now,
-           purpose=purpose, channel="email")
+           purpose=purpose, channel=channel)
     return "sent"
 
 

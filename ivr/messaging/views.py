@@ -5,6 +5,8 @@
   when it failed): "Outbound Message Status in Status Callbacks",
   https://www.twilio.com/docs/messaging/guides/track-outbound-message-status; the statuses are
   twilio-oai's `message_enum_status` (spec/json/twilio_api_v2010.json).
+- `POST /messaging/information/<confirmation id>/status`: the same for a text confirming the
+  information given (ivr/messaging/confirmations.py); undelivered or failed is tried again.
 - `POST /messaging/inbound`: the service number's "a message comes in" webhook (`From`, `To`,
   `Body`, `MessageSid`: https://www.twilio.com/docs/messaging/guides/webhook-request). A whole
   reply of an opt-out keyword records the number's keyed hash and no text goes to it again; an
@@ -22,7 +24,7 @@ from flask import Response, current_app, request
 
 from config import clock
 from ivr.connections import get_engine
-from ivr.messaging import bp
+from ivr.messaging import bp, confirmations
 from ivr.messaging.config import get_messages_config
 from ivr.messaging.sender import PURPOSES, record
 from ivr.voice import signature
@@ -52,11 +54,8 @@ def _bad(reason: str) -> Response:
     return Response(reason, status=400, mimetype="text/plain")
 
 
-@bp.post("/status/<int:callback_id>/<purpose>")
-def message_status(callback_id: int, purpose: str) -> Response:
-    """A text's progress on its callback's contact's timeline (once per status)."""
-    if purpose not in PURPOSES:
-        return _bad(f"purpose must be one of {', '.join(PURPOSES)}")
+def _status_form() -> tuple[str, str, str] | Response:
+    """(MessageSid, MessageStatus, ErrorCode) of a status callback, or the 400 saying why not."""
     sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
     if not SID.match(sid):
         return _bad("MessageSid is missing or not a message sid")
@@ -65,6 +64,30 @@ def message_status(callback_id: int, purpose: str) -> Response:
     error_code = request.form.get("ErrorCode", "")
     if error_code and not error_code.isdigit():
         return _bad("ErrorCode must be a number")
+    return sid, status, error_code
+
+
+@bp.post("/information/<int:confirmation_id>/status")
+def information_status(confirmation_id: int) -> Response:
+    """A confirmation text's progress on its contact's timeline; a failure is tried again."""
+    form = _status_form()
+    if isinstance(form, Response):
+        return form
+    sid, status, error_code = form
+    if status in KINDS:
+        confirmations.reported(confirmation_id, sid, status, error_code or None, clock.now())
+    return Response(status=204)
+
+
+@bp.post("/status/<int:callback_id>/<purpose>")
+def message_status(callback_id: int, purpose: str) -> Response:
+    """A text's progress on its callback's contact's timeline (once per status)."""
+    if purpose not in PURPOSES:
+        return _bad(f"purpose must be one of {', '.join(PURPOSES)}")
+    form = _status_form()
+    if isinstance(form, Response):
+        return form
+    sid, status, error_code = form
     kind = KINDS.get(status)
     if kind is not None:
         with session_scope(get_engine()) as session:
@@ -105,3 +128,4 @@ def _change(number: str, keyword: str) -> None:
     stamp = int(now.timestamp())
     for callback_id, contact_key in waiting:
         record(callback_id, contact_key, kind, f"{keyword}-{stamp}", now, channel="sms")
+    confirmations.note_opt_change(number, kind, f"{keyword}-{stamp}", now)

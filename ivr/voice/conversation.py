@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import figures, handover
+from engine.confirmations import articles_given
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
 from ivr.voice import keypad, opening, routes, survey
@@ -76,9 +77,12 @@ def _ask_assistant(call: Call, said: str) -> str:
                      event_id=call.event_id("assistant_error"))
         return keypad.start(call, [call.prompt("assistant_unavailable")])
     reply = parse_reply(messages)
+    given = articles_given(reply.texts)  # an article's words: to confirm in writing at wrap-up
     call.timeline.record_many([
         ("customer_said", call.event_id("customer_said"), None, said),
         ("assistant_said", call.event_id("assistant_said"), None, " ".join(reply.texts)),
+        *([("information_given", call.event_id("information_given"), {"articles": given}, None)]
+          if given else []),
     ])
     if reply.facts:
         state.facts.update({k: v for k, v in reply.facts.items() if k != "channel"})

@@ -91,10 +91,16 @@ def test_an_adviser_signs_in_goes_available_answers_a_call_and_takes_a_chat(page
     expect(status).to_have_text("in Wrap-up")
     desk.get_by_label("Outcome").select_option("advice_given")
     desk.get_by_label("Note (optional").fill("Talked through college courses; he mentioned prison")
+    # The course search link confirmed by text to the mobile the customer agreed to (000:L21).
+    desk.get_by_label("Finding a course (course search)").check()
+    desk.get_by_label("Text to a UK mobile").check()
+    desk.get_by_label("The mobile number or e-mail address").fill("07400 123456")
+    desk.get_by_label("The customer agreed to be contacted").check()
     no_serious_findings(desk)
     shot(desk, "console-wrap-up")
     desk.get_by_role("button", name="Finish wrap-up").click()
     expect(desk.get_by_role("alert")).to_contain_text("Restricted words were removed")
+    expect(desk.get_by_role("alert")).to_contain_text("confirmed by text")
     expect(status).to_have_text("Available")
 
     # A chat: the customer asks for advice on the website and the desk takes it.

@@ -148,6 +148,7 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "contacts",
         "satisfaction_responses",
         "follow_ups",
+        "information_confirmations",
         "written_messages",
         "written_enquiries",
         "safeguarding_cases",

@@ -70,6 +70,7 @@ def test_exactly_what_is_older_than_the_period_is_purged(engine, redis_client):
         "contacts": 2,
         "transcripts": 2,
         "callbacks": 1,
+        "confirmations": 0,
         "written": 0,
         "customers": 2,
         "trackers": 1,
@@ -100,7 +101,8 @@ def test_a_second_run_finds_nothing_more(engine):
     with session_scope(engine) as session:
         counts = purge_expired(session=session, now=NOW, retention_days=90)
     assert counts == dict.fromkeys(
-        ("contacts", "transcripts", "callbacks", "written", "customers", "trackers"), 0
+        ("contacts", "transcripts", "callbacks", "confirmations", "written", "customers",
+         "trackers"), 0
     )
 
 

@@ -67,6 +67,9 @@ def test_information_is_answered_at_once(rasa_settings):  # 001:5.5
     heard = call.say("30")
     assert any("apprenticeship" in text.lower() for text in heard)
     assert _triaged(app, call)["action"] == "self_serve"
+    # The article it gave is on the timeline, for the adviser to confirm in writing (000:L21).
+    assert dict(events(app, call.call_sid))["information_given"] == {
+        "articles": ["apprenticeships-and-traineeships"]}
     assert call.waiting.kind == "gather"  # the conversation goes on
 
 
