@@ -1,7 +1,7 @@
 """Written confirmation of the information a customer was given (000:L21, 000:L115).
 
 Revision ID: 0028_information_confirmation
-Revises: 0026_rights_request
+Revises: 0027_follow_up
 """
 
 import sqlalchemy as sa
