@@ -18,6 +18,7 @@ from ivr.voice.state import IDENTITY
 
 log = logging.getLogger(__name__)
 CHANNEL = "phone"
+LEFT = "customer_left"  # the step's outcome when the customer said goodbye at a question
 
 
 def start(call: Call, step: IdentityStep, lead: list[str]) -> str:
@@ -54,6 +55,8 @@ def answer(call: Call) -> str:
     call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)
     if prompt.question is not None:
         return _ask(call, prompt, [])
+    if prompt.outcome == LEFT:
+        return twiml.hangup(prompt.texts, call.config.speech)  # the caller said goodbye
     return routes.resume(call, prompt.texts)
 
 
