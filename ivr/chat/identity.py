@@ -74,9 +74,7 @@ def is_talk(service: ChatService, session, text: str, at) -> bool:
 
 def ask_again(service: ChatService, turn: Turn) -> None:
     """The question the step is at, once more (after talk that was not its answer)."""
-    question = (turn.session.identity or {}).get("ask")
-    if question:
-        _ask(service, turn, Prompt([service.identity.config.say(CHANNEL, question)], question))
+    _ask(service, turn, service.identity.again(turn.session.identity or {}, CHANNEL))
 
 
 def stop(session, outcome: str) -> None:

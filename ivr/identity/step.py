@@ -106,6 +106,11 @@ class IdentityStep:
                           digits=following in _KEYED, detail={"given": question})
         return self._match(state, channel, given, contact_key, at)
 
+    def again(self, state: dict[str, Any], channel: str) -> Prompt:
+        """The question the step is at, once more (after talk that was not its answer)."""
+        question = state.get("ask") or self.config.questions[0]
+        return Prompt([self.config.say(channel, question)], question, digits=question in _KEYED)
+
     def is_talk(self, state: dict[str, Any], said: str, at: datetime) -> bool:
         """True when words typed at a question are plainly not its answer but talk ("sorry, I'm
         17 actually"): four words or more that the question cannot read, or a sentence longer
