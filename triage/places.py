@@ -1,13 +1,18 @@
 """Where a customer lives, said in words: a nation, or a town or city in it (000:L68).
 
 "I live in Cardiff" is Wales as surely as a CF postcode is. The Crown dependencies (Isle of Man,
-Jersey, Guernsey) are not England either and have their own careers services. English places are
-known only as "England": the prime contractor area still needs the postcode (001:5.1).
+Jersey, Guernsey) are not England either and have their own careers services. An English town
+or county named as home gives an outward code inside it (data/english_towns.csv), so its prime
+contractor area is known without the postcode (001:5.1: a town is a known area); an English place
+the list does not hold is known only as "England", and the postcode is still asked.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from importlib import resources
 
 ISLE_OF_MAN, JERSEY, GUERNSEY = "isle_of_man", "jersey", "guernsey"
 CROWN_DEPENDENCIES = (ISLE_OF_MAN, JERSEY, GUERNSEY)
@@ -54,6 +59,17 @@ PLACES: dict[str, tuple[str, ...]] = {
         "newport on the isle of wight", "newport pagnell", "newport essex",
     ),
 }
+
+
+@cache
+def english_towns() -> dict[str, str]:
+    """English town or county name -> an outward code inside it, read once from the data file."""
+    text = resources.files(__package__).joinpath("data", "english_towns.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {row["name"]: row["outward"] for row in rows}
+
+
+PLACES["england"] = tuple(dict.fromkeys((*PLACES["england"], *english_towns())))
 # Places of one name in more than one nation: said alone, where the customer lives is uncertain
 # and worth one short check (triage.confirm). The first nation is the likelier reading.
 AMBIGUOUS: dict[str, tuple[str, ...]] = {
@@ -127,6 +143,19 @@ def _where_they_live(lowered: str, found: list[tuple[str, int, int]]) -> list[tu
     kept = [f for f in found if not _WAS_THERE.search(before(f))]
     unmarked = [f for f in kept if not _FROM.search(before(f))]
     return unmarked if unmarked else kept
+
+
+def find_home_town(text: str | None) -> tuple[str, int, int] | None:
+    """(outward code, start, end) for the English town or county named as home, else None.
+
+    Only when where the customer lives is that place (find_nation's reading): "I grew up in
+    Leeds but live in Cardiff" is Wales, and no code of Leeds is given.
+    """
+    found = find_nation(text)
+    if found is None or found[0] != "england" or not isinstance(text, str):
+        return None
+    outward = english_towns().get(text.lower()[found[1]:found[2]])
+    return (outward, found[1], found[2]) if outward else None
 
 
 def nation_of(words: str | None) -> str | None:

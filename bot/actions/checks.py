@@ -39,6 +39,12 @@ YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|yh|ya|aye|correct|right|that'?s right
                  r"|it is|i am|he is|she is|they are|sure|ok|okay)\b", re.I)
 NO = re.compile(r"^\W*(?:no|nope|nah|not|wrong|incorrect)\b", re.I)
 CHECKED_FACTS = ("age", "nation", "postcode")
+# Talk of school: a customer who says it is most likely of school age (an age heard as "fifty"
+# after "my GCSEs" is worth one question). Parents say "my son's school": that is someone else's.
+_SCHOOL = re.compile(
+    r"\b(?:gcses?|sixth form|my (?:teacher|school|mocks|options|form tutor)|work experience"
+    r"|(?:year|yr) ?(?:7|8|9|10|11|12|13|seven|eight|nine|ten|eleven|twelve|thirteen)\b"
+    r"|still at school|in school|at school|after school|leaving school)", re.I)
 
 
 def speech_confidence(tracker: Tracker) -> float | None:
@@ -51,8 +57,11 @@ def speech_confidence(tracker: Tracker) -> float | None:
 
 
 def age_readings(text: str, age: int, confidence: float | None, *,
-                 asked: bool = False) -> tuple[int, list[int]]:
-    """The age to propose and every reading of it the words allow."""
+                 asked: bool = False, school: bool = False) -> tuple[int, list[int]]:
+    """The age to propose and every reading of it the words allow.
+
+    `school`: the customer spoke of school (GCSEs, year eleven, their teacher), so a heard
+    "fifty" is checked as fifteen, and a typed 71 as 17, whatever the recogniser's confidence."""
     lowered = text.lower()
     numbers = _numbers(text)
     candidates = [f.value for f in find_ages(text)]
@@ -70,6 +79,12 @@ def age_readings(text: str, age: int, confidence: float | None, *,
         readings += [age - 1, age + 1]
     if confidence is not None and confidence < CHECK_BELOW and age in SOUND_ALIKE:
         readings.append(SOUND_ALIKE[age])
+    if school and age >= 30 and proposal == age:
+        young = [r for r in (SOUND_ALIKE.get(age), int(str(age)[::-1]) if age < 100 else None)
+                 if r is not None and 13 <= r <= 19]
+        if young:
+            readings.append(young[0])
+            proposal = young[0]  # the likelier reading: the one the school talk points to
     return proposal, readings
 
 
@@ -118,8 +133,9 @@ def new_check(tracker: Tracker, given: dict[str, Any]) -> dict[str, Any] | None:
     confidence = speech_confidence(tracker)
     facts = facts_from(tracker)
     asked = tracker.get_slot("requested_slot")
+    school = "age" in given and said_school(tracker)
     for name in CHECKED_FACTS:
-        found = _readings(name, given, text, confidence, asked == name)
+        found = _readings(name, given, text, confidence, asked == name, school)
         if found is None:
             continue
         proposal, readings = found
@@ -130,10 +146,17 @@ def new_check(tracker: Tracker, given: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _readings(name: str, given: dict, text: str, confidence: float | None, asked: bool):
+def said_school(tracker: Tracker) -> bool:
+    """True when the customer has spoken of school: their GCSEs, a school year, their teacher."""
+    return any(_SCHOOL.search(event.get("text") or "") for event in tracker.events
+               if event.get("event") == "user")
+
+
+def _readings(name: str, given: dict, text: str, confidence: float | None, asked: bool,
+              school: bool = False):
     value = given.get(name)
     if name == "age" and isinstance(value, int):
-        return age_readings(text, value, confidence, asked=asked)
+        return age_readings(text, value, confidence, asked=asked, school=school)
     if name == "nation" and given.get("postcode") is None:
         place = ambiguous_place(text)
         if place is not None:

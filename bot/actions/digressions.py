@@ -50,7 +50,8 @@ class ActionDontKnow(Action):
     - A refusal ("I'd rather not say", "none of your business") makes the customer anonymous
       (000:L68): no more personal questions, and the rules serve them information.
     - Not knowing whether they claim benefits is asked once more in other words (it decides
-      young person or adult at 18: 001:5.2, 5.3); not knowing again passes them to a person.
+      young person or adult at 18: 001:5.2, 5.3); not knowing again is taken as not claiming,
+      so the young people's team (people) takes them.
     - Not knowing what they need, before any question, is asked once more in other words (or
       their age); not knowing again starts triage without the need: the age decides the rest
       (the young people's team, or a person for an adult).
@@ -86,6 +87,11 @@ class ActionDontKnow(Action):
             # The form asks it again through action_ask_<fact>, now in other words.
             return [SlotSet("rephrased", [*rephrased, requested])]
         dispatcher.utter_message(response="utter_that_is_fine")
+        if requested == "jobcentre_plus_claimant":
+            # Still not known after the question in other words: a claimant signs on in person
+            # and knows it, so an 18-year-old who cannot say is taken as not claiming, and the
+            # young people's team (people, who can check) takes them (001:5.2).
+            return [SlotSet("jobcentre_plus_claimant", False), FollowupAction("triage_form")]
         return [SlotSet("declined", _with(tracker, requested))] if requested else []
 
 

@@ -184,7 +184,13 @@ def _language(text: str) -> list[Found]:
 
 
 def _nation(lowered: str) -> list[Found]:
-    """A nation, town or Crown dependency named in words ("I live in Cardiff")."""
+    """A nation, town or Crown dependency named in words ("I live in Cardiff").
+
+    An English town or county named as home is a postcode: an outward code inside it, which
+    gives its prime contractor area (the nation follows from the code)."""
+    town = places.find_home_town(lowered)
+    if town is not None:
+        return [Found("postcode", town[1], town[2], town[0])]
     found = places.find_nation(lowered)
     return [Found("nation", found[1], found[2], found[0])] if found else []
 

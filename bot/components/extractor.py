@@ -97,8 +97,11 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             span = self_harm_span(text)
             found = [Found("safeguarding_concern", *span, True)] if span else []
-            found += one_age(text, find_ages(text)) + find_postcodes(text)
-            found += find_circumstances(text)
+            postcodes = find_postcodes(text)
+            found += one_age(text, find_ages(text)) + postcodes
+            # A postcode said outright beats the code a named town stands for.
+            found += [f for f in find_circumstances(text)
+                      if not (postcodes and f.entity == "postcode")]
             kept = without_overlaps(found)
             if span:
                 _force_intent(message, SELF_HARM_INTENT)

@@ -110,7 +110,10 @@ class ChatService:
         """Handle one customer message and return what was said back and the route."""
         turn = Turn(session, self.clock())
         # An identity answer is shown and recorded only as a placeholder, never as typed.
-        kept = chat_identity.shown(self, session, text) if session.state == "identity" else None
+        # Talk at an identity question ("sorry, I'm 17 actually") is the customer's words.
+        talk = session.state == "identity" and chat_identity.is_talk(self, session, text, turn.now)
+        kept = chat_identity.shown(self, session, text) if session.state == "identity" and \
+            not talk else None
         self.store.append(session.session_id, "customer", kept or self._shown(session, text))
         turn.record(EventKind.CUSTOMER_SAID, text=kept or text)
         # The screen reads every turn first, whatever the state (003:L211); payloads are buttons.
@@ -132,6 +135,8 @@ class ChatService:
             outcomes.take_contact_details(self, turn, text)
         elif session.state == "texts":
             outcomes.answer_texts(self, turn, text)
+        elif talk:
+            requeue.while_identifying(self, turn, text)
         elif session.state == "identity":
             chat_identity.answer(self, turn, text)
         elif session.state == "triage" and languages.is_choice(session.offered, text):

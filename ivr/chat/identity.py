@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHANNEL = "chat"
 DECLINE = "/identity_decline"
+LEFT = "customer_left"  # the step's outcome when the customer said goodbye at a question
 
-__all__ = ["DECLINE", "answer", "masked", "shown", "start"]
+__all__ = ["DECLINE", "answer", "ask_again", "is_talk", "masked", "shown", "start", "stop"]
 
 
 def start(service: ChatService, turn: Turn) -> None:
@@ -58,7 +59,28 @@ def answer(service: ChatService, turn: Turn, text: str) -> None:
     session.state = "triage"
     for line in prompt.texts:
         turn.say(line, author="system")
+    if prompt.outcome == LEFT:  # the customer said goodbye: the chat ends politely
+        session.state, turn.close = "ended", True
+        turn.status = ("ended", {"by": "customer"})
+        return
     _resume(service, turn)
+
+
+def is_talk(service: ChatService, session, text: str, at) -> bool:
+    """True when words typed at an identity question are talk, not its answer (see the step)."""
+    return text != DECLINE and not text.startswith("/") and \
+        service.identity.is_talk(session.identity or {}, text, at)
+
+
+def ask_again(service: ChatService, turn: Turn) -> None:
+    """The question the step is at, once more (after talk that was not its answer)."""
+    _ask(service, turn, service.identity.again(turn.session.identity or {}, CHANNEL))
+
+
+def stop(session, outcome: str) -> None:
+    """End the step unfinished: the details given so far go, unread (as on a decline)."""
+    session.identity = {"done": outcome}
+    session.state = "triage"
 
 
 def _ask(service: ChatService, turn: Turn, prompt: Prompt) -> None:

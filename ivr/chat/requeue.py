@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from engine import decided, figures
 from engine.dispatch import waiting_queue
 from ivr.assistant import AssistantReply, parse_reply
+from ivr.chat import identity as chat_identity
 from ivr.chat import outcomes
 from ivr.rasa_client import RasaUnavailable
 from models.contacts import EventKind
@@ -111,3 +112,36 @@ def _say_assistant(turn: Turn, reply: AssistantReply) -> None:
     buttons = [b.__dict__ for b in reply.buttons]
     for index, text in enumerate(reply.texts):
         turn.say(text, buttons if index == len(reply.texts) - 1 else None)
+
+
+def while_identifying(service: ChatService, turn: Turn, text: str) -> None:
+    """Talk typed at an identity question ("sorry I'm 17 not 71"): the decision re-taken.
+
+    The words are the customer's, not a detail (IdentityStep.is_talk), so the assistant reads
+    them as on any turn. When the route changes, the customer and the timeline are told; a route
+    that still wants an adviser goes on with the same question (the route the step ends in is
+    the new one), any other ends the step and is carried out now.
+    """
+    session = turn.session
+    reply = None
+    if session.mode == "assistant" and service.rasa is not None:
+        try:
+            reply = parse_reply(service.rasa.send(session.contact_key, text,
+                                                  {"channel": CHANNEL}))
+        except RasaUnavailable:
+            reply = None  # the question is asked again; the adviser will read the words
+    decision = _decision(reply) if reply is not None else None
+    if decision is None or decision.to_dict() == (session.decision or {}):
+        chat_identity.ask_again(service, turn)
+        return
+    session.facts = {**(reply.facts or {}), "channel": CHANNEL}
+    session.decision = decision.to_dict()
+    planned = outcomes.plan_now(service, turn, decision)
+    turn.record(EventKind.TRIAGED, detail={**decided.triaged_detail(planned), "reason": REASON})
+    _say_assistant(turn, reply)
+    if service.identity.wanted(decision.destination):
+        turn.route = session.route = {**(session.route or {}), **outcomes.route_view(planned)}
+        chat_identity.ask_again(service, turn)
+        return
+    chat_identity.stop(session, "rerouted")
+    outcomes.carry_out(service, turn, decision)

@@ -13,7 +13,8 @@ from models.customers import MIN_SECRET_LENGTH
 IDENTITY_CONFIG_FILE = config_file("identity.yaml")
 QUESTIONS = ("surname", "first_name", "date_of_birth", "postcode")  # 000:L61
 _WORDS = ("intro", *QUESTIONS, "date_of_birth_again", "postcode_again", "name_again",
-          "secret", "secret_again", "secret_given", "no_secret", "declined", "without")
+          "secret", "secret_again", "secret_given", "no_secret", "declined", "without",
+          "goodbye")
 
 
 class IdentityConfig(ConfigModel):

@@ -19,8 +19,28 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,2})[\s/.-]+(\d{1,2})[\s/.-]+(\d{4})$")
 _WORDED_DATE = re.compile(
     r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 _MONTH_FIRST = re.compile(r"^([a-z]+)\.?\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+# A goodbye and nothing else ("lovely, thank you, bye now", "no that's all thank u"): each
+# phrase is removed in turn and nothing may be left. Without a thank-you or a bye it is not one.
+_CLOSING_PHRASES = re.compile(
+    r"\b(?:thank you|thank u|thanks|thankyou|thx|ty|cheers|ta|many thanks|bye|bye bye|goodbye"
+    r"|good bye|bye now|see ya|see you|take care|have a (?:nice|good|great|lovely) (?:day|one"
+    r"|evening)|that'?s (?:all|it|everything)|thats (?:all|it|everything)|all (?:good|sorted)"
+    r"|no|nope|ok|okay|alright|right|lovely|perfect|great|brilliant|fab|smashing|champion|ace"
+    r"|so|much|very|really|then|for now|now|for (?:your|the) help|for everything|mate|love"
+    r"|pet|hun|x+|again|yeah|yes|oh|um|er)\b")
+_FAREWELL = re.compile(r"\b(?:bye|goodbye|good bye|see ya|see you|take care|that'?s (?:all|it|"
+                       r"everything)|thats (?:all|it|everything)|have a (?:nice|good|great"
+                       r"|lovely))\b")
 _SPOKEN_DIGITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                   "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def only_closing(text: str) -> bool:
+    """True when `text` is a goodbye and nothing else: the customer is leaving, not answering."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    if not _FAREWELL.search(lowered):
+        return False
+    return not re.sub(r"[^a-z]+", " ", _CLOSING_PHRASES.sub(" ", lowered)).strip()
 
 
 def name(text: str) -> str | None:

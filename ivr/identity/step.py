@@ -38,6 +38,9 @@ _MASKS = {"surname": NAME, "first_name": NAME, "date_of_birth": DATE, "postcode"
 _DIGIT_QUESTIONS = frozenset({"new_secret", "secret"})
 # Questions a caller may answer on the keypad (digits ended by #), speech heard as well.
 _KEYED = frozenset({"date_of_birth", *_DIGIT_QUESTIONS})
+# Why these sizes: a double-barrelled name with a particle is four words ("Anne de la Mare");
+# six or more words at a name question is a sentence, not a name.
+_TALK_WORDS, _LONGEST_NAME_WORDS = 4, 6
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class IdentityStep:
                contact_key: str, at: datetime) -> Prompt:
         """Read one answer, move `state` on (in place) and say what comes next."""
         question = state.get("ask")
+        if said and not keyed and parse.only_closing(said):
+            # "Lovely, thank you, bye": the customer is leaving, and a goodbye is no name.
+            return self._over(state, channel, "goodbye", "customer_left")
         if question in _DIGIT_QUESTIONS:
             given = "" if self._declines(said, keyed) else parse.digits(keyed, said)
             return self._secret(state, channel, given, contact_key, at)
@@ -99,6 +105,25 @@ class IdentityStep:
             return Prompt([self.config.say(channel, following)], following,
                           digits=following in _KEYED, detail={"given": question})
         return self._match(state, channel, given, contact_key, at)
+
+    def again(self, state: dict[str, Any], channel: str) -> Prompt:
+        """The question the step is at, once more (after talk that was not its answer)."""
+        question = state.get("ask") or self.config.questions[0]
+        return Prompt([self.config.say(channel, question)], question, digits=question in _KEYED)
+
+    def is_talk(self, state: dict[str, Any], said: str, at: datetime) -> bool:
+        """True when words typed at a question are plainly not its answer but talk ("sorry, I'm
+        17 actually"): four words or more that the question cannot read, or a sentence longer
+        than any name. A refusal is an answer. Such words are the customer's, not a detail."""
+        words = said.split()
+        if len(words) < _TALK_WORDS or self._declines(said, ""):
+            return False
+        question = state.get("ask")
+        if question in _DIGIT_QUESTIONS:
+            return not parse.digits("", said).isdigit()
+        if question not in ("date_of_birth", "postcode") and len(words) >= _LONGEST_NAME_WORDS:
+            return True
+        return self._read(str(question), said, "", at) is None
 
     def _read(self, question: str, said: str, keyed: str, at: datetime) -> str | None:
         if question == "date_of_birth":

@@ -18,6 +18,7 @@ from ivr.voice.state import IDENTITY
 
 log = logging.getLogger(__name__)
 CHANNEL = "phone"
+LEFT = "customer_left"  # the step's outcome when the customer said goodbye at a question
 
 
 def start(call: Call, step: IdentityStep, lead: list[str]) -> str:
@@ -43,6 +44,8 @@ def answer(call: Call) -> str:
     step = get_identity_step()
     if step is None:  # an app without the step (it cannot have started): on with the route
         return routes.resume(call, [])
+    if said and step.is_talk(call.state.identity or {}, said, call.at):
+        return _talk(call, step, said)
     try:
         prompt = step.answer(call.state.identity or {}, CHANNEL, said=said, keyed=keyed,
                              contact_key=call.state.contact_key, at=call.at)
@@ -54,7 +57,26 @@ def answer(call: Call) -> str:
     call.timeline.record("identity", event_id=call.event_id("identity"), detail=prompt.detail)
     if prompt.question is not None:
         return _ask(call, prompt, [])
+    if prompt.outcome == LEFT:
+        return twiml.hangup(prompt.texts, call.config.speech)  # the caller said goodbye
     return routes.resume(call, prompt.texts)
+
+
+def _talk(call: Call, step: IdentityStep, said: str) -> str:
+    """Talk at a question ("oh wait, I'm seventeen"): the decision re-taken, as in the queue.
+
+    A new route that still wants an adviser goes on with the same question; any other ends the
+    step and is carried out now. Nothing changed: the question once more."""
+    from ivr.voice import requeue, routes
+
+    lead: list[str] = []
+    decision = requeue.retaken(call, said)
+    if decision is not None:
+        lead = decision[1]
+        if not step.wanted(decision[0].destination):
+            call.state.identity = {"done": "rerouted"}  # the details given so far go
+            return routes.resume(call, lead)
+    return _ask(call, step.again(call.state.identity or {}, CHANNEL), lead)
 
 
 def _ask(call: Call, prompt: Prompt, lead: list[str]) -> str:

@@ -10,6 +10,7 @@ new decision, so the adviser who answers sees the route the caller has now.
 
 from __future__ import annotations
 
+from engine import decided
 from engine.dispatch import get_dispatcher, waiting_queue
 from ivr.assistant import parse_reply
 from ivr.rasa_client import RasaUnavailable
@@ -57,6 +58,35 @@ def heard_while_waiting(call: Call, said: str, queue: str | None) -> str | None:
                          detail={"queue": queue, "reason": REASON})
     state.outcome = REROUTED
     return twiml.leave_queue([], call.config.speech)
+
+
+def retaken(call: Call, said: str):
+    """(new decision, the assistant's words) when `said` changes the route, else None.
+
+    For talk at an identity question: the words go to the assistant as any turn does, and the
+    call's facts and decision change with the route, so the step ends in the new one."""
+    state, rasa = call.state, call.services.rasa
+    left = call.seconds_left()
+    if rasa is None or left < MIN_ASSISTANT_SECONDS:
+        return None
+    try:
+        reply = parse_reply(rasa.send(state.call_sid, said, metadata(call), timeout=left))
+    except RasaUnavailable:
+        return None
+    call.timeline.record_many([
+        ("customer_said", call.event_id("customer_said"), None, said),
+        ("assistant_said", call.event_id("assistant_said"), None, " ".join(reply.texts)),
+    ])
+    if not reply.triaged:
+        return None
+    facts = {**state.facts, **{k: v for k, v in (reply.facts or {}).items() if k != "channel"}}
+    decision = routes.decision_for(facts, reply.decision)
+    if decision.destination in _NOT_A_ROUTE or decision.to_dict() == state.decision:
+        return None
+    state.facts, state.decision = facts, decision.to_dict()
+    call.timeline.record("triaged", event_id=call.event_id("triaged"), detail={
+        **decided.triaged_detail(routes.plan_now(call, decision)), "reason": REASON})
+    return decision, reply.texts
 
 
 def carry_out(call: Call) -> str:

@@ -143,3 +143,55 @@ def test_staying_anonymous_while_waiting_leaves_the_queue_for_information(app, c
     assert session(app, session_id).state == "triage"
     left = [e.detail for e in events(app, session_id) if e.kind == "left_queue"]
     assert left == [{"queue": "adult_digital_advice", "reason": "customer_update"}]
+
+
+@pytest.fixture
+def identifying_app(sqlite_url, assistant_url, redis_client, clock):  # noqa: F811
+    settings = Settings(app_env="test", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
+                        rasa_url=assistant_url, rasa_timeout_seconds=10.0, identity_checks=True,
+                        _env_file=None)
+    return create_app(settings, chat_clock=clock)
+
+
+def at_the_surname_question(app) -> tuple:
+    client = app.test_client()
+    session_id = client.post("/api/chat/sessions").get_json()["session_id"]
+    say(client, session_id, "I'd like some careers advice")
+    say(client, session_id, "I'm 71")
+    answer = say(client, session_id, "LS1 4AP")
+    assert "What is your surname?" in words(answer)  # an adviser's route asks who they are
+    return client, session_id
+
+
+def test_a_correction_typed_at_the_identity_question_moves_the_chat(identifying_app):
+    client, session_id = at_the_surname_question(identifying_app)
+
+    answer = say(client, session_id, "sorry im actually 17 not 71, i typed it wrong")
+
+    chat = session(identifying_app, session_id)
+    assert chat.route["destination"] == "young_people_service"  # 001:5.2
+    assert chat.state == "queued" and chat.queue_id.startswith("young_people")
+    assert "surname" not in words(answer)  # the young people's team asks no details first
+    shown = [m["text"] for m in ChatStore(identifying_app.extensions["redis"], ttl_seconds=60,
+                                          max_lines=50).transcript(session_id)]
+    assert "sorry im actually 17 not 71, i typed it wrong" in shown  # the words, not [name]
+    triaged = [e for e in events(identifying_app, session_id) if e.kind == "triaged"]
+    assert triaged[-1].detail["reason"] == "customer_update"
+
+
+def test_a_goodbye_at_the_identity_question_ends_the_chat_politely(identifying_app):
+    client, session_id = at_the_surname_question(identifying_app)
+
+    answer = say(client, session_id, "ok thanks, bye")
+
+    assert "Goodbye" in words(answer)
+    assert session(identifying_app, session_id).state == "ended"
+
+
+def test_a_surname_is_still_a_surname(identifying_app):
+    client, session_id = at_the_surname_question(identifying_app)
+
+    answer = say(client, session_id, "Smith")
+
+    assert "first name" in words(answer)
+    assert session(identifying_app, session_id).state == "identity"

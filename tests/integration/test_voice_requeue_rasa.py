@@ -67,3 +67,42 @@ def test_words_that_change_nothing_keep_the_caller_waiting(app, redis_client):
     assert call.waiting.kind == "queue"
     assert call_state(app, call.call_sid)["plan"]["queue"] == "complaints"
     assert joined_at(redis_client, "complaints", call.call_sid) == joined
+
+
+@pytest.fixture
+def identifying_app(sqlite_url, assistant, redis_client):
+    settings = Settings(app_env="test", database_url=sqlite_url, redis_url=TEST_REDIS_URL,
+                        rasa_url=assistant, rasa_timeout_seconds=5.0, identity_checks=True,
+                        _env_file=None)
+    return voice_app(settings, WEEKDAY_MORNING)
+
+
+def at_the_surname_question(app):
+    call = new_call(app)
+    call.start()
+    call.say("I'd like some careers advice please")
+    call.say("I'm seventy one")
+    call.say("L S one four A P")
+    assert "What is your surname?" in " ".join(call.heard[-3:])
+    assert call_state(app, call.call_sid)["decision"]["destination"] == "prime_contractor_advice"
+    return call
+
+
+def test_a_correction_said_at_the_identity_question_takes_the_new_route(identifying_app):
+    call = at_the_surname_question(identifying_app)
+
+    call.say("sorry I'm actually seventeen not seventy one")
+
+    state = call_state(identifying_app, call.call_sid)
+    assert state["decision"]["destination"] == "young_people_service"  # 001:5.2
+    assert call.waiting.kind == "queue" and state["plan"]["queue"] == "young_people"
+    triaged = [d for kind, d in events(identifying_app, call.call_sid) if kind == "triaged"]
+    assert triaged[-1]["reason"] == "customer_update"
+
+
+def test_a_goodbye_at_the_identity_question_ends_the_call_politely(identifying_app):
+    call = at_the_surname_question(identifying_app)
+
+    call.say("lovely thank you bye now")
+
+    assert call.ended and "Goodbye" in call.heard[-1]

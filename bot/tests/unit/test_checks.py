@@ -125,3 +125,25 @@ def test_the_check_is_asked_with_yes_and_no(dispatcher, domain):
     message = dispatcher.messages[0]
     assert message["text"] == "Just to check, you're 15?"
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+
+
+def _after(said_before: str, answer: str, age: int, **slots):
+    """A check of `age` given as `answer`, after the customer said `said_before`."""
+    events = [{"event": "user", "text": said_before}, {"event": "user", "text": answer}]
+    tracker = make_tracker({"need": "information", **slots, "requested_slot": "age",
+                            "age": age}, text=answer, events=events)
+    return new_check(tracker, {"age": age})
+
+
+def test_a_decade_after_talk_of_school_is_checked_as_the_teen_even_when_confident():
+    check = _after("what can i do after my gcses", "i'm fifty", 50, **PHONE)
+    assert check["value"] == 15 and check["question"] == "Just to check, you're 15?"
+
+
+def test_a_typed_age_with_its_digits_swapped_after_talk_of_school_is_checked():
+    check = _after("wat courses can i do after yr 11", "71", 71, channel="webchat")
+    assert check["value"] == 17 and 71 in check["others"]
+
+
+def test_without_talk_of_school_a_confident_decade_stands():
+    assert _after("i want to know about nursing courses", "i'm fifty", 50, **PHONE) is None

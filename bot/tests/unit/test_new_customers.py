@@ -21,6 +21,7 @@ from bot.components.circumstances import find_circumstances
 from bot.components.extractor import FactExtractor
 from bot.tests.unit.conftest import make_tracker, responses
 from triage import decide
+from triage.postcodes import lookup
 
 ASKABLE = ["need", "age", "postcode", "jobcentre_plus_claimant", "in_custody", "language"]
 REFUSED = {"entity": "anonymous", "value": True, "start": 0, "end": 5}
@@ -168,7 +169,7 @@ def test_not_knowing_after_a_decision_asks_if_there_is_anything_else(dispatcher,
     assert responses(dispatcher) == ["utter_that_is_fine", "utter_anything_else"]
 
 
-def test_unsure_of_benefits_is_asked_in_other_words_once_then_goes_to_a_person(
+def test_unsure_of_benefits_is_asked_in_other_words_once_then_is_taken_as_not_claiming(
         dispatcher, domain):
     slots = {"need": "advice", "age": 18, "requested_slot": "jobcentre_plus_claimant"}
     tracker = make_tracker(slots, intent="dont_know", text="not sure")
@@ -185,10 +186,11 @@ def test_unsure_of_benefits_is_asked_in_other_words_once_then_goes_to_a_person(
 
     events = run(ActionDontKnow(), dispatcher, tracker, domain)
 
-    assert SlotSet("declined", ["jobcentre_plus_claimant"]) in events
+    assert SlotSet("jobcentre_plus_claimant", False) in events
     tracker = apply(tracker, events)
     assert next_question(tracker, ASKABLE) == []
-    assert decide(facts_from(tracker)).destination == "incomplete"  # then a person
+    # Then the young people's team: people, who can check what the customer could not say.
+    assert decide(facts_from(tracker)).destination == "young_people_service"
 
 
 def test_the_first_benefits_question_is_the_usual_one(dispatcher, domain):
@@ -209,7 +211,27 @@ def test_the_first_benefits_question_is_the_usual_one(dispatcher, domain):
 ])
 def test_where_they_live_wins_over_where_they_are_from(text, nation):
     found = {f.entity: f.value for f in find_circumstances(text.lower())}
-    assert found.get("nation") == nation
+    # An English town is given as an outward code inside it; its nation follows from the code.
+    area = lookup(found["postcode"]) if "postcode" in found else None
+    assert (area.nation if area else found.get("nation")) == nation
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("i'm in sheffield", "yorkshire-humber"),
+    ("leicester city centre", "east-midlands"),
+    ("i live in plymouth i don't know the postcode", "south-west"),
+    ("just outside ipswich a village called kesgrave", "east-of-england"),
+    ("live in crewe", "north-west"),
+    ("i grew up in glasgow but live in leeds now", "yorkshire-humber"),
+])
+def test_an_english_town_named_as_home_is_a_known_area(text, region):
+    found = {f.entity: f.value for f in find_circumstances(text)}
+    assert lookup(found["postcode"]).region == region
+
+
+def test_a_town_only_grown_up_in_gives_no_area():
+    found = {f.entity: f.value for f in find_circumstances("i grew up in leeds but live in cardiff")}
+    assert "postcode" not in found and found["nation"] == "wales"
 
 
 def test_only_where_they_grew_up_leaves_the_postcode_to_ask():
@@ -231,7 +253,8 @@ def test_chatty_turn_keeps_its_facts_and_reads_wanting_a_change_as_advice():
             " just want something different, not sure where to start, i live in leeds btw")
     message = process(text, intent="ask_face_to_face", confidence=0.45)
     values = {e["entity"]: e["value"] for e in message.get("entities")}
-    assert values["age"] == 34 and values["nation"] == "england" and values["need"] == "advice"
+    assert values["age"] == 34 and values["need"] == "advice"
+    assert lookup(values["postcode"]).region == "yorkshire-humber"  # Leeds: a known area
     assert message.get("intent")["name"] == "ask_advice"
 
 
