@@ -24,7 +24,7 @@ from tests.support.databases import TEST_REDIS_URL
 from tests.support.rasa import rasa_server
 from tests.support.twilio import WEEKDAY_MORNING, voice_app
 
-# The whole run (672 conversations) takes 3 to 6 minutes on two shared cores.
+# The whole run (1,312 conversations) takes 5 to 10 minutes on two shared cores.
 pytestmark = pytest.mark.timeout(1200)
 REPORT = Path(__file__).resolve().parents[2] / "var" / "heldout" / "report.json"
 TARGETS = {"routed_right": 0.98, "median_turns": 3, "explicit_recall": 1.0,
@@ -40,7 +40,14 @@ SLICES = {"tuned": "conversations.json", "fresh": "conversations_fresh.json",
 # figures. Its floors are what the assistant reached when it was frozen, so it cannot slip back;
 # its target is the same 98%, not met yet (the README gives both).
 FOURTH = "conversations_fourth.json"
-FOURTH_FLOORS = {"routed_right": 0.60}  # 0.64 (205 of 320) when frozen
+# 0.64 (205 of 320) when frozen; 0.72 after the changes it prompted in one round, 0.79 after a
+# second (7 December 2026), when its misses were read for the first time: tuned on since.
+FOURTH_FLOORS = {"routed_right": 0.75}
+# The fifth, written the same way and frozen before the fourth was read (tests/heldout/fifth.md):
+# never read, never tuned on. 0.65 (208 of 320) at first sight, 0.73 after the changes the
+# fourth prompted: the honest measure of them.
+FIFTH = "conversations_fifth.json"
+FIFTH_FLOORS = {"routed_right": 0.68}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +65,8 @@ def summary(assistant, postgres_url):
     unlimited = Limit(1_000_000, 60)  # one test client makes every conversation
     phone = voice_app(settings, WEEKDAY_MORNING)
     chat = make_app(settings, address_sessions=unlimited, address_messages=unlimited)
-    slices = {name: runner.load(file) for name, file in {**SLICES, "fourth": FOURTH}.items()}
+    slices = {name: runner.load(file)
+              for name, file in {**SLICES, "fourth": FOURTH, "fifth": FIFTH}.items()}
     convos = [c for group in slices.values() for c in group]
 
     def run(convo):
@@ -68,7 +76,7 @@ def summary(assistant, postgres_url):
     # Several conversations at once keep the run to a few minutes on two cores.
     with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
         results = list(pool.map(run, convos))
-    gated = len(convos) - len(slices["fourth"])  # the fourth comes last
+    gated = len(convos) - len(slices["fourth"]) - len(slices["fifth"])  # these two come last
     figures = runner.summarise(convos[:gated], results[:gated])
     figures["slices"], start = {}, 0
     for name, group in slices.items():
@@ -107,6 +115,17 @@ def test_the_third_slice_is_routed_right_too(summary):
 def test_the_fourth_slice_holds_its_floor(summary):
     fourth = summary["slices"]["fourth"]
     assert fourth["routed_right"] >= FOURTH_FLOORS["routed_right"], fourth["by_kind"]
+
+
+def test_the_fifth_slice_holds_its_floor(summary):
+    fifth = summary["slices"]["fifth"]
+    assert fifth["routed_right"] >= FIFTH_FLOORS["routed_right"], fifth["by_kind"]
+
+
+def test_the_fifth_slice_is_frozen_as_written():
+    convos = runner.load(FIFTH)
+    assert len(convos) == 320 and len({c["id"] for c in convos}) == 320
+    assert sum(c["channel"] == "phone" for c in convos) == 160
 
 
 def test_the_fourth_slice_is_frozen_as_written():

@@ -230,7 +230,8 @@ def test_an_english_town_named_as_home_is_a_known_area(text, region):
 
 
 def test_a_town_only_grown_up_in_gives_no_area():
-    found = {f.entity: f.value for f in find_circumstances("i grew up in leeds but live in cardiff")}
+    text = "i grew up in leeds but live in cardiff"
+    found = {f.entity: f.value for f in find_circumstances(text)}
     assert "postcode" not in found and found["nation"] == "wales"
 
 
