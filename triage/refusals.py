@@ -17,11 +17,21 @@ REFUSAL = re.compile("|".join((
     r"\b(?:rather|prefer) not(?: to)?\W*(?:thanks?|thank you|ta)?\W*$",
     r"\b(?:don'?t|do not|dont) (?:want|wish|like) to (?:say|tell you"
     r"|give (?:it|that|them|you|out|my|any)|share (?:it|that|my)|answer (?:that|it))",
-    r"\bnot (?:telling|saying|giving) (?:you|that|it)",
+    r"\bnot (?:telling|saying|giving) (?:you|that|it)\b",
     r"\bnone of (?:your|ur) (?:business|concern)", r"\bmind your own( business)?\b",
     r"\bno comment\b", r"\bnot comfortable (?:saying|giving|sharing|telling)",
     r"\bkeep (?:that|it|them) (?:to myself|private)", r"\b(?:that'?s|thats|it'?s|its) private\b",
-    r"\b(?:rather|prefer to) (?:stay|be|remain|keep it) (?:anonymous|private)")))
+    r"\b(?:rather|prefer to) (?:stay|be|remain|keep it) (?:anonymous|private)",
+    # Said another way: "not saying", "I don't give out personal details", "I'll leave that",
+    # "pass", "can I ask anonymously", "without giving my name".
+    r"^\W*(?:no\W+)?(?:i'?m |im |i am )?not (?:saying|telling)(?: (?:you|that|it))?\W*"
+    r"(?:sorry|thanks?)?\W*$", r"^\W*pass\W*$",
+    r"\b(?:don'?t|do not|dont|never|won'?t|will not) (?:give|hand) out (?:my |any )?"
+    r"(?:personal |private )?(?:details|information|info|data)\b",
+    r"\b(?:i'?ll|i will|id|i'?d) (?:leave|skip) (?:that|it|that one)\W*(?:thanks?|thank you"
+    r"|sorry|if (?:that'?s|thats) ok(?:ay)?)?\W*$",
+    r"\banonymous(?:ly)?\b",
+    r"\bwithout (?:giving|telling|saying)(?: you)? (?:my |me |where |who |how old )")))
 
 
 def find(text: str | None) -> tuple[int, int] | None:

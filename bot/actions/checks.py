@@ -79,7 +79,9 @@ def age_readings(text: str, age: int, confidence: float | None, *,
         readings += [age - 1, age + 1]
     if confidence is not None and confidence < CHECK_BELOW and age in SOUND_ALIKE:
         readings.append(SOUND_ALIKE[age])
-    if school and age >= 30 and proposal == age:
+    # Seventy, eighty or ninety heard on the phone (a confidence comes with speech) is checked
+    # whatever else was said: a careers caller of that age is rarer than a misheard teen.
+    if proposal == age and (school and age >= 30 or age >= 70 and confidence is not None):
         young = [r for r in (SOUND_ALIKE.get(age), int(str(age)[::-1]) if age < 100 else None)
                  if r is not None and 13 <= r <= 19]
         if young:

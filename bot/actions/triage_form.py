@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.checks import answer_check, new_check
+from bot.actions.checks import NO, YES, answer_check, new_check
 from bot.actions.facts import FACT_SLOTS, clean_fact, facts_from
 from bot.components.spoken import answer_age
 from triage import FactsError, decide
@@ -60,6 +61,12 @@ class ValidateTriageForm(FormValidationAction):
             age = answer_age(text)
             if age is not None:
                 cleaned_now["age"] = age
+        if requested == "jobcentre_plus_claimant" and given.get(requested) is None:
+            # "No, I work at Costa", "yes well no, I stopped claiming in March": the answer's
+            # own yes or no, whatever else is said with it.
+            claimant = claimant_answer(text)
+            if claimant is not None:
+                cleaned_now[requested] = claimant
         check = tracker.get_slot("check")
         if requested == "confirmed" and check:
             intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
@@ -70,6 +77,37 @@ class ValidateTriageForm(FormValidationAction):
             cleaned_now = {"check": pending, pending["fact"]: pending["value"]} if pending else {}
         _set(tracker, cleaned_now, events)
         return events
+
+
+# A fact asked this many times and still missing is asked no more: the rules go on without it
+# (a person, or information). So no question is asked until the turns run out.
+MOST_ASKS = 3
+_STOPPED = re.compile(r"\b(?:used to|stopped|not any ?more|no longer|came off|not now|finished)\b",
+                      re.I)
+
+
+def claimant_answer(text: str) -> bool | None:
+    """Yes or no to "are you claiming through Jobcentre Plus?", read from the answer's words."""
+    if _STOPPED.search(text):
+        return False
+    if NO.search(text):
+        return False
+    if YES.search(text):
+        return True
+    return None
+
+
+def asked_too_often(tracker: Tracker) -> set[str]:
+    """The facts already asked MOST_ASKS times (in any words) in this conversation."""
+    counts: dict[str, int] = {}
+    for event in tracker.events:
+        if event.get("event") != "bot":
+            continue
+        action = str((event.get("metadata") or {}).get("utter_action") or "")
+        if action.startswith("utter_ask_"):
+            fact = action[len("utter_ask_"):].removesuffix("_again")
+            counts[fact] = counts.get(fact, 0) + 1
+    return {fact for fact, count in counts.items() if count >= MOST_ASKS}
 
 
 def _set(tracker: Tracker, updates: dict[str, Any], events: list[EventType]) -> None:
@@ -89,7 +127,7 @@ def next_question(tracker: Tracker, askable: list[str]) -> list[str]:
         return []  # facts are cleaned before this; a schema error ends the form for an adviser
     if decision.destination != "incomplete":
         return []
-    declined = set(tracker.get_slot("declined") or [])
+    declined = set(tracker.get_slot("declined") or []) | asked_too_often(tracker)
     facts = facts_from(tracker)
     # Ask only what can change the route: a question no answer of which moves the customer.
     wanted = [name for name in decision.missing if name in askable and name not in declined

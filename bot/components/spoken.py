@@ -110,7 +110,7 @@ def _age_in_context(words, index: int, used: int, value: int) -> int | None:
     after = [w for w, _, _ in words[index + used : index + used + 3]]
     before = [w for w, _, _ in words[max(0, index - 3) : index]]
     # "44 yrs old", "23 years" said as the whole answer, "17 y/o": an age.
-    years_old = after[:2] in (["years", "old"], ["year", "old"], ["yrs", "old"]) or \
+    years_old = after[:2] in (["years", "old"], ["year", "old"], ["yrs", "old"], ["yr", "old"]) or \
         after[:1] in (["yo"], ["yrs"], ["y"]) or (after in (["years"], ["year"]))
     if (after and after[0] in NOT_AGE_UNITS) or before[-1:] == ["not"]:
         return None

@@ -40,14 +40,14 @@ SLICES = {"tuned": "conversations.json", "fresh": "conversations_fresh.json",
 # figures. Its floors are what the assistant reached when it was frozen, so it cannot slip back;
 # its target is the same 98%, not met yet (the README gives both).
 FOURTH = "conversations_fourth.json"
-# 0.64 (205 of 320) when frozen; 0.72 after the changes it prompted in one round, 0.79 after a
-# second (7 December 2026), when its misses were read for the first time: tuned on since.
-FOURTH_FLOORS = {"routed_right": 0.75}
+# 0.64 (205 of 320) when frozen; 0.72 after the changes it prompted in one round; its misses were
+# read for the first time on 7 December 2026 and it reached 0.82 (263): tuned on since.
+FOURTH_FLOORS = {"routed_right": 0.78}
 # The fifth, written the same way and frozen before the fourth was read (tests/heldout/fifth.md):
-# never read, never tuned on. 0.65 (208 of 320) at first sight, 0.73 after the changes the
+# never read, never tuned on. 0.65 (208 of 320) at first sight, 0.74 (237) after the changes the
 # fourth prompted: the honest measure of them.
 FIFTH = "conversations_fifth.json"
-FIFTH_FLOORS = {"routed_right": 0.68}
+FIFTH_FLOORS = {"routed_right": 0.70}
 
 
 @pytest.fixture(scope="module")

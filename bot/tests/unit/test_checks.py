@@ -147,3 +147,8 @@ def test_a_typed_age_with_its_digits_swapped_after_talk_of_school_is_checked():
 
 def test_without_talk_of_school_a_confident_decade_stands():
     assert _after("i want to know about nursing courses", "i'm fifty", 50, **PHONE) is None
+
+
+def test_seventy_heard_on_the_phone_is_checked_as_seventeen_without_talk_of_school():
+    check = _check({"need": "information", **PHONE}, "seventy", {"age": 70}, confidence=0.9)
+    assert check["value"] == 17 and 70 in check["others"]

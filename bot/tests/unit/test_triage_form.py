@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from rasa_sdk.events import SlotSet
 
-from bot.actions.triage_form import ValidateTriageForm, next_question, validated
+from bot.actions.triage_form import (
+    ValidateTriageForm,
+    claimant_answer,
+    next_question,
+    validated,
+)
 from bot.tests.unit.conftest import make_tracker
 
 ASKABLE = ["need", "age", "postcode", "jobcentre_plus_claimant", "in_custody", "language"]
@@ -82,3 +88,25 @@ def test_the_answer_to_how_old_are_you_is_the_age_however_it_is_said(domain, dis
 
 def test_a_young_person_is_never_asked_what_they_need():
     assert next_question(make_tracker({"age": 16}), ASKABLE) == []  # 001:5.2: one service
+
+
+@pytest.mark.parametrize(("text", "claimant"), [
+    ("no i work at costa", False), ("nah", False), ("yes universal credit", True),
+    ("yes well no i used to be but i stopped claiming in march", False),
+    ("not any more", False), ("my mum sorts that", None),
+])
+def test_the_benefits_answer_is_read_from_its_own_yes_or_no(text, claimant):
+    assert claimant_answer(text) is claimant
+
+
+def _asked(fact: str, times: int) -> list[dict]:
+    return [{"event": "bot", "text": "?", "metadata": {"utter_action": f"utter_ask_{fact}"}}
+            for _ in range(times)]
+
+
+def test_a_fact_asked_three_times_is_asked_no_more(domain):
+    slots = {"need": "advice", "age": 30, "channel": "phone"}
+    assert next_question(make_tracker(slots, events=_asked("postcode", 2)),
+                         ["age", "postcode"]) == ["postcode"]
+    tired = make_tracker(slots, events=_asked("postcode", 2) + _asked("postcode_again", 1))
+    assert next_question(tired, ["age", "postcode"]) == []  # on without it: a person

@@ -42,3 +42,20 @@ def test_a_turn_that_only_declines_is_no_safeguarding_concern(text):
 def test_003_L211_a_concern_said_with_a_refusal_is_still_heard(text):
     assert not only_declines(text)
     assert screen(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "i don't give out personal information over the phone", "no i'll leave that thanks",
+    "not saying", "no not telling you", "pass", "Can I ask something anonymously?",
+    "can i get advice without telling you where i live",
+])
+def test_refusals_said_another_way(text):
+    assert is_refusal(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I passed my exams", "not saying its easy but i want to be a nurse", "i'll leave it to you",
+    "i dont want to leave school", "i'd like to pass my driving test",
+])
+def test_ordinary_words_that_share_them_are_not_refusals(text):
+    assert not is_refusal(text)
