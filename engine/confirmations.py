@@ -41,6 +41,7 @@ class ConfirmationConfig(ConfigModel):
     max_articles: int = Field(gt=0)
     retry_minutes: tuple[int, ...] = Field(min_length=1)
     lease_seconds: int = Field(gt=0)
+    offer_yes_words: tuple[str, ...] = Field(min_length=1)
     sms: str
     sms_article: str
     email_subject: str

@@ -12,7 +12,7 @@ from engine import figures, handover
 from engine.confirmations import articles_given
 from ivr.assistant import AssistantReply, parse_reply
 from ivr.rasa_client import RasaUnavailable
-from ivr.voice import keypad, opening, routes, survey
+from ivr.voice import keypad, links_offer, opening, routes
 from ivr.voice import safeguarding as voice_safeguarding
 from ivr.voice.asking import MIN_ASSISTANT_SECONDS, metadata
 from ivr.voice.call import Call
@@ -45,6 +45,8 @@ def turn(call: Call) -> str:
     said = form.get("SpeechResult", "").strip()
     if keyed == "*":
         return call.listen(state.last_prompt)
+    if links_offer.is_asked(call):
+        return links_offer.answer(call, keyed, said)
     if keyed and keyed != "0":
         said = _choice(call, keyed)
         if said is None:
@@ -77,7 +79,8 @@ def _ask_assistant(call: Call, said: str) -> str:
                      event_id=call.event_id("assistant_error"))
         return keypad.start(call, [call.prompt("assistant_unavailable")])
     reply = parse_reply(messages)
-    given = articles_given(reply.texts)  # an article's words: to confirm in writing at wrap-up
+    given = articles_given(reply.texts)  # an article's words: to confirm in writing
+    links_offer.note_given(call, given)
     call.timeline.record_many([
         ("customer_said", call.event_id("customer_said"), None, said),
         ("assistant_said", call.event_id("assistant_said"), None, " ".join(reply.texts)),
@@ -87,8 +90,8 @@ def _ask_assistant(call: Call, said: str) -> str:
     if reply.facts:
         state.facts.update({k: v for k, v in reply.facts.items() if k != "channel"})
     if reply.ends_conversation and not reply.triaged:
-        # A closing: say goodbye and hang up (after the survey, for a sampled answered caller).
-        return survey.offer_or_finish(call, [])
+        # A closing: the links by text offered once, then goodbye (and the survey, if sampled).
+        return links_offer.goodbye(call, [])
     if reply.triaged:
         state.misunderstood = 0
         return _after_decision(call, reply, messages)
@@ -133,7 +136,7 @@ def _silence(call: Call) -> str:
     """Silence gets one reprompt, then the keypad."""
     call.state.silences += 1
     if call.state.silences >= 2 and call.state.outcome == "self_served":
-        return survey.offer_or_finish(call, [])  # answered already: silence means they are done
+        return links_offer.goodbye(call, [])  # answered already: silence means they are done
     if call.state.silences >= 2:
         return keypad.start(call, [call.prompt("offer_keypad")])
     return call.listen([call.prompt("reprompt")], repeatable=call.state.last_prompt)

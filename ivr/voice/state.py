@@ -55,6 +55,10 @@ class CallState:
     outcome: str | None = None  # answered | abandoned | transferred | callback | self_served ...
     # When a caller re-routed while waiting joined their first queue: the next queue keeps it.
     rejoin_at: float | None = None
+    # Knowledge articles the assistant gave, and whether their links were offered by text
+    # (ivr.voice.links_offer): "asked", then "done"; the caller's number is never held here.
+    given: list[str] = field(default_factory=list)
+    links_offer: str | None = None
 
     @property
     def contact_key(self) -> str:
