@@ -22,7 +22,7 @@ from engine.confirmations import articles_given
 from ivr import safeguarding
 from ivr.assistant import parse_reply
 from ivr.chat import identity as chat_identity
-from ivr.chat import languages, outcomes, requeue
+from ivr.chat import languages, links_offer, outcomes, requeue
 from ivr.chat import safeguarding as chat_safeguarding
 from ivr.chat.config import ChatConfig
 from ivr.chat.menu import menu_turn, need_buttons
@@ -114,6 +114,7 @@ class ChatService:
         talk = session.state == "identity" and chat_identity.is_talk(self, session, text, turn.now)
         kept = chat_identity.shown(self, session, text) if session.state == "identity" and \
             not talk else None
+        kept = kept or links_offer.shown(self, session, text)  # a number typed: never shown
         self.store.append(session.session_id, "customer", kept or self._shown(session, text))
         turn.record(EventKind.CUSTOMER_SAID, text=kept or text)
         # The screen reads every turn first, whatever the state (003:L211); payloads are buttons.
@@ -141,10 +142,13 @@ class ChatService:
             chat_identity.answer(self, turn, text)
         elif session.state == "triage" and languages.is_choice(session.offered, text):
             languages.answer(self, turn, text)
+        elif session.state == "triage" and links_offer.takes(session, text):
+            links_offer.answer(self, turn, text)
         elif text in (HANDOVER, ASSISTANT_YES) and session.offer_queue:
             outcomes.enqueue(self, turn, session.offer_queue)
         else:
             self._triage_turn(turn, text)
+            links_offer.offer(self, turn)  # after an information answer: its links in writing
         self._finish(turn, close=turn.close)
         return turn
 

@@ -25,7 +25,8 @@ from models.redaction import redact
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 AUTHORS = ("customer", "assistant", "adviser", "system")
 STATES = ("triage", "identity", "callback", "texts", "queued", "adviser", "ended")
-_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity", "concern")
+_JSON_FIELDS = ("facts", "route", "callback", "decision", "offered", "identity", "concern",
+                "links")
 
 
 @dataclass
@@ -50,6 +51,9 @@ class ChatSession:
     identity: dict[str, Any] | None = None
     # The screen's finding for the adviser's pop: kind, said outright, about whom (never words).
     concern: dict[str, Any] | None = None
+    # The links of the information given, offered by text or e-mail (ivr.chat.links_offer):
+    # the articles, the step and the tries; never the number or the address.
+    links: dict[str, Any] | None = None
 
     @classmethod
     def from_hash(cls, session_id: str, data: dict[str, str]) -> ChatSession:
