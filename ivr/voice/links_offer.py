@@ -56,7 +56,7 @@ def answer(call: Call, keyed: str, said: str) -> str:
         if handed_over is not None:
             return handed_over
     number, articles = _mobile(call), _articles(call)
-    if not _agreed(keyed, said) or number is None or not articles:
+    if not accepted(keyed, said) or number is None or not articles:
         return survey.offer_or_finish(call, [])
     places = call.services.directory
     with session_scope(call.services.engine) as db:
@@ -85,7 +85,8 @@ def _mobile(call: Call) -> str | None:
     return number if number is not None and can_text(number) else None
 
 
-def _agreed(keyed: str, said: str) -> bool:
+def accepted(keyed: str, said: str) -> bool:
+    """Whether the answer to the offer is a yes: the key 1, or words that begin with a yes."""
     if keyed:
         return keyed == "1"
     words = " ".join(re.sub(r"[^\w\s]", " ", said.casefold()).split())
