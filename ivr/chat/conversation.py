@@ -109,13 +109,10 @@ class ChatService:
     def customer_says(self, session: ChatSession, text: str) -> Turn:
         """Handle one customer message and return what was said back and the route."""
         turn = Turn(session, self.clock())
-        # An identity answer is shown and recorded only as a placeholder, never as typed.
-        # Talk at an identity question ("sorry, I'm 17 actually") is the customer's words.
-        talk = session.state == "identity" and chat_identity.is_talk(self, session, text, turn.now)
-        kept = chat_identity.shown(self, session, text) if session.state == "identity" and \
-            not talk else None
-        kept = kept or links_offer.shown(self, session, text)  # a number typed: never shown
-        self.store.append(session.session_id, "customer", kept or self._shown(session, text))
+        # Identity answers and a number typed for the links: shown and recorded as placeholders.
+        talk, kept = chat_identity.heard(self, session, text, turn.now)
+        kept = kept or links_offer.shown(self, session, text)
+        self.store.append(session.session_id, "customer", kept or session.shown(text))
         turn.record(EventKind.CUSTOMER_SAID, text=kept or text)
         # The screen reads every turn first, whatever the state (003:L211); payloads are buttons.
         concern = None if session.state == "ended" or text.startswith("/") else \
@@ -279,19 +276,15 @@ class ChatService:
         if buttons and not texts:
             turn.say("", buttons)
 
-    @staticmethod
-    def _shown(session: ChatSession, text: str) -> str:
-        """Show a pressed quick reply by its title, not its payload."""
-        titles = {b["payload"]: b["title"] for b in session.offered}
-        return titles.get(text, text)
-
     def _finish(self, turn: Turn, *, close: bool = False) -> None:
         session = turn.session
         with session_scope(self.engine) as db:
             record_events(session=db, contact_key=session.contact_key, events=turn.events)
             if close:
                 close_contact(session=db, key=session.contact_key, at=turn.now)
-        figures.observe(CHANNEL, session.contact_key, [*turn.events, *_ended(turn.now, close)])
+        # The `ended` event close_contact wrote counts too.
+        ended = [NewEvent(EventKind.ENDED, turn.now, "ended")] if close else []
+        figures.observe(CHANNEL, session.contact_key, [*turn.events, *ended])
         if close:
             self.forget(session.contact_key)
         offered = [b for m in turn.messages for b in m["buttons"]]
@@ -303,9 +296,3 @@ class ChatService:
         self.store.save(session)
         if turn.status:
             self.store.announce(session.session_id, turn.status[0], **turn.status[1])
-
-
-def _ended(at: datetime, close: bool) -> list[NewEvent]:
-    """The `ended` event close_contact wrote, for the figure counters."""
-    return [NewEvent(EventKind.ENDED, at, "ended")] if close else []
-

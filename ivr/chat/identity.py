@@ -23,7 +23,8 @@ CHANNEL = "chat"
 DECLINE = "/identity_decline"
 LEFT = "customer_left"  # the step's outcome when the customer said goodbye at a question
 
-__all__ = ["DECLINE", "answer", "ask_again", "is_talk", "masked", "shown", "start", "stop"]
+__all__ = ["DECLINE", "answer", "ask_again", "heard", "is_talk", "masked", "shown", "start",
+           "stop"]
 
 
 def start(service: ChatService, turn: Turn) -> None:
@@ -64,6 +65,16 @@ def answer(service: ChatService, turn: Turn, text: str) -> None:
         turn.status = ("ended", {"by": "customer"})
         return
     _resume(service, turn)
+
+
+def heard(service: ChatService, session, text: str, at) -> tuple[bool, str | None]:
+    """(talk, placeholder) for words typed at an identity question: talk ("sorry, I'm 17
+    actually") is the customer's words, shown as typed; an answer only as a placeholder."""
+    if session.state != "identity":
+        return False, None
+    if is_talk(service, session, text, at):
+        return True, None
+    return False, shown(service, session, text)
 
 
 def is_talk(service: ChatService, session, text: str, at) -> bool:

@@ -55,6 +55,10 @@ class ChatSession:
     # the articles, the step and the tries; never the number or the address.
     links: dict[str, Any] | None = None
 
+    def shown(self, text: str) -> str:
+        """A pressed quick reply by its title, not its payload; other words as typed."""
+        return {b["payload"]: b["title"] for b in self.offered}.get(text, text)
+
     @classmethod
     def from_hash(cls, session_id: str, data: dict[str, str]) -> ChatSession:
         """Rebuild from HGETALL's answer."""
