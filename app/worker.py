@@ -16,6 +16,7 @@ from engine.dispatch import dispatch, observe_presence
 from engine.reconcile import reconcile
 from ivr.messaging.confirmations import send_due
 from ivr.messaging.sender import remind_due
+from ivr.messaging.survey_31_day import send_due as send_surveys
 from routing import worker
 
 _APPS: dict[int, Flask] = {}
@@ -57,13 +58,14 @@ def reconcile_round(settings: Settings) -> Callable[[], int]:
 def reminder_round(settings: Settings) -> Callable[[], int]:
     """One round of written messages on an app built from `settings`: each callback due within
     the hour whose customer asked for texts or e-mails is reminded once, and the information
-    confirmations whose attempt is due are sent (config/messages.yaml); how many went."""
+    confirmations whose attempt is due are sent (config/messages.yaml), and the 31-day survey
+    (config/satisfaction.yaml); how many went."""
     app = _app(settings)
 
     def round_() -> int:
         with app.app_context():
             now = clock.now()
-            return remind_due(now) + send_due(now)
+            return remind_due(now) + send_due(now) + send_surveys(now)
 
     return round_
 

@@ -19,12 +19,20 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from pydantic import Field, field_validator
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from config.files import ConfigModel, labels_by_code, load
 from engine import figures
+from engine.survey_31_config import Survey31Config
 from models.contacts import EventKind, NewEvent, record_events
 from models.db import session_scope
-from models.satisfaction import DIMENSIONS, Answers, record_response, tallies
+from models.satisfaction import (
+    AFTER_CONTACT,
+    DIMENSIONS,
+    Answers,
+    record_response,
+    tallies,
+)
 from triage.tables import DESTINATIONS
 
 log = logging.getLogger(__name__)
@@ -86,6 +94,7 @@ class SatisfactionConfig(ConfigModel):
     target_percent: float = Field(ge=0, le=100)
     phone: PhoneWords
     chat: ChatWords
+    survey_31_day: Survey31Config
 
     @field_validator("share_by_route")
     @classmethod
@@ -147,6 +156,13 @@ def _config_of() -> SatisfactionConfig:
     return get_config() if has_app_context() else _default_config()
 
 
+def configured() -> SatisfactionConfig:
+    """The configuration given to create_app (a test's), else the file's: unlike get_config,
+    whatever SATISFACTION_SURVEYS says (that switch is about the survey after the contact)."""
+    given = current_app.extensions.get("satisfaction_config") if has_app_context() else None
+    return given if given is not None else _default_config()
+
+
 def draw(contact_key: str) -> float:
     """Where the contact falls in [0, 1): a hash of its key, the same every time."""
     digest = hashlib.sha256(f"satisfaction:{contact_key}".encode()).digest()
@@ -161,19 +177,32 @@ def is_sampled(config: SatisfactionConfig, contact_key: str, route: str | None) 
 def store(engine: Engine, answers: Answers, *, at: datetime) -> bool:
     """The answers, and the timeline's `satisfaction` event, in one transaction; False when the
     contact's answers were already stored (the first stand; no second event)."""
-    satisfied = None if answers.score is None else _config_of().is_satisfied(answers.score)
-    detail = {"channel": answers.channel, "score": answers.score, "satisfied": satisfied,
-              "got_what_they_needed": answers.got_what_they_needed, "skipped": answers.skipped}
-    event = NewEvent(kind=EventKind.SATISFACTION, at=at,
-                     event_id=f"{answers.contact_key}:satisfaction", detail=detail)
     with session_scope(engine) as session:
-        if not record_response(session=session, answers=answers, at=at):
-            return False
-        record_events(session=session, contact_key=answers.contact_key, events=[event])
-    figures.observe(answers.channel, answers.contact_key, [event])  # /metrics, by result
+        event = store_in(session=session, answers=answers, at=at)
+    if event is None:
+        return False
+    if answers.source == AFTER_CONTACT:  # /metrics counts the survey after the contact, by result
+        figures.observe(answers.channel, answers.contact_key, [event])
     log.info("satisfaction survey %s on %s", "skipped" if answers.skipped else "answered",
              answers.channel)
     return True
+
+
+def store_in(*, session: Session, answers: Answers, at: datetime) -> NewEvent | None:
+    """Stage the answers and their timeline event in `session` (the caller commits); None when
+    the contact's answers of that source were already stored."""
+    satisfied = None if answers.score is None else _config_of().is_satisfied(answers.score)
+    detail = {"channel": answers.channel, "score": answers.score, "satisfied": satisfied,
+              "got_what_they_needed": answers.got_what_they_needed, "skipped": answers.skipped}
+    step = "satisfaction"
+    if answers.source != AFTER_CONTACT:
+        detail["source"] = step = answers.source
+    event = NewEvent(kind=EventKind.SATISFACTION, at=at,
+                     event_id=f"{answers.contact_key}:{step}", detail=detail)
+    if not record_response(session=session, answers=answers, at=at):
+        return None
+    record_events(session=session, contact_key=answers.contact_key, events=[event])
+    return event
 
 
 def report_sections(engine: Engine, config: SatisfactionConfig, *, first: date, last: date,

@@ -14,3 +14,4 @@ import models.safeguarding_cases  # noqa: F401
 import models.satisfaction  # noqa: F401
 import models.service_state  # noqa: F401
 import models.staff  # noqa: F401
+import models.survey_invitations  # noqa: F401

@@ -31,6 +31,7 @@ from models.identity import forget_checks
 from models.records import Contact, ContactEvent, Customer, ErasureRecord
 from models.safeguarding_cases import ERASED_CONTACT, SafeguardingCase
 from models.satisfaction import SatisfactionResponse
+from models.survey_invitations import SurveyInvitation
 from models.timestamps import require_utc
 from models.written_records import erase_written
 
@@ -163,6 +164,9 @@ def _erase_rows(
         # A confirmation still owed holds where to send it: it goes too (001:7.4).
         "information_confirmations": _delete(session, sa.delete(InformationConfirmation).where(
             InformationConfirmation.contact_key.in_(contact_keys))),
+        # A 31-day survey invitation holds where to send it and its link: it goes too.
+        "survey_invitations": _delete(session, sa.delete(SurveyInvitation).where(
+            SurveyInvitation.contact_key.in_(contact_keys))),
         # The survey's answers go with the contact they were about (001:7.4).
         "satisfaction_responses": _delete(session, sa.delete(SatisfactionResponse).where(
             SatisfactionResponse.contact_key.in_(contact_keys))),

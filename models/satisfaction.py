@@ -19,15 +19,21 @@ from models.timestamps import UTCDateTime, require_utc
 
 # The dimensions the reports count by, as the row's column names.
 DIMENSIONS = ("channel", "route", "queue", "contractor")
+AFTER_CONTACT = "after_contact"
+SURVEY_31_DAY = "survey_31_day"
 
 
 class SatisfactionResponse(SQLModel, table=True):
     """One customer's answers to the satisfaction survey (null answers: skipped)."""
 
     __tablename__ = "satisfaction_response"
-    __table_args__ = (sa.Index("ix_satisfaction_response_at", "at"),)
+    __table_args__ = (sa.Index("ix_satisfaction_response_at", "at"),
+                      sa.UniqueConstraint("contact_key", "source",
+                                          name="uq_satisfaction_response_source"))
     id: int | None = Field(default=None, primary_key=True)
-    contact_key: str = Field(max_length=64, unique=True)
+    contact_key: str = Field(max_length=64)
+    # after_contact: asked as the contact ended; survey_31_day: the sample survey a month on.
+    source: str = Field(default=AFTER_CONTACT, max_length=16)
     channel: str = Field(max_length=16)
     route: str = Field(default="", max_length=40)
     queue: str | None = Field(default=None, max_length=64)
@@ -48,6 +54,7 @@ class Answers:
     contractor: str | None
     score: int | None
     got_what_they_needed: bool | None
+    source: str = AFTER_CONTACT
 
     @property
     def skipped(self) -> bool:
@@ -60,21 +67,21 @@ def record_response(*, session: Session, answers: Answers, at: datetime) -> bool
     were: the first answer stands)."""
     if answers.score is not None and not 1 <= answers.score <= 5:
         raise ValueError("a score is from 1 to 5")
-    row = {"contact_key": answers.contact_key, "channel": answers.channel,
+    row = {"contact_key": answers.contact_key, "source": answers.source, "channel": answers.channel,
            "route": answers.route or "", "queue": answers.queue, "contractor": answers.contractor,
            "score": answers.score, "got_what_they_needed": answers.got_what_they_needed,
            "at": require_utc(at)}
     # RETURNING, not rowcount: the PostgreSQL driver does not count an INSERT … ON CONFLICT.
-    statement = insert_ignoring(session, SatisfactionResponse, row, ["contact_key"]).returning(
-        SatisfactionResponse.__table__.c.id)
+    statement = insert_ignoring(session, SatisfactionResponse, row, ["contact_key", "source"]
+                                ).returning(SatisfactionResponse.__table__.c.id)
     return session.execute(statement).first() is not None
 
 
-def has_response(*, session: Session, contact_key: str) -> bool:
-    """True when the contact's survey has been answered or skipped."""
+def has_response(*, session: Session, contact_key: str, source: str = AFTER_CONTACT) -> bool:
+    """True when the contact's survey (of `source`) has been answered or skipped."""
     table = SatisfactionResponse.__table__
     return session.execute(sa.select(table.c.id).where(
-        table.c.contact_key == contact_key)).first() is not None
+        table.c.contact_key == contact_key, table.c.source == source)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ def tallies(*, session: Session, start: datetime, end: datetime,
     found: list[Tally] = []
     for dimension in DIMENSIONS:
         column = table.c[dimension]
+        if dimension == "channel":  # the 31-day survey's answers are a channel of their own
+            column = sa.case((table.c.source != AFTER_CONTACT, table.c.source),
+                             else_=table.c.channel)
         rows = session.execute(
             sa.select(column, sa.func.count(), sa.func.count(table.c.score), satisfied,
                       needed_yes, sa.func.count(table.c.got_what_they_needed))

@@ -17,6 +17,7 @@ Malformed requests answer 400 with the reason in plain text; nothing they carry 
 
 from __future__ import annotations
 
+import logging
 import re
 
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ KINDS = {"sent": EventKind.MESSAGE_SENT, "delivered": EventKind.MESSAGE_DELIVERE
 KNOWN_STATUSES = frozenset({"accepted", "scheduled", "canceled", "queued", "sending", "sent",
                             "failed", "delivered", "undelivered", "receiving", "received",
                             "read", "partially_delivered"})
+log = logging.getLogger("ivr.messaging")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -76,6 +78,19 @@ def information_status(confirmation_id: int) -> Response:
     sid, status, error_code = form
     if status in KINDS:
         confirmations.reported(confirmation_id, sid, status, error_code or None, clock.now())
+    return Response(status=204)
+
+
+@bp.post("/survey/<int:invitation_id>/status")
+def survey_status(invitation_id: int) -> Response:
+    """A 31-day survey text's progress: logged only (the invitation is not tried again once
+    Twilio took it; the link waits in the customer's messages)."""
+    form = _status_form()
+    if isinstance(form, Response):
+        return form
+    _, status, error_code = form
+    if status in ("failed", "undelivered"):
+        log.warning("31-day survey text %s %s %s", invitation_id, status, error_code)
     return Response(status=204)
 
 

@@ -149,6 +149,7 @@ def test_erasure_is_recorded_without_personal_data(engine, redis_client, two_cus
         "satisfaction_responses",
         "follow_ups",
         "information_confirmations",
+        "survey_invitations",
         "written_messages",
         "written_enquiries",
         "safeguarding_cases",
