@@ -28,6 +28,8 @@ from models.survey_invitations import SurveyInvitation, arm, claim_due, settle
 log = logging.getLogger("ivr.messaging")
 PURPOSE = "survey_31_day"
 RETRIED_REASONS = frozenset({"no_sender", "no_mail_server"})
+# Once an invitation has gone (or ended), where it went is no longer needed: it is forgotten.
+FORGET = {"phone": None, "email": None}
 TOKEN_TRIES = 5  # a token whose characters the outbound check would refuse is drawn again
 
 
@@ -79,13 +81,13 @@ def _send(row: SurveyInvitation, now: datetime, config: Survey31Config) -> str:
     with Session(get_engine()) as session:
         if sent.outcome in ("queued", "sent"):
             ours = settle(session=session, invitation_id=row.id, attempt=row.attempts,
-                          status="sent", sent_at=now, sid=sent.sid, reason=None)
+                          status="sent", sent_at=now, sid=sent.sid, reason=None, **FORGET)
             kind = EventKind.MESSAGE_QUEUED if sent.outcome == "queued" else EventKind.MESSAGE_SENT
             detail |= {"sid": sent.sid, "status": sent.status or sent.outcome}
             outcome = "sent"
         elif _final(sent, row, config):
             ours = settle(session=session, invitation_id=row.id, attempt=row.attempts,
-                          status="not_sent", reason=sent.reason, token_sha256=None)
+                          status="not_sent", reason=sent.reason, token_sha256=None, **FORGET)
             kind, outcome = EventKind.MESSAGE_NOT_SENT, "not_sent"
             detail |= {"reason": sent.reason}
         else:

@@ -96,6 +96,7 @@ def test_texted_at_31_days_answered_once_reported_and_never_to_a_stopped_number(
         rows = {r.contact_key: r for r in session.exec(select(SurveyInvitation)).all()}
     assert set(rows) == {"CA-texted"}  # the STOPped number is not even invited
     assert rows["CA-texted"].token_sha256 != token and token not in str(rows["CA-texted"])
+    assert rows["CA-texted"].phone is None  # forgotten once sent
 
     client = live.app.test_client()
     page = client.get(f"/survey/{token}")
