@@ -113,6 +113,7 @@ def test_purge_prints_its_counts(sqlite_url, customer):
         "contacts": 1,
         "transcripts": 1,
         "callbacks": 0,
+        "confirmations": 0,
         "written": 0,
         "customers": 1,
         "trackers": 0,
