@@ -79,15 +79,22 @@ def age_readings(text: str, age: int, confidence: float | None, *,
         readings += [age - 1, age + 1]
     if confidence is not None and confidence < CHECK_BELOW and age in SOUND_ALIKE:
         readings.append(SOUND_ALIKE[age])
-    # Seventy, eighty or ninety heard on the phone (a confidence comes with speech) is checked
-    # whatever else was said: a careers caller of that age is rarer than a misheard teen.
-    if proposal == age and (school and age >= 30 or age >= 70 and confidence is not None):
-        young = [r for r in (SOUND_ALIKE.get(age), int(str(age)[::-1]) if age < 100 else None)
-                 if r is not None and 13 <= r <= 19]
-        if young:
-            readings.append(young[0])
-            proposal = young[0]  # the likelier reading: the one the school talk points to
+    young = _teen_reading(age, confidence, school) if proposal == age else None
+    if young is not None:
+        readings.append(young)
+        proposal = young  # the likelier reading: the one the school talk points to
     return proposal, readings
+
+
+def _teen_reading(age: int, confidence: float | None, school: bool) -> int | None:
+    """The teen an age may really be: a decade heard on the phone (a confidence comes with
+    speech) after talk of school, or seventy to ninety whatever was said (a careers caller of
+    that age is rarer than a misheard teen); typed after talk of school, its digits swapped."""
+    if confidence is not None:
+        teen = SOUND_ALIKE.get(age) if age >= 30 and (school or age >= 70) else None
+    else:
+        teen = int(str(age)[::-1]) if school and 30 <= age < 100 else None
+    return teen if teen is not None and 13 <= teen <= 19 else None
 
 
 def _numbers(text: str) -> list[tuple[int, int]]:

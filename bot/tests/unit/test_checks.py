@@ -127,16 +127,17 @@ def test_the_check_is_asked_with_yes_and_no(dispatcher, domain):
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
 
 
-def _after(said_before: str, answer: str, age: int, **slots):
+def _after(said_before: str, answer: str, age: int, confidence=None, **slots):
     """A check of `age` given as `answer`, after the customer said `said_before`."""
     events = [{"event": "user", "text": said_before}, {"event": "user", "text": answer}]
+    metadata = {"confidence": confidence} if confidence is not None else {}
     tracker = make_tracker({"need": "information", **slots, "requested_slot": "age",
-                            "age": age}, text=answer, events=events)
+                            "age": age}, text=answer, events=events, metadata=metadata)
     return new_check(tracker, {"age": age})
 
 
 def test_a_decade_after_talk_of_school_is_checked_as_the_teen_even_when_confident():
-    check = _after("what can i do after my gcses", "i'm fifty", 50, **PHONE)
+    check = _after("what can i do after my gcses", "i'm fifty", 50, confidence=0.9, **PHONE)
     assert check["value"] == 15 and check["question"] == "Just to check, you're 15?"
 
 
@@ -146,9 +147,16 @@ def test_a_typed_age_with_its_digits_swapped_after_talk_of_school_is_checked():
 
 
 def test_without_talk_of_school_a_confident_decade_stands():
-    assert _after("i want to know about nursing courses", "i'm fifty", 50, **PHONE) is None
+    assert _after("i want to know about nursing courses", "i'm fifty", 50, confidence=0.9,
+                  **PHONE) is None
 
 
 def test_seventy_heard_on_the_phone_is_checked_as_seventeen_without_talk_of_school():
     check = _check({"need": "information", **PHONE}, "seventy", {"age": 70}, confidence=0.9)
     assert check["value"] == 17 and 70 in check["others"]
+
+
+def test_seventy_one_heard_on_the_phone_stands():
+    """Speech is not typing: "seventy one" has no swapped digits to read."""
+    assert _check({"need": "information", **PHONE}, "seventy one", {"age": 71},
+                  confidence=0.9) is None
